@@ -1,0 +1,615 @@
+/* libcalsync: the Calendly sync core. The one public header. */
+#ifndef CALSYNC_H
+#define CALSYNC_H
+
+/*
+ * Conventions (every function below follows them):
+ *
+ * - Out-parameters come first; the result is an int: CALSYNC_OK (0) or a
+ *   negative calsync_code.  On failure the out-parameters are left in a
+ *   state that is safe to free, and `err` (when not NULL) holds the code, a
+ *   message and, for JSON input, the path of the offending field.
+ * - Every byte input is (pointer, length).  No function relies on a
+ *   terminating NUL or reads past the length it is given.
+ * - Every *_new / *_parse has a *_free that accepts NULL.
+ * - Ownership is written on each prototype: "owned" (the caller frees it),
+ *   "borrowed" (valid while the named owner lives, never freed by the
+ *   caller).
+ * - Thread safety: the library keeps no mutable global state.  Distinct
+ *   handles may be used from distinct threads at once; one handle must not
+ *   be used from two threads at once.  OpenSSL 3 and jansson 2.14 are
+ *   thread-safe in this sense; libcurl needs curl_global_init() once
+ *   before threads start (the caller's duty, as libcurl documents).
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CALSYNC_VERSION "0.1.0"
+
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                    */
+/* ------------------------------------------------------------------------ */
+
+typedef enum calsync_code {
+    CALSYNC_OK = 0,
+    CALSYNC_ERR_INVALID = -1,       /* a programming error: bad argument   */
+    CALSYNC_ERR_NOMEM = -2,         /* allocation failed                   */
+    CALSYNC_ERR_SIG_MALFORMED = -3, /* signature header missing or malformed */
+    CALSYNC_ERR_SIG_MISMATCH = -4,  /* no v1 matches any key of the ring   */
+    CALSYNC_ERR_SIG_TOO_OLD = -5,   /* authentic, timestamp too old        */
+    CALSYNC_ERR_SIG_TOO_NEW = -6,   /* authentic, timestamp too far ahead  */
+    CALSYNC_ERR_JSON = -7,          /* body is not valid JSON / UTF-8      */
+    CALSYNC_ERR_SCHEMA = -8,        /* a field is missing or mistyped; see path */
+    CALSYNC_ERR_TIME = -9,          /* not an RFC 3339 time                */
+    CALSYNC_ERR_SEAL_FORMAT = -10,  /* not a sealed value / unknown version */
+    CALSYNC_ERR_SEAL_KEY = -11,     /* sealed under another key            */
+    CALSYNC_ERR_SEAL_AUTH = -12,    /* sealed value altered: fails to open */
+    CALSYNC_ERR_CRYPTO = -13,       /* the crypto library failed           */
+    CALSYNC_ERR_MISMATCH = -14,     /* facts and event name different invitees */
+    CALSYNC_ERR_TOO_LARGE = -15,    /* input over a documented limit       */
+    CALSYNC_ERR_HTTP = -16,         /* REST client: see calsync_http_error  */
+    CALSYNC_ERR_TRANSPORT = -17     /* REST client: network / TLS failure  */
+} calsync_code;
+
+#define CALSYNC_ERROR_PATH_MAX 128
+#define CALSYNC_ERROR_MESSAGE_MAX 256
+
+/* Caller-owned error report.  `path` is a JSON path such as
+ * "payload.scheduled_event.start_time" ("" when not about JSON). */
+typedef struct calsync_error {
+    int code;
+    char path[CALSYNC_ERROR_PATH_MAX];
+    char message[CALSYNC_ERROR_MESSAGE_MAX];
+} calsync_error;
+
+/* A static English text for a code; never NULL. */
+const char *calsync_strerror(int code);
+
+/* Versions of the linked libraries, for phpinfo() and diagnostics.
+ * Returns static strings. */
+const char *calsync_version(void);
+const char *calsync_jansson_version(void);
+const char *calsync_openssl_version(void);
+const char *calsync_curl_version(void);
+
+/* ------------------------------------------------------------------------ */
+/* Common value types                                                        */
+/* ------------------------------------------------------------------------ */
+
+/* A string view: ptr == NULL means absent (JSON null or missing).  len is
+ * authoritative: a view need not be NUL-terminated (a UUID is a view into
+ * its URI). */
+typedef struct calsync_str {
+    const char *ptr;
+    size_t len;
+} calsync_str;
+
+/* Times are microseconds since the Unix epoch, UTC. */
+#define CALSYNC_TIME_NONE INT64_MIN
+
+/* ------------------------------------------------------------------------ */
+/* Time (RFC 3339)                                                           */
+/* ------------------------------------------------------------------------ */
+
+/* Parses an RFC 3339 date-time ("2026-03-02T15:04:05.123456Z", any offset,
+ * 0 to 9 fraction digits, truncated to microseconds; 't'/'z' accepted).
+ * Years 0001-9999.  A leap second ":60" is accepted and counted as the
+ * next second.  CALSYNC_ERR_TIME on anything else. */
+int calsync_time_parse(int64_t *out_us, const char *s, size_t len, calsync_error *err);
+
+#define CALSYNC_TIME_BUF 32
+/* Formats as "YYYY-MM-DDTHH:MM:SS.ffffffZ" into buf (at least
+ * CALSYNC_TIME_BUF bytes), NUL-terminated.  Returns the length, or
+ * CALSYNC_ERR_INVALID for CALSYNC_TIME_NONE or a year outside 1-9999. */
+int calsync_time_format(char *buf, size_t cap, int64_t us);
+
+/* ------------------------------------------------------------------------ */
+/* Webhook signature                                                         */
+/* ------------------------------------------------------------------------ */
+
+/* One signing key, used as plain bytes (not base64-decoded). Borrowed. */
+typedef struct calsync_key {
+    const unsigned char *ptr;
+    size_t len;
+} calsync_key;
+
+#define CALSYNC_SIG_TOLERANCE_DEFAULT 180   /* seconds, old and future */
+#define CALSYNC_SIG_HEADER_MAX 4096         /* longer headers are malformed */
+#define CALSYNC_SIG_V1_MAX 16               /* more v1 values: malformed */
+
+typedef struct calsync_sig_result {
+    int64_t timestamp;  /* the header's t, seconds; set whenever the header parsed */
+    size_t key_index;   /* which key of the ring matched (valid on OK, TOO_OLD, TOO_NEW) */
+} calsync_sig_result;
+
+/*
+ * Verifies a Calendly-Webhook-Signature header ("t=<unix>,v1=<hex>[,v1=...]",
+ * whitespace around items and around '=' tolerated; anything else,
+ * including unknown schemes, an empty item, a second t, or v1 values that
+ * are not 64 hex digits, is malformed) against HMAC-SHA256(key, t "." body)
+ * for each key of the ring, in constant time per comparison.
+ *
+ * Order of outcomes: CALSYNC_ERR_SIG_MALFORMED, then
+ * CALSYNC_ERR_SIG_MISMATCH, then (only for an authentic signature)
+ * CALSYNC_ERR_SIG_TOO_OLD when t < now - max_age, CALSYNC_ERR_SIG_TOO_NEW
+ * when t > now + max_future; else CALSYNC_OK.  The edges are inclusive:
+ * t == now - max_age is accepted.  `now` is Unix seconds.
+ * nkeys == 0, a NULL key, or a negative tolerance: CALSYNC_ERR_INVALID.
+ */
+int calsync_sig_verify(calsync_sig_result *out, const char *header, size_t header_len,
+                       const unsigned char *body, size_t body_len, const calsync_key *keys,
+                       size_t nkeys, int64_t now, int64_t max_age, int64_t max_future,
+                       calsync_error *err);
+
+#define CALSYNC_SIG_HEADER_BUF 96
+/* Writes "t=<timestamp>,v1=<lowercase hex>" (NUL-terminated) into buf of
+ * at least CALSYNC_SIG_HEADER_BUF bytes; returns its length or a negative
+ * code.  For the fake Calendly, tests and benchmarks. */
+int calsync_sig_sign(char *buf, size_t cap, const unsigned char *body, size_t body_len,
+                     const calsync_key *key, int64_t timestamp, calsync_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Events                                                                    */
+/* ------------------------------------------------------------------------ */
+
+typedef enum calsync_event_kind {
+    CALSYNC_EVENT_OTHER = 0,        /* a webhook we accept and ignore    */
+    CALSYNC_EVENT_INVITEE_CREATED,
+    CALSYNC_EVENT_INVITEE_CANCELED,
+    CALSYNC_EVENT_NO_SHOW_CREATED,
+    CALSYNC_EVENT_NO_SHOW_DELETED,
+    CALSYNC_EVENT_REST_INVITEE      /* an Invitee from the REST API       */
+} calsync_event_kind;
+
+typedef enum calsync_invitee_status {
+    CALSYNC_INVITEE_ACTIVE = 0,
+    CALSYNC_INVITEE_CANCELED = 1
+} calsync_invitee_status;
+
+#define CALSYNC_HOSTS_MAX 8 /* further hosts are ignored */
+
+typedef struct calsync_host {
+    calsync_str user_uri;
+    calsync_str email;
+    calsync_str name;
+} calsync_host;
+
+/* A scheduled event (embedded in a webhook, or a REST Event). */
+typedef struct calsync_scheduled_event {
+    int present;              /* 0: no embedded scheduled_event; other fields unset */
+    calsync_str uri;          /* required */
+    calsync_str uuid;         /* last path segment of uri */
+    calsync_str name;
+    calsync_str status;       /* "active" / "canceled" as sent */
+    int64_t start_time;       /* required */
+    int64_t end_time;         /* required */
+    calsync_str event_type;   /* event type URI, may be absent */
+    calsync_str location_type;
+    calsync_str join_url;     /* may be absent (null at first for conferences) */
+    size_t nhosts;
+    calsync_host hosts[CALSYNC_HOSTS_MAX];
+    int64_t created_at;
+    int64_t updated_at;       /* CALSYNC_TIME_NONE when absent */
+} calsync_scheduled_event;
+
+/* An invitee with its envelope: everything the plugin stores about one
+ * delivery.  All strings are borrowed from the calsync_event handle. */
+typedef struct calsync_event_view {
+    calsync_event_kind kind;
+    calsync_str event_name;       /* envelope "event"; absent for REST      */
+    int64_t envelope_created_at;  /* envelope "created_at"; NONE for REST   */
+    calsync_str created_by;       /* envelope "created_by"                  */
+    /* For CALSYNC_EVENT_OTHER nothing below is set. */
+    calsync_str uri;              /* invitee URI: required                  */
+    calsync_str uuid;             /* invitee UUID (last path segment)       */
+    calsync_str email;            /* required                               */
+    calsync_str name;
+    calsync_str first_name;
+    calsync_str last_name;
+    calsync_invitee_status status;/* required                               */
+    calsync_str timezone;
+    calsync_str event_uri;        /* "event": required                      */
+    calsync_str event_uuid;
+    int64_t created_at;           /* required                               */
+    int64_t updated_at;           /* required                               */
+    int rescheduled;              /* 0/1                                    */
+    calsync_str old_invitee;      /* on the new invitee of a reschedule     */
+    calsync_str new_invitee;      /* on the canceled old invitee            */
+    calsync_str cancel_url;
+    calsync_str reschedule_url;
+    /* cancellation (present when canceled) */
+    int has_cancellation;
+    calsync_str canceled_by;
+    calsync_str cancel_reason;
+    calsync_str canceler_type;    /* "host" / "invitee" as sent             */
+    int64_t canceled_at;
+    /* no_show */
+    int has_no_show;
+    calsync_str no_show_uri;
+    calsync_str no_show_uuid;
+    int64_t no_show_created_at;
+    /* the embedded scheduled event, if any */
+    calsync_scheduled_event scheduled_event;
+} calsync_event_view;
+
+typedef struct calsync_event calsync_event; /* opaque: owns the parsed JSON */
+
+#define CALSYNC_BODY_MAX (16u * 1024u * 1024u) /* larger bodies: TOO_LARGE */
+
+/*
+ * Parses a webhook body.  *out: owned, free with calsync_event_free.
+ * Unknown event names give kind CALSYNC_EVENT_OTHER (not an error).
+ * Unknown fields are ignored.  A missing or mistyped required field is
+ * CALSYNC_ERR_SCHEMA with err->path set and a message such as
+ * "payload.scheduled_event.start_time: expected RFC 3339 string".
+ * Duplicate object keys, invalid UTF-8 and NUL escapes are CALSYNC_ERR_JSON.
+ */
+int calsync_event_parse(calsync_event **out, const char *json, size_t len, calsync_error *err);
+
+/* Parses one REST API Invitee object (the "resource" of GET .../invitees/{uuid}
+ * or one item of a "collection"), with or without the surrounding
+ * {"resource": ...}.  kind is CALSYNC_EVENT_REST_INVITEE. */
+int calsync_event_parse_rest_invitee(calsync_event **out, const char *json, size_t len,
+                                     calsync_error *err);
+
+void calsync_event_free(calsync_event *ev);
+
+/* Borrowed view of the parsed fields; valid while ev lives. */
+const calsync_event_view *calsync_event_get(const calsync_event *ev);
+
+/* A REST scheduled event (GET /scheduled_events/{uuid}, with or without
+ * {"resource": ...}).  *out: owned, free with calsync_sched_free. */
+typedef struct calsync_sched calsync_sched;
+int calsync_sched_parse(calsync_sched **out, const char *json, size_t len, calsync_error *err);
+void calsync_sched_free(calsync_sched *s);
+const calsync_scheduled_event *calsync_sched_get(const calsync_sched *s); /* borrowed */
+
+#define CALSYNC_DEDUPE_KEY_LEN 64
+/*
+ * The stable dedupe key of a delivery: lowercase hex SHA-256 over the event
+ * name, the invitee URI and the envelope created_at (for REST invitees: the
+ * URI and updated_at), so a retry of the same event, even re-serialised,
+ * has the same key and distinct events differ.  Writes 64 hex digits and a
+ * NUL into buf (cap >= 65).  For CALSYNC_EVENT_OTHER the key is taken over
+ * the whole raw body instead (see calsync_dedupe_key_raw).
+ */
+int calsync_event_dedupe_key(char *buf, size_t cap, const calsync_event *ev);
+int calsync_dedupe_key_raw(char *buf, size_t cap, const unsigned char *body, size_t len);
+
+/* A copy of the body, re-encoded compactly, with the known-sensitive parts
+ * removed: payload.scheduled_event.location.data (and any "password" key in
+ * location), payload.payment, payload.tracking.salesforce_uuid;
+ * payload.questions_and_answers is kept.  For a REST invitee the same parts
+ * of the invitee object (under "resource" when wrapped) are removed.
+ * *out: owned, free with free(); out_len may be NULL. */
+int calsync_event_redact(char **out, size_t *out_len, const calsync_event *ev, calsync_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Session state: facts, merge, derive                                       */
+/* ------------------------------------------------------------------------ */
+
+typedef enum calsync_status {
+    CALSYNC_STATUS_SCHEDULED = 0,
+    CALSYNC_STATUS_CANCELED,
+    CALSYNC_STATUS_RESCHEDULED,
+    CALSYNC_STATUS_ATTENDED,
+    CALSYNC_STATUS_NO_SHOW
+} calsync_status;
+
+/* "scheduled", "canceled", "rescheduled", "attended", "no_show". */
+const char *calsync_status_name(calsync_status s);
+/* Maps our names and the portal's legacy spellings ("completed",
+ * "cancelled", "no show", "no-show", any case, trimmed) to a status.
+ * CALSYNC_ERR_INVALID when unknown. */
+int calsync_status_from_name(calsync_status *out, const char *s, size_t len);
+
+/* A coach's wp-admin mark.  NONE = "cleared". */
+typedef enum calsync_mark_value {
+    CALSYNC_MARK_NONE = 0,
+    CALSYNC_MARK_ATTENDED,
+    CALSYNC_MARK_NO_SHOW,
+    CALSYNC_MARK_RESCHEDULED
+} calsync_mark_value;
+
+/* Calendly's own no-show button, as last reported. */
+typedef enum calsync_noshow_state {
+    CALSYNC_NOSHOW_UNKNOWN = 0, /* never reported                   */
+    CALSYNC_NOSHOW_DELETED = 1, /* invitee_no_show.deleted          */
+    CALSYNC_NOSHOW_PRESENT = 2  /* invitee_no_show.created / REST   */
+} calsync_noshow_state;
+
+/*
+ * The stored facts of one session row (one invitee).  Each field group is
+ * a join-semilattice, so merging is commutative, associative and
+ * idempotent; the status is derived from the facts, never stored as one.
+ * Strings are borrowed: after a merge, out's strings point into `stored`
+ * or into the event; copy them before either is freed.
+ *
+ *  group         merge rule
+ *  identity      invitee_uri: set once; a different URI is an error
+ *  booked        OR (an active invitee was seen)
+ *  event_uri     the least non-absent value (it never changes in practice)
+ *  cancel        canceled: OR.  Details: from the cancellation with the
+ *                greatest (cancel_at, reason, canceled_by, canceler_type)
+ *  reschedule    reschedule_canceled: OR; rescheduled_to/from: least
+ *                non-absent URI (byte order)
+ *  coach mark    last writer wins by (coach_mark_at, value, coach_mark_by)
+ *  noshow        last writer wins by (noshow_at, state, noshow_uri)
+ *  noshow_absent_seen_at  max (a REST answer with no no-show, at `now`)
+ *  info          last writer wins by (info_updated_at, info_envelope_at),
+ *                then by content (byte order of the fields, in order)
+ *  sched         last writer wins by (sched_updated_at), then by content
+ */
+typedef struct calsync_facts {
+    calsync_str invitee_uri;
+    int booked;
+    calsync_str event_uri;
+
+    int canceled;
+    int64_t cancel_at;
+    calsync_str cancel_reason;
+    calsync_str canceled_by;
+    calsync_str canceler_type;
+
+    int reschedule_canceled;
+    calsync_str rescheduled_to_uri;
+    calsync_str rescheduled_from_uri;
+
+    calsync_mark_value coach_mark;
+    int64_t coach_mark_at;
+    int64_t coach_mark_by;       /* WordPress user id, 0 unknown */
+
+    calsync_noshow_state noshow;
+    int64_t noshow_at;
+    calsync_str noshow_uri;
+    int64_t noshow_absent_seen_at;
+
+    int64_t info_updated_at;
+    int64_t info_envelope_at;
+    calsync_str email;
+    calsync_str name;
+    calsync_str timezone;
+    calsync_str cancel_url;
+    calsync_str reschedule_url;
+    int64_t invitee_created_at;
+
+    int64_t sched_updated_at;
+    int64_t start_at;
+    int64_t end_at;
+    calsync_str event_name;
+    calsync_str event_type_uri;
+    calsync_str event_status;
+    calsync_str location_type;
+    calsync_str join_url;
+    calsync_str host_email;
+    calsync_str host_name;
+} calsync_facts;
+
+/* Empty facts: every string absent, every time CALSYNC_TIME_NONE, every
+ * flag 0.  Applying anything to empty facts creates the row. */
+void calsync_facts_init(calsync_facts *f);
+
+/* Fields of calsync_facts, in declaration order, for change reports. */
+typedef enum calsync_field {
+    CALSYNC_F_INVITEE_URI = 0,
+    CALSYNC_F_BOOKED,
+    CALSYNC_F_EVENT_URI,
+    CALSYNC_F_CANCELED,
+    CALSYNC_F_CANCEL_AT,
+    CALSYNC_F_CANCEL_REASON,
+    CALSYNC_F_CANCELED_BY,
+    CALSYNC_F_CANCELER_TYPE,
+    CALSYNC_F_RESCHEDULE_CANCELED,
+    CALSYNC_F_RESCHEDULED_TO_URI,
+    CALSYNC_F_RESCHEDULED_FROM_URI,
+    CALSYNC_F_COACH_MARK,
+    CALSYNC_F_COACH_MARK_AT,
+    CALSYNC_F_COACH_MARK_BY,
+    CALSYNC_F_NOSHOW,
+    CALSYNC_F_NOSHOW_AT,
+    CALSYNC_F_NOSHOW_URI,
+    CALSYNC_F_NOSHOW_ABSENT_SEEN_AT,
+    CALSYNC_F_INFO_UPDATED_AT,
+    CALSYNC_F_INFO_ENVELOPE_AT,
+    CALSYNC_F_EMAIL,
+    CALSYNC_F_NAME,
+    CALSYNC_F_TIMEZONE,
+    CALSYNC_F_CANCEL_URL,
+    CALSYNC_F_RESCHEDULE_URL,
+    CALSYNC_F_INVITEE_CREATED_AT,
+    CALSYNC_F_SCHED_UPDATED_AT,
+    CALSYNC_F_START_AT,
+    CALSYNC_F_END_AT,
+    CALSYNC_F_EVENT_NAME,
+    CALSYNC_F_EVENT_TYPE_URI,
+    CALSYNC_F_EVENT_STATUS,
+    CALSYNC_F_LOCATION_TYPE,
+    CALSYNC_F_JOIN_URL,
+    CALSYNC_F_HOST_EMAIL,
+    CALSYNC_F_HOST_NAME,
+    CALSYNC_F_COUNT
+} calsync_field;
+
+/* The snake_case name of a field ("rescheduled_to_uri"); NULL if out of range. */
+const char *calsync_field_name(calsync_field f);
+
+/* Notes on a merge, as bits of calsync_outcome.notes. */
+#define CALSYNC_NOTE_STALE_MARK   0x01u /* a mark older than the stored one: ignored     */
+#define CALSYNC_NOTE_ECHO         0x02u /* a Calendly no-show echoing the coach's mark  */
+#define CALSYNC_NOTE_CONFLICT     0x04u /* after the merge: canceled, yet marked        */
+#define CALSYNC_NOTE_NO_REVIVE    0x08u /* an active invitee after a cancel: stays canceled */
+#define CALSYNC_NOTE_STALE_INFO   0x10u /* older invitee/event details: not applied     */
+
+typedef struct calsync_outcome {
+    uint64_t changed;            /* bit (1 << calsync_field): differs from stored */
+    calsync_status old_status;   /* derived from stored (SCHEDULED if none)       */
+    calsync_status new_status;   /* derived from out                              */
+    int old_conflict;
+    int new_conflict;
+    unsigned notes;              /* CALSYNC_NOTE_* */
+} calsync_outcome;
+
+/* A coach's action in wp-admin.  at: microseconds; by: user id. */
+typedef struct calsync_mark {
+    calsync_mark_value value;
+    int64_t at;
+    int64_t by;
+} calsync_mark;
+
+/*
+ * Merges one invitee event into the facts of its own row (ev->uri).
+ * stored may be NULL (a new row).  now (microseconds) is used only for a
+ * REST invitee that reports no no-show.  *out: strings borrowed from
+ * stored and ev.  CALSYNC_EVENT_OTHER: CALSYNC_ERR_INVALID.
+ * CALSYNC_ERR_MISMATCH when stored names another invitee.
+ */
+int calsync_state_apply_event(calsync_facts *out, calsync_outcome *outcome,
+                              const calsync_facts *stored, const calsync_event_view *ev,
+                              int64_t now, calsync_error *err);
+
+/*
+ * The other end of a reschedule: an invitee.created with old_invitee, or
+ * an invitee.canceled / REST invitee with new_invitee, also says something
+ * about that other invitee's row.  calsync_state_peer_uri gives that URI
+ * (absent when there is none); calsync_state_apply_peer merges the link
+ * into the peer's row (stored_peer may be NULL: the row is created with
+ * only its URI and the link, to be filled in when its own event comes).
+ */
+calsync_str calsync_state_peer_uri(const calsync_event_view *ev);
+int calsync_state_apply_peer(calsync_facts *out, calsync_outcome *outcome,
+                             const calsync_facts *stored_peer, const calsync_event_view *ev,
+                             calsync_error *err);
+
+/* Merges a REST scheduled event (back-fill or lookup) into a row whose
+ * event_uri equals sched->uri (else CALSYNC_ERR_MISMATCH; a row with no
+ * event_uri yet takes it). */
+int calsync_state_apply_sched(calsync_facts *out, calsync_outcome *outcome,
+                              const calsync_facts *stored, const calsync_scheduled_event *sched,
+                              calsync_error *err);
+
+/* Merges a coach's mark.  stored must not be NULL. */
+int calsync_state_apply_mark(calsync_facts *out, calsync_outcome *outcome,
+                             const calsync_facts *stored, const calsync_mark *mark,
+                             calsync_error *err);
+
+/* Merges two fact sets of the same invitee (the join).  For tests and
+ * for folding back-fill results. */
+int calsync_state_merge(calsync_facts *out, const calsync_facts *a, const calsync_facts *b,
+                        calsync_error *err);
+
+/*
+ * The derived status, in order: the current attendance mark (see below)
+ * if any; else rescheduled (reschedule_canceled or rescheduled_to_uri);
+ * else canceled; else scheduled.
+ *
+ * The current mark: the Calendly no-show counts as PRESENT only when its
+ * noshow_at is later than noshow_absent_seen_at.  If the coach mark is at
+ * least as recent as the Calendly one (or Calendly never reported), the
+ * coach's value.  Else a PRESENT Calendly no-show gives NO_SHOW; a DELETED
+ * (or absent) one gives the coach's value unless that is NO_SHOW, in which
+ * case none (Calendly's "unmark" clears a no-show but never an
+ * "attended").  `conflict` (may be NULL): canceled, not by a reschedule
+ * the mark agrees with, yet marked attended or no-show or rescheduled.
+ */
+calsync_status calsync_state_derive(const calsync_facts *f, int *conflict);
+
+/* The current attendance mark as defined above. */
+calsync_mark_value calsync_state_current_mark(const calsync_facts *f);
+
+/* 1 when every field is equal (strings by content), else 0. */
+int calsync_facts_equal(const calsync_facts *a, const calsync_facts *b);
+
+/* ------------------------------------------------------------------------ */
+/* E-mail matching                                                           */
+/* ------------------------------------------------------------------------ */
+
+#define CALSYNC_EMAIL_MAX 254
+
+/* Trims ASCII white space and lower-cases ASCII letters.  Writes into buf
+ * (cap >= len + 1), NUL-terminated; *out_len its length.  CALSYNC_ERR_INVALID
+ * when the result is empty, longer than CALSYNC_EMAIL_MAX, has no single
+ * '@' with text on both sides, or holds a control character or space. */
+int calsync_email_normalize(char *buf, size_t cap, size_t *out_len, const char *email,
+                            size_t len, calsync_error *err);
+
+/* One known address of a WordPress user (the account e-mail or an alias). */
+typedef struct calsync_candidate {
+    int64_t user_id;
+    calsync_str email;       /* as stored; normalised by the matcher */
+    calsync_str name;        /* display name, may be absent */
+    int is_alias;
+} calsync_candidate;
+
+typedef enum calsync_match_reason {
+    CALSYNC_MATCH_EXACT = 0,       /* the account e-mail: links            */
+    CALSYNC_MATCH_ALIAS,           /* a known alias: links                 */
+    CALSYNC_MATCH_DOTS,            /* equal but for dots (gmail-like)      */
+    CALSYNC_MATCH_PLUS_TAG,        /* equal but for a +tag                 */
+    CALSYNC_MATCH_EDIT_DISTANCE,   /* one or two typing mistakes           */
+    CALSYNC_MATCH_SAME_NAME        /* same name, another address           */
+} calsync_match_reason;
+
+/* "exact", "alias", "dots", "plus_tag", "edit_distance", "same_name". */
+const char *calsync_match_reason_name(calsync_match_reason r);
+
+typedef struct calsync_match {
+    size_t index;                  /* into the candidates array */
+    int64_t user_id;
+    calsync_match_reason reason;
+    int distance;                  /* for EDIT_DISTANCE, else 0 */
+} calsync_match;
+
+/*
+ * Matches an invitee's e-mail (and name) against candidates.  Writes up to
+ * cap matches, best first (by reason, then distance, then user id), one per
+ * user; *out_count the number written.  *out_link is the user id to link
+ * automatically, or 0: only an EXACT match, or else exactly one user with
+ * an ALIAS match, links; suggestions never do.
+ */
+int calsync_email_match(calsync_match *out, size_t cap, size_t *out_count, int64_t *out_link,
+                        const char *email, size_t email_len, const char *name, size_t name_len,
+                        const calsync_candidate *cands, size_t ncands, calsync_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Sealing secrets at rest                                                   */
+/* ------------------------------------------------------------------------ */
+
+#define CALSYNC_SEAL_KEY_LEN 32
+
+/* Derives the 32-byte sealing key from a caller-supplied secret (a
+ * wp-config constant, or WordPress's salts) with HKDF-SHA256.  The secret
+ * must be at least 16 bytes. */
+int calsync_seal_derive_key(unsigned char out[CALSYNC_SEAL_KEY_LEN], const unsigned char *secret,
+                            size_t secret_len, calsync_error *err);
+
+/*
+ * Sealed text format, version 1:
+ *     "cs1." <key id: 8 lowercase hex> "." <base64url, no padding, of
+ *     nonce (12) || ciphertext || tag (16)>
+ * AES-256-GCM with a random nonce; the AAD is "cs1.<key id>.<context>", so
+ * a value sealed for one setting (context) does not open as another.  The
+ * key id (first 4 bytes of SHA-256 of the key) tells "sealed under another
+ * key" (CALSYNC_ERR_SEAL_KEY) from "altered" (CALSYNC_ERR_SEAL_AUTH).
+ */
+#define CALSYNC_SEAL_MAX_PLAIN (64u * 1024u)
+size_t calsync_seal_size(size_t plain_len); /* bytes needed incl. the NUL */
+
+int calsync_seal(char *buf, size_t cap, size_t *out_len, const unsigned char key[CALSYNC_SEAL_KEY_LEN],
+                 const char *context, size_t context_len, const unsigned char *plain,
+                 size_t plain_len, calsync_error *err);
+
+/* Opens into buf (cap >= sealed_len is always enough); *out_len the length. */
+int calsync_open(unsigned char *buf, size_t cap, size_t *out_len,
+                 const unsigned char key[CALSYNC_SEAL_KEY_LEN], const char *context,
+                 size_t context_len, const char *sealed, size_t sealed_len, calsync_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CALSYNC_H */

@@ -1,0 +1,114 @@
+/* Error reporting, string views and library versions shared by every module. */
+#include "internal.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <openssl/opensslv.h>
+#include <stdio.h>
+
+void calsync_error_clear(calsync_error *err)
+{
+    if (err == NULL)
+        return;
+    err->code = CALSYNC_OK;
+    err->path[0] = '\0';
+    err->message[0] = '\0';
+}
+
+int calsync_fail(calsync_error *err, int code, const char *path, const char *fmt, ...)
+{
+    if (err == NULL)
+        return code;
+    err->code = code;
+    snprintf(err->path, sizeof err->path, "%s", path ? path : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+const char *calsync_strerror(int code)
+{
+    switch ((calsync_code)code) {
+    case CALSYNC_OK: return "success";
+    case CALSYNC_ERR_INVALID: return "invalid argument";
+    case CALSYNC_ERR_NOMEM: return "out of memory";
+    case CALSYNC_ERR_SIG_MALFORMED: return "signature header missing or malformed";
+    case CALSYNC_ERR_SIG_MISMATCH: return "signature does not match any signing key";
+    case CALSYNC_ERR_SIG_TOO_OLD: return "signature is authentic but its timestamp is too old";
+    case CALSYNC_ERR_SIG_TOO_NEW: return "signature is authentic but its timestamp is in the future";
+    case CALSYNC_ERR_JSON: return "body is not valid JSON";
+    case CALSYNC_ERR_SCHEMA: return "a required field is missing or has the wrong type";
+    case CALSYNC_ERR_TIME: return "not an RFC 3339 date-time";
+    case CALSYNC_ERR_SEAL_FORMAT: return "not a sealed value of a known version";
+    case CALSYNC_ERR_SEAL_KEY: return "sealed under another key";
+    case CALSYNC_ERR_SEAL_AUTH: return "sealed value was altered and does not open";
+    case CALSYNC_ERR_CRYPTO: return "cryptographic library failure";
+    case CALSYNC_ERR_MISMATCH: return "facts and event are about different invitees";
+    case CALSYNC_ERR_TOO_LARGE: return "input is over the size limit";
+    case CALSYNC_ERR_HTTP: return "the API answered with an HTTP error";
+    case CALSYNC_ERR_TRANSPORT: return "the API could not be reached";
+    }
+    return "unknown error";
+}
+
+int calsync_str_cmp(calsync_str a, calsync_str b)
+{
+    if (a.ptr == NULL || b.ptr == NULL)
+        return (a.ptr != NULL) - (b.ptr != NULL);
+    size_t n = a.len < b.len ? a.len : b.len;
+    int c = n ? memcmp(a.ptr, b.ptr, n) : 0;
+    if (c != 0)
+        return c < 0 ? -1 : 1;
+    return (a.len > b.len) - (a.len < b.len);
+}
+
+int calsync_str_eq(calsync_str a, calsync_str b)
+{
+    return calsync_str_cmp(a, b) == 0;
+}
+
+calsync_str calsync_uri_last_segment(calsync_str uri)
+{
+    if (uri.ptr == NULL)
+        return uri;
+    size_t end = uri.len;
+    while (end > 0 && uri.ptr[end - 1] == '/')
+        end--;
+    size_t start = end;
+    while (start > 0 && uri.ptr[start - 1] != '/')
+        start--;
+    return calsync_str_of(uri.ptr + start, end - start);
+}
+
+void calsync_hex(char *out, const unsigned char *bytes, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[bytes[i] >> 4];
+        out[2 * i + 1] = digits[bytes[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+const char *calsync_version(void)
+{
+    return CALSYNC_VERSION;
+}
+
+const char *calsync_jansson_version(void)
+{
+    return jansson_version_str();
+}
+
+const char *calsync_openssl_version(void)
+{
+    return OpenSSL_version(OPENSSL_VERSION_STRING);
+}
+
+const char *calsync_curl_version(void)
+{
+    return curl_version_info(CURLVERSION_NOW)->version;
+}
