@@ -1,0 +1,739 @@
+/* Session state: every source becomes a contribution of facts, one join merges it, the status is derived. */
+#include "internal.h"
+
+#define BIT(f) ((uint64_t)1 << (f))
+
+/* What a contribution speaks for, so that the notes judge only its own registers. */
+enum {
+    SPEAKS_COACH = 1u,
+    SPEAKS_NOSHOW = 2u,
+    SPEAKS_INFO = 4u,
+    SPEAKS_SCHED = 8u,
+    SEES_ACTIVE = 16u
+};
+
+/* ------------------------------------------------------------------------ */
+/* Names                                                                     */
+/* ------------------------------------------------------------------------ */
+
+static const char *const status_names[] = {
+    [CALSYNC_STATUS_SCHEDULED] = "scheduled",
+    [CALSYNC_STATUS_CANCELED] = "canceled",
+    [CALSYNC_STATUS_RESCHEDULED] = "rescheduled",
+    [CALSYNC_STATUS_ATTENDED] = "attended",
+    [CALSYNC_STATUS_NO_SHOW] = "no_show",
+};
+
+/* The portal's legacy free-text column used these spellings before ours. */
+static const struct {
+    const char *spelling;
+    calsync_status status;
+} status_spellings[] = {
+    {"scheduled", CALSYNC_STATUS_SCHEDULED},
+    {"canceled", CALSYNC_STATUS_CANCELED},
+    {"cancelled", CALSYNC_STATUS_CANCELED},
+    {"rescheduled", CALSYNC_STATUS_RESCHEDULED},
+    {"attended", CALSYNC_STATUS_ATTENDED},
+    {"completed", CALSYNC_STATUS_ATTENDED},
+    {"no_show", CALSYNC_STATUS_NO_SHOW},
+    {"no show", CALSYNC_STATUS_NO_SHOW},
+    {"no-show", CALSYNC_STATUS_NO_SHOW},
+};
+
+static const char *const field_names[CALSYNC_F_COUNT] = {
+    [CALSYNC_F_INVITEE_URI] = "invitee_uri",
+    [CALSYNC_F_BOOKED] = "booked",
+    [CALSYNC_F_EVENT_URI] = "event_uri",
+    [CALSYNC_F_CANCELED] = "canceled",
+    [CALSYNC_F_CANCEL_AT] = "cancel_at",
+    [CALSYNC_F_CANCEL_REASON] = "cancel_reason",
+    [CALSYNC_F_CANCELED_BY] = "canceled_by",
+    [CALSYNC_F_CANCELER_TYPE] = "canceler_type",
+    [CALSYNC_F_RESCHEDULE_CANCELED] = "reschedule_canceled",
+    [CALSYNC_F_RESCHEDULED_TO_URI] = "rescheduled_to_uri",
+    [CALSYNC_F_RESCHEDULED_FROM_URI] = "rescheduled_from_uri",
+    [CALSYNC_F_COACH_MARK] = "coach_mark",
+    [CALSYNC_F_COACH_MARK_AT] = "coach_mark_at",
+    [CALSYNC_F_COACH_MARK_BY] = "coach_mark_by",
+    [CALSYNC_F_NOSHOW] = "noshow",
+    [CALSYNC_F_NOSHOW_AT] = "noshow_at",
+    [CALSYNC_F_NOSHOW_URI] = "noshow_uri",
+    [CALSYNC_F_NOSHOW_ABSENT_SEEN_AT] = "noshow_absent_seen_at",
+    [CALSYNC_F_INFO_UPDATED_AT] = "info_updated_at",
+    [CALSYNC_F_INFO_ENVELOPE_AT] = "info_envelope_at",
+    [CALSYNC_F_EMAIL] = "email",
+    [CALSYNC_F_NAME] = "name",
+    [CALSYNC_F_TIMEZONE] = "timezone",
+    [CALSYNC_F_CANCEL_URL] = "cancel_url",
+    [CALSYNC_F_RESCHEDULE_URL] = "reschedule_url",
+    [CALSYNC_F_INVITEE_CREATED_AT] = "invitee_created_at",
+    [CALSYNC_F_SCHED_UPDATED_AT] = "sched_updated_at",
+    [CALSYNC_F_START_AT] = "start_at",
+    [CALSYNC_F_END_AT] = "end_at",
+    [CALSYNC_F_EVENT_NAME] = "event_name",
+    [CALSYNC_F_EVENT_TYPE_URI] = "event_type_uri",
+    [CALSYNC_F_EVENT_STATUS] = "event_status",
+    [CALSYNC_F_LOCATION_TYPE] = "location_type",
+    [CALSYNC_F_JOIN_URL] = "join_url",
+    [CALSYNC_F_HOST_EMAIL] = "host_email",
+    [CALSYNC_F_HOST_NAME] = "host_name",
+};
+
+/* The changed mask is a uint64_t: one bit per field must fit. */
+_Static_assert(CALSYNC_F_COUNT <= 64, "calsync_outcome.changed holds one bit per field");
+
+const char *calsync_status_name(calsync_status s)
+{
+    if ((unsigned)s >= sizeof status_names / sizeof status_names[0])
+        return "unknown";
+    return status_names[s];
+}
+
+static int is_ascii_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static char ascii_lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+int calsync_status_from_name(calsync_status *out, const char *s, size_t len)
+{
+    if (out == NULL || (s == NULL && len > 0))
+        return CALSYNC_ERR_INVALID;
+    while (len > 0 && is_ascii_space(s[0])) {
+        s++;
+        len--;
+    }
+    while (len > 0 && is_ascii_space(s[len - 1]))
+        len--;
+    for (size_t i = 0; i < sizeof status_spellings / sizeof status_spellings[0]; i++) {
+        const char *want = status_spellings[i].spelling;
+        if (strlen(want) != len)
+            continue;
+        size_t k = 0;
+        while (k < len && ascii_lower(s[k]) == want[k])
+            k++;
+        if (k == len) {
+            *out = status_spellings[i].status;
+            return CALSYNC_OK;
+        }
+    }
+    return CALSYNC_ERR_INVALID;
+}
+
+const char *calsync_field_name(calsync_field f)
+{
+    if ((unsigned)f >= CALSYNC_F_COUNT)
+        return NULL;
+    return field_names[f];
+}
+
+void calsync_facts_init(calsync_facts *f)
+{
+    if (f == NULL)
+        return;
+    memset(f, 0, sizeof *f);
+    f->cancel_at = CALSYNC_TIME_NONE;
+    f->coach_mark = CALSYNC_MARK_NONE;
+    f->coach_mark_at = CALSYNC_TIME_NONE;
+    f->coach_mark_by = 0;
+    f->noshow = CALSYNC_NOSHOW_UNKNOWN;
+    f->noshow_at = CALSYNC_TIME_NONE;
+    f->noshow_absent_seen_at = CALSYNC_TIME_NONE;
+    f->info_updated_at = CALSYNC_TIME_NONE;
+    f->info_envelope_at = CALSYNC_TIME_NONE;
+    f->invitee_created_at = CALSYNC_TIME_NONE;
+    f->sched_updated_at = CALSYNC_TIME_NONE;
+    f->start_at = CALSYNC_TIME_NONE;
+    f->end_at = CALSYNC_TIME_NONE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Register orders: each is a total order, so "take the greater" is a join   */
+/* ------------------------------------------------------------------------ */
+
+static int cmp_i64(int64_t a, int64_t b)
+{
+    return (a > b) - (a < b);
+}
+
+static calsync_str least_present(calsync_str a, calsync_str b)
+{
+    if (a.ptr == NULL)
+        return b;
+    if (b.ptr == NULL)
+        return a;
+    return calsync_str_cmp(a, b) <= 0 ? a : b;
+}
+
+static int cancel_cmp(const calsync_facts *a, const calsync_facts *b)
+{
+    int c = cmp_i64(a->cancel_at, b->cancel_at);
+    if (c == 0)
+        c = calsync_str_cmp(a->cancel_reason, b->cancel_reason);
+    if (c == 0)
+        c = calsync_str_cmp(a->canceled_by, b->canceled_by);
+    if (c == 0)
+        c = calsync_str_cmp(a->canceler_type, b->canceler_type);
+    return c;
+}
+
+/* Value and author break ties so that two marks at the same microsecond
+ * still merge to the same result in either order. */
+static int coach_cmp(const calsync_facts *a, const calsync_facts *b)
+{
+    int c = cmp_i64(a->coach_mark_at, b->coach_mark_at);
+    if (c == 0)
+        c = cmp_i64((int64_t)a->coach_mark, (int64_t)b->coach_mark);
+    if (c == 0)
+        c = cmp_i64(a->coach_mark_by, b->coach_mark_by);
+    return c;
+}
+
+static int noshow_cmp(const calsync_facts *a, const calsync_facts *b)
+{
+    int c = cmp_i64(a->noshow_at, b->noshow_at);
+    if (c == 0)
+        c = cmp_i64((int64_t)a->noshow, (int64_t)b->noshow);
+    if (c == 0)
+        c = calsync_str_cmp(a->noshow_uri, b->noshow_uri);
+    return c;
+}
+
+static int info_version_cmp(const calsync_facts *a, const calsync_facts *b)
+{
+    int c = cmp_i64(a->info_updated_at, b->info_updated_at);
+    return c != 0 ? c : cmp_i64(a->info_envelope_at, b->info_envelope_at);
+}
+
+static int info_cmp(const calsync_facts *a, const calsync_facts *b)
+{
+    int c = info_version_cmp(a, b);
+    if (c == 0)
+        c = calsync_str_cmp(a->email, b->email);
+    if (c == 0)
+        c = calsync_str_cmp(a->name, b->name);
+    if (c == 0)
+        c = calsync_str_cmp(a->timezone, b->timezone);
+    if (c == 0)
+        c = calsync_str_cmp(a->cancel_url, b->cancel_url);
+    if (c == 0)
+        c = calsync_str_cmp(a->reschedule_url, b->reschedule_url);
+    if (c == 0)
+        c = cmp_i64(a->invitee_created_at, b->invitee_created_at);
+    return c;
+}
+
+static int sched_cmp(const calsync_facts *a, const calsync_facts *b)
+{
+    int c = cmp_i64(a->sched_updated_at, b->sched_updated_at);
+    if (c == 0)
+        c = cmp_i64(a->start_at, b->start_at);
+    if (c == 0)
+        c = cmp_i64(a->end_at, b->end_at);
+    if (c == 0)
+        c = calsync_str_cmp(a->event_name, b->event_name);
+    if (c == 0)
+        c = calsync_str_cmp(a->event_type_uri, b->event_type_uri);
+    if (c == 0)
+        c = calsync_str_cmp(a->event_status, b->event_status);
+    if (c == 0)
+        c = calsync_str_cmp(a->location_type, b->location_type);
+    if (c == 0)
+        c = calsync_str_cmp(a->join_url, b->join_url);
+    if (c == 0)
+        c = calsync_str_cmp(a->host_email, b->host_email);
+    if (c == 0)
+        c = calsync_str_cmp(a->host_name, b->host_name);
+    return c;
+}
+
+static void take_cancel(calsync_facts *dst, const calsync_facts *src)
+{
+    dst->cancel_at = src->cancel_at;
+    dst->cancel_reason = src->cancel_reason;
+    dst->canceled_by = src->canceled_by;
+    dst->canceler_type = src->canceler_type;
+}
+
+static void take_coach(calsync_facts *dst, const calsync_facts *src)
+{
+    dst->coach_mark = src->coach_mark;
+    dst->coach_mark_at = src->coach_mark_at;
+    dst->coach_mark_by = src->coach_mark_by;
+}
+
+static void take_noshow(calsync_facts *dst, const calsync_facts *src)
+{
+    dst->noshow = src->noshow;
+    dst->noshow_at = src->noshow_at;
+    dst->noshow_uri = src->noshow_uri;
+}
+
+static void take_info(calsync_facts *dst, const calsync_facts *src)
+{
+    dst->info_updated_at = src->info_updated_at;
+    dst->info_envelope_at = src->info_envelope_at;
+    dst->email = src->email;
+    dst->name = src->name;
+    dst->timezone = src->timezone;
+    dst->cancel_url = src->cancel_url;
+    dst->reschedule_url = src->reschedule_url;
+    dst->invitee_created_at = src->invitee_created_at;
+}
+
+static void take_sched(calsync_facts *dst, const calsync_facts *src)
+{
+    dst->sched_updated_at = src->sched_updated_at;
+    dst->start_at = src->start_at;
+    dst->end_at = src->end_at;
+    dst->event_name = src->event_name;
+    dst->event_type_uri = src->event_type_uri;
+    dst->event_status = src->event_status;
+    dst->location_type = src->location_type;
+    dst->join_url = src->join_url;
+    dst->host_email = src->host_email;
+    dst->host_name = src->host_name;
+}
+
+static int clamp_len(size_t len)
+{
+    return len > 120 ? 120 : (int)len;
+}
+
+static int mismatch(calsync_error *err, calsync_str want, calsync_str got, const char *what)
+{
+    return calsync_fail(err, CALSYNC_ERR_MISMATCH, NULL, "%s: facts are about %.*s, not %.*s", what,
+                        clamp_len(want.len), want.ptr, clamp_len(got.len), got.ptr);
+}
+
+/*
+ * The join: the single place where facts are combined.  Each field group
+ * takes the greater of its two values in a total order (or OR / least /
+ * max, which are the same thing), so the result does not depend on which
+ * side is "stored" and which is "new".  out may alias a or b.
+ */
+static int join(calsync_facts *out, const calsync_facts *a, const calsync_facts *b,
+                calsync_error *err)
+{
+    if (a->invitee_uri.ptr != NULL && b->invitee_uri.ptr != NULL &&
+        !calsync_str_eq(a->invitee_uri, b->invitee_uri))
+        return mismatch(err, a->invitee_uri, b->invitee_uri, "invitee_uri");
+
+    calsync_facts r = *a;
+    if (r.invitee_uri.ptr == NULL)
+        r.invitee_uri = b->invitee_uri;
+    r.booked = a->booked || b->booked;
+    r.event_uri = least_present(a->event_uri, b->event_uri);
+
+    r.canceled = a->canceled || b->canceled;
+    if (cancel_cmp(b, a) > 0)
+        take_cancel(&r, b);
+
+    r.reschedule_canceled = a->reschedule_canceled || b->reschedule_canceled;
+    r.rescheduled_to_uri = least_present(a->rescheduled_to_uri, b->rescheduled_to_uri);
+    r.rescheduled_from_uri = least_present(a->rescheduled_from_uri, b->rescheduled_from_uri);
+
+    if (coach_cmp(b, a) > 0)
+        take_coach(&r, b);
+    if (noshow_cmp(b, a) > 0)
+        take_noshow(&r, b);
+    if (b->noshow_absent_seen_at > r.noshow_absent_seen_at)
+        r.noshow_absent_seen_at = b->noshow_absent_seen_at;
+
+    if (info_cmp(b, a) > 0)
+        take_info(&r, b);
+    if (sched_cmp(b, a) > 0)
+        take_sched(&r, b);
+
+    *out = r;
+    return CALSYNC_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Comparison and derivation                                                 */
+/* ------------------------------------------------------------------------ */
+
+static uint64_t str_bit(calsync_str a, calsync_str b, calsync_field f)
+{
+    return calsync_str_eq(a, b) ? 0 : BIT(f);
+}
+
+static uint64_t num_bit(int64_t a, int64_t b, calsync_field f)
+{
+    return a == b ? 0 : BIT(f);
+}
+
+/* Flags are compared as truth values: any non-zero int means "seen". */
+static uint64_t flag_bit(int a, int b, calsync_field f)
+{
+    return !a == !b ? 0 : BIT(f);
+}
+
+static uint64_t facts_diff(const calsync_facts *a, const calsync_facts *b)
+{
+    uint64_t m = 0;
+    m |= str_bit(a->invitee_uri, b->invitee_uri, CALSYNC_F_INVITEE_URI);
+    m |= flag_bit(a->booked, b->booked, CALSYNC_F_BOOKED);
+    m |= str_bit(a->event_uri, b->event_uri, CALSYNC_F_EVENT_URI);
+    m |= flag_bit(a->canceled, b->canceled, CALSYNC_F_CANCELED);
+    m |= num_bit(a->cancel_at, b->cancel_at, CALSYNC_F_CANCEL_AT);
+    m |= str_bit(a->cancel_reason, b->cancel_reason, CALSYNC_F_CANCEL_REASON);
+    m |= str_bit(a->canceled_by, b->canceled_by, CALSYNC_F_CANCELED_BY);
+    m |= str_bit(a->canceler_type, b->canceler_type, CALSYNC_F_CANCELER_TYPE);
+    m |= flag_bit(a->reschedule_canceled, b->reschedule_canceled, CALSYNC_F_RESCHEDULE_CANCELED);
+    m |= str_bit(a->rescheduled_to_uri, b->rescheduled_to_uri, CALSYNC_F_RESCHEDULED_TO_URI);
+    m |= str_bit(a->rescheduled_from_uri, b->rescheduled_from_uri, CALSYNC_F_RESCHEDULED_FROM_URI);
+    m |= num_bit(a->coach_mark, b->coach_mark, CALSYNC_F_COACH_MARK);
+    m |= num_bit(a->coach_mark_at, b->coach_mark_at, CALSYNC_F_COACH_MARK_AT);
+    m |= num_bit(a->coach_mark_by, b->coach_mark_by, CALSYNC_F_COACH_MARK_BY);
+    m |= num_bit(a->noshow, b->noshow, CALSYNC_F_NOSHOW);
+    m |= num_bit(a->noshow_at, b->noshow_at, CALSYNC_F_NOSHOW_AT);
+    m |= str_bit(a->noshow_uri, b->noshow_uri, CALSYNC_F_NOSHOW_URI);
+    m |= num_bit(a->noshow_absent_seen_at, b->noshow_absent_seen_at, CALSYNC_F_NOSHOW_ABSENT_SEEN_AT);
+    m |= num_bit(a->info_updated_at, b->info_updated_at, CALSYNC_F_INFO_UPDATED_AT);
+    m |= num_bit(a->info_envelope_at, b->info_envelope_at, CALSYNC_F_INFO_ENVELOPE_AT);
+    m |= str_bit(a->email, b->email, CALSYNC_F_EMAIL);
+    m |= str_bit(a->name, b->name, CALSYNC_F_NAME);
+    m |= str_bit(a->timezone, b->timezone, CALSYNC_F_TIMEZONE);
+    m |= str_bit(a->cancel_url, b->cancel_url, CALSYNC_F_CANCEL_URL);
+    m |= str_bit(a->reschedule_url, b->reschedule_url, CALSYNC_F_RESCHEDULE_URL);
+    m |= num_bit(a->invitee_created_at, b->invitee_created_at, CALSYNC_F_INVITEE_CREATED_AT);
+    m |= num_bit(a->sched_updated_at, b->sched_updated_at, CALSYNC_F_SCHED_UPDATED_AT);
+    m |= num_bit(a->start_at, b->start_at, CALSYNC_F_START_AT);
+    m |= num_bit(a->end_at, b->end_at, CALSYNC_F_END_AT);
+    m |= str_bit(a->event_name, b->event_name, CALSYNC_F_EVENT_NAME);
+    m |= str_bit(a->event_type_uri, b->event_type_uri, CALSYNC_F_EVENT_TYPE_URI);
+    m |= str_bit(a->event_status, b->event_status, CALSYNC_F_EVENT_STATUS);
+    m |= str_bit(a->location_type, b->location_type, CALSYNC_F_LOCATION_TYPE);
+    m |= str_bit(a->join_url, b->join_url, CALSYNC_F_JOIN_URL);
+    m |= str_bit(a->host_email, b->host_email, CALSYNC_F_HOST_EMAIL);
+    m |= str_bit(a->host_name, b->host_name, CALSYNC_F_HOST_NAME);
+    return m;
+}
+
+int calsync_facts_equal(const calsync_facts *a, const calsync_facts *b)
+{
+    if (a == NULL || b == NULL)
+        return a == b;
+    return facts_diff(a, b) == 0;
+}
+
+calsync_mark_value calsync_state_current_mark(const calsync_facts *f)
+{
+    if (f == NULL)
+        return CALSYNC_MARK_NONE;
+    /* A tie goes to the coach: their word stands over Calendly's. */
+    if (f->noshow == CALSYNC_NOSHOW_UNKNOWN || f->coach_mark_at >= f->noshow_at)
+        return f->coach_mark;
+    if (f->noshow == CALSYNC_NOSHOW_PRESENT && f->noshow_at > f->noshow_absent_seen_at)
+        return CALSYNC_MARK_NO_SHOW;
+    /* Calendly's "unmark" only ever clears a no-show. */
+    return f->coach_mark == CALSYNC_MARK_NO_SHOW ? CALSYNC_MARK_NONE : f->coach_mark;
+}
+
+static int rescheduled_away(const calsync_facts *f)
+{
+    return f->reschedule_canceled || f->rescheduled_to_uri.ptr != NULL;
+}
+
+calsync_status calsync_state_derive(const calsync_facts *f, int *conflict)
+{
+    if (conflict != NULL)
+        *conflict = 0;
+    if (f == NULL)
+        return CALSYNC_STATUS_SCHEDULED;
+    calsync_mark_value m = calsync_state_current_mark(f);
+    int away = rescheduled_away(f);
+    if (conflict != NULL)
+        *conflict = m != CALSYNC_MARK_NONE && (f->canceled || away) &&
+                    !(away && m == CALSYNC_MARK_RESCHEDULED);
+    switch (m) {
+    case CALSYNC_MARK_ATTENDED: return CALSYNC_STATUS_ATTENDED;
+    case CALSYNC_MARK_NO_SHOW: return CALSYNC_STATUS_NO_SHOW;
+    case CALSYNC_MARK_RESCHEDULED: return CALSYNC_STATUS_RESCHEDULED;
+    case CALSYNC_MARK_NONE: break;
+    }
+    if (away)
+        return CALSYNC_STATUS_RESCHEDULED;
+    if (f->canceled)
+        return CALSYNC_STATUS_CANCELED;
+    return CALSYNC_STATUS_SCHEDULED;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Contribution + join + outcome                                             */
+/* ------------------------------------------------------------------------ */
+
+/* A Calendly no-show that does not decide the current mark is stale: it
+ * lost its own register, or a coach mark at least as recent stands. */
+static int noshow_is_stale(const calsync_facts *stored, const calsync_facts *c)
+{
+    if (noshow_cmp(stored, c) > 0)
+        return 1;
+    return stored->coach_mark_at != CALSYNC_TIME_NONE && c->noshow_at <= stored->coach_mark_at;
+}
+
+/* A coach mark is stale when it lost its own register, or when a newer
+ * Calendly report keeps it from being the current mark. */
+static int coach_is_stale(const calsync_facts *stored, const calsync_facts *c,
+                          calsync_mark_value now_current)
+{
+    if (coach_cmp(stored, c) > 0)
+        return 1;
+    return stored->noshow != CALSYNC_NOSHOW_UNKNOWN && stored->noshow_at > c->coach_mark_at &&
+           now_current != c->coach_mark;
+}
+
+static int settle(calsync_facts *out, calsync_outcome *outcome, const calsync_facts *stored,
+                  const calsync_facts *c, unsigned speaks, calsync_error *err)
+{
+    calsync_facts empty, r;
+    if (stored == NULL) {
+        calsync_facts_init(&empty);
+        stored = &empty;
+    }
+    int rc = join(&r, stored, c, err);
+    if (rc != CALSYNC_OK)
+        return rc;
+
+    unsigned notes = 0;
+    calsync_mark_value old_mark = calsync_state_current_mark(stored);
+    calsync_mark_value new_mark = calsync_state_current_mark(&r);
+    if ((speaks & SPEAKS_COACH) && coach_is_stale(stored, c, new_mark))
+        notes |= CALSYNC_NOTE_STALE_MARK;
+    if (speaks & SPEAKS_NOSHOW) {
+        if (noshow_is_stale(stored, c))
+            notes |= CALSYNC_NOTE_STALE_MARK;
+        else if (noshow_cmp(stored, &r) != 0 && old_mark == new_mark &&
+                 stored->coach_mark_at != CALSYNC_TIME_NONE && stored->coach_mark == old_mark)
+            notes |= CALSYNC_NOTE_ECHO;
+    }
+    if ((speaks & SPEAKS_INFO) && info_version_cmp(stored, c) > 0)
+        notes |= CALSYNC_NOTE_STALE_INFO;
+    if ((speaks & SPEAKS_SCHED) && cmp_i64(stored->sched_updated_at, c->sched_updated_at) > 0)
+        notes |= CALSYNC_NOTE_STALE_INFO;
+    if ((speaks & SEES_ACTIVE) && (stored->canceled || stored->reschedule_canceled))
+        notes |= CALSYNC_NOTE_NO_REVIVE;
+
+    if (outcome != NULL) {
+        outcome->changed = facts_diff(stored, &r);
+        outcome->old_status = calsync_state_derive(stored, &outcome->old_conflict);
+        outcome->new_status = calsync_state_derive(&r, &outcome->new_conflict);
+        if (outcome->new_conflict && !outcome->old_conflict)
+            notes |= CALSYNC_NOTE_CONFLICT;
+        outcome->notes = notes;
+    }
+    *out = r;
+    calsync_error_clear(err);
+    return CALSYNC_OK;
+}
+
+static int view_is_canceled(const calsync_event_view *ev)
+{
+    return ev->kind == CALSYNC_EVENT_INVITEE_CANCELED || ev->status == CALSYNC_INVITEE_CANCELED;
+}
+
+static int64_t first_time(int64_t a, int64_t b, int64_t c)
+{
+    if (a != CALSYNC_TIME_NONE)
+        return a;
+    return b != CALSYNC_TIME_NONE ? b : c;
+}
+
+static void put_sched(calsync_facts *c, const calsync_scheduled_event *se)
+{
+    c->sched_updated_at = se->updated_at;
+    c->start_at = se->start_time;
+    c->end_at = se->end_time;
+    c->event_name = se->name;
+    c->event_type_uri = se->event_type;
+    c->event_status = se->status;
+    c->location_type = se->location_type;
+    c->join_url = se->join_url;
+    if (se->nhosts > 0) {
+        c->host_email = se->hosts[0].email;
+        c->host_name = se->hosts[0].name;
+    }
+}
+
+/* What one invitee view says about its own row, and which registers it speaks for. */
+static unsigned view_contribution(calsync_facts *c, const calsync_event_view *ev, int64_t now)
+{
+    unsigned speaks = SPEAKS_INFO;
+    calsync_facts_init(c);
+    c->invitee_uri = ev->uri;
+    c->event_uri = ev->event_uri;
+    c->rescheduled_from_uri = ev->old_invitee;
+
+    if (view_is_canceled(ev)) {
+        c->canceled = 1;
+        c->cancel_at = (ev->has_cancellation && ev->canceled_at != CALSYNC_TIME_NONE)
+                           ? ev->canceled_at
+                           : ev->updated_at;
+        if (ev->has_cancellation) {
+            c->cancel_reason = ev->cancel_reason;
+            c->canceled_by = ev->canceled_by;
+            c->canceler_type = ev->canceler_type;
+        }
+        if (ev->rescheduled || ev->new_invitee.ptr != NULL) {
+            c->reschedule_canceled = 1;
+            c->rescheduled_to_uri = ev->new_invitee;
+        }
+    } else {
+        c->booked = 1;
+        speaks |= SEES_ACTIVE;
+    }
+
+    c->info_updated_at = ev->updated_at;
+    c->info_envelope_at = ev->envelope_created_at;
+    c->email = ev->email;
+    c->name = ev->name;
+    c->timezone = ev->timezone;
+    c->cancel_url = ev->cancel_url;
+    c->reschedule_url = ev->reschedule_url;
+    c->invitee_created_at = ev->created_at;
+
+    if (ev->scheduled_event.present) {
+        put_sched(c, &ev->scheduled_event);
+        speaks |= SPEAKS_SCHED;
+    }
+
+    if (ev->kind == CALSYNC_EVENT_NO_SHOW_DELETED) {
+        /* The deleted no-show is no longer current: its URI goes too. */
+        c->noshow = CALSYNC_NOSHOW_DELETED;
+        c->noshow_at = first_time(ev->envelope_created_at, ev->updated_at, CALSYNC_TIME_NONE);
+        speaks |= SPEAKS_NOSHOW;
+    } else if (ev->kind == CALSYNC_EVENT_NO_SHOW_CREATED || ev->has_no_show) {
+        c->noshow = CALSYNC_NOSHOW_PRESENT;
+        c->noshow_at = first_time(ev->no_show_created_at, ev->envelope_created_at, ev->updated_at);
+        c->noshow_uri = ev->no_show_uri;
+        speaks |= SPEAKS_NOSHOW;
+    } else if (ev->kind == CALSYNC_EVENT_REST_INVITEE) {
+        c->noshow_absent_seen_at = now;
+    }
+    return speaks;
+}
+
+static int check_view(const calsync_event_view *ev, calsync_error *err)
+{
+    if (ev == NULL)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "event view is NULL");
+    if (ev->kind == CALSYNC_EVENT_OTHER)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "event is not about an invitee");
+    if (ev->uri.ptr == NULL)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "event has no invitee URI");
+    return CALSYNC_OK;
+}
+
+int calsync_state_apply_event(calsync_facts *out, calsync_outcome *outcome,
+                              const calsync_facts *stored, const calsync_event_view *ev,
+                              int64_t now, calsync_error *err)
+{
+    if (out == NULL)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out is NULL");
+    int rc = check_view(ev, err);
+    if (rc != CALSYNC_OK)
+        return rc;
+    calsync_facts c;
+    unsigned speaks = view_contribution(&c, ev, now);
+    return settle(out, outcome, stored, &c, speaks, err);
+}
+
+/* The peer of a canceled view is the invitee it was rescheduled to; of any
+ * other view, the one it was rescheduled from. */
+static calsync_str peer_of(const calsync_event_view *ev, int *peer_is_newer)
+{
+    *peer_is_newer = 0;
+    if (ev == NULL || ev->kind == CALSYNC_EVENT_OTHER)
+        return calsync_str_of(NULL, 0);
+    if (view_is_canceled(ev) && ev->new_invitee.ptr != NULL) {
+        *peer_is_newer = 1;
+        return ev->new_invitee;
+    }
+    return ev->old_invitee;
+}
+
+calsync_str calsync_state_peer_uri(const calsync_event_view *ev)
+{
+    int newer;
+    return peer_of(ev, &newer);
+}
+
+int calsync_state_apply_peer(calsync_facts *out, calsync_outcome *outcome,
+                             const calsync_facts *stored_peer, const calsync_event_view *ev,
+                             calsync_error *err)
+{
+    if (out == NULL)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out is NULL");
+    int rc = check_view(ev, err);
+    if (rc != CALSYNC_OK)
+        return rc;
+    int peer_is_newer;
+    calsync_str peer = peer_of(ev, &peer_is_newer);
+    if (peer.ptr == NULL)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "event names no reschedule peer");
+
+    calsync_facts c;
+    calsync_facts_init(&c);
+    c.invitee_uri = peer;
+    if (peer_is_newer) {
+        c.rescheduled_from_uri = ev->uri;
+    } else {
+        /* Being the old end of a reschedule means having been canceled by it. */
+        c.reschedule_canceled = 1;
+        c.rescheduled_to_uri = ev->uri;
+    }
+    return settle(out, outcome, stored_peer, &c, 0, err);
+}
+
+int calsync_state_apply_sched(calsync_facts *out, calsync_outcome *outcome,
+                              const calsync_facts *stored, const calsync_scheduled_event *sched,
+                              calsync_error *err)
+{
+    if (out == NULL || sched == NULL)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out or sched is NULL");
+    if (!sched->present || sched->uri.ptr == NULL)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "scheduled event has no URI");
+    if (stored != NULL && stored->event_uri.ptr != NULL && !calsync_str_eq(stored->event_uri, sched->uri))
+        return mismatch(err, stored->event_uri, sched->uri, "event_uri");
+
+    calsync_facts c;
+    calsync_facts_init(&c);
+    c.event_uri = sched->uri;
+    put_sched(&c, sched);
+    return settle(out, outcome, stored, &c, SPEAKS_SCHED, err);
+}
+
+int calsync_state_apply_mark(calsync_facts *out, calsync_outcome *outcome,
+                             const calsync_facts *stored, const calsync_mark *mark,
+                             calsync_error *err)
+{
+    if (out == NULL || stored == NULL || mark == NULL)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out, stored or mark is NULL");
+    if ((unsigned)mark->value > CALSYNC_MARK_RESCHEDULED)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "unknown mark value %d", (int)mark->value);
+    if (mark->at == CALSYNC_TIME_NONE)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "a mark needs its time");
+
+    calsync_facts c;
+    calsync_facts_init(&c);
+    c.coach_mark = mark->value;
+    c.coach_mark_at = mark->at;
+    c.coach_mark_by = mark->by;
+    return settle(out, outcome, stored, &c, SPEAKS_COACH, err);
+}
+
+int calsync_state_merge(calsync_facts *out, const calsync_facts *a, const calsync_facts *b,
+                        calsync_error *err)
+{
+    if (out == NULL || a == NULL || b == NULL)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out, a or b is NULL");
+    int rc = join(out, a, b, err);
+    if (rc == CALSYNC_OK)
+        calsync_error_clear(err);
+    return rc;
+}

@@ -1,0 +1,1008 @@
+/* Unit tests of the session state: one scenario per rule, events built directly as C structs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "calsync.h"
+#include "support_state.h"
+
+#define T(s) ((int64_t)(s)*1000000)
+
+#define URI_A "https://api.calendly.com/scheduled_events/EA/invitees/IA"
+#define URI_B "https://api.calendly.com/scheduled_events/EB/invitees/IB"
+#define EVENT_A "https://api.calendly.com/scheduled_events/EA"
+#define EVENT_B "https://api.calendly.com/scheduled_events/EB"
+#define NO_SHOW_1 "https://api.calendly.com/invitee_no_shows/N1"
+#define NO_SHOW_2 "https://api.calendly.com/invitee_no_shows/N2"
+
+#define ALL_FIELDS ((((uint64_t)1) << CALSYNC_F_COUNT) - 1)
+#define BIT(f) ((uint64_t)1 << (f))
+
+/* One session row as the plugin keeps it: absent until something creates it. */
+typedef struct row {
+    int exists;
+    calsync_facts f;
+} row;
+
+static int str_is(calsync_str s, const char *want)
+{
+    if (want == NULL || s.ptr == NULL)
+        return want == NULL && s.ptr == NULL;
+    return s.len == strlen(want) && memcmp(s.ptr, want, s.len) == 0;
+}
+
+static void before_of(const row *r, calsync_facts *before)
+{
+    if (r->exists)
+        *before = r->f;
+    else
+        calsync_facts_init(before);
+}
+
+/* Each helper applies in place (out == stored, as the plugin may) and checks
+ * the changed mask against an independent field-by-field comparison. */
+static calsync_outcome apply_ev(row *r, const calsync_event_view *v, int64_t now)
+{
+    calsync_facts before;
+    calsync_outcome o;
+    calsync_error err;
+    before_of(r, &before);
+    assert_int_equal(calsync_state_apply_event(&r->f, &o, r->exists ? &r->f : NULL, v, now, &err),
+                     CALSYNC_OK);
+    assert_int_equal(err.code, CALSYNC_OK);
+    r->exists = 1;
+    assert_true(o.changed == support_state_diff_mask(&before, &r->f));
+    return o;
+}
+
+static calsync_outcome apply_pr(row *r, const calsync_event_view *v)
+{
+    calsync_facts before;
+    calsync_outcome o;
+    before_of(r, &before);
+    assert_int_equal(calsync_state_apply_peer(&r->f, &o, r->exists ? &r->f : NULL, v, NULL),
+                     CALSYNC_OK);
+    r->exists = 1;
+    assert_true(o.changed == support_state_diff_mask(&before, &r->f));
+    return o;
+}
+
+static calsync_outcome apply_mk(row *r, calsync_mark_value value, int64_t at, int64_t by)
+{
+    calsync_mark m = {value, at, by};
+    calsync_facts before = r->f;
+    calsync_outcome o;
+    assert_true(r->exists);
+    assert_int_equal(calsync_state_apply_mark(&r->f, &o, &r->f, &m, NULL), CALSYNC_OK);
+    assert_true(o.changed == support_state_diff_mask(&before, &r->f));
+    return o;
+}
+
+static calsync_outcome apply_sc(row *r, const calsync_scheduled_event *se)
+{
+    calsync_facts before;
+    calsync_outcome o;
+    before_of(r, &before);
+    assert_int_equal(calsync_state_apply_sched(&r->f, &o, r->exists ? &r->f : NULL, se, NULL),
+                     CALSYNC_OK);
+    r->exists = 1;
+    assert_true(o.changed == support_state_diff_mask(&before, &r->f));
+    return o;
+}
+
+/* Delivers a webhook the way the plugin does: its own row, then its peer's. */
+static void deliver(row *a, row *b, const calsync_event_view *v)
+{
+    row *own = str_is(v->uri, URI_A) ? a : b;
+    apply_ev(own, v, T(0));
+    calsync_str peer = calsync_state_peer_uri(v);
+    if (peer.ptr != NULL)
+        apply_pr(str_is(peer, URI_A) ? a : b, v);
+}
+
+static void created(calsync_event_view *v, const char *uri, const char *event_uri, int64_t at)
+{
+    support_state_view(v, CALSYNC_EVENT_INVITEE_CREATED, uri, event_uri, at, at);
+}
+
+static void canceled(calsync_event_view *v, const char *uri, const char *event_uri, int64_t at,
+                     const char *reason)
+{
+    support_state_view(v, CALSYNC_EVENT_INVITEE_CANCELED, uri, event_uri, at, at);
+    v->has_cancellation = 1;
+    v->canceled_at = at;
+    v->cancel_reason = support_state_str(reason);
+    v->canceled_by = support_state_str("Ana Ruiz");
+    v->canceler_type = support_state_str("invitee");
+}
+
+static void no_show_created(calsync_event_view *v, const char *uri, int64_t updated_at, int64_t at,
+                            const char *no_show_uri)
+{
+    support_state_view(v, CALSYNC_EVENT_NO_SHOW_CREATED, uri, EVENT_A, updated_at, at);
+    v->has_no_show = 1;
+    v->no_show_uri = support_state_str(no_show_uri);
+    v->no_show_created_at = at;
+}
+
+static void no_show_deleted(calsync_event_view *v, const char *uri, int64_t updated_at, int64_t at)
+{
+    support_state_view(v, CALSYNC_EVENT_NO_SHOW_DELETED, uri, EVENT_A, updated_at, at);
+}
+
+/* The two webhooks of one reschedule A -> B. */
+static void reschedule_pair(calsync_event_view *cancel_a, calsync_event_view *create_b)
+{
+    canceled(cancel_a, URI_A, EVENT_A, T(200), NULL);
+    cancel_a->rescheduled = 1;
+    cancel_a->new_invitee = support_state_str(URI_B);
+    created(create_b, URI_B, EVENT_B, T(201));
+    create_b->old_invitee = support_state_str(URI_A);
+}
+
+/* A row booked by invitee.created at 100 s. */
+static row booked_row(void)
+{
+    row r = {0};
+    calsync_event_view v;
+    created(&v, URI_A, EVENT_A, T(100));
+    apply_ev(&r, &v, T(0));
+    return r;
+}
+
+/* ---- names ---------------------------------------------------------------- */
+
+static void test_status_names_round_trip(void **state)
+{
+    (void)state;
+    static const char *const want[] = {"scheduled", "canceled", "rescheduled", "attended",
+                                       "no_show"};
+    for (int s = CALSYNC_STATUS_SCHEDULED; s <= CALSYNC_STATUS_NO_SHOW; s++) {
+        const char *name = calsync_status_name((calsync_status)s);
+        assert_string_equal(name, want[s]);
+        calsync_status back = CALSYNC_STATUS_SCHEDULED;
+        assert_int_equal(calsync_status_from_name(&back, name, strlen(name)), CALSYNC_OK);
+        assert_int_equal(back, s);
+    }
+    assert_string_equal(calsync_status_name((calsync_status)99), "unknown");
+}
+
+static void test_status_from_name_maps_legacy_spellings(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        calsync_status want;
+    } cases[] = {
+        {"completed", CALSYNC_STATUS_ATTENDED},
+        {"Cancelled ", CALSYNC_STATUS_CANCELED},
+        {"no show", CALSYNC_STATUS_NO_SHOW},
+        {"No-Show", CALSYNC_STATUS_NO_SHOW},
+        {"\t SCHEDULED\r\n", CALSYNC_STATUS_SCHEDULED},
+        {"ReScheduled", CALSYNC_STATUS_RESCHEDULED},
+        {"canceled", CALSYNC_STATUS_CANCELED},
+        {"NO_SHOW", CALSYNC_STATUS_NO_SHOW},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        calsync_status s = (calsync_status)-1;
+        assert_int_equal(calsync_status_from_name(&s, cases[i].text, strlen(cases[i].text)),
+                         CALSYNC_OK);
+        assert_int_equal(s, cases[i].want);
+    }
+    /* The length is authoritative: "attendedXYZ" cut to 8 bytes is "attended". */
+    calsync_status s = CALSYNC_STATUS_SCHEDULED;
+    assert_int_equal(calsync_status_from_name(&s, "attendedXYZ", 8), CALSYNC_OK);
+    assert_int_equal(s, CALSYNC_STATUS_ATTENDED);
+}
+
+static void test_status_from_name_rejects_unknown_text(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"",          "   ",    "done",  "no  show",
+                                      "attended!", "noshow", "cancel"};
+    calsync_status s = CALSYNC_STATUS_ATTENDED;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(calsync_status_from_name(&s, bad[i], strlen(bad[i])), CALSYNC_ERR_INVALID);
+    assert_int_equal(s, CALSYNC_STATUS_ATTENDED);
+    assert_int_equal(calsync_status_from_name(&s, NULL, 3), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_status_from_name(NULL, "attended", 8), CALSYNC_ERR_INVALID);
+}
+
+static void test_field_names_cover_every_field_in_order(void **state)
+{
+    (void)state;
+    static const char *const want[CALSYNC_F_COUNT] = {"invitee_uri",
+                                                      "booked",
+                                                      "event_uri",
+                                                      "canceled",
+                                                      "cancel_at",
+                                                      "cancel_reason",
+                                                      "canceled_by",
+                                                      "canceler_type",
+                                                      "reschedule_canceled",
+                                                      "rescheduled_to_uri",
+                                                      "rescheduled_from_uri",
+                                                      "coach_mark",
+                                                      "coach_mark_at",
+                                                      "coach_mark_by",
+                                                      "noshow",
+                                                      "noshow_at",
+                                                      "noshow_uri",
+                                                      "noshow_absent_seen_at",
+                                                      "info_updated_at",
+                                                      "info_envelope_at",
+                                                      "email",
+                                                      "name",
+                                                      "timezone",
+                                                      "cancel_url",
+                                                      "reschedule_url",
+                                                      "invitee_created_at",
+                                                      "sched_updated_at",
+                                                      "start_at",
+                                                      "end_at",
+                                                      "event_name",
+                                                      "event_type_uri",
+                                                      "event_status",
+                                                      "location_type",
+                                                      "join_url",
+                                                      "host_email",
+                                                      "host_name"};
+    for (int f = 0; f < CALSYNC_F_COUNT; f++) {
+        assert_non_null(calsync_field_name((calsync_field)f));
+        assert_string_equal(calsync_field_name((calsync_field)f), want[f]);
+    }
+    assert_null(calsync_field_name(CALSYNC_F_COUNT));
+    assert_null(calsync_field_name((calsync_field)-1));
+}
+
+static void test_facts_init_is_empty_and_scheduled(void **state)
+{
+    (void)state;
+    calsync_facts f;
+    memset(&f, 0x5a, sizeof f);
+    calsync_facts_init(&f);
+    assert_null(f.invitee_uri.ptr);
+    assert_int_equal(f.booked, 0);
+    assert_true(f.cancel_at == CALSYNC_TIME_NONE && f.coach_mark_at == CALSYNC_TIME_NONE);
+    assert_true(f.noshow_at == CALSYNC_TIME_NONE && f.noshow_absent_seen_at == CALSYNC_TIME_NONE);
+    assert_true(f.info_updated_at == CALSYNC_TIME_NONE && f.start_at == CALSYNC_TIME_NONE);
+    assert_int_equal(f.noshow, CALSYNC_NOSHOW_UNKNOWN);
+    assert_int_equal(f.coach_mark, CALSYNC_MARK_NONE);
+    assert_null(f.host_name.ptr);
+    int conflict = 1;
+    assert_int_equal(calsync_state_derive(&f, &conflict), CALSYNC_STATUS_SCHEDULED);
+    assert_int_equal(conflict, 0);
+    assert_int_equal(calsync_state_derive(NULL, NULL), CALSYNC_STATUS_SCHEDULED);
+}
+
+/* ---- each event kind ---------------------------------------------------------- */
+
+static void test_created_event_books_a_new_row_with_its_details(void **state)
+{
+    (void)state;
+    row r = {0};
+    calsync_event_view v;
+    created(&v, URI_A, EVENT_A, T(100));
+    v.envelope_created_at = T(101);
+    support_state_embed_sched(&v, T(90), T(1000));
+    calsync_outcome o = apply_ev(&r, &v, T(0));
+
+    assert_true(str_is(r.f.invitee_uri, URI_A));
+    assert_int_equal(r.f.booked, 1);
+    assert_true(str_is(r.f.event_uri, EVENT_A));
+    assert_int_equal(r.f.canceled, 0);
+    assert_true(r.f.info_updated_at == T(100) && r.f.info_envelope_at == T(101));
+    assert_true(str_is(r.f.email, "ana@example.org") && str_is(r.f.name, "Ana Ruiz"));
+    assert_true(r.f.sched_updated_at == T(90) && r.f.start_at == T(1000));
+    assert_true(str_is(r.f.host_email, "coach@example.org") && str_is(r.f.location_type, "zoom"));
+    assert_null(r.f.rescheduled_from_uri.ptr);
+    assert_int_equal(o.old_status, CALSYNC_STATUS_SCHEDULED);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_SCHEDULED);
+    assert_int_equal(o.notes, 0);
+    assert_true(o.changed & BIT(CALSYNC_F_BOOKED));
+    assert_true(o.changed & BIT(CALSYNC_F_START_AT));
+}
+
+static void test_canceled_event_creates_a_canceled_row_that_is_not_booked(void **state)
+{
+    (void)state;
+    row r = {0};
+    calsync_event_view v;
+    canceled(&v, URI_A, EVENT_A, T(150), "Sick");
+    v.updated_at = T(151);
+    calsync_outcome o = apply_ev(&r, &v, T(0));
+    assert_int_equal(r.f.booked, 0);
+    assert_int_equal(r.f.canceled, 1);
+    assert_true(r.f.cancel_at == T(150));
+    assert_true(str_is(r.f.cancel_reason, "Sick") && str_is(r.f.canceler_type, "invitee"));
+    assert_int_equal(r.f.reschedule_canceled, 0);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_CANCELED);
+    assert_int_equal(o.notes, 0);
+}
+
+static void test_cancel_without_a_cancellation_time_uses_updated_at(void **state)
+{
+    (void)state;
+    row r = booked_row();
+    calsync_event_view v;
+    support_state_view(&v, CALSYNC_EVENT_REST_INVITEE, URI_A, EVENT_A, T(170), T(0));
+    v.status = CALSYNC_INVITEE_CANCELED;
+    calsync_outcome o = apply_ev(&r, &v, T(500));
+    assert_true(r.f.cancel_at == T(170));
+    assert_null(r.f.cancel_reason.ptr);
+    assert_int_equal(o.old_status, CALSYNC_STATUS_SCHEDULED);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_CANCELED);
+}
+
+static void test_no_show_created_marks_the_invitee_no_show(void **state)
+{
+    (void)state;
+    row r = booked_row();
+    calsync_event_view v;
+    no_show_created(&v, URI_A, T(100), T(300), NO_SHOW_1);
+    calsync_outcome o = apply_ev(&r, &v, T(0));
+    assert_int_equal(r.f.noshow, CALSYNC_NOSHOW_PRESENT);
+    assert_true(r.f.noshow_at == T(300));
+    assert_true(str_is(r.f.noshow_uri, NO_SHOW_1));
+    assert_int_equal(o.old_status, CALSYNC_STATUS_SCHEDULED);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_NO_SHOW);
+    assert_int_equal(o.notes, 0); /* the coach never marked: not an echo */
+    assert_int_equal(calsync_state_current_mark(&r.f), CALSYNC_MARK_NO_SHOW);
+
+    /* Without its own created_at, the no-show takes the envelope's time. */
+    row r2 = booked_row();
+    no_show_created(&v, URI_A, T(100), T(310), NO_SHOW_1);
+    v.no_show_created_at = CALSYNC_TIME_NONE;
+    apply_ev(&r2, &v, T(0));
+    assert_true(r2.f.noshow_at == T(310));
+}
+
+static void test_no_show_then_deleted_gives_scheduled_and_drops_the_uri(void **state)
+{
+    (void)state;
+    row r = booked_row();
+    calsync_event_view v;
+    no_show_created(&v, URI_A, T(100), T(300), NO_SHOW_1);
+    apply_ev(&r, &v, T(0));
+    no_show_deleted(&v, URI_A, T(100), T(400));
+    calsync_outcome o = apply_ev(&r, &v, T(0));
+    assert_int_equal(r.f.noshow, CALSYNC_NOSHOW_DELETED);
+    assert_true(r.f.noshow_at == T(400));
+    assert_null(r.f.noshow_uri.ptr);
+    assert_int_equal(o.old_status, CALSYNC_STATUS_NO_SHOW);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_SCHEDULED);
+    assert_int_equal(o.notes, 0);
+}
+
+static void test_rest_invitee_without_no_show_clears_an_earlier_calendly_no_show(void **state)
+{
+    (void)state;
+    row r = booked_row();
+    calsync_event_view v;
+    no_show_created(&v, URI_A, T(100), T(300), NO_SHOW_1);
+    apply_ev(&r, &v, T(0));
+
+    /* A REST answer observed before the no-show does not clear it. */
+    support_state_view(&v, CALSYNC_EVENT_REST_INVITEE, URI_A, EVENT_A, T(100), T(0));
+    calsync_outcome o = apply_ev(&r, &v, T(250));
+    assert_int_equal(o.new_status, CALSYNC_STATUS_NO_SHOW);
+    assert_true(r.f.noshow_absent_seen_at == T(250));
+
+    o = apply_ev(&r, &v, T(500));
+    assert_true(r.f.noshow_absent_seen_at == T(500));
+    assert_true(o.changed == BIT(CALSYNC_F_NOSHOW_ABSENT_SEEN_AT));
+    assert_int_equal(o.old_status, CALSYNC_STATUS_NO_SHOW);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_SCHEDULED);
+    assert_int_equal(r.f.noshow, CALSYNC_NOSHOW_PRESENT); /* the fact stays; it is outdated */
+}
+
+static void test_rest_invitee_with_no_show_reports_it_present(void **state)
+{
+    (void)state;
+    row r = booked_row();
+    calsync_event_view v;
+    support_state_view(&v, CALSYNC_EVENT_REST_INVITEE, URI_A, EVENT_A, T(100), T(0));
+    v.has_no_show = 1;
+    v.no_show_uri = support_state_str(NO_SHOW_2);
+    v.no_show_created_at = T(320);
+    calsync_outcome o = apply_ev(&r, &v, T(900));
+    assert_int_equal(o.new_status, CALSYNC_STATUS_NO_SHOW);
+    assert_true(str_is(r.f.noshow_uri, NO_SHOW_2));
+    assert_true(r.f.noshow_absent_seen_at == CALSYNC_TIME_NONE);
+}
+
+/* ---- reschedules ------------------------------------------------------------ */
+
+static void check_rescheduled_pair(const row *a, const row *b)
+{
+    assert_true(a->exists && b->exists);
+    assert_int_equal(a->f.reschedule_canceled, 1);
+    assert_true(str_is(a->f.rescheduled_to_uri, URI_B));
+    assert_true(str_is(b->f.rescheduled_from_uri, URI_A));
+    assert_null(b->f.rescheduled_to_uri.ptr);
+    assert_int_equal(b->f.booked, 1);
+    assert_int_equal(calsync_state_derive(&a->f, NULL), CALSYNC_STATUS_RESCHEDULED);
+    assert_int_equal(calsync_state_derive(&b->f, NULL), CALSYNC_STATUS_SCHEDULED);
+}
+
+static void test_reschedule_cancel_first_links_both_rows(void **state)
+{
+    (void)state;
+    row a = booked_row(), b = {0};
+    calsync_event_view cancel_a, create_b;
+    reschedule_pair(&cancel_a, &create_b);
+    deliver(&a, &b, &cancel_a);
+    /* B's row exists already, with only its URI and the link. */
+    assert_true(b.exists && str_is(b.f.invitee_uri, URI_B) &&
+                str_is(b.f.rescheduled_from_uri, URI_A));
+    assert_int_equal(b.f.booked, 0);
+    assert_int_equal(calsync_state_derive(&a.f, NULL), CALSYNC_STATUS_RESCHEDULED);
+    deliver(&a, &b, &create_b);
+    check_rescheduled_pair(&a, &b);
+}
+
+static void test_reschedule_created_first_links_both_rows_identically(void **state)
+{
+    (void)state;
+    row a1 = booked_row(), b1 = {0}, a2 = booked_row(), b2 = {0};
+    calsync_event_view cancel_a, create_b;
+    reschedule_pair(&cancel_a, &create_b);
+    deliver(&a1, &b1, &cancel_a);
+    deliver(&a1, &b1, &create_b);
+
+    deliver(&a2, &b2, &create_b);
+    /* A is rescheduled as soon as B's creation names it. */
+    assert_int_equal(calsync_state_derive(&a2.f, NULL), CALSYNC_STATUS_RESCHEDULED);
+    assert_int_equal(a2.f.canceled, 0);
+    deliver(&a2, &b2, &cancel_a);
+    check_rescheduled_pair(&a2, &b2);
+    assert_true(calsync_facts_equal(&a1.f, &a2.f));
+    assert_true(calsync_facts_equal(&b1.f, &b2.f));
+}
+
+static void test_peer_uri_names_the_other_end_of_a_reschedule(void **state)
+{
+    (void)state;
+    calsync_event_view cancel_a, create_b, v;
+    reschedule_pair(&cancel_a, &create_b);
+    assert_true(str_is(calsync_state_peer_uri(&cancel_a), URI_B));
+    assert_true(str_is(calsync_state_peer_uri(&create_b), URI_A));
+    created(&v, URI_A, EVENT_A, T(1));
+    assert_null(calsync_state_peer_uri(&v).ptr);
+    canceled(&v, URI_A, EVENT_A, T(1), "x");
+    assert_null(calsync_state_peer_uri(&v).ptr);
+    v.kind = CALSYNC_EVENT_OTHER;
+    v.new_invitee = support_state_str(URI_B);
+    assert_null(calsync_state_peer_uri(&v).ptr);
+    assert_null(calsync_state_peer_uri(NULL).ptr);
+
+    calsync_facts out;
+    calsync_error err;
+    created(&v, URI_A, EVENT_A, T(1));
+    assert_int_equal(calsync_state_apply_peer(&out, NULL, NULL, &v, &err), CALSYNC_ERR_INVALID);
+    assert_int_equal(err.code, CALSYNC_ERR_INVALID);
+}
+
+static void test_late_created_after_cancel_does_not_revive(void **state)
+{
+    (void)state;
+    row r = {0};
+    calsync_event_view v;
+    canceled(&v, URI_A, EVENT_A, T(200), "Sick");
+    apply_ev(&r, &v, T(0));
+    created(&v, URI_A, EVENT_A, T(100));
+    calsync_outcome o = apply_ev(&r, &v, T(0));
+    assert_true(o.notes & CALSYNC_NOTE_NO_REVIVE);
+    assert_int_equal(o.old_status, CALSYNC_STATUS_CANCELED);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_CANCELED);
+    assert_int_equal(r.f.canceled, 1);
+    assert_int_equal(r.f.booked, 1);            /* kept as a fact: an active invitee was seen */
+    assert_true(r.f.info_updated_at == T(200)); /* the older details did not win */
+    assert_true(o.notes & CALSYNC_NOTE_STALE_INFO);
+}
+
+static void test_duplicate_deliveries_change_nothing(void **state)
+{
+    (void)state;
+    row a = {0}, b = {0};
+    calsync_event_view views[6];
+    created(&views[0], URI_A, EVENT_A, T(100));
+    support_state_embed_sched(&views[0], T(90), T(1000));
+    no_show_created(&views[1], URI_A, T(100), T(300), NO_SHOW_1);
+    no_show_deleted(&views[2], URI_A, T(100), T(400));
+    support_state_view(&views[3], CALSYNC_EVENT_REST_INVITEE, URI_A, EVENT_A, T(450), T(0));
+    /* Each view newer than the last, so that no note is due on first sight either. */
+    reschedule_pair(&views[4], &views[5]);
+    views[4].updated_at = views[4].canceled_at = views[4].envelope_created_at = T(500);
+    views[5].updated_at = views[5].envelope_created_at = T(501);
+    for (size_t i = 0; i < 6; i++) {
+        row *own = str_is(views[i].uri, URI_A) ? &a : &b;
+        apply_ev(own, &views[i], T(450));
+        calsync_outcome o = apply_ev(own, &views[i], T(450));
+        assert_true(o.changed == 0);
+        assert_int_equal(o.notes, 0);
+        assert_int_equal(o.old_status, o.new_status);
+        if (calsync_state_peer_uri(&views[i]).ptr != NULL) {
+            row *peer = own == &a ? &b : &a;
+            apply_pr(peer, &views[i]);
+            o = apply_pr(peer, &views[i]);
+            assert_true(o.changed == 0);
+        }
+    }
+    calsync_outcome o;
+    apply_mk(&a, CALSYNC_MARK_ATTENDED, T(600), 7);
+    o = apply_mk(&a, CALSYNC_MARK_ATTENDED, T(600), 7);
+    assert_true(o.changed == 0);
+    assert_int_equal(o.notes, 0);
+}
+
+/* ---- marks, echoes, conflicts ------------------------------------------------ */
+
+static void test_coach_attended_then_calendly_cancel_keeps_attended_and_flags_conflict(void **state)
+{
+    (void)state;
+    row r = booked_row();
+    apply_mk(&r, CALSYNC_MARK_ATTENDED, T(500), 7);
+    calsync_event_view v;
+    canceled(&v, URI_A, EVENT_A, T(600), "Oops");
+    calsync_outcome o = apply_ev(&r, &v, T(0));
+    assert_int_equal(o.old_status, CALSYNC_STATUS_ATTENDED);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_ATTENDED);
+    assert_int_equal(o.old_conflict, 0);
+    assert_int_equal(o.new_conflict, 1);
+    assert_true(o.notes & CALSYNC_NOTE_CONFLICT);
+    assert_int_equal(r.f.canceled, 1);
+    assert_true(o.changed & BIT(CALSYNC_F_CANCELED));
+
+    /* A second conflicting fact is not a new conflict. */
+    canceled(&v, URI_A, EVENT_A, T(700), "Oops again");
+    o = apply_ev(&r, &v, T(0));
+    assert_int_equal(o.old_conflict, 1);
+    assert_false(o.notes & CALSYNC_NOTE_CONFLICT);
+}
+
+static void test_calendly_no_show_then_later_coach_attended_gives_attended(void **state)
+{
+    (void)state;
+    row r = booked_row();
+    calsync_event_view v;
+    no_show_created(&v, URI_A, T(100), T(300), NO_SHOW_1);
+    apply_ev(&r, &v, T(0));
+    calsync_outcome o = apply_mk(&r, CALSYNC_MARK_ATTENDED, T(400), 7);
+    assert_int_equal(o.old_status, CALSYNC_STATUS_NO_SHOW);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_ATTENDED);
+    assert_int_equal(o.notes, 0);
+    assert_true(o.changed == (BIT(CALSYNC_F_COACH_MARK) | BIT(CALSYNC_F_COACH_MARK_AT) |
+                              BIT(CALSYNC_F_COACH_MARK_BY)));
+}
+
+static void test_coach_no_show_then_calendly_echo_changes_only_noshow_fields(void **state)
+{
+    (void)state;
+    row r = booked_row();
+    apply_mk(&r, CALSYNC_MARK_NO_SHOW, T(400), 7);
+    calsync_event_view v;
+    /* The two-way sync made this no-show after the coach's mark. */
+    no_show_created(&v, URI_A, T(100), T(401), NO_SHOW_1);
+    calsync_outcome o = apply_ev(&r, &v, T(0));
+    assert_int_equal(o.old_status, CALSYNC_STATUS_NO_SHOW);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_NO_SHOW);
+    assert_int_equal(o.notes, CALSYNC_NOTE_ECHO);
+    /* The no-show register, plus the version of the (unchanged) invitee
+     * details: the delivery is newer, its content the same. */
+    assert_true(o.changed == (BIT(CALSYNC_F_NOSHOW) | BIT(CALSYNC_F_NOSHOW_AT) |
+                              BIT(CALSYNC_F_NOSHOW_URI) | BIT(CALSYNC_F_INFO_ENVELOPE_AT)));
+    assert_true(str_is(r.f.noshow_uri, NO_SHOW_1));
+    assert_int_equal(r.f.coach_mark, CALSYNC_MARK_NO_SHOW);
+}
+
+static void test_coach_attended_then_calendly_unmark_echo_keeps_attended(void **state)
+{
+    (void)state;
+    row r = booked_row();
+    calsync_event_view v;
+    no_show_created(&v, URI_A, T(100), T(300), NO_SHOW_1);
+    apply_ev(&r, &v, T(0));
+    apply_mk(&r, CALSYNC_MARK_ATTENDED, T(400), 7);
+    no_show_deleted(&v, URI_A, T(100), T(401));
+    calsync_outcome o = apply_ev(&r, &v, T(0));
+    assert_int_equal(o.old_status, CALSYNC_STATUS_ATTENDED);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_ATTENDED);
+    assert_int_equal(o.notes, CALSYNC_NOTE_ECHO);
+    assert_int_equal(r.f.noshow, CALSYNC_NOSHOW_DELETED);
+    assert_false(o.changed & (BIT(CALSYNC_F_COACH_MARK) | BIT(CALSYNC_F_COACH_MARK_AT)));
+}
+
+static void test_stale_coach_mark_is_noted_and_changes_nothing(void **state)
+{
+    (void)state;
+    row r = booked_row();
+    apply_mk(&r, CALSYNC_MARK_ATTENDED, T(500), 7);
+    calsync_outcome o = apply_mk(&r, CALSYNC_MARK_NO_SHOW, T(450), 8);
+    assert_int_equal(o.notes, CALSYNC_NOTE_STALE_MARK);
+    assert_true(o.changed == 0);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_ATTENDED);
+}
+
+static void test_older_calendly_no_show_than_stored_one_is_stale(void **state)
+{
+    (void)state;
+    row r = booked_row();
+    calsync_event_view v;
+    no_show_deleted(&v, URI_A, T(100), T(400));
+    apply_ev(&r, &v, T(0));
+    no_show_created(&v, URI_A, T(100), T(300), NO_SHOW_1);
+    calsync_outcome o = apply_ev(&r, &v, T(0));
+    assert_true(o.notes & CALSYNC_NOTE_STALE_MARK);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_SCHEDULED);
+    assert_int_equal(r.f.noshow, CALSYNC_NOSHOW_DELETED);
+}
+
+static void test_calendly_no_show_older_than_coach_mark_is_stale(void **state)
+{
+    (void)state;
+    row r = booked_row();
+    apply_mk(&r, CALSYNC_MARK_ATTENDED, T(500), 7);
+    calsync_event_view v;
+    no_show_created(&v, URI_A, T(100), T(300), NO_SHOW_1);
+    calsync_outcome o = apply_ev(&r, &v, T(0));
+    /* Kept as a fact (Calendly did say it), but the coach's later word stands. */
+    assert_true(o.notes & CALSYNC_NOTE_STALE_MARK);
+    assert_false(o.notes & CALSYNC_NOTE_ECHO);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_ATTENDED);
+    assert_int_equal(r.f.noshow, CALSYNC_NOSHOW_PRESENT);
+}
+
+static void test_coach_no_show_older_than_calendly_unmark_is_stale(void **state)
+{
+    (void)state;
+    row r = booked_row();
+    calsync_event_view v;
+    no_show_deleted(&v, URI_A, T(100), T(400));
+    apply_ev(&r, &v, T(0));
+    calsync_outcome o = apply_mk(&r, CALSYNC_MARK_NO_SHOW, T(300), 7);
+    assert_int_equal(o.notes, CALSYNC_NOTE_STALE_MARK);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_SCHEDULED);
+    /* An older "attended" still shows through an unmark: not stale. */
+    o = apply_mk(&r, CALSYNC_MARK_ATTENDED, T(350), 7);
+    assert_int_equal(o.notes, 0);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_ATTENDED);
+}
+
+static void test_coach_clear_returns_to_the_booking_status(void **state)
+{
+    (void)state;
+    row r = booked_row();
+    calsync_event_view v;
+    canceled(&v, URI_A, EVENT_A, T(200), "Sick");
+    apply_ev(&r, &v, T(0));
+    calsync_outcome o = apply_mk(&r, CALSYNC_MARK_ATTENDED, T(300), 7);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_ATTENDED);
+    assert_true(o.notes & CALSYNC_NOTE_CONFLICT);
+    o = apply_mk(&r, CALSYNC_MARK_NONE, T(400), 7);
+    assert_int_equal(o.old_status, CALSYNC_STATUS_ATTENDED);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_CANCELED);
+    assert_int_equal(o.new_conflict, 0);
+}
+
+static void test_equal_time_coach_marks_merge_the_same_in_either_order(void **state)
+{
+    (void)state;
+    row r1 = booked_row(), r2 = booked_row();
+    apply_mk(&r1, CALSYNC_MARK_ATTENDED, T(500), 7);
+    apply_mk(&r1, CALSYNC_MARK_NO_SHOW, T(500), 8);
+    apply_mk(&r2, CALSYNC_MARK_NO_SHOW, T(500), 8);
+    apply_mk(&r2, CALSYNC_MARK_ATTENDED, T(500), 7);
+    assert_true(calsync_facts_equal(&r1.f, &r2.f));
+    assert_int_equal(r1.f.coach_mark, CALSYNC_MARK_NO_SHOW);
+}
+
+static void test_rescheduled_mark_agrees_with_a_reschedule_but_not_with_a_plain_cancel(void **state)
+{
+    (void)state;
+    row a = booked_row(), b = {0};
+    calsync_event_view cancel_a, create_b, v;
+    reschedule_pair(&cancel_a, &create_b);
+    deliver(&a, &b, &cancel_a);
+    calsync_outcome o = apply_mk(&a, CALSYNC_MARK_RESCHEDULED, T(300), 7);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_RESCHEDULED);
+    assert_int_equal(o.new_conflict, 0);
+    o = apply_mk(&a, CALSYNC_MARK_ATTENDED, T(310), 7);
+    assert_int_equal(o.new_conflict, 1);
+
+    row c = booked_row();
+    canceled(&v, URI_A, EVENT_A, T(200), "Sick");
+    apply_ev(&c, &v, T(0));
+    o = apply_mk(&c, CALSYNC_MARK_RESCHEDULED, T(300), 7);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_RESCHEDULED);
+    assert_int_equal(o.new_conflict, 1);
+    assert_true(o.notes & CALSYNC_NOTE_CONFLICT);
+}
+
+static void test_older_invitee_details_are_noted_and_not_applied(void **state)
+{
+    (void)state;
+    row r = {0};
+    calsync_event_view v;
+    support_state_view(&v, CALSYNC_EVENT_REST_INVITEE, URI_A, EVENT_A, T(500), T(0));
+    v.name = support_state_str("Ana R.");
+    apply_ev(&r, &v, T(600));
+    created(&v, URI_A, EVENT_A, T(100));
+    calsync_outcome o = apply_ev(&r, &v, T(0));
+    assert_true(o.notes & CALSYNC_NOTE_STALE_INFO);
+    assert_true(str_is(r.f.name, "Ana R."));
+    assert_true(o.changed == 0); /* booked was already known from the REST answer */
+}
+
+/* ---- scheduled events ---------------------------------------------------------- */
+
+static void rest_sched(calsync_scheduled_event *se, const char *uri, int64_t updated_at)
+{
+    calsync_event_view holder;
+    support_state_view(&holder, CALSYNC_EVENT_REST_INVITEE, URI_A, uri, T(1), T(0));
+    support_state_embed_sched(&holder, updated_at, T(2000));
+    *se = holder.scheduled_event;
+    se->join_url = support_state_str("https://zoom.us/j/1");
+}
+
+static void test_apply_sched_fills_event_details_and_notes_older_ones(void **state)
+{
+    (void)state;
+    row r = booked_row();
+    calsync_scheduled_event se;
+    rest_sched(&se, EVENT_A, T(50));
+    calsync_outcome o = apply_sc(&r, &se);
+    assert_true(r.f.start_at == T(2000) && str_is(r.f.join_url, "https://zoom.us/j/1"));
+    assert_true(str_is(r.f.host_name, "Coach Lee") && str_is(r.f.event_name, "Coaching session"));
+    assert_int_equal(o.notes, 0);
+    assert_true(o.changed & BIT(CALSYNC_F_SCHED_UPDATED_AT));
+
+    rest_sched(&se, EVENT_A, T(40));
+    se.start_time = T(9999);
+    o = apply_sc(&r, &se);
+    assert_int_equal(o.notes, CALSYNC_NOTE_STALE_INFO);
+    assert_true(o.changed == 0);
+    assert_true(r.f.start_at == T(2000));
+}
+
+static void test_apply_sched_takes_the_event_uri_of_a_row_without_one(void **state)
+{
+    (void)state;
+    row a = booked_row(), b = {0};
+    calsync_event_view cancel_a, create_b;
+    reschedule_pair(&cancel_a, &create_b);
+    deliver(&a, &b, &cancel_a); /* b: only its URI and the link */
+    assert_null(b.f.event_uri.ptr);
+    calsync_scheduled_event se;
+    rest_sched(&se, EVENT_B, T(50));
+    calsync_outcome o = apply_sc(&b, &se);
+    assert_true(str_is(b.f.event_uri, EVENT_B));
+    assert_true(o.changed & BIT(CALSYNC_F_EVENT_URI));
+}
+
+/* ---- errors -------------------------------------------------------------------- */
+
+static void test_mismatched_invitees_and_events_are_errors(void **state)
+{
+    (void)state;
+    row a = booked_row();
+    calsync_facts out, before = a.f;
+    calsync_outcome o;
+    calsync_error err;
+    calsync_event_view v;
+    created(&v, URI_B, EVENT_B, T(100));
+    calsync_facts_init(&out);
+    assert_int_equal(calsync_state_apply_event(&out, &o, &a.f, &v, T(0), &err),
+                     CALSYNC_ERR_MISMATCH);
+    assert_int_equal(err.code, CALSYNC_ERR_MISMATCH);
+    assert_non_null(strstr(err.message, URI_B));
+    assert_null(out.invitee_uri.ptr);
+
+    /* In place: a refused event leaves the stored facts as they were. */
+    assert_int_equal(calsync_state_apply_event(&a.f, &o, &a.f, &v, T(0), &err),
+                     CALSYNC_ERR_MISMATCH);
+    assert_true(calsync_facts_equal(&a.f, &before));
+
+    row b = {0};
+    apply_ev(&b, &v, T(0));
+    assert_int_equal(calsync_state_merge(&out, &a.f, &b.f, &err), CALSYNC_ERR_MISMATCH);
+    assert_int_equal(err.code, CALSYNC_ERR_MISMATCH);
+
+    /* B's creation names A as its peer: applying it to B's row is a mismatch. */
+    calsync_event_view cancel_a, create_b;
+    reschedule_pair(&cancel_a, &create_b);
+    assert_int_equal(calsync_state_apply_peer(&out, &o, &b.f, &create_b, &err),
+                     CALSYNC_ERR_MISMATCH);
+
+    calsync_scheduled_event se;
+    rest_sched(&se, EVENT_B, T(50));
+    assert_int_equal(calsync_state_apply_sched(&out, &o, &a.f, &se, &err), CALSYNC_ERR_MISMATCH);
+    assert_int_equal(err.code, CALSYNC_ERR_MISMATCH);
+    assert_non_null(strstr(err.message, "event_uri"));
+}
+
+static void test_invalid_arguments_are_refused(void **state)
+{
+    (void)state;
+    row a = booked_row();
+    calsync_facts out;
+    calsync_outcome o;
+    calsync_error err;
+    calsync_event_view v;
+    created(&v, URI_A, EVENT_A, T(100));
+
+    v.kind = CALSYNC_EVENT_OTHER;
+    assert_int_equal(calsync_state_apply_event(&out, &o, NULL, &v, T(0), &err),
+                     CALSYNC_ERR_INVALID);
+    assert_int_equal(err.code, CALSYNC_ERR_INVALID);
+    v.kind = CALSYNC_EVENT_INVITEE_CREATED;
+    v.uri = support_state_str(NULL);
+    assert_int_equal(calsync_state_apply_event(&out, &o, NULL, &v, T(0), &err),
+                     CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_state_apply_event(&out, &o, NULL, NULL, T(0), &err),
+                     CALSYNC_ERR_INVALID);
+    created(&v, URI_A, EVENT_A, T(100));
+    assert_int_equal(calsync_state_apply_event(NULL, &o, NULL, &v, T(0), &err),
+                     CALSYNC_ERR_INVALID);
+
+    calsync_mark m = {CALSYNC_MARK_ATTENDED, T(5), 1};
+    assert_int_equal(calsync_state_apply_mark(&out, &o, NULL, &m, &err), CALSYNC_ERR_INVALID);
+    m.value = (calsync_mark_value)9;
+    assert_int_equal(calsync_state_apply_mark(&out, &o, &a.f, &m, &err), CALSYNC_ERR_INVALID);
+    m.value = CALSYNC_MARK_ATTENDED;
+    m.at = CALSYNC_TIME_NONE;
+    assert_int_equal(calsync_state_apply_mark(&out, &o, &a.f, &m, &err), CALSYNC_ERR_INVALID);
+
+    calsync_scheduled_event se;
+    rest_sched(&se, EVENT_A, T(50));
+    se.present = 0;
+    assert_int_equal(calsync_state_apply_sched(&out, &o, &a.f, &se, &err), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_state_apply_sched(&out, &o, &a.f, NULL, &err), CALSYNC_ERR_INVALID);
+
+    assert_int_equal(calsync_state_merge(&out, NULL, &a.f, &err), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_state_merge(NULL, &a.f, &a.f, NULL), CALSYNC_ERR_INVALID);
+}
+
+static void test_null_stored_counts_as_empty_facts(void **state)
+{
+    (void)state;
+    calsync_event_view v;
+    canceled(&v, URI_A, EVENT_A, T(200), "Sick");
+    support_state_embed_sched(&v, T(10), T(1000));
+    calsync_facts empty, out1, out2;
+    calsync_outcome o1, o2;
+    calsync_facts_init(&empty);
+    assert_int_equal(calsync_state_apply_event(&out1, &o1, NULL, &v, T(0), NULL), CALSYNC_OK);
+    assert_int_equal(calsync_state_apply_event(&out2, &o2, &empty, &v, T(0), NULL), CALSYNC_OK);
+    assert_true(calsync_facts_equal(&out1, &out2));
+    assert_true(o1.changed == o2.changed && o1.notes == o2.notes);
+    assert_int_equal(o1.old_status, CALSYNC_STATUS_SCHEDULED);
+    assert_int_equal(o1.new_status, o2.new_status);
+    /* The outcome is optional. */
+    assert_int_equal(calsync_state_apply_event(&out2, NULL, NULL, &v, T(0), NULL), CALSYNC_OK);
+    assert_true(calsync_facts_equal(&out1, &out2));
+}
+
+/* ---- the join ------------------------------------------------------------------ */
+
+static void test_merge_follows_the_rule_of_each_field_group(void **state)
+{
+    (void)state;
+    calsync_facts a, b, out;
+    calsync_facts_init(&a);
+    calsync_facts_init(&b);
+    a.invitee_uri = support_state_str(URI_A);
+    a.booked = 1;
+    b.canceled = 1;
+    a.cancel_at = b.cancel_at = T(5);
+    a.cancel_reason = support_state_str("alpha");
+    b.cancel_reason = support_state_str("beta");
+    a.rescheduled_to_uri = support_state_str("https://x/2");
+    b.rescheduled_to_uri = support_state_str("https://x/1");
+    b.rescheduled_from_uri = support_state_str("https://x/0");
+    a.noshow_absent_seen_at = T(9);
+    b.noshow_absent_seen_at = T(3);
+    a.info_updated_at = b.info_updated_at = T(7);
+    a.name = support_state_str("Zed");
+    b.name = support_state_str("Amy");
+    b.sched_updated_at = T(1);
+    b.start_at = T(100);
+    assert_int_equal(calsync_state_merge(&out, &a, &b, NULL), CALSYNC_OK);
+    assert_true(str_is(out.invitee_uri, URI_A));
+    assert_true(out.booked && out.canceled);
+    assert_true(str_is(out.cancel_reason, "beta"));             /* greatest details */
+    assert_true(str_is(out.rescheduled_to_uri, "https://x/1")); /* least URI */
+    assert_true(str_is(out.rescheduled_from_uri, "https://x/0"));
+    assert_true(out.noshow_absent_seen_at == T(9)); /* max */
+    assert_true(str_is(out.name, "Zed"));           /* equal versions: by content */
+    assert_true(out.start_at == T(100));
+    calsync_facts back;
+    assert_int_equal(calsync_state_merge(&back, &b, &a, NULL), CALSYNC_OK);
+    assert_true(calsync_facts_equal(&out, &back));
+    assert_int_equal(calsync_state_merge(&back, &out, &out, NULL), CALSYNC_OK);
+    assert_true(calsync_facts_equal(&out, &back));
+    assert_false(calsync_facts_equal(&out, &a));
+    assert_true(calsync_facts_equal(NULL, NULL));
+    assert_false(calsync_facts_equal(&a, NULL));
+}
+
+static void test_every_field_reports_its_changed_bit(void **state)
+{
+    (void)state;
+    row a = {0}, b = {0};
+    uint64_t seen = 0;
+    calsync_event_view v;
+
+    created(&v, URI_A, EVENT_A, T(100));
+    v.envelope_created_at = T(101);
+    v.old_invitee = support_state_str("https://api.calendly.com/scheduled_events/E0/invitees/I0");
+    support_state_embed_sched(&v, T(90), T(1000));
+    v.scheduled_event.join_url = support_state_str("https://zoom.us/j/1");
+    seen |= apply_ev(&a, &v, T(0)).changed;
+
+    canceled(&v, URI_A, EVENT_A, T(200), "Moved");
+    v.rescheduled = 1;
+    v.new_invitee = support_state_str(URI_B);
+    seen |= apply_ev(&a, &v, T(0)).changed;
+    (void)apply_pr(&b, &v);
+
+    seen |= apply_mk(&a, CALSYNC_MARK_RESCHEDULED, T(300), 7).changed;
+    no_show_created(&v, URI_A, T(200), T(310), NO_SHOW_1);
+    seen |= apply_ev(&a, &v, T(0)).changed;
+    support_state_view(&v, CALSYNC_EVENT_REST_INVITEE, URI_A, EVENT_A, T(200), T(0));
+    seen |= apply_ev(&a, &v, T(900)).changed;
+
+    for (int f = 0; f < CALSYNC_F_COUNT; f++)
+        if (!(seen & BIT(f)))
+            fail_msg("no apply reported a change of %s", calsync_field_name((calsync_field)f));
+    assert_true(seen == ALL_FIELDS);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_status_names_round_trip),
+        cmocka_unit_test(test_status_from_name_maps_legacy_spellings),
+        cmocka_unit_test(test_status_from_name_rejects_unknown_text),
+        cmocka_unit_test(test_field_names_cover_every_field_in_order),
+        cmocka_unit_test(test_facts_init_is_empty_and_scheduled),
+        cmocka_unit_test(test_created_event_books_a_new_row_with_its_details),
+        cmocka_unit_test(test_canceled_event_creates_a_canceled_row_that_is_not_booked),
+        cmocka_unit_test(test_cancel_without_a_cancellation_time_uses_updated_at),
+        cmocka_unit_test(test_no_show_created_marks_the_invitee_no_show),
+        cmocka_unit_test(test_no_show_then_deleted_gives_scheduled_and_drops_the_uri),
+        cmocka_unit_test(test_rest_invitee_without_no_show_clears_an_earlier_calendly_no_show),
+        cmocka_unit_test(test_rest_invitee_with_no_show_reports_it_present),
+        cmocka_unit_test(test_reschedule_cancel_first_links_both_rows),
+        cmocka_unit_test(test_reschedule_created_first_links_both_rows_identically),
+        cmocka_unit_test(test_peer_uri_names_the_other_end_of_a_reschedule),
+        cmocka_unit_test(test_late_created_after_cancel_does_not_revive),
+        cmocka_unit_test(test_duplicate_deliveries_change_nothing),
+        cmocka_unit_test(
+            test_coach_attended_then_calendly_cancel_keeps_attended_and_flags_conflict),
+        cmocka_unit_test(test_calendly_no_show_then_later_coach_attended_gives_attended),
+        cmocka_unit_test(test_coach_no_show_then_calendly_echo_changes_only_noshow_fields),
+        cmocka_unit_test(test_coach_attended_then_calendly_unmark_echo_keeps_attended),
+        cmocka_unit_test(test_stale_coach_mark_is_noted_and_changes_nothing),
+        cmocka_unit_test(test_older_calendly_no_show_than_stored_one_is_stale),
+        cmocka_unit_test(test_calendly_no_show_older_than_coach_mark_is_stale),
+        cmocka_unit_test(test_coach_no_show_older_than_calendly_unmark_is_stale),
+        cmocka_unit_test(test_coach_clear_returns_to_the_booking_status),
+        cmocka_unit_test(test_equal_time_coach_marks_merge_the_same_in_either_order),
+        cmocka_unit_test(
+            test_rescheduled_mark_agrees_with_a_reschedule_but_not_with_a_plain_cancel),
+        cmocka_unit_test(test_older_invitee_details_are_noted_and_not_applied),
+        cmocka_unit_test(test_apply_sched_fills_event_details_and_notes_older_ones),
+        cmocka_unit_test(test_apply_sched_takes_the_event_uri_of_a_row_without_one),
+        cmocka_unit_test(test_mismatched_invitees_and_events_are_errors),
+        cmocka_unit_test(test_invalid_arguments_are_refused),
+        cmocka_unit_test(test_null_stored_counts_as_empty_facts),
+        cmocka_unit_test(test_merge_follows_the_rule_of_each_field_group),
+        cmocka_unit_test(test_every_field_reports_its_changed_bit),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,260 @@
+/* Fuzz target for the session state: bytes become contributions; in order, reversed and repeated they must agree. */
+#include "calsync.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ROWS 3
+#define OP_BYTES 8
+#define MAX_OPS 32
+
+static const char *const invitee_uris[ROWS] = {
+    "https://api.calendly.com/scheduled_events/EA/invitees/IA",
+    "https://api.calendly.com/scheduled_events/EB/invitees/IB",
+    "https://api.calendly.com/scheduled_events/EC/invitees/IC",
+};
+static const char *const event_uris[ROWS] = {
+    "https://api.calendly.com/scheduled_events/EA",
+    "https://api.calendly.com/scheduled_events/EB",
+    "https://api.calendly.com/scheduled_events/EC",
+};
+/* Small pools with shared prefixes and an empty string, so byte-order ties are common. */
+static const char *const words[4] = {"", "a", "ab", "b"};
+static const char *const links[4] = {"https://x/1", "https://x/10", "https://x/2", ""};
+
+typedef struct rows {
+    int exists[ROWS];
+    calsync_facts f[ROWS];
+} rows;
+
+static calsync_str str(const char *s)
+{
+    calsync_str r = {s, s ? strlen(s) : 0};
+    return r;
+}
+
+/* 3 bits of time and 1 bit of microsecond: few distinct values, many ties. */
+static int64_t time_of(unsigned b)
+{
+    if ((b & 7u) == 7u)
+        return CALSYNC_TIME_NONE;
+    return (int64_t)(b & 7u) * 1000000 + (int64_t)((b >> 3) & 1u);
+}
+
+static calsync_str word_of(unsigned b)
+{
+    return (b & 4u) ? str(NULL) : str(words[b & 3u]);
+}
+
+static calsync_str link_of(unsigned b)
+{
+    return (b & 4u) ? str(NULL) : str(links[b & 3u]);
+}
+
+static int row_of(calsync_str uri)
+{
+    for (int i = 0; i < ROWS; i++)
+        if (uri.ptr != NULL && uri.len == strlen(invitee_uris[i]) &&
+            memcmp(uri.ptr, invitee_uris[i], uri.len) == 0)
+            return i;
+    return -1;
+}
+
+static void build_sched(calsync_scheduled_event *se, const unsigned char *b, int row)
+{
+    memset(se, 0, sizeof *se);
+    se->present = 1;
+    se->uri = str(event_uris[row]);
+    se->name = word_of(b[2]);
+    se->status = word_of(b[3] >> 3);
+    se->start_time = time_of(b[5]);
+    se->end_time = time_of(b[5] >> 4);
+    se->event_type = link_of(b[6] >> 4);
+    se->location_type = word_of(b[7] >> 5);
+    se->join_url = link_of(b[4] >> 5);
+    se->nhosts = b[3] & 1u;
+    se->hosts[0].email = word_of(b[2] >> 3);
+    se->hosts[0].name = word_of(b[2] >> 5);
+    se->created_at = CALSYNC_TIME_NONE;
+    se->updated_at = (b[4] & 64u) ? time_of(b[6] >> 3) : CALSYNC_TIME_NONE;
+}
+
+static void build_view(calsync_event_view *v, const unsigned char *b, int row)
+{
+    unsigned flags = b[4];
+    memset(v, 0, sizeof *v);
+    v->kind = (calsync_event_kind)(1 + b[2] % 5);
+    v->envelope_created_at = v->kind == CALSYNC_EVENT_REST_INVITEE ? CALSYNC_TIME_NONE : time_of(b[7]);
+    v->uri = str(invitee_uris[row]);
+    v->email = word_of(b[3] >> 1);
+    v->name = word_of(b[3] >> 4);
+    v->status = (b[3] & 1u) ? CALSYNC_INVITEE_CANCELED : CALSYNC_INVITEE_ACTIVE;
+    v->timezone = word_of(b[6] >> 5);
+    v->event_uri = str(event_uris[row]);
+    v->created_at = time_of(b[5]);
+    v->updated_at = time_of(b[6]);
+    v->rescheduled = (int)(flags & 1u);
+    if (flags & 2u)
+        v->old_invitee = str(invitee_uris[(row + 2) % ROWS]);
+    if (flags & 4u)
+        v->new_invitee = str(invitee_uris[(row + 1) % ROWS]);
+    v->cancel_url = link_of(b[5] >> 3);
+    v->reschedule_url = link_of(b[5] >> 5);
+    v->canceled_at = CALSYNC_TIME_NONE;
+    if (flags & 8u) {
+        v->has_cancellation = 1;
+        v->canceled_at = time_of(b[5] ^ b[6]);
+        v->cancel_reason = word_of(b[7] >> 3);
+        v->canceled_by = word_of(b[7] >> 5);
+        v->canceler_type = word_of(b[2] >> 3);
+    }
+    v->no_show_created_at = CALSYNC_TIME_NONE;
+    if (flags & 16u) {
+        v->has_no_show = 1;
+        v->no_show_uri = link_of(b[7] >> 2);
+        v->no_show_created_at = time_of(b[7] >> 3);
+    }
+    if (flags & 32u)
+        build_sched(&v->scheduled_event, b, row);
+}
+
+static void build_facts(calsync_facts *f, const unsigned char *b, int row)
+{
+    calsync_facts_init(f);
+    f->invitee_uri = (b[2] & 1u) ? str(invitee_uris[row]) : str(NULL);
+    f->event_uri = (b[2] & 2u) ? str(event_uris[row]) : str(NULL);
+    f->booked = (b[2] >> 2) & 1;
+    f->canceled = (b[2] >> 3) & 1;
+    f->reschedule_canceled = (b[2] >> 4) & 1;
+    f->cancel_at = time_of(b[3]);
+    f->cancel_reason = word_of(b[3] >> 3);
+    f->rescheduled_to_uri = link_of(b[3] >> 5);
+    f->rescheduled_from_uri = link_of(b[4]);
+    f->coach_mark = (calsync_mark_value)((b[4] >> 3) & 3u);
+    f->coach_mark_at = time_of(b[4] >> 5);
+    f->coach_mark_by = b[5] & 1u;
+    f->noshow = (calsync_noshow_state)(((b[5] >> 1) & 3u) % 3u);
+    f->noshow_at = time_of(b[5] >> 3);
+    f->noshow_uri = link_of(b[5] >> 5);
+    f->noshow_absent_seen_at = time_of(b[6]);
+    f->info_updated_at = time_of(b[6] >> 3);
+    f->name = word_of(b[6] >> 5);
+    f->sched_updated_at = time_of(b[7]);
+    f->start_at = time_of(b[7] >> 3);
+    f->join_url = link_of(b[7] >> 5);
+}
+
+static void start_row(rows *r, int i)
+{
+    /* The same rule as the property test: a row not yet made starts empty with its URI. */
+    if (!r->exists[i]) {
+        calsync_facts_init(&r->f[i]);
+        r->f[i].invitee_uri = str(invitee_uris[i]);
+        r->exists[i] = 1;
+    }
+}
+
+static void apply_op(rows *r, const unsigned char *b)
+{
+    int i = b[1] % ROWS;
+    int rc = CALSYNC_OK;
+    calsync_outcome o;
+    switch (b[0] % 4) {
+    case 0:
+    case 1: {
+        calsync_event_view v;
+        build_view(&v, b, i);
+        rc = calsync_state_apply_event(&r->f[i], &o, r->exists[i] ? &r->f[i] : NULL, &v,
+                                       time_of(b[1] >> 2), NULL);
+        if (rc != CALSYNC_OK)
+            break;
+        r->exists[i] = 1;
+        int p = row_of(calsync_state_peer_uri(&v));
+        if (p >= 0) {
+            rc = calsync_state_apply_peer(&r->f[p], &o, r->exists[p] ? &r->f[p] : NULL, &v, NULL);
+            r->exists[p] = 1;
+        }
+        break;
+    }
+    case 2: {
+        calsync_mark m;
+        m.value = (calsync_mark_value)(b[2] % 4);
+        m.at = (int64_t)(b[3] & 7u) * 1000000 + (b[3] >> 7);
+        m.by = b[4] % 3;
+        start_row(r, i);
+        rc = calsync_state_apply_mark(&r->f[i], &o, &r->f[i], &m, NULL);
+        break;
+    }
+    default:
+        if (b[1] & 0x80u) {
+            calsync_scheduled_event se;
+            build_sched(&se, b, i);
+            /* With stored == NULL the row would lack its URI in one order and not the other. */
+            start_row(r, i);
+            rc = calsync_state_apply_sched(&r->f[i], &o, &r->f[i], &se, NULL);
+        } else {
+            calsync_facts f;
+            build_facts(&f, b, i);
+            start_row(r, i);
+            rc = calsync_state_merge(&r->f[i], &r->f[i], &f, NULL);
+        }
+        break;
+    }
+    if (rc != CALSYNC_OK)
+        abort(); /* no input built here can name another invitee or event */
+}
+
+static void check_same(const rows *x, const rows *y)
+{
+    for (int i = 0; i < ROWS; i++) {
+        if (x->exists[i] != y->exists[i])
+            abort();
+        if (!x->exists[i])
+            continue;
+        if (!calsync_facts_equal(&x->f[i], &y->f[i]))
+            abort();
+        int cx, cy;
+        if (calsync_state_derive(&x->f[i], &cx) != calsync_state_derive(&y->f[i], &cy) || cx != cy)
+            abort();
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    calsync_status st;
+    (void)calsync_status_from_name(&st, (const char *)data, size < 32 ? size : 32);
+
+    size_t nops = size / OP_BYTES;
+    if (nops > MAX_OPS)
+        nops = MAX_OPS;
+    rows forward, backward, doubled;
+    memset(&forward, 0, sizeof forward);
+    memset(&backward, 0, sizeof backward);
+    memset(&doubled, 0, sizeof doubled);
+    for (size_t k = 0; k < nops; k++) {
+        apply_op(&forward, data + k * OP_BYTES);
+        apply_op(&backward, data + (nops - 1 - k) * OP_BYTES);
+        apply_op(&doubled, data + k * OP_BYTES);
+        apply_op(&doubled, data + k * OP_BYTES);
+    }
+    check_same(&forward, &backward);
+    check_same(&forward, &doubled);
+
+    /* Replaying the whole sequence on its own result changes nothing. */
+    rows again = forward;
+    for (size_t k = 0; k < nops; k++)
+        apply_op(&again, data + k * OP_BYTES);
+    check_same(&forward, &again);
+
+    for (int i = 0; i < ROWS; i++) {
+        if (!forward.exists[i])
+            continue;
+        calsync_status s = calsync_state_derive(&forward.f[i], NULL);
+        if (calsync_status_name(s) == NULL || (unsigned)calsync_state_current_mark(&forward.f[i]) > 3u)
+            abort();
+    }
+    return 0;
+}
