@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/opensslv.h>
 #include <stdio.h>
 
@@ -27,6 +28,18 @@ int calsync_fail(calsync_error *err, int code, const char *path, const char *fmt
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
     return code;
+}
+
+int calsync_crypto_fail(calsync_error *err, const char *what)
+{
+    char detail[160];
+    unsigned long e = ERR_peek_last_error();
+    if (e != 0)
+        ERR_error_string_n(e, detail, sizeof detail);
+    else
+        snprintf(detail, sizeof detail, "no detail");
+    ERR_clear_error();
+    return calsync_fail(err, CALSYNC_ERR_CRYPTO, NULL, "OpenSSL failed to %s: %s", what, detail);
 }
 
 const char *calsync_strerror(int code)

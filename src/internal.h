@@ -14,6 +14,10 @@ int calsync_fail(calsync_error *err, int code, const char *path, const char *fmt
 #endif
     ;
 
+/* Reports an OpenSSL failure as CALSYNC_ERR_CRYPTO with OpenSSL's own
+ * reason ("OpenSSL failed to <what>: <reason>") and clears its error queue. */
+int calsync_crypto_fail(calsync_error *err, const char *what);
+
 /* Resets err to CALSYNC_OK with empty strings. */
 void calsync_error_clear(calsync_error *err);
 

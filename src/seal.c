@@ -22,18 +22,6 @@
 static const char b64_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-static int crypto_fail(calsync_error *err, const char *what)
-{
-    char detail[160];
-    unsigned long e = ERR_peek_last_error();
-    if (e != 0)
-        ERR_error_string_n(e, detail, sizeof detail);
-    else
-        snprintf(detail, sizeof detail, "no detail");
-    ERR_clear_error();
-    return calsync_fail(err, CALSYNC_ERR_CRYPTO, NULL, "OpenSSL failed to %s: %s", what, detail);
-}
-
 int calsync_seal_derive_key(unsigned char out[CALSYNC_SEAL_KEY_LEN], const unsigned char *secret,
                             size_t secret_len, calsync_error *err)
 {
@@ -52,12 +40,12 @@ int calsync_seal_derive_key(unsigned char out[CALSYNC_SEAL_KEY_LEN], const unsig
     EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
     EVP_KDF_CTX *kctx = NULL;
     if (kdf == NULL) {
-        rc = crypto_fail(err, "fetch HKDF");
+        rc = calsync_crypto_fail(err, "fetch HKDF");
         goto out;
     }
     kctx = EVP_KDF_CTX_new(kdf);
     if (kctx == NULL) {
-        rc = crypto_fail(err, "allocate an HKDF context");
+        rc = calsync_crypto_fail(err, "allocate an HKDF context");
         goto out;
     }
     OSSL_PARAM params[5];
@@ -69,7 +57,7 @@ int calsync_seal_derive_key(unsigned char out[CALSYNC_SEAL_KEY_LEN], const unsig
     params[4] = OSSL_PARAM_construct_end();
     if (EVP_KDF_derive(kctx, out, CALSYNC_SEAL_KEY_LEN, params) != 1) {
         OPENSSL_cleanse(out, CALSYNC_SEAL_KEY_LEN);
-        rc = crypto_fail(err, "derive the sealing key with HKDF-SHA256");
+        rc = calsync_crypto_fail(err, "derive the sealing key with HKDF-SHA256");
     }
 out:
     EVP_KDF_CTX_free(kctx);
@@ -242,18 +230,18 @@ int calsync_seal(char *buf, size_t cap, size_t *out_len,
     EVP_CIPHER_CTX *ctx = NULL;
 
     if (RAND_bytes(nonce, NONCE_LEN) != 1) {
-        rc = crypto_fail(err, "draw a random nonce");
+        rc = calsync_crypto_fail(err, "draw a random nonce");
         goto out;
     }
     key_id_hex(key_id, key);
     ctx = EVP_CIPHER_CTX_new();
     if (ctx == NULL) {
-        rc = crypto_fail(err, "allocate a cipher context");
+        rc = calsync_crypto_fail(err, "allocate a cipher context");
         goto out;
     }
     if (!EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, nonce) ||
         !feed_aad(ctx, key_id, context, context_len)) {
-        rc = crypto_fail(err, "start AES-256-GCM");
+        rc = calsync_crypto_fail(err, "start AES-256-GCM");
         goto out;
     }
 
@@ -265,14 +253,14 @@ int calsync_seal(char *buf, size_t cap, size_t *out_len,
     for (size_t off = 0; off < plain_len; off += CHUNK) {
         size_t n = plain_len - off < CHUNK ? plain_len - off : CHUNK;
         if (!EVP_EncryptUpdate(ctx, chunk, &outl, plain + off, (int)n)) {
-            rc = crypto_fail(err, "encrypt with AES-256-GCM");
+            rc = calsync_crypto_fail(err, "encrypt with AES-256-GCM");
             goto out;
         }
         b64_put(&w, chunk, (size_t)outl);
     }
     if (!EVP_EncryptFinal_ex(ctx, chunk, &outl) ||
         !EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, TAG_LEN, tag)) {
-        rc = crypto_fail(err, "finish AES-256-GCM");
+        rc = calsync_crypto_fail(err, "finish AES-256-GCM");
         goto out;
     }
     b64_put(&w, chunk, (size_t)outl); /* GCM is a stream mode: outl is 0 */
@@ -402,7 +390,7 @@ int calsync_open(unsigned char *buf, size_t cap, size_t *out_len,
     unsigned char chunk[CHUNK];
     op.ctx = EVP_CIPHER_CTX_new();
     if (op.ctx == NULL) {
-        rc = crypto_fail(err, "allocate a cipher context");
+        rc = calsync_crypto_fail(err, "allocate a cipher context");
         goto out;
     }
     size_t fill = 0;
@@ -416,7 +404,7 @@ int calsync_open(unsigned char *buf, size_t cap, size_t *out_len,
         fill += n - 1;
         if (fill + 3 > CHUNK || i + 4 >= payload_len) {
             if (!open_feed(&op, chunk, fill)) {
-                rc = crypto_fail(err, "decrypt with AES-256-GCM");
+                rc = calsync_crypto_fail(err, "decrypt with AES-256-GCM");
                 goto out;
             }
             fill = 0;
@@ -424,7 +412,7 @@ int calsync_open(unsigned char *buf, size_t cap, size_t *out_len,
     }
     int outl = 0;
     if (!EVP_CIPHER_CTX_ctrl(op.ctx, EVP_CTRL_GCM_SET_TAG, TAG_LEN, op.tag)) {
-        rc = crypto_fail(err, "set the GCM tag");
+        rc = calsync_crypto_fail(err, "set the GCM tag");
         goto out;
     }
     if (EVP_DecryptFinal_ex(op.ctx, buf == NULL ? chunk : buf + op.out_len, &outl) != 1) {

@@ -194,18 +194,6 @@ static int parse_header(parsed_header *ph, const char *h, size_t len, calsync_er
     return CALSYNC_OK;
 }
 
-static int crypto_fail(calsync_error *err, const char *what)
-{
-    char detail[160];
-    unsigned long e = ERR_peek_last_error();
-    if (e != 0)
-        ERR_error_string_n(e, detail, sizeof detail);
-    else
-        snprintf(detail, sizeof detail, "no detail");
-    ERR_clear_error();
-    return calsync_fail(err, CALSYNC_ERR_CRYPTO, NULL, "OpenSSL failed to %s: %s", what, detail);
-}
-
 /* One HMAC context serves the whole ring: the fetch and allocation are the
  * costly part of a 3 KB verification, so they happen once per call. */
 typedef struct mac_state {
@@ -220,10 +208,10 @@ static int mac_open(mac_state *ms, calsync_error *err)
     ms->ctx = NULL;
     ms->mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
     if (ms->mac == NULL)
-        return crypto_fail(err, "fetch HMAC");
+        return calsync_crypto_fail(err, "fetch HMAC");
     ms->ctx = EVP_MAC_CTX_new(ms->mac);
     if (ms->ctx == NULL)
-        return crypto_fail(err, "allocate an HMAC context");
+        return calsync_crypto_fail(err, "allocate an HMAC context");
     return CALSYNC_OK;
 }
 
@@ -242,14 +230,14 @@ static int mac_compute(mac_state *ms, unsigned char out[MAC_LEN], const calsync_
     params[1] = OSSL_PARAM_construct_end();
     /* Re-keying keeps the digest, so it is set (and fetched) only once. */
     if (!EVP_MAC_init(ms->ctx, key->ptr, key->len, ms->keyed ? NULL : params))
-        return crypto_fail(err, "initialise HMAC-SHA256");
+        return calsync_crypto_fail(err, "initialise HMAC-SHA256");
     ms->keyed = 1;
     size_t outl = 0;
     if (!EVP_MAC_update(ms->ctx, (const unsigned char *)t_text, t_len) ||
         !EVP_MAC_update(ms->ctx, (const unsigned char *)".", 1) ||
         (body_len > 0 && !EVP_MAC_update(ms->ctx, body, body_len)) ||
         !EVP_MAC_final(ms->ctx, out, &outl, MAC_LEN) || outl != MAC_LEN)
-        return crypto_fail(err, "compute HMAC-SHA256");
+        return calsync_crypto_fail(err, "compute HMAC-SHA256");
     return CALSYNC_OK;
 }
 
