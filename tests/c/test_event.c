@@ -439,8 +439,8 @@ static void test_unknown_event_name_is_other_whatever_its_payload(void **state)
 {
     (void)state;
     static const char *bodies[] = {
-        "{\"event\":\"invitee.rescheduled\",\"created_at\":\"2026-03-02T15:04:05Z\","
-        "\"payload\":[1,2,3]}",
+        ("{\"event\":\"invitee.rescheduled\",\"created_at\":\"2026-03-02T15:04:05Z\","
+         "\"payload\":[1,2,3]}"),
         "{\"event\":\"meeting_recap.created\",\"created_at\":\"2026-03-02T15:04:05Z\"}",
         "{\"event\":\"Invitee.Created\",\"created_at\":\"2026-03-02T15:04:05Z\",\"payload\":{}}",
         "{\"event\":\"invitee.created \",\"created_at\":\"2026-03-02T15:04:05Z\",\"payload\":7}",
