@@ -65,6 +65,11 @@ typedef struct calsync_error {
     int code;
     char path[CALSYNC_ERROR_PATH_MAX];
     char message[CALSYNC_ERROR_MESSAGE_MAX];
+    /* REST client only (0 / "" otherwise): the HTTP status of an error
+     * answer, Calendly's "title", and for 429 how long to wait. */
+    int http_status;
+    char title[96];
+    int64_t retry_after_ms;
 } calsync_error;
 
 /* A static English text for a code; never NULL. */
@@ -607,6 +612,87 @@ int calsync_seal(char *buf, size_t cap, size_t *out_len, const unsigned char key
 int calsync_open(unsigned char *buf, size_t cap, size_t *out_len,
                  const unsigned char key[CALSYNC_SEAL_KEY_LEN], const char *context,
                  size_t context_len, const char *sealed, size_t sealed_len, calsync_error *err);
+
+
+/* ------------------------------------------------------------------------ */
+/* Calendly REST client (libcurl)                                            */
+/* ------------------------------------------------------------------------ */
+
+typedef struct calsync_client calsync_client; /* opaque; one reused handle */
+
+typedef struct calsync_client_options {
+    const char *base_url;      /* "https://api.calendly.com" (no trailing '/'); NUL-terminated */
+    const char *token;         /* bearer token; NUL-terminated; copied, wiped on free */
+    long connect_timeout_ms;   /* 0: 5000 */
+    long timeout_ms;           /* whole request; 0: 20000 */
+    int max_retries;           /* on 429, 5xx and transport errors; 0: none; <0: 3 */
+    long max_wait_ms;          /* longest single back-off the client sleeps; a
+                                * longer wait is returned as CALSYNC_ERR_HTTP 429
+                                * with retry_after_ms set; 0: 60000 */
+    const char *ca_file;       /* extra CA bundle (PEM), or NULL; TLS is always verified */
+    const char *user_agent;    /* or NULL for "calsync/<version>" */
+} calsync_client_options;
+
+/* The rate-limit state the client last saw (X-RateLimit-*). */
+typedef struct calsync_rate_limit {
+    long limit;                /* -1 unknown */
+    long remaining;            /* -1 unknown */
+    int64_t reset_at_ms;       /* monotonic-clock milliseconds; 0 unknown */
+} calsync_rate_limit;
+
+/* Counters for benchmarks and health: requests sent (retries included),
+ * retries, 429 answers seen, total milliseconds slept in back-off. */
+typedef struct calsync_client_stats {
+    long requests;
+    long retries;
+    long throttled;
+    int64_t slept_ms;
+} calsync_client_stats;
+
+int calsync_client_new(calsync_client **out, const calsync_client_options *opts, calsync_error *err);
+void calsync_client_free(calsync_client *c);
+void calsync_client_get_stats(const calsync_client *c, calsync_client_stats *out,
+                              calsync_rate_limit *rate);
+
+/*
+ * One request: method "GET", "POST" or "DELETE"; path_and_query starts
+ * with '/' (e.g. "/scheduled_events?user=...&count=100"), or is a full URL
+ * that starts with the base URL (a next_page link; anything else is
+ * CALSYNC_ERR_INVALID, so the token never goes to another host).  body may
+ * be NULL.  On 2xx: CALSYNC_OK, *out_body owned (free()), NUL-terminated,
+ * *out_status the status (204: empty body).  On another status after
+ * retries: CALSYNC_ERR_HTTP with err->http_status, err->title and
+ * err->message from Calendly's {title, message, details} (details joined
+ * into the message as "parameter: message; ..."), branching on the status,
+ * never on the text.  Transport failures: CALSYNC_ERR_TRANSPORT.
+ * Back-off: before a request, when the last answer said remaining == 0, wait
+ * until its reset; on 429 wait Retry-After or X-RateLimit-Reset (else 1 s,
+ * doubling); on 5xx and transport errors exponential back-off from 500 ms;
+ * never more than max_retries retries, never a sleep over max_wait_ms.
+ */
+int calsync_client_request(char **out_body, size_t *out_len, int *out_status, calsync_client *c,
+                           const char *method, const char *path_and_query, const char *body,
+                           size_t body_len, calsync_error *err);
+
+/* Percent-encodes a query value (RFC 3986 unreserved kept) into buf;
+ * returns the length or CALSYNC_ERR_TOO_LARGE. */
+int calsync_url_encode(char *buf, size_t cap, const char *value, size_t len);
+
+/*
+ * Pages of REST lists.  A page owns its parsed body; items are borrowed
+ * from it.  next_page_token is absent on the last page.
+ */
+typedef struct calsync_page calsync_page;
+void calsync_page_free(calsync_page *p);
+size_t calsync_page_count(const calsync_page *p);
+calsync_str calsync_page_next_token(const calsync_page *p);
+/* The raw JSON of item i (compact, owned by the page), for callers that
+ * parse it with calsync_event_parse_rest_invitee / calsync_sched_parse. */
+calsync_str calsync_page_item_json(const calsync_page *p, size_t i);
+
+/* GET path_and_query and split the {collection, pagination} answer. */
+int calsync_client_list(calsync_page **out, calsync_client *c, const char *path_and_query,
+                        calsync_error *err);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,9 @@ void calsync_error_clear(calsync_error *err)
     err->code = CALSYNC_OK;
     err->path[0] = '\0';
     err->message[0] = '\0';
+    err->http_status = 0;
+    err->title[0] = '\0';
+    err->retry_after_ms = 0;
 }
 
 int calsync_fail(calsync_error *err, int code, const char *path, const char *fmt, ...)
@@ -22,6 +25,9 @@ int calsync_fail(calsync_error *err, int code, const char *path, const char *fmt
     if (err == NULL)
         return code;
     err->code = code;
+    err->http_status = 0;
+    err->title[0] = '\0';
+    err->retry_after_ms = 0;
     snprintf(err->path, sizeof err->path, "%s", path ? path : "");
     va_list ap;
     va_start(ap, fmt);
