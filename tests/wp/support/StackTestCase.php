@@ -1,0 +1,223 @@
+<?php
+/**
+ * Base of the tests: HTTP against the running stack, signing with hash_hmac
+ * (independent of the C core), the database through mysqli, and PHP
+ * subprocesses with WordPress loaded for what must run in-process.
+ */
+
+use PHPUnit\Framework\TestCase;
+
+abstract class StackTestCase extends TestCase {
+
+	private static ?mysqli $db = null;
+
+	/** The client address of this test, sent as X-Forwarded-For through the trusted loopback proxy. */
+	protected string $client;
+
+	protected Fixtures $fixtures;
+
+	protected function setUp(): void {
+		$this->client   = sprintf( '2001:db8:%x:%x::%x', random_int( 1, 0xffff ), random_int( 1, 0xffff ), random_int( 1, 0xffff ) );
+		$this->fixtures = new Fixtures();
+	}
+
+	public static function env( string $name ): string {
+		return CALSYNC_TEST_ENV[ $name ];
+	}
+
+	public static function db(): mysqli {
+		if ( null === self::$db ) {
+			mysqli_report( MYSQLI_REPORT_ERROR | MYSQLI_REPORT_STRICT );
+			self::$db = new mysqli( 'localhost', self::env( 'DB_USER' ), self::env( 'DB_PASSWORD' ), self::env( 'DB_NAME' ), 0, self::env( 'DB_SOCKET' ) );
+			self::$db->set_charset( 'utf8mb4' );
+		}
+		return self::$db;
+	}
+
+	public static function table( string $name ): string {
+		return self::env( 'DB_PREFIX' ) . $name;
+	}
+
+	/** @return array<int,array<string,mixed>> */
+	public static function rows( string $sql, array $params = array() ): array {
+		$stmt = self::db()->prepare( $sql );
+		if ( $params ) {
+			$stmt->bind_param( str_repeat( 's', count( $params ) ), ...array_map( 'strval', $params ) );
+		}
+		$stmt->execute();
+		$result = $stmt->get_result();
+		$rows = $result ? $result->fetch_all( MYSQLI_ASSOC ) : array();
+		// Values as text, the way WordPress's wpdb returns them.
+		return array_map( static fn( array $row ) => array_map( static fn( $v ) => null === $v ? null : (string) $v, $row ), $rows );
+	}
+
+	public static function exec( string $sql, array $params = array() ): void {
+		self::rows( $sql, $params );
+	}
+
+	/** Lets tests choose their client address (X-Forwarded-For) by trusting the loopback proxy during the run. */
+	public static function trustLoopbackProxy(): void {
+		$table = self::table( 'tfsp_calendly_settings' );
+		$old   = self::rows( "SELECT setting_value FROM $table WHERE setting_key = 'trusted_proxies'" );
+		self::putSetting( 'trusted_proxies', '["127.0.0.1","::1"]' );
+		register_shutdown_function(
+			static function () use ( $old ): void {
+				if ( $old ) {
+					self::putSetting( 'trusted_proxies', $old[0]['setting_value'] );
+				} else {
+					self::exec( 'DELETE FROM ' . self::table( 'tfsp_calendly_settings' ) . " WHERE setting_key = 'trusted_proxies'" );
+				}
+			}
+		);
+	}
+
+	/** Stores a non-secret setting in its stored form (what the settings page would write). */
+	public static function putSetting( string $name, string $stored ): void {
+		self::exec(
+			'INSERT INTO ' . self::table( 'tfsp_calendly_settings' ) . ' (setting_key, setting_value, created_at, updated_at) VALUES (?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())
+			ON DUPLICATE KEY UPDATE setting_value = VALUES(setting_value), updated_at = VALUES(updated_at)',
+			array( $name, $stored )
+		);
+	}
+
+	public static function deleteSetting( string $name ): void {
+		self::exec( 'DELETE FROM ' . self::table( 'tfsp_calendly_settings' ) . ' WHERE setting_key = ?', array( $name ) );
+	}
+
+	public static function signature( string $body, ?int $t = null, ?string $key = null ): string {
+		$t ??= time();
+		return 't=' . $t . ',v1=' . hash_hmac( 'sha256', $t . '.' . $body, $key ?? self::env( 'CALENDLY_SIGNING_KEY' ) );
+	}
+
+	/**
+	 * POSTs a body to the webhook route.
+	 *
+	 * @param array<string,string> $headers Extra headers (name => value); null values are left out.
+	 * @return array{status:int,json:mixed,body:string,headers:array<string,string>}
+	 */
+	protected function post( string $body, array $headers ): array {
+		$ch = $this->handle( $body, $headers );
+		return self::finish( $ch, (string) curl_exec( $ch ) );
+	}
+
+	/** POSTs a body signed with the stack's key (or as told). */
+	protected function deliver( string $body, ?int $t = null, ?string $key = null ): array {
+		return $this->post( $body, array( 'Calendly-Webhook-Signature' => self::signature( $body, $t, $key ) ) );
+	}
+
+	/** A curl handle for the webhook route, for curl_multi. */
+	protected function handle( string $body, array $headers ) {
+		$ch   = curl_init( self::env( 'WEBHOOK_URL' ) );
+		$list = array( 'Content-Type: application/json', 'X-Forwarded-For: ' . $this->client, 'Expect:' );
+		foreach ( $headers as $name => $value ) {
+			if ( null !== $value ) {
+				$list[] = $name . ': ' . $value;
+			}
+		}
+		curl_setopt_array(
+			$ch,
+			array(
+				CURLOPT_POST           => true,
+				CURLOPT_POSTFIELDS     => $body,
+				CURLOPT_HTTPHEADER     => $list,
+				CURLOPT_RETURNTRANSFER => true,
+				CURLOPT_HEADER         => true,
+				CURLOPT_TIMEOUT        => 30,
+			)
+		);
+		return $ch;
+	}
+
+	/** @return array{status:int,json:mixed,body:string,headers:array<string,string>} */
+	protected static function finish( $ch, string $raw ): array {
+		$status = (int) curl_getinfo( $ch, CURLINFO_RESPONSE_CODE );
+		$size   = (int) curl_getinfo( $ch, CURLINFO_HEADER_SIZE );
+		$head   = substr( $raw, 0, $size );
+		$body   = substr( $raw, $size );
+		$headers = array();
+		foreach ( explode( "\r\n", $head ) as $line ) {
+			if ( str_contains( $line, ':' ) ) {
+				[ $name, $value ]                     = explode( ':', $line, 2 );
+				$headers[ strtolower( trim( $name ) ) ] = trim( $value );
+			}
+		}
+		curl_close( $ch );
+		return array(
+			'status'  => $status,
+			'json'    => json_decode( $body, true ),
+			'body'    => $body,
+			'headers' => $headers,
+		);
+	}
+
+	protected static function session( string $uri ): ?array {
+		$rows = self::rows( 'SELECT * FROM ' . self::table( 'tfsp_coach_sessions' ) . ' WHERE calendly_uri = ?', array( $uri ) );
+		return $rows[0] ?? null;
+	}
+
+	/** @return array<int,array<string,mixed>> Ledger rows of one invitee. */
+	protected static function ledger( string $invitee_uri ): array {
+		return self::rows( 'SELECT * FROM ' . self::table( 'tfsp_calendly_events' ) . ' WHERE invitee_uri = ? ORDER BY id', array( $invitee_uri ) );
+	}
+
+	/** The ledger row that stores exactly this body, if any. */
+	protected static function ledgerByBody( string $body ): ?array {
+		$rows = self::rows( 'SELECT * FROM ' . self::table( 'tfsp_calendly_events' ) . ' WHERE raw_body = ?', array( $body ) );
+		return $rows[0] ?? null;
+	}
+
+	/** @return array<int,array<string,mixed>> */
+	protected static function audit( int $session_id ): array {
+		return self::rows( 'SELECT * FROM ' . self::table( 'tfsp_session_audit' ) . ' WHERE session_id = ? ORDER BY id', array( $session_id ) );
+	}
+
+	/**
+	 * Runs a PHP script of tests/wp/support with the stack's WordPress.
+	 *
+	 * @return array{0:int,1:string,2:string} exit code, stdout, stderr.
+	 */
+	protected static function php( string $script, array $args = array(), bool $with_extension = true ): array {
+		$cmd = array( PHP_BINARY );
+		if ( $with_extension ) {
+			$cmd[] = '-d';
+			$cmd[] = 'extension=' . self::env( 'CALSYNC_EXTENSION' );
+		}
+		$cmd[] = __DIR__ . '/' . $script;
+		$cmd[] = self::env( 'WP_PATH' );
+		foreach ( $args as $arg ) {
+			$cmd[] = (string) $arg;
+		}
+		$proc = proc_open( $cmd, array( 1 => array( 'pipe', 'w' ), 2 => array( 'pipe', 'w' ) ), $pipes );
+		$out  = stream_get_contents( $pipes[1] );
+		$err  = stream_get_contents( $pipes[2] );
+		fclose( $pipes[1] );
+		fclose( $pipes[2] );
+		return array( proc_close( $proc ), (string) $out, (string) $err );
+	}
+
+	/** Creates a WordPress user with this e-mail (and optional alias); returns its id. */
+	protected static function createUser( string $email, ?string $alias = null, string $role = 'subscriber' ): int {
+		[ $code, $out, $err ] = self::php( 'create-user.php', array( $email, $alias ?? '', $role ) );
+		self::assertSame( 0, $code, $err . $out );
+		return (int) trim( $out );
+	}
+
+	/** A unique e-mail address for one test. */
+	protected static function email( string $who = 'student' ): string {
+		return $who . '.' . bin2hex( random_bytes( 5 ) ) . '@example.org';
+	}
+
+	/**
+	 * The part of a session row that must not depend on arrival order or
+	 * repetition: everything but the id, the bookkeeping times and
+	 * webhook_data (which holds the last payload received), with the test's
+	 * fresh UUIDs mapped back to the fixture's.
+	 */
+	protected static function comparable( ?array $row, Fixtures $fixtures ): ?array {
+		if ( null === $row ) {
+			return null;
+		}
+		unset( $row['id'], $row['created_at'], $row['updated_at'], $row['webhook_data'] );
+		return $fixtures->normalize( $row );
+	}
+}

@@ -1,0 +1,57 @@
+<?php
+/**
+ * Time conversions at the database edge: the core counts microseconds since the epoch (UTC).
+ *
+ * @package TFSP\CalendlySync
+ */
+
+namespace TFSP\CalendlySync;
+
+defined( 'ABSPATH' ) || exit;
+
+final class Clock {
+
+	/** Smallest and largest instants a DATETIME(6) column holds (years 1000 to 9999). */
+	public const DATETIME_MIN_US = -30610224000000000;
+	public const DATETIME_MAX_US = 253402300799999999;
+
+	public static function now_us(): int {
+		[ $frac, $sec ] = explode( ' ', microtime() );
+		return (int) $sec * 1000000 + (int) round( (float) $frac * 1000000 );
+	}
+
+	/** "Y-m-d H:i:s.uuuuuu" in UTC, for DATETIME(6) columns. */
+	public static function to_datetime( int $us ): string {
+		$sec  = intdiv( $us, 1000000 );
+		$frac = $us % 1000000;
+		if ( $frac < 0 ) {
+			$sec  -= 1;
+			$frac += 1000000;
+		}
+		return gmdate( 'Y-m-d H:i:s', $sec ) . sprintf( '.%06d', $frac );
+	}
+
+	/** Inverse of to_datetime(); also accepts values without a fraction. */
+	public static function from_datetime( string $value ): int {
+		$parts = explode( '.', trim( $value ), 2 );
+		$date  = new \DateTimeImmutable( $parts[0], new \DateTimeZone( 'UTC' ) );
+		$frac  = isset( $parts[1] ) ? (int) str_pad( substr( $parts[1], 0, 6 ), 6, '0' ) : 0;
+		return $date->getTimestamp() * 1000000 + $frac;
+	}
+
+	/** True when a DATETIME(6) column can hold the instant. */
+	public static function fits_datetime( int $us ): bool {
+		return $us >= self::DATETIME_MIN_US && $us <= self::DATETIME_MAX_US;
+	}
+
+	/** "Y-m-d H:i:s" in UTC, for the plain DATETIME bookkeeping columns. */
+	public static function mysql_now(): string {
+		return gmdate( 'Y-m-d H:i:s' );
+	}
+
+	/** The instant in the site's time zone, in a given PHP date format (session_date). */
+	public static function to_site_time( int $us, string $format ): string {
+		$date = ( new \DateTimeImmutable( '@' . intdiv( $us, 1000000 ) ) )->setTimezone( wp_timezone() );
+		return $date->format( $format );
+	}
+}

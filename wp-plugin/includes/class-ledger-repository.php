@@ -1,0 +1,96 @@
+<?php
+/**
+ * SQL of {prefix}tfsp_calendly_events, the ledger: one row per distinct delivery, found by its dedupe key.
+ *
+ * @package TFSP\CalendlySync
+ */
+
+namespace TFSP\CalendlySync;
+
+defined( 'ABSPATH' ) || exit;
+
+final class LedgerRepository extends Repository {
+
+	public function table(): string {
+		return $this->db->prefix . 'tfsp_calendly_events';
+	}
+
+	/**
+	 * Inserts the delivery, or bumps deliveries of the row with the same
+	 * dedupe key, and locks it.  The raw body goes in as hex so that the
+	 * statement stays ASCII and the bytes are stored exactly.
+	 *
+	 * @return array{id:int,outcome:string,attempts:int,inserted:bool}
+	 */
+	public function upsert_locked( string $dedupe_key, ?string $event_name, ?string $invitee_uri, string $outcome, string $raw_body, ?int $signature_t, ?string $error, ?string $next_attempt_at, int $attempts ): array {
+		$now = Clock::to_datetime( Clock::now_us() );
+		$sql = $this->prepare_nullable(
+			"INSERT INTO {$this->table()} (dedupe_key, event_name, invitee_uri, first_received, last_received, deliveries, outcome, attempts, next_attempt_at, last_error, raw_body, signature_t)
+			VALUES (%s, %s, %s, %s, %s, 1, %s, %d, %s, %s, UNHEX(%s), %d)
+			ON DUPLICATE KEY UPDATE deliveries = deliveries + 1, last_received = VALUES(last_received),
+				raw_body = IF(raw_body IS NULL, VALUES(raw_body), raw_body)",
+			array( $dedupe_key, $event_name, $invitee_uri, $now, $now, $outcome, $attempts, $next_attempt_at, $error, bin2hex( $raw_body ), $signature_t )
+		);
+		$this->checked( $this->db->query( $sql ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+		$inserted = 1 === (int) $this->db->rows_affected;
+		$row      = $this->checked( $this->db->get_row( $this->db->prepare( "SELECT id, outcome, attempts FROM {$this->table()} WHERE dedupe_key = %s FOR UPDATE", $dedupe_key ), ARRAY_A ) );
+		if ( ! $row ) {
+			throw new DatabaseError( 'ledger row vanished' );
+		}
+		return array(
+			'id'       => (int) $row['id'],
+			'outcome'  => (string) $row['outcome'],
+			'attempts' => (int) $row['attempts'],
+			'inserted' => $inserted,
+		);
+	}
+
+	/** @return array{id:int,outcome:string,attempts:int}|null */
+	public function lock( int $id ): ?array {
+		$row = $this->checked( $this->db->get_row( $this->db->prepare( "SELECT id, outcome, attempts FROM {$this->table()} WHERE id = %d FOR UPDATE", $id ), ARRAY_A ) );
+		return $row ? array(
+			'id'       => (int) $row['id'],
+			'outcome'  => (string) $row['outcome'],
+			'attempts' => (int) $row['attempts'],
+		) : null;
+	}
+
+	/** Sets the outcome of a row (and clears the retry schedule unless one is given). */
+	public function set_outcome( int $id, string $outcome, ?int $session_id, ?string $error, int $attempts, ?string $next_attempt_at ): void {
+		$sql = $this->prepare_nullable(
+			"UPDATE {$this->table()} SET outcome = %s, session_id = %d, last_error = %s, attempts = %d, next_attempt_at = %s WHERE id = %d",
+			array( $outcome, $session_id, $error, $attempts, $next_attempt_at, $id )
+		);
+		$this->checked( $this->db->query( $sql ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+	}
+
+	/**
+	 * Rows due for another attempt.
+	 *
+	 * @return array<int,array<string,mixed>> id, attempts, raw_body, signature_t.
+	 */
+	public function due_for_retry( string $now, int $limit ): array {
+		return (array) $this->checked(
+			$this->db->get_results(
+				$this->db->prepare(
+					"SELECT id, attempts, raw_body, signature_t FROM {$this->table()}
+					WHERE outcome IN ('failed', 'retrying') AND next_attempt_at IS NOT NULL AND next_attempt_at <= %s AND raw_body IS NOT NULL
+					ORDER BY next_attempt_at LIMIT %d",
+					$now,
+					$limit
+				),
+				ARRAY_A
+			)
+		);
+	}
+
+	/**
+	 * Clears raw bodies received before $before (retention).
+	 *
+	 * @return int Rows cleared.
+	 */
+	public function clear_raw_bodies( string $before, int $limit ): int {
+		$this->checked( $this->db->query( $this->db->prepare( "UPDATE {$this->table()} SET raw_body = NULL WHERE raw_body IS NOT NULL AND last_received < %s LIMIT %d", $before, $limit ) ) );
+		return (int) $this->db->rows_affected;
+	}
+}

@@ -1,0 +1,275 @@
+<?php
+/**
+ * The plugin's composition root: builds the repositories and services once, wires the hooks,
+ * and runs activation and upgrades.
+ *
+ * @package TFSP\CalendlySync
+ */
+
+namespace TFSP\CalendlySync;
+
+use TFSP\CalendlySync\Cron\Retention;
+use TFSP\CalendlySync\Cron\RetryFailedDeliveries;
+use TFSP\CalendlySync\Rest\PingController;
+use TFSP\CalendlySync\Rest\WebhookController;
+
+defined( 'ABSPATH' ) || exit;
+
+final class Plugin {
+
+	public const CAP_MANAGE          = 'tfsp_calendly_manage';
+	public const CAP_MARK_ATTENDANCE = 'tfsp_calendly_mark_attendance';
+	public const COACH_ROLE          = 'tfsp_coach';
+	public const RETRY_SCHEDULE      = 'tfsp_calendly_five_minutes';
+
+	private static ?Plugin $instance = null;
+
+	private \wpdb $db;
+
+	/** @var array<string,object> Services built on first use. */
+	private array $services = array();
+
+	public static function instance(): self {
+		if ( null === self::$instance ) {
+			global $wpdb;
+			self::$instance = new self( $wpdb );
+		}
+		return self::$instance;
+	}
+
+	private function __construct( \wpdb $db ) {
+		$this->db = $db;
+	}
+
+	/** The requirement gate: the calsync extension (the core) must be loaded. */
+	public static function requirements_met(): bool {
+		return extension_loaded( 'calsync' );
+	}
+
+	public function settings(): Settings {
+		return $this->service( 'settings', fn() => new Settings( $this->settings_repository(), $this->secrets() ) );
+	}
+
+	public function secrets(): Secrets {
+		return $this->service( 'secrets', fn() => new Secrets() );
+	}
+
+	public function schema(): Schema {
+		return $this->service( 'schema', fn() => new Schema( $this->db, $this->settings_repository(), $this->audit() ) );
+	}
+
+	public function sync(): SessionSync {
+		return $this->service( 'sync', fn() => new SessionSync( $this->database(), $this->sessions(), $this->ledger(), $this->audit(), $this->users(), $this->settings() ) );
+	}
+
+	public function database(): Database {
+		return $this->service( 'database', fn() => new Database( $this->db ) );
+	}
+
+	public function settings_repository(): SettingsRepository {
+		return $this->service( 'settings_repository', fn() => new SettingsRepository( $this->db ) );
+	}
+
+	public function sessions(): SessionRepository {
+		return $this->service( 'sessions', fn() => new SessionRepository( $this->db ) );
+	}
+
+	public function ledger(): LedgerRepository {
+		return $this->service( 'ledger', fn() => new LedgerRepository( $this->db ) );
+	}
+
+	public function audit(): AuditRepository {
+		return $this->service( 'audit', fn() => new AuditRepository( $this->db ) );
+	}
+
+	public function throttle(): ThrottleRepository {
+		return $this->service( 'throttle', fn() => new ThrottleRepository( $this->db ) );
+	}
+
+	public function counters(): CounterRepository {
+		return $this->service( 'counters', fn() => new CounterRepository( $this->db ) );
+	}
+
+	public function users(): UserRepository {
+		return $this->service( 'users', fn() => new UserRepository( $this->db ) );
+	}
+
+	/** A value the plugin keeps for itself in the settings table ("_schema_version", ...). */
+	public function internal_setting( string $key ): ?string {
+		return $this->settings_repository()->find_quietly( $key );
+	}
+
+	/** Wires the hooks of a site where the extension is loaded. */
+	public function boot(): void {
+		add_action( 'plugins_loaded', array( $this, 'maybe_upgrade' ), 5 );
+		add_action( 'init', array( $this, 'schedule_jobs' ) );
+		add_filter( 'cron_schedules', array( self::class, 'cron_schedules' ) ); // phpcs:ignore WordPress.WP.CronInterval
+		add_action( RetryFailedDeliveries::HOOK, fn() => ( new RetryFailedDeliveries( $this->database(), $this->ledger(), $this->sync() ) )->run() );
+		add_action( Retention::HOOK, fn() => ( new Retention( $this->database(), $this->ledger(), $this->sessions(), $this->throttle(), $this->settings() ) )->run() );
+		add_action(
+			'rest_api_init',
+			function (): void {
+				( new WebhookController( $this ) )->register_routes();
+				( new PingController() )->register_routes();
+			}
+		);
+		add_filter( 'rest_request_before_callbacks', array( WebhookController::class, 'keep_raw_body' ), 10, 3 );
+		add_filter( 'site_status_tests', array( $this, 'site_status_tests' ) );
+	}
+
+	/** Activation: roles and capabilities always; schema and jobs once the extension is there. */
+	public static function activate(): void {
+		self::install_roles();
+		if ( ! self::requirements_met() ) {
+			return; // The gate's notice explains; the migration runs once the extension loads.
+		}
+		$plugin = self::instance();
+		$result = $plugin->upgrade();
+		if ( is_wp_error( $result ) ) {
+			wp_die( esc_html( $result->get_error_message() ), esc_html__( 'Plugin activation failed', 'tfsp-calendly-sync' ), array( 'back_link' => true ) );
+		}
+		$plugin->schedule_jobs();
+	}
+
+	public static function deactivate(): void {
+		wp_clear_scheduled_hook( RetryFailedDeliveries::HOOK );
+		wp_clear_scheduled_hook( Retention::HOOK );
+	}
+
+	/** Runs the migration when the plugin or schema version changed. */
+	public function maybe_upgrade(): void {
+		if ( $this->internal_setting( '_installed_version' ) === self::installed_version_marker() ) {
+			return;
+		}
+		$result = $this->upgrade();
+		if ( is_wp_error( $result ) ) {
+			error_log( 'tfsp-calendly-sync: ' . $result->get_error_message() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions
+		}
+	}
+
+	/**
+	 * Migrates under a named lock, so that two web nodes never migrate at once.
+	 *
+	 * @return true|\WP_Error
+	 */
+	public function upgrade() {
+		$db = $this->database();
+		try {
+			$locked = $db->try_lock( 'migrate', 10 );
+		} catch ( DatabaseError $e ) {
+			return new \WP_Error( 'tfsp_calendly_db_error', $e->getMessage() );
+		}
+		if ( ! $locked ) {
+			return new \WP_Error( 'tfsp_calendly_migration_busy', __( 'Another request is upgrading the Calendly Sync tables; try again in a minute.', 'tfsp-calendly-sync' ) );
+		}
+		try {
+			$result = true;
+			if ( $this->schema()->needs_migration() ) {
+				$result = $this->schema()->migrate();
+			}
+			if ( true === $result ) {
+				self::install_roles();
+				$this->settings_repository()->put( '_installed_version', self::installed_version_marker() );
+			}
+		} catch ( DatabaseError $e ) {
+			$result = new \WP_Error( 'tfsp_calendly_db_error', $e->getMessage() );
+		} finally {
+			$db->unlock( 'migrate' );
+			$this->settings()->refresh();
+		}
+		return $result;
+	}
+
+	private static function installed_version_marker(): string {
+		return TFSP_CALENDLY_SYNC_VERSION . '/' . Schema::VERSION;
+	}
+
+	/** The coach role and the plugin's own capabilities (activation and version change). */
+	public static function install_roles(): void {
+		if ( null === get_role( self::COACH_ROLE ) ) {
+			add_role( self::COACH_ROLE, __( 'Coach', 'tfsp-calendly-sync' ), array( 'read' => true ) );
+		}
+		$coach = get_role( self::COACH_ROLE );
+		if ( $coach && ! $coach->has_cap( self::CAP_MARK_ATTENDANCE ) ) {
+			$coach->add_cap( self::CAP_MARK_ATTENDANCE );
+		}
+		$admin = get_role( 'administrator' );
+		if ( $admin ) {
+			foreach ( array( self::CAP_MANAGE, self::CAP_MARK_ATTENDANCE ) as $cap ) {
+				if ( ! $admin->has_cap( $cap ) ) {
+					$admin->add_cap( $cap );
+				}
+			}
+		}
+	}
+
+	/** @param array $schedules WP-Cron schedules. */
+	public static function cron_schedules( $schedules ) {
+		$schedules[ self::RETRY_SCHEDULE ] = array(
+			'interval' => 5 * MINUTE_IN_SECONDS,
+			'display'  => __( 'Every five minutes (Calendly Sync)', 'tfsp-calendly-sync' ),
+		);
+		return $schedules;
+	}
+
+	public function schedule_jobs(): void {
+		if ( ! wp_next_scheduled( RetryFailedDeliveries::HOOK ) ) {
+			wp_schedule_event( time() + MINUTE_IN_SECONDS, self::RETRY_SCHEDULE, RetryFailedDeliveries::HOOK );
+		}
+		if ( ! wp_next_scheduled( Retention::HOOK ) ) {
+			wp_schedule_event( time() + HOUR_IN_SECONDS, 'daily', Retention::HOOK );
+		}
+	}
+
+	/** @param array $tests Site Health tests. */
+	public function site_status_tests( $tests ) {
+		$tests['direct']['tfsp_calendly_secrets'] = array(
+			'label' => __( 'Calendly Sync secrets and database', 'tfsp-calendly-sync' ),
+			'test'  => array( $this, 'site_status_secrets' ),
+		);
+		return $tests;
+	}
+
+	/** Site Health: stored secrets that no longer open, and a failed migration, with what to do. */
+	public function site_status_secrets(): array {
+		$problems = $this->settings()->health();
+		$error    = $this->internal_setting( '_schema_error' );
+		$result   = array(
+			'label'       => __( 'Calendly Sync secrets can be read', 'tfsp-calendly-sync' ),
+			'status'      => 'good',
+			'badge'       => array(
+				'label' => __( 'Calendly Sync', 'tfsp-calendly-sync' ),
+				'color' => 'blue',
+			),
+			'description' => '<p>' . esc_html__( 'The access token and the webhook signing key open with the current sealing key.', 'tfsp-calendly-sync' ) . '</p>',
+			'actions'     => '',
+			'test'        => 'tfsp_calendly_secrets',
+		);
+		if ( ! $problems && null === $error ) {
+			return $result;
+		}
+		$result['status']      = 'critical';
+		$result['label']       = __( 'Calendly Sync needs attention', 'tfsp-calendly-sync' );
+		$result['description'] = '';
+		foreach ( $problems as $problem ) {
+			$result['description'] .= '<p>' . esc_html( $problem['message'] ) . ' ' . esc_html( $problem['action'] ) . '</p>';
+		}
+		if ( null !== $error ) {
+			/* translators: %s: database error */
+			$result['description'] .= '<p>' . esc_html( sprintf( __( 'The database upgrade failed: %s', 'tfsp-calendly-sync' ), $error ) ) . '</p>';
+		}
+		return $result;
+	}
+
+	/**
+	 * @template T
+	 * @param callable():T $factory
+	 * @return T
+	 */
+	private function service( string $name, callable $factory ) {
+		if ( ! isset( $this->services[ $name ] ) ) {
+			$this->services[ $name ] = $factory();
+		}
+		return $this->services[ $name ];
+	}
+}

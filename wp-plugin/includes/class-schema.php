@@ -1,0 +1,410 @@
+<?php
+/**
+ * The versioned schema: dbDelta DDL for the plugin's own tables, and a careful
+ * upgrade of the portal's existing {prefix}tfsp_coach_sessions.
+ *
+ * Safe to run twice and on a live site: it only creates tables, adds
+ * columns and indexes, widens legacy columns that would refuse our writes
+ * (NOT NULL without default, an ENUM status), and maps legacy status
+ * spellings (each mapped row recorded in the audit trail as "system").  It
+ * never drops a column, a table or a row.  The existing sessions table is
+ * not handed to dbDelta, because dbDelta rewrites column types to match
+ * the DDL and could shorten a legacy column.
+ *
+ * @package TFSP\CalendlySync
+ */
+
+namespace TFSP\CalendlySync;
+
+defined( 'ABSPATH' ) || exit;
+
+final class Schema {
+
+	/** Bump with every schema change; stored as the "_schema_version" setting. */
+	public const VERSION = 1;
+
+	private const OUR_STATUSES = array( 'scheduled', 'canceled', 'rescheduled', 'attended', 'no_show' );
+
+	private \wpdb $db;
+	private SettingsRepository $settings;
+	private AuditRepository $audit;
+
+	public function __construct( \wpdb $db, SettingsRepository $settings, AuditRepository $audit ) {
+		$this->db       = $db;
+		$this->settings = $settings;
+		$this->audit    = $audit;
+	}
+
+	public function sessions_table(): string {
+		return $this->db->prefix . 'tfsp_coach_sessions';
+	}
+
+	/** The plugin's own tables (not the portal's sessions table). */
+	public function own_tables(): array {
+		$p = $this->db->prefix;
+		return array( $p . 'tfsp_calendly_settings', $p . 'tfsp_calendly_events', $p . 'tfsp_session_audit', $p . 'tfsp_calendly_throttle', $p . 'tfsp_calendly_counters' );
+	}
+
+	/** The schema version the database is at (0: never migrated). */
+	public function installed_version(): int {
+		return (int) $this->settings->find_quietly( '_schema_version' );
+	}
+
+	public function needs_migration(): bool {
+		return $this->installed_version() < self::VERSION;
+	}
+
+	/**
+	 * Brings the database to VERSION.  The caller holds the migration lock.
+	 *
+	 * @return true|\WP_Error
+	 */
+	public function migrate() {
+		require_once ABSPATH . 'wp-admin/includes/upgrade.php';
+		try {
+			$this->create_own_tables();
+			if ( $this->table_exists( $this->sessions_table() ) ) {
+				$this->upgrade_sessions_table();
+			} else {
+				$this->check( dbDelta( $this->sessions_ddl() ) );
+			}
+			$this->ensure_session_indexes();
+			$this->map_legacy_statuses();
+			$this->settings->put( '_session_date_format', $this->session_date_format() );
+			$this->settings->put( '_schema_version', (string) self::VERSION );
+			$this->settings->delete( '_schema_error' );
+		} catch ( DatabaseError $e ) {
+			$this->db->query( 'ROLLBACK' );
+			$message = $e->getMessage();
+			if ( $this->table_exists( $this->db->prefix . 'tfsp_calendly_settings' ) ) {
+				try {
+					$this->settings->put( '_schema_error', $message );
+				} catch ( DatabaseError $ignored ) {
+					unset( $ignored );
+				}
+			}
+			/* translators: %s: database error */
+			return new \WP_Error( 'tfsp_calendly_migration_failed', sprintf( __( 'The Calendly Sync database upgrade failed: %s', 'tfsp-calendly-sync' ), $message ) );
+		}
+		return true;
+	}
+
+	/** Drops the plugin's own tables (uninstall with delete_data_on_uninstall only). */
+	public function drop_own_tables(): void {
+		foreach ( $this->own_tables() as $table ) {
+			$this->db->query( "DROP TABLE IF EXISTS {$table}" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		}
+	}
+
+	/**
+	 * Column definitions of the sessions table, in order.  The facts of
+	 * Calsync\State come from SessionRepository::FACTS.
+	 *
+	 * @return array<string,string>
+	 */
+	public function session_columns(): array {
+		$columns = array(
+			'id'                => 'bigint(20) unsigned NOT NULL AUTO_INCREMENT',
+			'student_id'        => 'bigint(20) unsigned NULL DEFAULT NULL',
+			'coach_id'          => 'bigint(20) unsigned NULL DEFAULT NULL',
+			'session_date'      => 'datetime NULL DEFAULT NULL',
+			'status'            => "varchar(20) NOT NULL DEFAULT 'scheduled'",
+			'notes'             => 'longtext NULL',
+			'created_at'        => 'datetime NULL DEFAULT NULL',
+			'updated_at'        => 'datetime NULL DEFAULT NULL',
+			'calendly_event_id' => 'varchar(191) NULL DEFAULT NULL',
+			'calendly_uri'      => 'varchar(191) NULL DEFAULT NULL',
+			'auto_created'      => 'tinyint(1) NOT NULL DEFAULT 0',
+			'webhook_data'      => 'longtext NULL',
+			'conflict'          => 'tinyint(1) NOT NULL DEFAULT 0',
+		);
+		$types   = array(
+			'str'      => 'mediumtext NULL',
+			'time'     => 'bigint(20) NULL DEFAULT NULL',
+			'datetime' => 'datetime(6) NULL DEFAULT NULL',
+			'flag'     => 'tinyint(1) NOT NULL DEFAULT 0',
+			'int'      => 'bigint(20) NULL DEFAULT NULL',
+			'mark'     => 'varchar(16) NULL DEFAULT NULL',
+			'noshow'   => 'varchar(16) NULL DEFAULT NULL',
+		);
+		foreach ( SessionRepository::FACTS as [ $column, $type ] ) {
+			if ( ! isset( $columns[ $column ] ) ) {
+				$columns[ $column ] = $types[ $type ];
+			}
+		}
+		return $columns;
+	}
+
+	private function sessions_ddl(): string {
+		$lines = array();
+		foreach ( $this->session_columns() as $name => $definition ) {
+			$lines[] = "{$name} {$definition}";
+		}
+		$lines[] = 'PRIMARY KEY  (id)';
+		return "CREATE TABLE {$this->sessions_table()} (\n" . implode( ",\n", $lines ) . "\n) ENGINE=InnoDB {$this->db->get_charset_collate()};";
+	}
+
+	private function create_own_tables(): void {
+		$p       = $this->db->prefix;
+		$collate = $this->db->get_charset_collate();
+		$ddl     = array(
+			"CREATE TABLE {$p}tfsp_calendly_settings (
+id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+setting_key varchar(191) NOT NULL,
+setting_value longtext NOT NULL,
+created_at datetime NULL DEFAULT NULL,
+updated_at datetime NULL DEFAULT NULL,
+PRIMARY KEY  (id),
+UNIQUE KEY setting_key (setting_key)
+) ENGINE=InnoDB {$collate};",
+			"CREATE TABLE {$p}tfsp_calendly_events (
+id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+dedupe_key char(64) NOT NULL,
+event_name text NULL,
+invitee_uri text NULL,
+first_received datetime(6) NOT NULL,
+last_received datetime(6) NOT NULL,
+deliveries int(10) unsigned NOT NULL DEFAULT 1,
+outcome varchar(16) NOT NULL,
+attempts int(10) unsigned NOT NULL DEFAULT 0,
+next_attempt_at datetime NULL DEFAULT NULL,
+last_error text NULL,
+raw_body longblob NULL,
+signature_t bigint(20) NULL DEFAULT NULL,
+session_id bigint(20) unsigned NULL DEFAULT NULL,
+PRIMARY KEY  (id),
+UNIQUE KEY dedupe_key (dedupe_key),
+KEY outcome_next (outcome,next_attempt_at),
+KEY invitee_uri (invitee_uri(191)),
+KEY session_id (session_id),
+KEY first_received (first_received)
+) ENGINE=InnoDB {$collate};",
+			"CREATE TABLE {$p}tfsp_session_audit (
+id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+session_id bigint(20) unsigned NULL DEFAULT NULL,
+created_at datetime(6) NOT NULL,
+actor_type varchar(16) NOT NULL,
+actor_user_id bigint(20) unsigned NULL DEFAULT NULL,
+field varchar(64) NULL DEFAULT NULL,
+old_value mediumtext NULL,
+new_value mediumtext NULL,
+reason text NULL,
+ledger_id bigint(20) unsigned NULL DEFAULT NULL,
+PRIMARY KEY  (id),
+KEY session_id (session_id,id),
+KEY ledger_id (ledger_id)
+) ENGINE=InnoDB {$collate};",
+			"CREATE TABLE {$p}tfsp_calendly_throttle (
+client_address varchar(45) NOT NULL,
+window_start bigint(20) NOT NULL,
+failures int(10) unsigned NOT NULL DEFAULT 0,
+PRIMARY KEY  (client_address,window_start),
+KEY window_start (window_start)
+) ENGINE=InnoDB {$collate};",
+			"CREATE TABLE {$p}tfsp_calendly_counters (
+counter_key varchar(64) NOT NULL,
+counter_value bigint(20) unsigned NOT NULL DEFAULT 0,
+updated_at datetime NULL DEFAULT NULL,
+PRIMARY KEY  (counter_key)
+) ENGINE=InnoDB {$collate};",
+		);
+		foreach ( $ddl as $statement ) {
+			$this->check( dbDelta( $statement ) );
+		}
+	}
+
+	/** Adds what an older sessions table lacks; widens what would refuse our writes. */
+	private function upgrade_sessions_table(): void {
+		$table    = $this->sessions_table();
+		$existing = $this->columns( $table );
+		$charset  = 'CHARACTER SET ' . $this->db->charset . ( $this->db->collate ? ' COLLATE ' . $this->db->collate : '' );
+		$adds     = array();
+		$ours     = $this->session_columns();
+		foreach ( $ours as $name => $definition ) {
+			if ( isset( $existing[ strtolower( $name ) ] ) ) {
+				continue;
+			}
+			if ( preg_match( '/^(varchar|char|mediumtext|longtext|text)/', $definition ) ) {
+				$definition = preg_replace( '/^(\S+)/', '$1 ' . $charset, $definition );
+			}
+			if ( 'id' === $name ) {
+				continue; // A table without id is not one we know how to extend; left alone.
+			}
+			$adds[] = "ADD COLUMN {$name} {$definition}";
+		}
+		if ( $adds ) {
+			$this->run( "ALTER TABLE {$table} " . implode( ', ', $adds ) );
+		}
+
+		// Legacy columns that are NOT NULL without a default would refuse a
+		// row made from a webhook (no notes, no student yet): allow NULL.
+		// The type and collation stay as they are.
+		$modify = array();
+		foreach ( $existing as $column ) {
+			$name = $column['Field'];
+			if ( in_array( strtolower( $name ), array( 'id', 'status', 'created_at', 'updated_at' ), true ) || false !== stripos( $column['Extra'], 'auto_increment' ) ) {
+				continue;
+			}
+			if ( 'NO' === $column['Null'] && null === $column['Default'] && ! in_array( strtolower( $name ), array( 'calendly_uri', 'auto_created' ), true ) ) {
+				$collation = $column['Collation'] ? ' COLLATE ' . $column['Collation'] : '';
+				$modify[]  = "MODIFY COLUMN {$name} {$column['Type']}{$collation} NULL DEFAULT NULL";
+			}
+		}
+		// Our status names need up to 11 characters; an ENUM or short column cannot hold them.
+		if ( isset( $existing['status'] ) ) {
+			$type = strtolower( $existing['status']['Type'] );
+			if ( preg_match( '/^enum\(/', $type ) || ( preg_match( '/^(var)?char\((\d+)\)/', $type, $m ) && (int) $m[2] < 20 ) ) {
+				$null     = 'NO' === $existing['status']['Null'] ? 'NOT NULL' : 'NULL';
+				$modify[] = "MODIFY COLUMN status varchar(20) {$charset} {$null} DEFAULT 'scheduled'";
+			}
+		}
+		if ( $modify ) {
+			$this->run( "ALTER TABLE {$table} " . implode( ', ', $modify ) );
+		}
+	}
+
+	/**
+	 * UNIQUE on calendly_uri (replacing an older UNIQUE on calendly_event_id,
+	 * since one event holds several invitees) and the lookup indexes.
+	 */
+	private function ensure_session_indexes(): void {
+		$table   = $this->sessions_table();
+		$indexes = $this->indexes( $table );
+		$columns = $this->columns( $table );
+		$prefix  = static fn( string $col ): string => preg_match( '/text|blob/', strtolower( $columns[ $col ]['Type'] ?? '' ) ) ? "{$col}(191)" : $col;
+
+		$has_unique_uri = false;
+		foreach ( $indexes as $index ) {
+			if ( ! $index['non_unique'] && array( 'calendly_uri' ) === $index['columns'] ) {
+				$has_unique_uri = true;
+			}
+		}
+		$alter = array();
+		if ( ! $has_unique_uri ) {
+			// An empty string meant "no URI" in older rows; several of them would block the index.
+			$this->run( "UPDATE {$table} SET calendly_uri = NULL WHERE calendly_uri = ''" );
+			$duplicate = $this->db->get_var( "SELECT calendly_uri FROM {$table} WHERE calendly_uri IS NOT NULL GROUP BY calendly_uri HAVING COUNT(*) > 1 LIMIT 1" ); // phpcs:ignore
+			$this->check( true );
+			if ( null !== $duplicate ) {
+				throw new DatabaseError( sprintf( 'several rows of %s share calendly_uri %s; resolve them, then reactivate the plugin', $table, $duplicate ) );
+			}
+			if ( isset( $indexes['calendly_uri'] ) ) {
+				$alter[] = 'DROP INDEX calendly_uri';
+			}
+			$alter[] = 'ADD UNIQUE KEY calendly_uri (' . $prefix( 'calendly_uri' ) . ')';
+		}
+		$has_event_key = false;
+		foreach ( $indexes as $name => $index ) {
+			if ( isset( $index['columns'][0] ) && 'calendly_event_id' === $index['columns'][0] ) {
+				if ( ! $index['non_unique'] && array( 'calendly_event_id' ) === $index['columns'] ) {
+					$alter[] = "DROP INDEX {$name}";
+					continue;
+				}
+				$has_event_key = true;
+			}
+		}
+		if ( ! $has_event_key ) {
+			$alter[] = 'ADD KEY calendly_event_id (' . $prefix( 'calendly_event_id' ) . ')';
+		}
+		$wanted = array(
+			'student_id'    => 'ADD KEY student_id (student_id)',
+			'coach_id'      => 'ADD KEY coach_id (coach_id)',
+			'status_start'  => 'ADD KEY status_start (status,start_at)',
+			'invitee_email' => 'ADD KEY invitee_email (invitee_email(191))',
+		);
+		foreach ( $wanted as $name => $clause ) {
+			if ( ! isset( $indexes[ $name ] ) ) {
+				$alter[] = $clause;
+			}
+		}
+		if ( $alter ) {
+			$this->run( "ALTER TABLE {$table} " . implode( ', ', $alter ) );
+		}
+	}
+
+	/** Maps legacy spellings ("completed", "cancelled", "no show", ...) onto ours, one audit row per mapped row. */
+	private function map_legacy_statuses(): void {
+		$table  = $this->sessions_table();
+		$ours   = "'" . implode( "','", self::OUR_STATUSES ) . "'";
+		$values = $this->db->get_col( "SELECT DISTINCT BINARY status FROM {$table} WHERE status IS NOT NULL AND BINARY status NOT IN ({$ours})" ); // phpcs:ignore
+		$this->check( true );
+		foreach ( $values as $legacy ) {
+			$mapped = \Calsync\State::normalizeStatus( (string) $legacy );
+			if ( null === $mapped || $mapped === $legacy ) {
+				continue; // Unknown spelling: left as it is, for the admin to see.
+			}
+			do {
+				$ids = $this->db->get_col( $this->db->prepare( "SELECT id FROM {$table} WHERE BINARY status = BINARY %s ORDER BY id LIMIT 500", $legacy ) ); // phpcs:ignore
+				$this->check( true );
+				if ( ! $ids ) {
+					break;
+				}
+				$ids = array_map( 'intval', $ids );
+				$this->run( 'START TRANSACTION' );
+				$in = implode( ',', $ids );
+				$this->run( $this->db->prepare( "UPDATE {$table} SET status = %s WHERE id IN ({$in}) AND BINARY status = BINARY %s", $mapped, $legacy ) ); // phpcs:ignore
+				$now = Clock::now_us();
+				foreach ( $ids as $id ) {
+					$this->audit->add( $id, 'system', null, 'status', (string) $legacy, $mapped, 'legacy status mapping', null, $now );
+				}
+				$this->run( 'COMMIT' );
+			} while ( true );
+		}
+	}
+
+	/** The PHP date format in which session_date is written, from the column's type. */
+	private function session_date_format(): string {
+		$columns = $this->columns( $this->sessions_table() );
+		$type    = strtolower( $columns['session_date']['Type'] ?? 'datetime' );
+		if ( 'date' === $type ) {
+			return 'Y-m-d';
+		}
+		if ( preg_match( '/^(big|medium|small)?int/', $type ) ) {
+			return 'U';
+		}
+		return 'Y-m-d H:i:s';
+	}
+
+	private function table_exists( string $table ): bool {
+		return $table === $this->db->get_var( $this->db->prepare( 'SHOW TABLES LIKE %s', $this->db->esc_like( $table ) ) );
+	}
+
+	/** @return array<string,array> SHOW FULL COLUMNS rows keyed by lower-case name. */
+	private function columns( string $table ): array {
+		$rows = $this->db->get_results( "SHOW FULL COLUMNS FROM {$table}", ARRAY_A ); // phpcs:ignore
+		$this->check( true );
+		$out = array();
+		foreach ( (array) $rows as $row ) {
+			$out[ strtolower( $row['Field'] ) ] = $row;
+		}
+		return $out;
+	}
+
+	/** @return array<string,array{non_unique:bool,columns:string[]}> */
+	private function indexes( string $table ): array {
+		$rows = $this->db->get_results( "SHOW INDEX FROM {$table}", ARRAY_A ); // phpcs:ignore
+		$this->check( true );
+		$out = array();
+		foreach ( (array) $rows as $row ) {
+			$name                               = $row['Key_name'];
+			$out[ $name ]['non_unique']         = (bool) $row['Non_unique'];
+			$out[ $name ]['columns'][ (int) $row['Seq_in_index'] - 1 ] = strtolower( $row['Column_name'] );
+		}
+		foreach ( $out as &$index ) {
+			ksort( $index['columns'] );
+			$index['columns'] = array_values( $index['columns'] );
+		}
+		return $out;
+	}
+
+	private function run( string $sql ): void {
+		$this->check( $this->db->query( $sql ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+	}
+
+	/** @param mixed $result */
+	private function check( $result ): void {
+		if ( false === $result || '' !== (string) $this->db->last_error ) {
+			throw new DatabaseError( '' !== (string) $this->db->last_error ? $this->db->last_error : 'schema statement failed' );
+		}
+	}
+}

@@ -1,0 +1,383 @@
+<?php
+/**
+ * Applies verified Calendly deliveries: parse, filter, dedupe through the ledger, then the core's
+ * decision written to the session rows, the ledger and the audit trail in one transaction.
+ *
+ * No decision about session state is taken here: rows are loaded, Calsync\State
+ * answers, and its answer is written.
+ *
+ * @package TFSP\CalendlySync
+ */
+
+namespace TFSP\CalendlySync;
+
+defined( 'ABSPATH' ) || exit;
+
+final class SessionSync {
+
+	/** Tries of one transaction that met a deadlock or a lock wait timeout. */
+	private const TRANSACTION_TRIES = 5;
+
+	/** Retry of failed ledger rows: attempts in all, first delay and cap (seconds). */
+	public const MAX_ATTEMPTS = 8;
+	public const RETRY_BASE   = 60;
+	public const RETRY_CAP    = 21600;
+
+	private Database $db;
+	private SessionRepository $sessions;
+	private LedgerRepository $ledger;
+	private AuditRepository $audit;
+	private UserRepository $users;
+	private Settings $settings;
+
+	public function __construct( Database $db, SessionRepository $sessions, LedgerRepository $ledger, AuditRepository $audit, UserRepository $users, Settings $settings ) {
+		$this->db       = $db;
+		$this->sessions = $sessions;
+		$this->ledger   = $ledger;
+		$this->audit    = $audit;
+		$this->users    = $users;
+		$this->settings = $settings;
+	}
+
+	/**
+	 * Handles one delivery whose signature was verified.
+	 *
+	 * @param string   $body        The raw body, byte for byte.
+	 * @param int|null $signature_t The header's t.
+	 * @param bool     $stale       Authentic but outside the tolerance: kept, not applied.
+	 * @return array{outcome:string,ledger_id:?int,session_id:?int}
+	 *         outcome: processed, duplicate, ignored, stale or failed.
+	 * @throws DatabaseError When the database fails (the caller answers 503).
+	 */
+	public function receive( string $body, ?int $signature_t, bool $stale ): array {
+		try {
+			$event = \Calsync\Event::parse( $body );
+		} catch ( \Calsync\Exception $e ) {
+			$error = $e instanceof \Calsync\PayloadException && '' !== $e->path ? $e->path . ': ' . $e->getMessage() : $e->getMessage();
+			return $this->record( \Calsync\Event::rawDedupeKey( $body ), null, null, $stale ? 'stale' : 'failed', $body, $signature_t, $error );
+		}
+		$view = $event->toArray();
+		$name = is_string( $view['event_name'] ?? null ) ? $view['event_name'] : null;
+		$uri  = $event->inviteeUri();
+		if ( $stale ) {
+			return $this->record( $event->dedupeKey(), $name, $uri, 'stale', $body, $signature_t, null );
+		}
+		$skip = $this->skip_reason( $event, $view );
+		if ( null !== $skip ) {
+			return $this->record( $event->dedupeKey(), $name, $uri, $skip[0], $body, $signature_t, $skip[1] );
+		}
+		$result = $this->apply( $event, $body, $signature_t, null );
+		if ( 'failed' === $result['outcome'] ) {
+			return $this->record( $event->dedupeKey(), $name, $uri, 'failed', $body, $signature_t, $result['error'] );
+		}
+		return $result;
+	}
+
+	/**
+	 * Another attempt at a failed ledger row, from its stored body (cron).
+	 *
+	 * @param array $row id, attempts, raw_body, signature_t.
+	 * @return string The row's outcome afterwards.
+	 * @throws DatabaseError When the database fails.
+	 */
+	public function replay( array $row ): string {
+		$id       = (int) $row['id'];
+		$attempts = (int) $row['attempts'] + 1;
+		$t        = null === $row['signature_t'] ? null : (int) $row['signature_t'];
+		$error    = null;
+		try {
+			$event = \Calsync\Event::parse( (string) $row['raw_body'] );
+			$skip  = $this->skip_reason( $event, $event->toArray() );
+			if ( null !== $skip && 'ignored' === $skip[0] ) {
+				$this->ledger->set_outcome( $id, 'ignored', null, $skip[1], $attempts, null );
+				return 'ignored';
+			}
+			if ( null !== $skip ) {
+				$error = $skip[1];
+			} else {
+				$result = $this->apply( $event, (string) $row['raw_body'], $t, $id );
+				if ( 'failed' !== $result['outcome'] ) {
+					return 'processed';
+				}
+				$error = $result['error'];
+			}
+		} catch ( \Calsync\Exception $e ) {
+			$error = $e instanceof \Calsync\PayloadException && '' !== $e->path ? $e->path . ': ' . $e->getMessage() : $e->getMessage();
+		}
+		$give_up = $attempts >= self::MAX_ATTEMPTS;
+		$this->ledger->set_outcome( $id, $give_up ? 'failed' : 'retrying', null, $error, $attempts, $give_up ? null : self::next_attempt( $attempts ) );
+		return $give_up ? 'failed' : 'retrying';
+	}
+
+	/** When attempt number $attempts + 1 is due: exponential back-off with a cap. */
+	public static function next_attempt( int $attempts ): string {
+		$delay = (int) min( self::RETRY_CAP, self::RETRY_BASE * ( 2 ** max( 0, $attempts - 1 ) ) );
+		return gmdate( 'Y-m-d H:i:s', time() + $delay );
+	}
+
+	/**
+	 * Why a parsed delivery is not applied: [outcome, reason], or null.
+	 *
+	 * @return array{0:string,1:string}|null
+	 */
+	private function skip_reason( \Calsync\Event $event, array $view ): ?array {
+		$kind = $event->kind();
+		if ( 'other' === $kind || 'rest_invitee' === $kind ) {
+			return array( 'ignored', 'not a session event: ' . (string) ( $view['event_name'] ?? '' ) );
+		}
+		$types     = (array) $this->settings->get( 'event_types' );
+		$scheduled = is_array( $view['scheduled_event'] ?? null ) ? $view['scheduled_event'] : null;
+		if ( $types && null !== $scheduled && ! in_array( $scheduled['event_type'] ?? null, $types, true ) ) {
+			return array( 'ignored', 'event type not chosen as a coaching session: ' . (string) ( $scheduled['event_type'] ?? '' ) );
+		}
+		foreach ( array( $event->inviteeUri(), $event->peerUri() ) as $uri ) {
+			if ( null !== $uri && strlen( $uri ) > SessionRepository::URI_MAX ) {
+				return array( 'failed', sprintf( 'invitee URI longer than %d bytes', SessionRepository::URI_MAX ) );
+			}
+		}
+		if ( null === $event->inviteeUri() ) {
+			return array( 'failed', 'no invitee URI' );
+		}
+		foreach ( array( 'start_time', 'end_time' ) as $key ) {
+			if ( null !== $scheduled && is_int( $scheduled[ $key ] ?? null ) && ! Clock::fits_datetime( $scheduled[ $key ] ) ) {
+				return array( 'failed', 'payload.scheduled_event.' . $key . ': outside the years 1000 to 9999' );
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Stores a delivery that is not applied (stale, failed, ignored); a copy
+	 * of an already processed delivery is a duplicate.
+	 *
+	 * @return array{outcome:string,ledger_id:?int,session_id:?int}
+	 */
+	private function record( string $dedupe_key, ?string $name, ?string $uri, string $outcome, string $body, ?int $signature_t, ?string $error ): array {
+		$failed = 'failed' === $outcome;
+		try {
+			$this->db->begin();
+			$row = $this->ledger->upsert_locked( $dedupe_key, $name, $uri, $outcome, $body, $signature_t, $error, $failed ? self::next_attempt( 1 ) : null, $failed ? 1 : 0 );
+			$this->db->commit();
+		} catch ( DatabaseError $e ) {
+			$this->db->rollback();
+			throw $e;
+		}
+		$stored = $row['inserted'] ? $outcome : $row['outcome'];
+		return array(
+			'outcome'    => 'processed' === $stored ? 'duplicate' : $stored,
+			'ledger_id'  => $row['id'],
+			'session_id' => null,
+		);
+	}
+
+	/**
+	 * The transaction, tried again after a deadlock.
+	 *
+	 * @return array{outcome:string,ledger_id:?int,session_id:?int,error?:string}
+	 */
+	private function apply( \Calsync\Event $event, string $body, ?int $signature_t, ?int $ledger_id ): array {
+		for ( $try = 1; ; $try++ ) {
+			try {
+				return $this->apply_once( $event, $body, $signature_t, $ledger_id );
+			} catch ( DatabaseError $e ) {
+				$this->db->rollback();
+				if ( ! $e->is_retryable() || $try >= self::TRANSACTION_TRIES ) {
+					throw $e;
+				}
+				usleep( random_int( 2000, 20000 ) * $try );
+			} catch ( \Calsync\Exception | \ValueError $e ) {
+				// The state rules refused the stored facts or the event (for
+				// example a row that holds another invitee): nothing written.
+				$this->db->rollback();
+				return array(
+					'outcome'    => 'failed',
+					'ledger_id'  => $ledger_id,
+					'session_id' => null,
+					'error'      => 'state: ' . $e->getMessage(),
+				);
+			}
+		}
+	}
+
+	/** @return array{outcome:string,ledger_id:?int,session_id:?int} */
+	private function apply_once( \Calsync\Event $event, string $body, ?int $signature_t, ?int $ledger_id ): array {
+		$now_us = Clock::now_us();
+		$now    = Clock::mysql_now();
+		$uri    = (string) $event->inviteeUri();
+		$peer   = $event->peerUri();
+		$name   = (string) ( $event->toArray()['event_name'] ?? $event->kind() );
+
+		$this->db->begin();
+		if ( null === $ledger_id ) {
+			$ledger = $this->ledger->upsert_locked( $event->dedupeKey(), $name, $uri, 'processed', $body, $signature_t, null, null, 0 );
+		} else {
+			$ledger = $this->ledger->lock( $ledger_id );
+			if ( null === $ledger ) {
+				throw new DatabaseError( 'ledger row ' . $ledger_id . ' not found' );
+			}
+			$ledger['inserted'] = false;
+		}
+		if ( ! $ledger['inserted'] && 'processed' === $ledger['outcome'] ) {
+			$this->db->commit();
+			return array(
+				'outcome'    => 'duplicate',
+				'ledger_id'  => $ledger['id'],
+				'session_id' => null,
+			);
+		}
+
+		// Lock both ends of a reschedule in one fixed order (by URI), so two
+		// deliveries of one pair never wait for each other crosswise.
+		$uris = array( $uri );
+		if ( null !== $peer && strtolower( $peer ) !== strtolower( $uri ) ) {
+			$uris[] = $peer;
+		}
+		sort( $uris, SORT_STRING );
+		$created = array();
+		foreach ( $uris as $u ) {
+			$created[ strtolower( $u ) ] = $this->sessions->ensure_locked( $u, $now );
+		}
+		$rows  = $this->sessions->lock_by_uris( $uris );
+		$empty = \Calsync\State::emptyFacts();
+		$own   = $rows[ strtolower( $uri ) ] ?? null;
+		if ( null === $own ) {
+			throw new DatabaseError( 'session row not found after insert' );
+		}
+
+		$facts  = $created[ strtolower( $uri ) ] ? null : $this->sessions->row_to_facts( $own, $empty );
+		$result = \Calsync\State::applyEvent( $facts, $event, $now_us );
+		$this->write( $own, $result, $created[ strtolower( $uri ) ], $ledger['id'], $name, $event->redactedJson(), $now_us, $now );
+
+		if ( count( $uris ) > 1 ) {
+			$other  = $rows[ strtolower( (string) $peer ) ] ?? null;
+			if ( null === $other ) {
+				throw new DatabaseError( 'peer session row not found after insert' );
+			}
+			$pfacts = $created[ strtolower( (string) $peer ) ] ? null : $this->sessions->row_to_facts( $other, $empty );
+			$presult = \Calsync\State::applyPeer( $pfacts, $event );
+			$this->write( $other, $presult, $created[ strtolower( (string) $peer ) ], $ledger['id'], $name . ' (reschedule link)', null, $now_us, $now );
+		}
+
+		$this->ledger->set_outcome( $ledger['id'], 'processed', (int) $own['id'], null, $ledger['attempts'] + 1, null );
+		$this->db->commit();
+		return array(
+			'outcome'    => 'processed',
+			'ledger_id'  => $ledger['id'],
+			'session_id' => (int) $own['id'],
+		);
+	}
+
+	/**
+	 * Writes the core's answer to a locked row: the facts, the derived
+	 * columns, the student and coach links, and one audit row per change.
+	 */
+	private function write( array $row, array $result, bool $created, int $ledger_id, string $reason, ?string $webhook_data, int $now_us, string $now ): void {
+		$id      = (int) $row['id'];
+		$facts   = $result['facts'];
+		$changes = (array) $result['changes'];
+		$columns = $this->sessions->facts_to_columns( $facts );
+
+		$columns['status']   = (string) $result['status'];
+		$columns['conflict'] = $result['conflict'] ? 1 : 0;
+		$event_uuid          = self::last_segment( $facts['event_uri'] ?? null );
+		if ( null !== $event_uuid && strlen( $event_uuid ) <= SessionRepository::URI_MAX ) {
+			$columns['calendly_event_id'] = $event_uuid;
+		}
+		if ( is_int( $facts['start_at'] ?? null ) ) {
+			$format                  = $this->session_date_format();
+			$columns['session_date'] = 'U' === $format ? (int) intdiv( $facts['start_at'], 1000000 ) : Clock::to_site_time( $facts['start_at'], $format );
+		}
+		if ( null !== $webhook_data ) {
+			$columns['webhook_data'] = $webhook_data;
+		}
+		$columns['updated_at'] = $now;
+
+		foreach ( $changes as $key => $pair ) {
+			$column = SessionRepository::FACTS[ $key ][0] ?? (string) $key;
+			$this->audit->add( $id, 'calendly', null, $column, self::audit_value( $key, $pair[0] ?? null ), self::audit_value( $key, $pair[1] ?? null ), $reason, $ledger_id, $now_us );
+		}
+		$old_status = $created ? null : (string) $row['status'];
+		if ( $old_status !== $columns['status'] ) {
+			$this->audit->add( $id, 'calendly', null, 'status', $old_status, $columns['status'], $reason, $ledger_id, $now_us );
+		}
+		if ( ! $created && (int) $row['conflict'] !== $columns['conflict'] ) {
+			$this->audit->add( $id, 'calendly', null, 'conflict', (string) (int) $row['conflict'], (string) $columns['conflict'], $reason, $ledger_id, $now_us );
+		}
+		foreach ( (array) $result['notes'] as $note ) {
+			$this->audit->add( $id, 'calendly', null, 'note', null, (string) $note, $reason, $ledger_id, $now_us );
+		}
+
+		// Student: on insert and whenever the e-mail changes; a link once made
+		// (possibly by the admin) is never undone here.
+		if ( isset( $changes['email'] ) && null === $row['student_id'] && is_string( $facts['email'] ?? null ) ) {
+			$student = $this->match_student( $facts['email'], $facts['name'] ?? null );
+			if ( null !== $student ) {
+				$columns['student_id'] = $student;
+				$this->audit->add( $id, 'sync', null, 'student_id', null, (string) $student, 'e-mail match', $ledger_id, $now_us );
+			}
+		}
+		// Coach: the user whose e-mail is the first host's.
+		if ( isset( $changes['host_email'] ) && is_string( $facts['host_email'] ?? null ) ) {
+			$coach = $this->match_coach( $facts['host_email'] );
+			if ( null !== $coach && (int) $row['coach_id'] !== $coach ) {
+				$columns['coach_id'] = $coach;
+				$this->audit->add( $id, 'sync', null, 'coach_id', null === $row['coach_id'] ? null : (string) $row['coach_id'], (string) $coach, 'host e-mail match', $ledger_id, $now_us );
+			}
+		}
+		$this->sessions->update( $id, $columns );
+	}
+
+	private function match_student( string $email, ?string $name ): ?int {
+		try {
+			$normalized = \Calsync\Email::normalize( $email );
+		} catch ( \Calsync\Exception $e ) {
+			return null; // Not an address: the row waits, unmatched, for the admin.
+		}
+		$candidates = $this->users->email_candidates( $normalized );
+		if ( ! $candidates ) {
+			return null;
+		}
+		$match = \Calsync\Email::match( $email, $name, $candidates );
+		return isset( $match['link'] ) ? (int) $match['link'] : null;
+	}
+
+	private function match_coach( string $email ): ?int {
+		try {
+			return $this->users->id_by_email( \Calsync\Email::normalize( $email ) );
+		} catch ( \Calsync\Exception $e ) {
+			return null;
+		}
+	}
+
+	private function session_date_format(): string {
+		static $format = null;
+		if ( null === $format ) {
+			$format = Plugin::instance()->internal_setting( '_session_date_format' ) ?? 'Y-m-d H:i:s';
+		}
+		return $format;
+	}
+
+	/** @param mixed $value A fact value. */
+	private static function audit_value( string $key, $value ): ?string {
+		if ( null === $value ) {
+			return null;
+		}
+		if ( is_bool( $value ) ) {
+			return $value ? '1' : '0';
+		}
+		$type = SessionRepository::FACTS[ $key ][1] ?? 'str';
+		if ( is_int( $value ) && in_array( $type, array( 'time', 'datetime' ), true ) ) {
+			return \Calsync\Time::format( $value );
+		}
+		return is_scalar( $value ) ? (string) $value : (string) wp_json_encode( $value );
+	}
+
+	private static function last_segment( $uri ): ?string {
+		if ( ! is_string( $uri ) || '' === $uri ) {
+			return null;
+		}
+		$path = (string) wp_parse_url( $uri, PHP_URL_PATH );
+		$last = basename( rtrim( $path, '/' ) );
+		return '' === $last ? null : $last;
+	}
+}

@@ -1,0 +1,59 @@
+<?php
+/**
+ * SQL over WordPress users for matching: students by e-mail or known alias, coaches by the host's e-mail.
+ *
+ * @package TFSP\CalendlySync
+ */
+
+namespace TFSP\CalendlySync;
+
+defined( 'ABSPATH' ) || exit;
+
+final class UserRepository extends Repository {
+
+	/** User meta that holds another address of a student, one address per meta row. */
+	public const ALIAS_META = 'tfsp_calendly_email_alias';
+
+	public function table(): string {
+		return $this->db->users;
+	}
+
+	/**
+	 * Candidates for Calsync\Email::match: users whose e-mail equals the
+	 * address (case-insensitive) and users with it as an alias.
+	 *
+	 * @return array<int,array{user_id:int,email:string,name:?string,alias:bool}>
+	 */
+	public function email_candidates( string $normalized ): array {
+		$users   = $this->checked( $this->db->get_results( $this->db->prepare( "SELECT ID, user_email, display_name FROM {$this->db->users} WHERE user_email = %s ORDER BY ID", $normalized ), ARRAY_A ) );
+		$aliases = $this->checked(
+			$this->db->get_results(
+				$this->db->prepare(
+					"SELECT u.ID, m.meta_value AS user_email, u.display_name FROM {$this->db->usermeta} m JOIN {$this->db->users} u ON u.ID = m.user_id
+					WHERE m.meta_key = %s AND LOWER(TRIM(m.meta_value)) = %s ORDER BY u.ID",
+					self::ALIAS_META,
+					$normalized
+				),
+				ARRAY_A
+			)
+		);
+		$out = array();
+		foreach ( array( array( (array) $users, false ), array( (array) $aliases, true ) ) as [ $rows, $alias ] ) {
+			foreach ( $rows as $row ) {
+				$out[] = array(
+					'user_id' => (int) $row['ID'],
+					'email'   => (string) $row['user_email'],
+					'name'    => '' === (string) $row['display_name'] ? null : (string) $row['display_name'],
+					'alias'   => $alias,
+				);
+			}
+		}
+		return $out;
+	}
+
+	/** The user whose e-mail is the address (case-insensitive), lowest id first; null if none. */
+	public function id_by_email( string $normalized ): ?int {
+		$id = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT ID FROM {$this->db->users} WHERE user_email = %s ORDER BY ID LIMIT 1", $normalized ) ) );
+		return null === $id ? null : (int) $id;
+	}
+}

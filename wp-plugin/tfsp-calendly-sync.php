@@ -1,0 +1,63 @@
+<?php
+/**
+ * Plugin Name:       TFSP Calendly Sync
+ * Description:       Keeps the mentorship portal's coaching sessions in step with Calendly: signed webhooks, cancellations, reschedules and attendance marks.
+ * Version:           0.1.0
+ * Requires at least: 6.1
+ * Requires PHP:      8.1
+ * Author:            TFSP
+ * License:           GPL-2.0-or-later
+ * Text Domain:       tfsp-calendly-sync
+ * Domain Path:       /languages
+ *
+ * Bootstrap: constants, the class autoloader, the requirement gate, then boot.
+ *
+ * @package TFSP\CalendlySync
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+define( 'TFSP_CALENDLY_SYNC_VERSION', '0.1.0' );
+define( 'TFSP_CALENDLY_SYNC_FILE', __FILE__ );
+define( 'TFSP_CALENDLY_SYNC_DIR', __DIR__ );
+
+/*
+ * TFSP\CalendlySync\Foo          -> includes/class-foo.php
+ * TFSP\CalendlySync\Rest\FooBar  -> rest/class-foo-bar.php (likewise cron/, admin/, public/)
+ */
+spl_autoload_register(
+	static function ( string $class ): void {
+		$prefix = 'TFSP\\CalendlySync\\';
+		if ( 0 !== strncmp( $class, $prefix, strlen( $prefix ) ) ) {
+			return;
+		}
+		$parts  = explode( '\\', substr( $class, strlen( $prefix ) ) );
+		$name   = array_pop( $parts );
+		$folder = $parts ? strtolower( implode( '/', $parts ) ) : 'includes';
+		$file   = 'class-' . strtolower( (string) preg_replace( '/(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/', '-', $name ) ) . '.php';
+		$path   = TFSP_CALENDLY_SYNC_DIR . '/' . $folder . '/' . $file;
+		if ( is_readable( $path ) ) {
+			require $path;
+		}
+	}
+);
+
+register_activation_hook( __FILE__, array( \TFSP\CalendlySync\Plugin::class, 'activate' ) );
+register_deactivation_hook( __FILE__, array( \TFSP\CalendlySync\Plugin::class, 'deactivate' ) );
+
+// The requirement gate: without the calsync extension nothing that needs it
+// loads; the site keeps working, wp-admin says why, and the webhook route
+// answers 503 so that Calendly retries later instead of meeting a fatal error.
+if ( ! \TFSP\CalendlySync\Plugin::requirements_met() ) {
+	\TFSP\CalendlySync\Admin\RequirementNotice::register();
+	add_action(
+		'rest_api_init',
+		static function (): void {
+			( new \TFSP\CalendlySync\Rest\UnavailableController() )->register_routes();
+			( new \TFSP\CalendlySync\Rest\PingController() )->register_routes();
+		}
+	);
+	return;
+}
+
+\TFSP\CalendlySync\Plugin::instance()->boot();

@@ -1,0 +1,47 @@
+<?php
+/**
+ * Uninstall: always removes the plugin's capabilities and scheduled jobs.  Only when the
+ * setting delete_data_on_uninstall is on does it also drop the plugin's own tables, delete
+ * the session rows the sync created (auto_created = 1) and remove the Coach role (its users
+ * become subscribers).  The portal's tfsp_coach_sessions table, its own rows and the
+ * columns added to it always stay: the table belongs to the portal.
+ *
+ * @package TFSP\CalendlySync
+ */
+
+defined( 'WP_UNINSTALL_PLUGIN' ) || exit;
+
+require_once __DIR__ . '/tfsp-calendly-sync.php';
+
+use TFSP\CalendlySync\Plugin;
+use TFSP\CalendlySync\SettingsRepository;
+
+wp_clear_scheduled_hook( 'tfsp_calendly_retry' );
+wp_clear_scheduled_hook( 'tfsp_calendly_retention' );
+
+global $wpdb;
+$tfsp_calendly_pinned = defined( 'TFSP_CALENDLY_DELETE_DATA_ON_UNINSTALL' ) ? (bool) constant( 'TFSP_CALENDLY_DELETE_DATA_ON_UNINSTALL' ) : null;
+$tfsp_calendly_delete = $tfsp_calendly_pinned ?? ( '1' === ( new SettingsRepository( $wpdb ) )->find_quietly( 'delete_data_on_uninstall' ) );
+
+foreach ( wp_roles()->role_objects as $tfsp_calendly_role ) {
+	$tfsp_calendly_role->remove_cap( Plugin::CAP_MANAGE );
+	$tfsp_calendly_role->remove_cap( Plugin::CAP_MARK_ATTENDANCE );
+}
+
+if ( $tfsp_calendly_delete ) {
+	foreach ( get_users(
+		array(
+			'role'   => Plugin::COACH_ROLE,
+			'fields' => 'ID',
+		)
+	) as $tfsp_calendly_user_id ) {
+		$tfsp_calendly_user = new WP_User( (int) $tfsp_calendly_user_id );
+		$tfsp_calendly_user->remove_role( Plugin::COACH_ROLE );
+		if ( ! $tfsp_calendly_user->roles ) {
+			$tfsp_calendly_user->add_role( 'subscriber' );
+		}
+	}
+	remove_role( Plugin::COACH_ROLE );
+	( new \TFSP\CalendlySync\SessionRepository( $wpdb ) )->delete_auto_created();
+	Plugin::instance()->schema()->drop_own_tables();
+}
