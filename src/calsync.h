@@ -669,6 +669,8 @@ void calsync_client_get_stats(const calsync_client *c, calsync_client_stats *out
  * until its reset; on 429 wait Retry-After or X-RateLimit-Reset (else 1 s,
  * doubling); on 5xx and transport errors exponential back-off from 500 ms;
  * never more than max_retries retries, never a sleep over max_wait_ms.
+ * A POST is retried only on 429 and when no connection was made, since
+ * after a 5xx or a broken connection it may already have taken effect.
  */
 int calsync_client_request(char **out_body, size_t *out_len, int *out_status, calsync_client *c,
                            const char *method, const char *path_and_query, const char *body,

@@ -1,0 +1,1105 @@
+/* The Calendly REST client: one reused libcurl handle, rate-limit aware retries, typed errors,
+ * pages. */
+#include "client_internal.h"
+#include "internal.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define CONNECT_TIMEOUT_DEFAULT_MS 5000L
+#define TIMEOUT_DEFAULT_MS 20000L
+#define MAX_RETRIES_DEFAULT 3
+#define MAX_WAIT_DEFAULT_MS 60000L
+#define BACKOFF_429_MS 1000         /* first guess when a 429 says nothing of when */
+#define BACKOFF_FAIL_MS 500         /* first back-off after a 5xx or transport failure */
+#define BACKOFF_CEIL_MS 3600000     /* doubling stops here; max_wait_ms clamps far earlier */
+#define HEADER_SECONDS_MAX 10000000 /* ~115 days: longer header values are clamped */
+#define URL_MAX 16384
+#define TOKEN_MAX 8192
+#define DISPLAY_MAX 120 /* path shown in error messages */
+
+/* What the headers of the latest answer said; -1 when a header was absent
+ * (or, for Retry-After, in the HTTP-date form, which we ignore: Calendly
+ * documents X-RateLimit-Reset in seconds, and a date would need a trusted
+ * wall clock). */
+typedef struct answer_headers {
+    long limit;
+    long remaining;
+    int64_t reset_ms;       /* until the window resets, from seen_at_ms */
+    int64_t retry_after_ms; /* from seen_at_ms */
+    int64_t seen_at_ms;     /* monotonic time the headers arrived */
+} answer_headers;
+
+struct calsync_client {
+    CURL *curl;
+    struct curl_slist *headers; /* holds the bearer token: wiped on free */
+    char *base_url;
+    size_t base_len;
+    long max_wait_ms;
+    int max_retries;
+    calsync_client_stats stats;
+    calsync_rate_limit rate;
+    answer_headers ans;
+    /* The answer body of the current attempt: grows up to CALSYNC_BODY_MAX. */
+    char *body;
+    size_t body_len;
+    size_t body_cap;
+    int body_over;
+    int body_nomem;
+    char errbuf[CURL_ERROR_SIZE];
+};
+
+struct calsync_page {
+    size_t count;
+    char **items; /* compact JSON, NUL-terminated */
+    size_t *item_lens;
+    char *next_token; /* NULL on the last page */
+    size_t next_len;
+};
+
+typedef enum verb { VERB_GET, VERB_POST, VERB_DELETE } verb;
+
+/* ------------------------------------------------------------------------ */
+/* Clock                                                                     */
+/* ------------------------------------------------------------------------ */
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Sleeps until an absolute monotonic deadline, so that signals (EINTR) and
+ * wall-clock jumps neither shorten nor stretch a back-off. */
+static void sleep_until(calsync_client *c, int64_t deadline_ms)
+{
+    int64_t start = now_ms();
+    if (deadline_ms <= start)
+        return;
+    struct timespec ts;
+    ts.tv_sec = (time_t)(deadline_ms / 1000);
+    ts.tv_nsec = (long)(deadline_ms % 1000) * 1000000L;
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+        ;
+    c->stats.slept_ms += now_ms() - start;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Bounded text                                                              */
+/* ------------------------------------------------------------------------ */
+
+/* A fixed buffer filled with external text: control bytes become spaces,
+ * and text that does not fit ends in "..." cut on a UTF-8 character
+ * boundary, so the result stays valid UTF-8 for the PHP side. */
+typedef struct text {
+    char *buf;
+    size_t cap; /* >= 4 */
+    size_t len;
+    int cut;
+} text;
+
+static void text_init(text *t, char *buf, size_t cap)
+{
+    t->buf = buf;
+    t->cap = cap;
+    t->len = 0;
+    t->cut = 0;
+    buf[0] = '\0';
+}
+
+static void text_ellipsis(text *t)
+{
+    t->cut = 1;
+    while (t->len > 0 && t->len + 4 > t->cap) {
+        t->len--;
+        while (t->len > 0 && ((unsigned char)t->buf[t->len] & 0xC0) == 0x80)
+            t->len--;
+    }
+    if (t->len + 4 <= t->cap) {
+        memcpy(t->buf + t->len, "...", 3);
+        t->len += 3;
+    }
+    t->buf[t->len] = '\0';
+}
+
+static void text_put(text *t, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && !t->cut) {
+        unsigned char lead = (unsigned char)s[i];
+        size_t clen = lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+        if (clen > n - i)
+            clen = n - i;
+        if (t->len + clen + 1 > t->cap) {
+            text_ellipsis(t);
+            break;
+        }
+        for (size_t k = 0; k < clen; k++) {
+            unsigned char b = (unsigned char)s[i + k];
+            t->buf[t->len++] = (b < 0x20 || b == 0x7F) ? ' ' : (char)b;
+        }
+        i += clen;
+    }
+    t->buf[t->len] = '\0';
+}
+
+static void text_puts(text *t, const char *s)
+{
+    text_put(t, s, strlen(s));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Error answers                                                             */
+/* ------------------------------------------------------------------------ */
+
+/* A non-empty JSON string member, or NULL. */
+static const char *member_string(const json_t *obj, const char *key, size_t *len)
+{
+    const json_t *v = json_object_get(obj, key);
+    if (!json_is_string(v) || json_string_length(v) == 0)
+        return NULL;
+    *len = json_string_length(v);
+    return json_string_value(v);
+}
+
+int calsync_client_parse_error(calsync_error *err, int status, const char *body, size_t len)
+{
+    if (err == NULL)
+        return CALSYNC_ERR_HTTP;
+    char message[CALSYNC_ERROR_MESSAGE_MAX];
+    text msg;
+    text_init(&msg, message, sizeof message);
+    calsync_error_clear(err);
+    err->code = CALSYNC_ERR_HTTP;
+    err->http_status = status;
+    text title;
+    text_init(&title, err->title, sizeof err->title);
+
+    json_error_t jerr;
+    json_t *root = NULL;
+    if (body != NULL && len > 0 && len <= CALSYNC_BODY_MAX)
+        root = json_loadb(body, len, 0, &jerr);
+    if (json_is_object(root)) {
+        size_t tlen = 0, mlen = 0;
+        const char *t = member_string(root, "title", &tlen);
+        const char *m = member_string(root, "message", &mlen);
+        if (t != NULL) {
+            text_put(&title, t, tlen);
+            text_put(&msg, t, tlen);
+        }
+        if (m != NULL) {
+            if (t != NULL)
+                text_puts(&msg, ": ");
+            text_put(&msg, m, mlen);
+        }
+        if (msg.len == 0) {
+            char fallback[32];
+            snprintf(fallback, sizeof fallback, "HTTP %d", status);
+            text_puts(&msg, fallback);
+        }
+        /* Which parameter was wrong is the part an admin can act on. */
+        const json_t *details = json_object_get(root, "details");
+        size_t i, shown = 0;
+        const json_t *d;
+        json_array_foreach(details, i, d)
+        {
+            size_t plen = 0, dlen = 0;
+            const char *p = member_string(d, "parameter", &plen);
+            const char *dm = member_string(d, "message", &dlen);
+            if (p == NULL && dm == NULL)
+                continue;
+            text_puts(&msg, shown++ == 0 ? " (" : "; ");
+            if (p != NULL)
+                text_put(&msg, p, plen);
+            if (p != NULL && dm != NULL)
+                text_puts(&msg, ": ");
+            if (dm != NULL)
+                text_put(&msg, dm, dlen);
+        }
+        if (shown > 0)
+            text_puts(&msg, ")");
+    } else {
+        snprintf(message, sizeof message, "HTTP %d", status);
+    }
+    json_decref(root);
+    memcpy(err->message, message, sizeof err->message);
+    return CALSYNC_ERR_HTTP;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Pages                                                                     */
+/* ------------------------------------------------------------------------ */
+
+static const char *json_type_name(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        return "object";
+    case JSON_ARRAY:
+        return "array";
+    case JSON_STRING:
+        return "string";
+    case JSON_INTEGER:
+    case JSON_REAL:
+        return "number";
+    case JSON_TRUE:
+    case JSON_FALSE:
+        return "boolean";
+    case JSON_NULL:
+        return "null";
+    }
+    return "unknown";
+}
+
+void calsync_page_free(calsync_page *p)
+{
+    if (p == NULL)
+        return;
+    for (size_t i = 0; i < p->count; i++)
+        free(p->items[i]);
+    free(p->items);
+    free(p->item_lens);
+    free(p->next_token);
+    free(p);
+}
+
+size_t calsync_page_count(const calsync_page *p)
+{
+    return p != NULL ? p->count : 0;
+}
+
+calsync_str calsync_page_next_token(const calsync_page *p)
+{
+    if (p == NULL || p->next_token == NULL)
+        return calsync_str_of(NULL, 0);
+    return calsync_str_of(p->next_token, p->next_len);
+}
+
+calsync_str calsync_page_item_json(const calsync_page *p, size_t i)
+{
+    if (p == NULL || i >= p->count)
+        return calsync_str_of(NULL, 0);
+    return calsync_str_of(p->items[i], p->item_lens[i]);
+}
+
+int calsync_client_parse_page(calsync_page **out, const char *body, size_t len, calsync_error *err)
+{
+    if (out == NULL)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out is NULL");
+    *out = NULL;
+    calsync_error_clear(err);
+    if (len > CALSYNC_BODY_MAX)
+        return calsync_fail(err, CALSYNC_ERR_TOO_LARGE, NULL,
+                            "page is %zu bytes, over the limit of %u bytes", len, CALSYNC_BODY_MAX);
+
+    int rc = CALSYNC_OK;
+    calsync_page *p = NULL;
+    json_error_t jerr;
+    json_t *root = json_loadb(body != NULL ? body : "", len, JSON_REJECT_DUPLICATES, &jerr);
+    if (root == NULL) {
+        if (json_error_code(&jerr) == json_error_out_of_memory)
+            return calsync_fail(err, CALSYNC_ERR_NOMEM, NULL, "out of memory while parsing JSON");
+        return calsync_fail(err, CALSYNC_ERR_JSON, NULL, "invalid JSON at line %d, column %d: %s",
+                            jerr.line, jerr.column, jerr.text);
+    }
+    if (!json_is_object(root)) {
+        rc = calsync_fail(err, CALSYNC_ERR_SCHEMA, "", "expected object, got %s",
+                          json_type_name(root));
+        goto out;
+    }
+    const json_t *coll = json_object_get(root, "collection");
+    if (!json_is_array(coll)) {
+        rc = coll == NULL
+                 ? calsync_fail(err, CALSYNC_ERR_SCHEMA, "collection", "collection: missing")
+                 : calsync_fail(err, CALSYNC_ERR_SCHEMA, "collection",
+                                "collection: expected array, got %s", json_type_name(coll));
+        goto out;
+    }
+    const json_t *pag = json_object_get(root, "pagination");
+    const json_t *tok = NULL;
+    if (pag != NULL && !json_is_null(pag)) {
+        if (!json_is_object(pag)) {
+            rc = calsync_fail(err, CALSYNC_ERR_SCHEMA, "pagination",
+                              "pagination: expected object or null, got %s", json_type_name(pag));
+            goto out;
+        }
+        tok = json_object_get(pag, "next_page_token");
+        if (tok != NULL && !json_is_null(tok) && !json_is_string(tok)) {
+            rc = calsync_fail(err, CALSYNC_ERR_SCHEMA, "pagination.next_page_token",
+                              "pagination.next_page_token: expected string or null, got %s",
+                              json_type_name(tok));
+            goto out;
+        }
+    }
+
+    p = calloc(1, sizeof *p);
+    size_t n = json_array_size(coll);
+    if (p == NULL || (n > 0 && ((p->items = calloc(n, sizeof *p->items)) == NULL ||
+                                (p->item_lens = calloc(n, sizeof *p->item_lens)) == NULL))) {
+        rc = calsync_fail(err, CALSYNC_ERR_NOMEM, NULL, "out of memory for a page of %zu items", n);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const json_t *item = json_array_get(coll, i);
+        if (!json_is_object(item)) {
+            char path[CALSYNC_ERROR_PATH_MAX];
+            snprintf(path, sizeof path, "collection[%zu]", i);
+            rc = calsync_fail(err, CALSYNC_ERR_SCHEMA, path, "%s: expected object, got %s", path,
+                              json_type_name(item));
+            goto out;
+        }
+        char *s = json_dumps(item, JSON_COMPACT);
+        if (s == NULL) {
+            rc = calsync_fail(err, CALSYNC_ERR_NOMEM, NULL, "out of memory encoding item %zu", i);
+            goto out;
+        }
+        p->items[i] = s;
+        p->item_lens[i] = strlen(s);
+        p->count = i + 1;
+    }
+    /* An empty token would make a caller ask for the first page again,
+     * forever: only a non-empty one means "there is more". */
+    if (json_is_string(tok) && json_string_length(tok) > 0) {
+        size_t tl = json_string_length(tok);
+        p->next_token = malloc(tl + 1);
+        if (p->next_token == NULL) {
+            rc = calsync_fail(err, CALSYNC_ERR_NOMEM, NULL, "out of memory for the page token");
+            goto out;
+        }
+        memcpy(p->next_token, json_string_value(tok), tl + 1);
+        p->next_len = tl;
+    }
+    *out = p;
+    p = NULL;
+out:
+    calsync_page_free(p);
+    json_decref(root);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* libcurl callbacks                                                         */
+/* ------------------------------------------------------------------------ */
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
+{
+    calsync_client *c = userdata;
+    size_t len = size * nmemb; /* libcurl documents size as always 1 */
+    if (len == 0)
+        return 0;
+    if (len > CALSYNC_BODY_MAX - c->body_len) {
+        c->body_over = 1;
+        return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
+    }
+    size_t need = c->body_len + len + 1;
+    if (need > c->body_cap) {
+        size_t cap = c->body_cap ? c->body_cap : 16384;
+        while (cap < need)
+            cap *= 2;
+        if (cap > (size_t)CALSYNC_BODY_MAX + 1)
+            cap = (size_t)CALSYNC_BODY_MAX + 1;
+        char *nb = realloc(c->body, cap);
+        if (nb == NULL) {
+            c->body_nomem = 1;
+            return 0;
+        }
+        c->body = nb;
+        c->body_cap = cap;
+    }
+    memcpy(c->body + c->body_len, data, len);
+    c->body_len += len;
+    c->body[c->body_len] = '\0';
+    return len;
+}
+
+static void trim(const char **s, size_t *n)
+{
+    while (*n > 0 && (**s == ' ' || **s == '\t')) {
+        (*s)++;
+        (*n)--;
+    }
+    while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t' || (*s)[*n - 1] == '\r' ||
+                      (*s)[*n - 1] == '\n'))
+        (*n)--;
+}
+
+/* "123" or "1.5" seconds as milliseconds, clamped to HEADER_SECONDS_MAX;
+ * -1 for anything else (an HTTP date, a sign, garbage). */
+static int64_t parse_seconds_ms(const char *s, size_t n)
+{
+    size_t i = 0;
+    int64_t sec = 0;
+    if (n == 0 || s[0] < '0' || s[0] > '9')
+        return -1;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+        if (sec <= HEADER_SECONDS_MAX)
+            sec = sec * 10 + (s[i] - '0');
+    int64_t ms = 0;
+    if (i < n && s[i] == '.') {
+        int64_t scale = 100;
+        if (++i == n)
+            return -1;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, scale /= 10)
+            ms += (s[i] - '0') * scale;
+    }
+    if (i != n)
+        return -1;
+    if (sec > HEADER_SECONDS_MAX)
+        return (int64_t)HEADER_SECONDS_MAX * 1000;
+    return sec * 1000 + ms;
+}
+
+static long parse_count(const char *s, size_t n)
+{
+    int64_t ms = parse_seconds_ms(s, n);
+    if (ms < 0 || ms % 1000 != 0)
+        return -1;
+    return (long)(ms / 1000);
+}
+
+static int header_is(const char *name, size_t n, const char *want)
+{
+    return strlen(want) == n && strncasecmp(name, want, n) == 0;
+}
+
+static void reset_answer_headers(answer_headers *a)
+{
+    a->limit = -1;
+    a->remaining = -1;
+    a->reset_ms = -1;
+    a->retry_after_ms = -1;
+    a->seen_at_ms = now_ms();
+}
+
+static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata)
+{
+    calsync_client *c = userdata;
+    size_t len = size * nmemb;
+    /* A status line starts a new answer (a 100 Continue precedes the real
+     * one): only the final answer's headers count. */
+    if (len >= 5 && memcmp(data, "HTTP/", 5) == 0) {
+        reset_answer_headers(&c->ans);
+        return len;
+    }
+    const char *colon = memchr(data, ':', len);
+    if (colon == NULL)
+        return len;
+    const char *name = data;
+    size_t name_len = (size_t)(colon - data);
+    const char *value = colon + 1;
+    size_t value_len = len - name_len - 1;
+    trim(&value, &value_len);
+    if (header_is(name, name_len, "x-ratelimit-limit"))
+        c->ans.limit = parse_count(value, value_len);
+    else if (header_is(name, name_len, "x-ratelimit-remaining"))
+        c->ans.remaining = parse_count(value, value_len);
+    else if (header_is(name, name_len, "x-ratelimit-reset"))
+        c->ans.reset_ms = parse_seconds_ms(value, value_len);
+    else if (header_is(name, name_len, "retry-after"))
+        c->ans.retry_after_ms = parse_seconds_ms(value, value_len);
+    return len;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Client lifecycle                                                          */
+/* ------------------------------------------------------------------------ */
+
+/* Printable ASCII only (space allowed when `space`): anything else could
+ * split a header line or a request line. */
+static int printable(const char *s, size_t n, int space)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)s[i];
+        if (b < 0x20 || b >= 0x7F || (b == ' ' && !space))
+            return 0;
+    }
+    return 1;
+}
+
+/* Whether the host of an http:// base URL (after the scheme) is a loopback
+ * name: plain HTTP would carry the bearer token in clear text, so it is
+ * allowed only where the traffic never leaves the machine. */
+static int loopback_host(const char *host, size_t len)
+{
+    size_t end = 0;
+    if (len > 0 && host[0] == '[') {
+        while (end < len && host[end] != ']')
+            end++;
+        end += end < len; /* include the ']' */
+    } else {
+        while (end < len && host[end] != '/' && host[end] != ':')
+            end++;
+    }
+    if (end == 9 && strncmp(host, "localhost", 9) == 0)
+        return 1;
+    if (end == 5 && strncmp(host, "[::1]", 5) == 0)
+        return 1;
+    if (end < 4 || strncmp(host, "127.", 4) != 0)
+        return 0;
+    for (size_t i = 4; i < end; i++)
+        if (!((host[i] >= '0' && host[i] <= '9') || host[i] == '.'))
+            return 0;
+    return 1;
+}
+
+static int check_base_url(const char *url, size_t *base_len, calsync_error *err)
+{
+    if (url == NULL)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "base_url is NULL");
+    size_t n = strlen(url);
+    size_t scheme = strncmp(url, "https://", 8) == 0 ? 8 : strncmp(url, "http://", 7) == 0 ? 7 : 0;
+    if (scheme == 0)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+                            "base_url must start with https:// (or http:// on loopback)");
+    if (n > URL_MAX || !printable(url, n, 0))
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+                            "base_url holds a control byte, a space or a non-ASCII byte");
+    if (strpbrk(url, "?#@\\") != NULL)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+                            "base_url must not hold a query, a fragment, user info or '\\'");
+    while (n > scheme && url[n - 1] == '/')
+        n--;
+    if (n == scheme || url[scheme] == '/')
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "base_url has no host");
+    if (scheme == 7 && !loopback_host(url + scheme, n - scheme))
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+                            "base_url must use https:// (http:// only for 127.0.0.1, [::1] or "
+                            "localhost: the token must not travel in clear text)");
+    *base_len = n;
+    return CALSYNC_OK;
+}
+
+static int curl_fail(calsync_error *err, CURLcode cc, const char *what)
+{
+    return calsync_fail(err, cc == CURLE_OUT_OF_MEMORY ? CALSYNC_ERR_NOMEM : CALSYNC_ERR_TRANSPORT,
+                        NULL, "libcurl refused %s: %s", what, curl_easy_strerror(cc));
+}
+
+#define SETOPT(opt, val)                                                                           \
+    do {                                                                                           \
+        CURLcode cc_ = curl_easy_setopt(c->curl, opt, val);                                        \
+        if (cc_ != CURLE_OK) {                                                                     \
+            rc = curl_fail(err, cc_, #opt);                                                        \
+            goto out;                                                                              \
+        }                                                                                          \
+    } while (0)
+
+int calsync_client_new(calsync_client **out, const calsync_client_options *opts, calsync_error *err)
+{
+    if (out == NULL)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out is NULL");
+    *out = NULL;
+    calsync_error_clear(err);
+    if (opts == NULL)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "options are NULL");
+
+    size_t base_len = 0;
+    int rc = check_base_url(opts->base_url, &base_len, err);
+    if (rc != CALSYNC_OK)
+        return rc;
+    size_t token_len = opts->token != NULL ? strlen(opts->token) : 0;
+    if (token_len == 0)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "token is missing or empty");
+    if (token_len > TOKEN_MAX || !printable(opts->token, token_len, 0))
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+                            "token must be printable ASCII without spaces, at most %d bytes",
+                            TOKEN_MAX);
+    if (opts->connect_timeout_ms < 0 || opts->timeout_ms < 0 || opts->max_wait_ms < 0)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+                            "timeouts and max_wait_ms must be >= 0");
+    if (opts->user_agent != NULL && !printable(opts->user_agent, strlen(opts->user_agent), 1))
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "user_agent must be printable ASCII");
+    if (opts->ca_file != NULL && opts->ca_file[0] == '\0')
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "ca_file is empty (use NULL)");
+
+    char *auth = NULL;
+    size_t auth_len = 0;
+    calsync_client *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return calsync_fail(err, CALSYNC_ERR_NOMEM, NULL, "out of memory for the client");
+    c->max_retries = opts->max_retries < 0 ? MAX_RETRIES_DEFAULT : opts->max_retries;
+    c->max_wait_ms = opts->max_wait_ms ? opts->max_wait_ms : MAX_WAIT_DEFAULT_MS;
+    c->rate.limit = -1;
+    c->rate.remaining = -1;
+    c->rate.reset_at_ms = 0;
+    c->base_url = malloc(base_len + 1);
+    if (c->base_url == NULL) {
+        rc = calsync_fail(err, CALSYNC_ERR_NOMEM, NULL, "out of memory for the base URL");
+        goto out;
+    }
+    memcpy(c->base_url, opts->base_url, base_len);
+    c->base_url[base_len] = '\0';
+    c->base_len = base_len;
+
+    auth_len = sizeof "Authorization: Bearer " - 1 + token_len;
+    auth = malloc(auth_len + 1);
+    if (auth == NULL) {
+        rc = calsync_fail(err, CALSYNC_ERR_NOMEM, NULL, "out of memory for the token");
+        goto out;
+    }
+    snprintf(auth, auth_len + 1, "Authorization: Bearer %s", opts->token);
+    /* "Expect:" stops libcurl from stalling a large POST on 100-continue. */
+    const char *fixed[] = {"Accept: application/json", "Content-Type: application/json", "Expect:"};
+    struct curl_slist *l = curl_slist_append(NULL, auth);
+    for (size_t i = 0; l != NULL && i < sizeof fixed / sizeof fixed[0]; i++) {
+        struct curl_slist *nl = curl_slist_append(l, fixed[i]);
+        if (nl == NULL) {
+            OPENSSL_cleanse(l->data, strlen(l->data));
+            curl_slist_free_all(l);
+        }
+        l = nl;
+    }
+    if (l == NULL) {
+        rc = calsync_fail(err, CALSYNC_ERR_NOMEM, NULL, "out of memory for the request headers");
+        goto out;
+    }
+    c->headers = l;
+
+    c->curl = curl_easy_init();
+    if (c->curl == NULL) {
+        rc = calsync_fail(err, CALSYNC_ERR_NOMEM, NULL,
+                          "curl_easy_init failed (out of memory, or curl_global_init not called)");
+        goto out;
+    }
+    /* http is allowed only because the tests and the local fake Calendly
+     * listen on loopback.  TLS verification is always on for https:
+     * CURLOPT_SSL_VERIFYPEER and CURLOPT_SSL_VERIFYHOST keep their
+     * verifying defaults and are never set here. */
+    SETOPT(CURLOPT_PROTOCOLS_STR, "http,https");
+    SETOPT(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+    /* A redirect could carry the bearer token to another host. */
+    SETOPT(CURLOPT_FOLLOWLOCATION, 0L);
+    /* Signals belong to the host process (PHP-FPM); timeouts must not use them. */
+    SETOPT(CURLOPT_NOSIGNAL, 1L);
+    SETOPT(CURLOPT_CONNECTTIMEOUT_MS,
+           opts->connect_timeout_ms ? opts->connect_timeout_ms : CONNECT_TIMEOUT_DEFAULT_MS);
+    SETOPT(CURLOPT_TIMEOUT_MS, opts->timeout_ms ? opts->timeout_ms : TIMEOUT_DEFAULT_MS);
+    SETOPT(CURLOPT_TCP_KEEPALIVE, 1L);
+    SETOPT(CURLOPT_HTTPHEADER, c->headers);
+    SETOPT(CURLOPT_USERAGENT,
+           opts->user_agent != NULL ? opts->user_agent : "calsync/" CALSYNC_VERSION);
+    SETOPT(CURLOPT_ACCEPT_ENCODING, "");
+    /* Refuses an announced oversize body before reading it; on_body
+     * enforces the same cap on what actually arrives (decoded). */
+    SETOPT(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)CALSYNC_BODY_MAX);
+    SETOPT(CURLOPT_WRITEFUNCTION, on_body);
+    SETOPT(CURLOPT_WRITEDATA, c);
+    SETOPT(CURLOPT_HEADERFUNCTION, on_header);
+    SETOPT(CURLOPT_HEADERDATA, c);
+    SETOPT(CURLOPT_ERRORBUFFER, c->errbuf);
+    if (opts->ca_file != NULL)
+        SETOPT(CURLOPT_CAINFO, opts->ca_file);
+    *out = c;
+    c = NULL;
+out:
+    if (auth != NULL) {
+        OPENSSL_cleanse(auth, auth_len);
+        free(auth);
+    }
+    calsync_client_free(c);
+    return rc;
+}
+
+void calsync_client_free(calsync_client *c)
+{
+    if (c == NULL)
+        return;
+    if (c->curl != NULL)
+        curl_easy_cleanup(c->curl);
+    for (struct curl_slist *l = c->headers; l != NULL; l = l->next)
+        OPENSSL_cleanse(l->data, strlen(l->data));
+    curl_slist_free_all(c->headers);
+    free(c->base_url);
+    free(c->body);
+    free(c);
+}
+
+void calsync_client_get_stats(const calsync_client *c, calsync_client_stats *out,
+                              calsync_rate_limit *rate)
+{
+    if (out != NULL) {
+        if (c != NULL) {
+            *out = c->stats;
+        } else {
+            memset(out, 0, sizeof *out);
+        }
+    }
+    if (rate != NULL) {
+        if (c != NULL) {
+            *rate = c->rate;
+        } else {
+            rate->limit = -1;
+            rate->remaining = -1;
+            rate->reset_at_ms = 0;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Requests                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The URL for path_and_query, or CALSYNC_ERR_INVALID.  A full URL must
+ * continue the base with '/' or '?': a bare prefix test would let
+ * "https://api.calendly.com.evil.example/" or "...com@evil.example" take
+ * the token elsewhere.  *display: the path without its query (it may hold
+ * an e-mail address), for error messages.
+ */
+static int build_url(char **url, const char **display, size_t *display_len, const calsync_client *c,
+                     const char *pq, calsync_error *err)
+{
+    *url = NULL;
+    if (pq == NULL)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "path_and_query is NULL");
+    size_t n = strnlen(pq, URL_MAX + 1);
+    if (n > URL_MAX)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+                            "path_and_query is longer than %d bytes", URL_MAX);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)pq[i];
+        if (b <= 0x20 || b >= 0x7F)
+            return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+                                "path_and_query holds a control, space or non-ASCII byte "
+                                "(0x%02x) at offset %zu",
+                                b, i);
+    }
+    const char *rel;
+    size_t total;
+    if (pq[0] == '/') {
+        rel = pq;
+        total = c->base_len + n;
+    } else if (n > c->base_len && strncmp(pq, c->base_url, c->base_len) == 0 &&
+               (pq[c->base_len] == '/' || pq[c->base_len] == '?')) {
+        rel = pq + c->base_len;
+        total = n;
+    } else {
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+                            "path_and_query must start with '/' or with the base URL %s",
+                            c->base_url);
+    }
+    *display = rel;
+    *display_len = strcspn(rel, "?");
+    if (*display_len > DISPLAY_MAX)
+        *display_len = DISPLAY_MAX;
+    char *u = malloc(total + 1);
+    if (u == NULL)
+        return calsync_fail(err, CALSYNC_ERR_NOMEM, NULL, "out of memory for the URL");
+    if (pq[0] == '/') {
+        memcpy(u, c->base_url, c->base_len);
+        memcpy(u + c->base_len, pq, n + 1);
+    } else {
+        memcpy(u, pq, n + 1);
+    }
+    *url = u;
+    return CALSYNC_OK;
+}
+
+static int set_request(calsync_client *c, verb v, const char *url, const char *body,
+                       size_t body_len, calsync_error *err)
+{
+    int rc = CALSYNC_OK;
+    SETOPT(CURLOPT_URL, url);
+    if (v == VERB_POST || body != NULL) {
+        SETOPT(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+        SETOPT(CURLOPT_POSTFIELDS, body != NULL ? body : "");
+    } else {
+        SETOPT(CURLOPT_HTTPGET, 1L);
+    }
+    SETOPT(CURLOPT_CUSTOMREQUEST, v == VERB_DELETE ? "DELETE" : (const char *)NULL);
+out:
+    return rc;
+}
+
+#undef SETOPT
+
+static void drop_body(calsync_client *c)
+{
+    free(c->body);
+    c->body = NULL;
+    c->body_len = 0;
+    c->body_cap = 0;
+    c->body_over = 0;
+    c->body_nomem = 0;
+}
+
+/* Keeps what the answer said about the rate limit; an answer without the
+ * headers leaves the last known state. */
+static void remember_rate(calsync_client *c)
+{
+    const answer_headers *a = &c->ans;
+    if (a->limit >= 0)
+        c->rate.limit = a->limit;
+    if (a->remaining >= 0) {
+        c->rate.remaining = a->remaining;
+        c->rate.reset_at_ms = a->reset_ms >= 0 ? a->seen_at_ms + a->reset_ms : 0;
+    } else if (a->reset_ms >= 0) {
+        c->rate.reset_at_ms = a->seen_at_ms + a->reset_ms;
+    }
+}
+
+/* Failures where the request surely never reached the server, so that
+ * even a POST can be sent again without doing it twice. */
+static int never_sent(CURLcode cc)
+{
+    return cc == CURLE_COULDNT_RESOLVE_HOST || cc == CURLE_COULDNT_RESOLVE_PROXY ||
+           cc == CURLE_COULDNT_CONNECT || cc == CURLE_SSL_CONNECT_ERROR;
+}
+
+/* Failures that another try cannot cure: configuration, certificates. */
+static int permanent(CURLcode cc)
+{
+    switch (cc) {
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+    case CURLE_NOT_BUILT_IN:
+    case CURLE_BAD_FUNCTION_ARGUMENT:
+    case CURLE_UNKNOWN_OPTION:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_CRL_BADFILE:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int http_fail(calsync_error *err, const calsync_client *c, long status, int64_t retry_ms)
+{
+    int rc = calsync_client_parse_error(err, (int)status, c->body, c->body_len);
+    if (err != NULL)
+        err->retry_after_ms = retry_ms > 0 ? retry_ms : 0;
+    return rc;
+}
+
+static int64_t next_guess(int64_t *guess)
+{
+    int64_t g = *guess;
+    if (*guess < BACKOFF_CEIL_MS)
+        *guess *= 2;
+    return g;
+}
+
+int calsync_client_request(char **out_body, size_t *out_len, int *out_status, calsync_client *c,
+                           const char *method, const char *path_and_query, const char *body,
+                           size_t body_len, calsync_error *err)
+{
+    if (out_body != NULL)
+        *out_body = NULL;
+    if (out_len != NULL)
+        *out_len = 0;
+    if (out_status != NULL)
+        *out_status = 0;
+    calsync_error_clear(err);
+    if (c == NULL)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "client is NULL");
+    if (method == NULL)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "method is NULL");
+    verb v;
+    if (strcmp(method, "GET") == 0)
+        v = VERB_GET;
+    else if (strcmp(method, "POST") == 0)
+        v = VERB_POST;
+    else if (strcmp(method, "DELETE") == 0)
+        v = VERB_DELETE;
+    else
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "method must be GET, POST or DELETE");
+    if (body == NULL && body_len != 0)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "body is NULL but body_len is %zu",
+                            body_len);
+    if (v == VERB_GET && body != NULL)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "a GET request takes no body");
+    if (body_len > CALSYNC_BODY_MAX)
+        return calsync_fail(err, CALSYNC_ERR_TOO_LARGE, NULL,
+                            "request body is %zu bytes, over the limit of %u bytes", body_len,
+                            CALSYNC_BODY_MAX);
+
+    char *url = NULL;
+    const char *shown = NULL;
+    size_t shown_len = 0;
+    int rc = build_url(&url, &shown, &shown_len, c, path_and_query, err);
+    if (rc != CALSYNC_OK)
+        return rc;
+    rc = set_request(c, v, url, body, body_len, err);
+    if (rc != CALSYNC_OK)
+        goto out;
+
+    int64_t guess_429 = BACKOFF_429_MS, guess_fail = BACKOFF_FAIL_MS;
+    int retries = 0;
+    for (;;) {
+        /* The last answer spent the window: asking now would only earn a 429. */
+        int64_t now = now_ms();
+        if (c->rate.remaining == 0 && c->rate.reset_at_ms > now) {
+            int64_t wait = c->rate.reset_at_ms - now;
+            if (wait > c->max_wait_ms) {
+                rc = calsync_fail(err, CALSYNC_ERR_HTTP, NULL,
+                                  "rate limit spent: the window resets in %lld ms, longer than "
+                                  "max_wait_ms (%ld ms)",
+                                  (long long)wait, c->max_wait_ms);
+                if (err != NULL) {
+                    err->http_status = 429;
+                    err->retry_after_ms = wait;
+                }
+                goto out;
+            }
+            sleep_until(c, c->rate.reset_at_ms);
+            c->rate.remaining = -1; /* a new window: unknown until the next answer */
+        }
+
+        drop_body(c);
+        reset_answer_headers(&c->ans);
+        c->errbuf[0] = '\0';
+        CURLcode cc = curl_easy_perform(c->curl);
+        c->stats.requests++;
+        long status = 0;
+        if (curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
+            status = 0;
+        if (status > 0)
+            remember_rate(c);
+
+        int64_t deadline; /* of the back-off before the next try */
+        if (cc != CURLE_OK) {
+            if (c->body_over || cc == CURLE_FILESIZE_EXCEEDED) {
+                rc = calsync_fail(err, CALSYNC_ERR_TOO_LARGE, NULL,
+                                  "%s %.*s: the answer is over the limit of %u bytes", method,
+                                  (int)shown_len, shown, CALSYNC_BODY_MAX);
+                goto out;
+            }
+            if (c->body_nomem || cc == CURLE_OUT_OF_MEMORY) {
+                rc = calsync_fail(err, CALSYNC_ERR_NOMEM, NULL, "%s %.*s: out of memory", method,
+                                  (int)shown_len, shown);
+                goto out;
+            }
+            int retry = !permanent(cc) && (v != VERB_POST || never_sent(cc));
+            if (!retry || retries >= c->max_retries) {
+                rc = calsync_fail(err, CALSYNC_ERR_TRANSPORT, NULL, "%s %.*s: %s (%d %s)", method,
+                                  (int)shown_len, shown,
+                                  c->errbuf[0] ? c->errbuf : curl_easy_strerror(cc), retries,
+                                  retries == 1 ? "retry" : "retries");
+                goto out;
+            }
+            int64_t wait = next_guess(&guess_fail);
+            deadline = now_ms() + (wait < c->max_wait_ms ? wait : c->max_wait_ms);
+        } else if (status >= 200 && status < 300) {
+            if (c->body == NULL) {
+                c->body = malloc(1);
+                if (c->body == NULL) {
+                    rc = calsync_fail(err, CALSYNC_ERR_NOMEM, NULL, "out of memory for the body");
+                    goto out;
+                }
+                c->body[0] = '\0';
+            }
+            if (out_status != NULL)
+                *out_status = (int)status;
+            if (out_len != NULL)
+                *out_len = c->body_len;
+            if (out_body != NULL) {
+                *out_body = c->body;
+                c->body = NULL;
+            }
+            rc = CALSYNC_OK;
+            goto out;
+        } else if (status == 429) {
+            c->stats.throttled++;
+            /* Calendly's own instruction binds; only a guess may be shortened. */
+            int64_t required = c->ans.retry_after_ms >= 0 ? c->ans.retry_after_ms
+                               : c->ans.reset_ms >= 0     ? c->ans.reset_ms
+                                                          : -1;
+            if (required >= 0) {
+                deadline = c->ans.seen_at_ms + required;
+                int64_t left = deadline - now_ms();
+                if (left > c->max_wait_ms || retries >= c->max_retries) {
+                    rc = http_fail(err, c, status, left);
+                    goto out;
+                }
+            } else {
+                int64_t wait = next_guess(&guess_429);
+                if (wait > c->max_wait_ms)
+                    wait = c->max_wait_ms;
+                if (retries >= c->max_retries) {
+                    rc = http_fail(err, c, status, wait);
+                    goto out;
+                }
+                deadline = now_ms() + wait;
+            }
+        } else if (status >= 500 && status < 600 && v != VERB_POST) {
+            if (retries >= c->max_retries) {
+                rc = http_fail(err, c, status, 0);
+                goto out;
+            }
+            int64_t wait = next_guess(&guess_fail);
+            deadline = now_ms() + (wait < c->max_wait_ms ? wait : c->max_wait_ms);
+        } else {
+            rc = http_fail(err, c, status, 0);
+            goto out;
+        }
+        retries++;
+        c->stats.retries++;
+        sleep_until(c, deadline);
+    }
+out:
+    drop_body(c);
+    free(url);
+    return rc;
+}
+
+int calsync_url_encode(char *buf, size_t cap, const char *value, size_t len)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    if ((buf == NULL && cap > 0) || (value == NULL && len > 0))
+        return CALSYNC_ERR_INVALID;
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char b = (unsigned char)value[i];
+        int keep = (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') ||
+                   b == '-' || b == '.' || b == '_' || b == '~';
+        size_t need = keep ? 1 : 3;
+        if (o + need + 1 > cap || o + need > INT_MAX) {
+            if (cap > 0)
+                buf[0] = '\0';
+            return CALSYNC_ERR_TOO_LARGE;
+        }
+        if (keep) {
+            buf[o++] = (char)b;
+        } else {
+            buf[o++] = '%';
+            buf[o++] = hex[b >> 4];
+            buf[o++] = hex[b & 15];
+        }
+    }
+    if (o + 1 > cap)
+        return CALSYNC_ERR_TOO_LARGE;
+    buf[o] = '\0';
+    return (int)o;
+}
+
+int calsync_client_list(calsync_page **out, calsync_client *c, const char *path_and_query,
+                        calsync_error *err)
+{
+    if (out == NULL)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out is NULL");
+    *out = NULL;
+    char *body = NULL;
+    size_t len = 0;
+    int rc = calsync_client_request(&body, &len, NULL, c, "GET", path_and_query, NULL, 0, err);
+    if (rc == CALSYNC_OK)
+        rc = calsync_client_parse_page(out, body, len, err);
+    free(body);
+    return rc;
+}

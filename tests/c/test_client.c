@@ -1,0 +1,936 @@
+/* Tests of the REST client against a scripted loopback server: headers, retries, back-off, errors,
+ * pages. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* cmocka.h needs the four headers above first. */
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "calsync.h"
+#include "support_fixtures.h"
+#include "support_http.h"
+
+#define TOKEN "pat_test-token.123"
+
+static max_align_t sentinel;
+
+typedef struct fixture {
+    http_server *srv;
+    calsync_client *c;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    f->srv = http_server_start();
+    assert_non_null(f->srv);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    calsync_client_free(f->c);
+    http_server_stop(f->srv);
+    free(f);
+    return 0;
+}
+
+static calsync_client *make_client(fixture *f, int max_retries, long max_wait_ms, long timeout_ms)
+{
+    calsync_client_free(f->c);
+    f->c = NULL;
+    calsync_client_options o;
+    memset(&o, 0, sizeof o);
+    o.base_url = http_server_url(f->srv);
+    o.token = TOKEN;
+    o.max_retries = max_retries;
+    o.max_wait_ms = max_wait_ms;
+    o.timeout_ms = timeout_ms;
+    calsync_error err;
+    assert_int_equal(calsync_client_new(&f->c, &o, &err), CALSYNC_OK);
+    assert_non_null(f->c);
+    return f->c;
+}
+
+static void push(fixture *f, int status, const char *headers, const char *body)
+{
+    http_answer a;
+    memset(&a, 0, sizeof a);
+    a.status = status;
+    a.headers = headers;
+    a.body = body;
+    http_server_push(f->srv, a);
+}
+
+static calsync_client_stats stats_of(const calsync_client *c)
+{
+    calsync_client_stats st;
+    calsync_client_get_stats(c, &st, NULL);
+    return st;
+}
+
+/* A GET returning CALSYNC_OK or the code; the body is checked then freed. */
+static int get(calsync_client *c, const char *path, const char *want_body, calsync_error *err)
+{
+    char *body = NULL;
+    size_t len = 99;
+    int status = -1;
+    int rc = calsync_client_request(&body, &len, &status, c, "GET", path, NULL, 0, err);
+    if (rc == CALSYNC_OK) {
+        assert_non_null(body);
+        assert_int_equal(status, 200);
+        if (want_body != NULL) {
+            assert_int_equal(len, strlen(want_body));
+            assert_string_equal(body, want_body);
+        }
+    } else {
+        assert_null(body);
+        assert_int_equal(len, 0);
+        assert_int_equal(status, 0);
+        assert_int_equal(err->code, rc);
+    }
+    free(body);
+    return rc;
+}
+
+static int utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t n = *p < 0x80 ? 0 : (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2 : 3;
+        if (*p >= 0x80 && (*p & 0xC0) == 0x80)
+            return 0;
+        p++;
+        for (size_t i = 0; i < n; i++, p++)
+            if ((*p & 0xC0) != 0x80)
+                return 0;
+    }
+    return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void get_sends_bearer_accept_and_path(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 3, 0, 0);
+    push(f, 200,
+         "X-RateLimit-Limit: 500\r\nX-RateLimit-Remaining: 499\r\nX-RateLimit-Reset: 60\r\n",
+         "{\"resource\":{\"uri\":\"https://api.calendly.com/users/U1\"}}");
+    calsync_error err;
+    assert_int_equal(get(c, "/users/me?x=1",
+                         "{\"resource\":{\"uri\":\"https://api.calendly.com/users/U1\"}}", &err),
+                     CALSYNC_OK);
+    assert_int_equal(http_server_request_count(f->srv), 1);
+    const http_request *r = http_server_request(f->srv, 0);
+    char v[256];
+    assert_string_equal(r->method, "GET");
+    assert_string_equal(r->target, "/users/me?x=1");
+    assert_true(http_request_header(r, "Authorization", v, sizeof v));
+    assert_string_equal(v, "Bearer " TOKEN);
+    assert_true(http_request_header(r, "Accept", v, sizeof v));
+    assert_string_equal(v, "application/json");
+    assert_true(http_request_header(r, "User-Agent", v, sizeof v));
+    assert_string_equal(v, "calsync/" CALSYNC_VERSION);
+    assert_int_equal(r->body_len, 0);
+
+    calsync_client_stats st;
+    calsync_rate_limit rl;
+    int64_t before = http_now_ms();
+    calsync_client_get_stats(c, &st, &rl);
+    assert_int_equal(st.requests, 1);
+    assert_int_equal(st.retries, 0);
+    assert_int_equal(st.throttled, 0);
+    assert_int_equal(rl.limit, 500);
+    assert_int_equal(rl.remaining, 499);
+    assert_true(rl.reset_at_ms > before + 55000 && rl.reset_at_ms <= before + 60000);
+}
+
+static void keep_alive_uses_one_connection(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 3, 0, 0);
+    for (int i = 0; i < 4; i++)
+        push(f, 200, NULL, "{}");
+    calsync_error err;
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(get(c, "/users/me", "{}", &err), CALSYNC_OK);
+    assert_int_equal(http_server_request_count(f->srv), 4);
+    assert_int_equal(http_server_connections(f->srv), 1);
+    assert_int_equal(http_server_request(f->srv, 3)->connection, 1);
+}
+
+static void post_body_delete_and_204(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 3, 0, 0);
+    const char *json = "{\"invitee\":\"https://api.calendly.com/invitees/I1\"}";
+    push(f, 201, NULL, "{\"resource\":{\"uri\":\"https://api.calendly.com/invitee_no_shows/N1\"}}");
+    push(f, 204, NULL, NULL);
+    push(f, 200, NULL, "{\"after\":\"delete\"}");
+    calsync_error err;
+    char *body = NULL;
+    size_t len = 0;
+    int status = 0;
+    assert_int_equal(calsync_client_request(&body, &len, &status, c, "POST", "/invitee_no_shows",
+                                            json, strlen(json), &err),
+                     CALSYNC_OK);
+    assert_int_equal(status, 201);
+    assert_non_null(strstr(body, "invitee_no_shows/N1"));
+    free(body);
+    body = NULL;
+    assert_int_equal(calsync_client_request(&body, &len, &status, c, "DELETE",
+                                            "/invitee_no_shows/N1", NULL, 0, &err),
+                     CALSYNC_OK);
+    assert_int_equal(status, 204);
+    assert_non_null(body);
+    assert_int_equal(len, 0);
+    assert_string_equal(body, "");
+    free(body);
+    /* The handle goes back to GET after a POST and a DELETE. */
+    assert_int_equal(get(c, "/users/me", "{\"after\":\"delete\"}", &err), CALSYNC_OK);
+
+    const http_request *r = http_server_request(f->srv, 0);
+    char v[128];
+    assert_string_equal(r->method, "POST");
+    assert_string_equal(r->target, "/invitee_no_shows");
+    assert_int_equal(r->body_len, strlen(json));
+    assert_string_equal(r->body, json);
+    assert_true(http_request_header(r, "Content-Type", v, sizeof v));
+    assert_string_equal(v, "application/json");
+    assert_false(http_request_header(r, "Expect", v, sizeof v));
+    r = http_server_request(f->srv, 1);
+    assert_string_equal(r->method, "DELETE");
+    assert_string_equal(r->target, "/invitee_no_shows/N1");
+    assert_int_equal(r->body_len, 0);
+    r = http_server_request(f->srv, 2);
+    assert_string_equal(r->method, "GET");
+    assert_int_equal(r->body_len, 0);
+    assert_int_equal(http_server_connections(f->srv), 1);
+}
+
+static void error_answer_gives_status_title_message_details(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 3, 0, 0);
+    push(f, 400, NULL,
+         "{\"title\":\"Invalid Argument\",\"message\":\"The supplied parameters are invalid.\","
+         "\"details\":[{\"parameter\":\"user\",\"message\":\"is required\"},"
+         "{\"parameter\":\"count\",\"message\":\"must be between 1 and 100\"},"
+         "{\"code\":7},\"junk\"]}");
+    push(f, 401, NULL,
+         "{\"title\":\"Unauthenticated\",\"message\":\"The access token is invalid\"}");
+    push(f, 403, NULL, "{\"title\":\"Permission Denied\",\"details\":{\"not\":\"an array\"}}");
+    calsync_error err;
+    assert_int_equal(get(c, "/scheduled_events", NULL, &err), CALSYNC_ERR_HTTP);
+    assert_int_equal(err.http_status, 400);
+    assert_string_equal(err.title, "Invalid Argument");
+    assert_string_equal(err.message, "Invalid Argument: The supplied parameters are invalid. "
+                                     "(user: is required; count: must be between 1 and 100)");
+    assert_int_equal(err.retry_after_ms, 0);
+    assert_int_equal(http_server_request_count(f->srv), 1); /* 4xx is never retried */
+
+    assert_int_equal(get(c, "/users/me", NULL, &err), CALSYNC_ERR_HTTP);
+    assert_int_equal(err.http_status, 401);
+    assert_string_equal(err.title, "Unauthenticated");
+    assert_string_equal(err.message, "Unauthenticated: The access token is invalid");
+
+    assert_int_equal(get(c, "/webhook_subscriptions", NULL, &err), CALSYNC_ERR_HTTP);
+    assert_int_equal(err.http_status, 403);
+    assert_string_equal(err.message, "Permission Denied");
+    assert_int_equal(stats_of(c).retries, 0);
+}
+
+static void error_answer_not_json(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 3, 0, 0);
+    push(f, 404, "Content-Type: text/html\r\n", "<html><body>Not here</body></html>");
+    push(f, 409, NULL, "{\"unexpected\":true}");
+    push(f, 302, "Location: https://evil.example/\r\n", "");
+    calsync_error err;
+    assert_int_equal(get(c, "/scheduled_events/E1", NULL, &err), CALSYNC_ERR_HTTP);
+    assert_int_equal(err.http_status, 404);
+    assert_string_equal(err.title, "");
+    assert_string_equal(err.message, "HTTP 404");
+    assert_int_equal(get(c, "/webhook_subscriptions", NULL, &err), CALSYNC_ERR_HTTP);
+    assert_int_equal(err.http_status, 409);
+    assert_string_equal(err.message, "HTTP 409");
+    /* Redirects are not followed: the token stays on the base host. */
+    assert_int_equal(get(c, "/users/me", NULL, &err), CALSYNC_ERR_HTTP);
+    assert_int_equal(err.http_status, 302);
+    assert_int_equal(http_server_request_count(f->srv), 3);
+}
+
+static void error_message_truncated_on_utf8_boundary(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 3, 0, 0);
+    char body[4096];
+    size_t n = (size_t)snprintf(body, sizeof body, "{\"title\":\"");
+    for (int i = 0; i < 70; i++)
+        n += (size_t)snprintf(body + n, sizeof body - n, "\xc3\xa9"); /* e acute, 2 bytes */
+    n += (size_t)snprintf(body + n, sizeof body - n, "\",\"message\":\"line\\none");
+    for (int i = 0; i < 200; i++)
+        n += (size_t)snprintf(body + n, sizeof body - n, "\xe2\x82\xac"); /* euro, 3 bytes */
+    snprintf(body + n, sizeof body - n, "\"}");
+    push(f, 422, NULL, body);
+    calsync_error err;
+    assert_int_equal(get(c, "/users/me", NULL, &err), CALSYNC_ERR_HTTP);
+    assert_int_equal(err.http_status, 422);
+    size_t tl = strlen(err.title), ml = strlen(err.message);
+    assert_true(tl < sizeof err.title && tl >= sizeof err.title - 6);
+    assert_true(ml < sizeof err.message && ml >= sizeof err.message - 6);
+    assert_string_equal(err.title + tl - 3, "...");
+    assert_string_equal(err.message + ml - 3, "...");
+    assert_true(utf8_valid(err.title));
+    assert_true(utf8_valid(err.message));
+    assert_non_null(strstr(err.message, ": line one")); /* the newline became a space */
+    assert_null(strchr(err.message, '\n'));
+}
+
+static void throttled_429_retry_after_then_success(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 3, 5000, 0);
+    push(f, 429, "Retry-After: 1\r\n", "{\"title\":\"Too Many Requests\"}");
+    push(f, 200, NULL, "{\"ok\":1}");
+    calsync_error err;
+    int64_t t0 = http_now_ms();
+    assert_int_equal(get(c, "/event_types", "{\"ok\":1}", &err), CALSYNC_OK);
+    int64_t took = http_now_ms() - t0;
+    calsync_client_stats st = stats_of(c);
+    assert_int_equal(st.requests, 2);
+    assert_int_equal(st.retries, 1);
+    assert_int_equal(st.throttled, 1);
+    /* The wait runs from the answer's arrival, so the sleep itself may be
+     * shorter on a loaded machine; the gap between the requests may not. */
+    assert_true(st.slept_ms >= 500 && st.slept_ms <= 1500);
+    assert_true(took >= 950);
+    assert_int_equal(http_server_request_count(f->srv), 2);
+    int64_t gap = http_server_request(f->srv, 1)->at_ms - http_server_request(f->srv, 0)->at_ms;
+    assert_true(gap >= 950);
+}
+
+static void throttled_429_ratelimit_reset_only(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 3, 5000, 0);
+    push(f, 429, "X-RateLimit-Limit: 50\r\nX-RateLimit-Remaining: 0\r\nX-RateLimit-Reset: 1\r\n",
+         "{\"title\":\"Too Many Requests\"}");
+    push(f, 200, "X-RateLimit-Limit: 50\r\nX-RateLimit-Remaining: 49\r\nX-RateLimit-Reset: 60\r\n",
+         "{}");
+    calsync_error err;
+    assert_int_equal(get(c, "/event_types", "{}", &err), CALSYNC_OK);
+    calsync_client_stats st;
+    calsync_rate_limit rl;
+    calsync_client_get_stats(c, &st, &rl);
+    assert_int_equal(st.requests, 2);
+    assert_int_equal(st.retries, 1);
+    assert_int_equal(st.throttled, 1);
+    /* One wait for the reset, not a second pre-emptive one on top. */
+    assert_true(st.slept_ms >= 500 && st.slept_ms <= 1500);
+    int64_t gap = http_server_request(f->srv, 1)->at_ms - http_server_request(f->srv, 0)->at_ms;
+    assert_true(gap >= 950);
+    assert_int_equal(rl.limit, 50);
+    assert_int_equal(rl.remaining, 49);
+}
+
+static void throttled_429_http_date_ignored_guess_clamped(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 3, 200, 0);
+    push(f, 429, "Retry-After: Wed, 21 Oct 2015 07:28:00 GMT\r\n", "");
+    push(f, 200, NULL, "{}");
+    calsync_error err;
+    assert_int_equal(get(c, "/event_types", "{}", &err), CALSYNC_OK);
+    calsync_client_stats st = stats_of(c);
+    assert_int_equal(st.retries, 1);
+    assert_int_equal(st.throttled, 1);
+    /* No usable hint: the 1 s guess is ours to shorten to max_wait_ms. */
+    assert_true(st.slept_ms >= 180 && st.slept_ms <= 600);
+}
+
+static void preemptive_wait_when_remaining_zero(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 3, 5000, 0);
+    push(f, 200, "X-RateLimit-Limit: 50\r\nX-RateLimit-Remaining: 0\r\nX-RateLimit-Reset: 1\r\n",
+         "{\"n\":1}");
+    push(f, 200, NULL, "{\"n\":2}");
+    calsync_error err;
+    assert_int_equal(get(c, "/a", "{\"n\":1}", &err), CALSYNC_OK);
+    calsync_rate_limit rl;
+    calsync_client_stats st;
+    int64_t now = http_now_ms();
+    calsync_client_get_stats(c, &st, &rl);
+    assert_int_equal(rl.limit, 50);
+    assert_int_equal(rl.remaining, 0);
+    assert_true(rl.reset_at_ms > now + 500 && rl.reset_at_ms <= now + 1000);
+    assert_int_equal(st.slept_ms, 0);
+
+    assert_int_equal(get(c, "/b", "{\"n\":2}", &err), CALSYNC_OK);
+    calsync_client_get_stats(c, &st, &rl);
+    assert_int_equal(st.requests, 2);
+    assert_int_equal(st.retries, 0);
+    assert_int_equal(st.throttled, 0);
+    assert_true(st.slept_ms >= 500 && st.slept_ms <= 1200);
+    assert_int_equal(rl.remaining, -1); /* a new window, not yet reported */
+    int64_t gap = http_server_request(f->srv, 1)->at_ms - http_server_request(f->srv, 0)->at_ms;
+    assert_true(gap >= 900);
+}
+
+static void wait_over_max_wait_returned_at_once(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 3, 200, 0);
+    push(f, 429, "Retry-After: 30\r\n",
+         "{\"title\":\"Too Many Requests\",\"message\":\"Slow down\"}");
+    calsync_error err;
+    int64_t t0 = http_now_ms();
+    assert_int_equal(get(c, "/event_types", NULL, &err), CALSYNC_ERR_HTTP);
+    assert_true(http_now_ms() - t0 < 1000);
+    assert_int_equal(err.http_status, 429);
+    assert_string_equal(err.title, "Too Many Requests");
+    assert_string_equal(err.message, "Too Many Requests: Slow down");
+    assert_true(err.retry_after_ms > 29000 && err.retry_after_ms <= 30000);
+    calsync_client_stats st = stats_of(c);
+    assert_int_equal(st.requests, 1);
+    assert_int_equal(st.retries, 0);
+    assert_int_equal(st.throttled, 1);
+    assert_int_equal(st.slept_ms, 0);
+
+    /* The pre-emptive wait too: nothing is sent while the window is spent. */
+    push(f, 200, "X-RateLimit-Remaining: 0\r\nX-RateLimit-Reset: 30\r\n", "{}");
+    assert_int_equal(get(c, "/a", "{}", &err), CALSYNC_OK);
+    t0 = http_now_ms();
+    assert_int_equal(get(c, "/b", NULL, &err), CALSYNC_ERR_HTTP);
+    assert_true(http_now_ms() - t0 < 1000);
+    assert_int_equal(err.http_status, 429);
+    assert_true(err.retry_after_ms > 29000 && err.retry_after_ms <= 30000);
+    assert_non_null(strstr(err.message, "max_wait_ms"));
+    assert_int_equal(http_server_request_count(f->srv), 2);
+    assert_int_equal(stats_of(c).requests, 2);
+}
+
+static void server_errors_retried_with_backoff(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 3, 0, 0);
+    push(f, 500, NULL, "{\"title\":\"Internal Server Error\"}");
+    push(f, 503, NULL, "");
+    push(f, 200, NULL, "{\"done\":true}");
+    calsync_error err;
+    assert_int_equal(get(c, "/scheduled_events", "{\"done\":true}", &err), CALSYNC_OK);
+    calsync_client_stats st = stats_of(c);
+    assert_int_equal(st.requests, 3);
+    assert_int_equal(st.retries, 2);
+    assert_int_equal(st.throttled, 0);
+    assert_true(st.slept_ms >= 1450 && st.slept_ms <= 2200); /* 500 ms then 1000 ms */
+    int64_t g1 = http_server_request(f->srv, 1)->at_ms - http_server_request(f->srv, 0)->at_ms;
+    int64_t g2 = http_server_request(f->srv, 2)->at_ms - http_server_request(f->srv, 1)->at_ms;
+    assert_true(g1 >= 450 && g1 < 950);
+    assert_true(g2 >= 950);
+}
+
+static void max_retries_respected(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 2, 50, 0);
+    for (int i = 0; i < 3; i++)
+        push(f, 503, NULL, "{\"title\":\"Service Unavailable\",\"message\":\"down\"}");
+    push(f, 200, NULL, "{}");
+    calsync_error err;
+    assert_int_equal(get(c, "/users/me", NULL, &err), CALSYNC_ERR_HTTP);
+    assert_int_equal(err.http_status, 503);
+    assert_string_equal(err.message, "Service Unavailable: down");
+    assert_int_equal(http_server_request_count(f->srv), 3);
+    assert_int_equal(http_server_answers_left(f->srv), 1);
+    calsync_client_stats st = stats_of(c);
+    assert_int_equal(st.retries, 2);
+    assert_true(st.slept_ms >= 90 && st.slept_ms <= 400); /* back-offs clamped to 50 ms */
+
+    /* Retries are counted per request; 0 means one try. */
+    c = make_client(f, 0, 50, 0);
+    push(f, 429, "Retry-After: 0\r\n", "");
+    assert_int_equal(get(c, "/users/me", "{}", &err), CALSYNC_OK); /* the 200 left over */
+    assert_int_equal(get(c, "/users/me", NULL, &err), CALSYNC_ERR_HTTP);
+    assert_int_equal(err.http_status, 429);
+    assert_int_equal(http_server_request_count(f->srv), 5);
+    st = stats_of(c);
+    assert_int_equal(st.requests, 2);
+    assert_int_equal(st.retries, 0);
+    assert_int_equal(st.throttled, 1);
+}
+
+static void post_retried_only_when_surely_not_processed(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 3, 50, 0);
+    push(f, 503, NULL, "");
+    calsync_error err;
+    char *body = NULL;
+    assert_int_equal(calsync_client_request(&body, NULL, NULL, c, "POST", "/webhook_subscriptions",
+                                            "{}", 2, &err),
+                     CALSYNC_ERR_HTTP);
+    assert_int_equal(err.http_status, 503);
+    assert_null(body);
+    assert_int_equal(http_server_request_count(f->srv), 1);
+
+    /* A 429 was refused before doing anything: sending again is safe. */
+    push(f, 429, "Retry-After: 0\r\n", "");
+    push(f, 201, NULL, "{\"created\":2}");
+    assert_int_equal(calsync_client_request(&body, NULL, NULL, c, "POST", "/webhook_subscriptions",
+                                            "{}", 2, &err),
+                     CALSYNC_OK);
+    assert_string_equal(body, "{\"created\":2}");
+    free(body);
+    assert_int_equal(http_server_request_count(f->srv), 3);
+    assert_string_equal(http_server_request(f->srv, 2)->body, "{}");
+    assert_int_equal(stats_of(c).throttled, 1);
+    assert_int_equal(stats_of(c).retries, 1);
+}
+
+static void dropped_connection_retried(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 2, 50, 0);
+    http_answer drop = {0};
+    drop.drop = 1;
+    http_server_push(f->srv, drop);
+    push(f, 200, NULL, "{\"again\":1}");
+    calsync_error err;
+    assert_int_equal(get(c, "/users/me", "{\"again\":1}", &err), CALSYNC_OK);
+    assert_int_equal(http_server_request_count(f->srv), 2);
+    assert_int_equal(http_server_connections(f->srv), 2);
+    assert_int_equal(stats_of(c).retries, 1);
+}
+
+static void dropped_connections_exhaust_to_transport(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 2, 50, 0);
+    http_answer drop = {0};
+    drop.drop = 1;
+    for (int i = 0; i < 4; i++)
+        http_server_push(f->srv, drop);
+    calsync_error err;
+    assert_int_equal(get(c, "/users/me?invitee_email=a@b.example", NULL, &err),
+                     CALSYNC_ERR_TRANSPORT);
+    assert_int_equal(err.http_status, 0);
+    assert_true(strncmp(err.message, "GET /users/me: ", 15) == 0);
+    assert_null(strstr(err.message, "a@b.example")); /* queries stay out of messages */
+    assert_int_equal(http_server_request_count(f->srv), 3);
+    assert_int_equal(http_server_answers_left(f->srv), 1);
+    calsync_client_stats st = stats_of(c);
+    assert_int_equal(st.requests, 3);
+    assert_int_equal(st.retries, 2);
+}
+
+static void timeout_is_transport(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 0, 50, 300);
+    http_answer slow = {0};
+    slow.status = 200;
+    slow.body = "{}";
+    slow.delay_ms = 3000;
+    http_server_push(f->srv, slow);
+    calsync_error err;
+    int64_t t0 = http_now_ms();
+    assert_int_equal(get(c, "/slow", NULL, &err), CALSYNC_ERR_TRANSPORT);
+    int64_t took = http_now_ms() - t0;
+    assert_true(took >= 250 && took < 1500);
+    assert_non_null(strstr(err.message, "timed out"));
+    assert_int_equal(stats_of(c).requests, 1);
+}
+
+static void connection_refused_is_transport(void **state)
+{
+    (void)state;
+    /* A port that was free a moment ago: nothing listens there. */
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t alen = sizeof addr;
+    assert_int_equal(bind(fd, (struct sockaddr *)&addr, sizeof addr), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&addr, &alen), 0);
+    close(fd);
+    char base[64];
+    snprintf(base, sizeof base, "http://127.0.0.1:%d", ntohs(addr.sin_port));
+    calsync_client_options o;
+    memset(&o, 0, sizeof o);
+    o.base_url = base;
+    o.token = TOKEN;
+    o.max_retries = 1;
+    o.max_wait_ms = 50;
+    calsync_client *c = NULL;
+    calsync_error err;
+    assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_OK);
+    /* Even a POST is retried when no connection was made. */
+    assert_int_equal(calsync_client_request(NULL, NULL, NULL, c, "POST", "/x", "{}", 2, &err),
+                     CALSYNC_ERR_TRANSPORT);
+    assert_true(strncmp(err.message, "POST /x: ", 9) == 0);
+    calsync_client_stats st = stats_of(c);
+    assert_int_equal(st.requests, 2);
+    assert_int_equal(st.retries, 1);
+    calsync_client_free(c);
+}
+
+static void next_page_url_on_base_only(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 3, 0, 0);
+    const char *base = http_server_url(f->srv);
+    char url[256];
+    snprintf(url, sizeof url, "%s/scheduled_events?count=2&page_token=Zm9v", base);
+    push(f, 200, NULL, "{}");
+    calsync_error err;
+    assert_int_equal(get(c, url, "{}", &err), CALSYNC_OK);
+    assert_string_equal(http_server_request(f->srv, 0)->target,
+                        "/scheduled_events?count=2&page_token=Zm9v");
+    char v[256];
+    assert_true(http_request_header(http_server_request(f->srv, 0), "Authorization", v, sizeof v));
+
+    int port = http_server_port(f->srv);
+    char refused[6][256];
+    snprintf(refused[0], sizeof refused[0], "http://127.0.0.2:%d/scheduled_events", port);
+    snprintf(refused[1], sizeof refused[1], "%s0/scheduled_events", base); /* another port */
+    snprintf(refused[2], sizeof refused[2], "%s.evil.example/x", base);
+    snprintf(refused[3], sizeof refused[3], "%s@evil.example/x", base);
+    snprintf(refused[4], sizeof refused[4], "https://api.calendly.com/users/me");
+    snprintf(refused[5], sizeof refused[5], "%s", base); /* the base alone is no path */
+    for (int i = 0; i < 6; i++) {
+        assert_int_equal(get(c, refused[i], NULL, &err), CALSYNC_ERR_INVALID);
+        assert_non_null(strstr(err.message, "base URL"));
+    }
+    assert_int_equal(get(c, "users/me", NULL, &err), CALSYNC_ERR_INVALID);
+    assert_int_equal(get(c, "", NULL, &err), CALSYNC_ERR_INVALID);
+    assert_int_equal(get(c, NULL, NULL, &err), CALSYNC_ERR_INVALID);
+    assert_int_equal(http_server_request_count(f->srv), 1);
+    assert_int_equal(stats_of(c).requests, 1);
+}
+
+static void control_bytes_and_bad_methods_refused(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 3, 0, 0);
+    const char *paths[] = {"/users/me\r\nX-Evil: 1", "/users/me\n", "/a\tb", "/a b", "/a\x7f",
+                           "/caf\xc3\xa9",           "/a\rb"};
+    calsync_error err;
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        assert_int_equal(get(c, paths[i], NULL, &err), CALSYNC_ERR_INVALID);
+        assert_non_null(strstr(err.message, "offset"));
+    }
+    const char *methods[] = {"GET\r\n", "PUT", "get", "GET ", ""};
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
+        assert_int_equal(
+            calsync_client_request(NULL, NULL, NULL, c, methods[i], "/users/me", NULL, 0, &err),
+            CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_client_request(NULL, NULL, NULL, c, NULL, "/x", NULL, 0, &err),
+                     CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_client_request(NULL, NULL, NULL, c, "GET", "/x", "{}", 2, &err),
+                     CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_client_request(NULL, NULL, NULL, c, "POST", "/x", NULL, 5, &err),
+                     CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_client_request(NULL, NULL, NULL, NULL, "GET", "/x", NULL, 0, &err),
+                     CALSYNC_ERR_INVALID);
+    assert_int_equal(http_server_request_count(f->srv), 0);
+}
+
+static void body_over_cap_is_too_large(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 3, 0, 0);
+    size_t big = (size_t)CALSYNC_BODY_MAX + 1;
+    char *data = malloc(big);
+    assert_non_null(data);
+    memset(data, 'a', big);
+    http_answer a = {0};
+    a.status = 200;
+    a.body = data;
+    a.body_len = big;
+    http_server_push(f->srv, a); /* announced by Content-Length */
+    a.no_length = 1;
+    http_server_push(f->srv, a); /* found while reading */
+    a.no_length = 0;
+    a.body_len = big - 1;
+    http_server_push(f->srv, a); /* exactly the cap: accepted */
+    calsync_error err;
+    assert_int_equal(get(c, "/big", NULL, &err), CALSYNC_ERR_TOO_LARGE);
+    assert_non_null(strstr(err.message, "over the limit"));
+    assert_int_equal(get(c, "/big", NULL, &err), CALSYNC_ERR_TOO_LARGE);
+    char *body = NULL;
+    size_t len = 0;
+    assert_int_equal(calsync_client_request(&body, &len, NULL, c, "GET", "/big", NULL, 0, &err),
+                     CALSYNC_OK);
+    assert_int_equal(len, CALSYNC_BODY_MAX);
+    assert_int_equal(body[len], '\0');
+    assert_int_equal(memcmp(body, data, len), 0);
+    free(body);
+    assert_int_equal(stats_of(c).retries, 0);
+    assert_int_equal(http_server_request_count(f->srv), 3);
+    http_server_stop(f->srv); /* its answers borrow data */
+    f->srv = NULL;
+    free(data);
+}
+
+static void url_encode_cases(void **state)
+{
+    (void)state;
+    char buf[64];
+    const char in[] = "a b&c=d/\xc3\xa9~-._+%?#";
+    const char want[] = "a%20b%26c%3Dd%2F%C3%A9~-._%2B%25%3F%23";
+    assert_int_equal(calsync_url_encode(buf, sizeof buf, in, sizeof in - 1), (int)strlen(want));
+    assert_string_equal(buf, want);
+    assert_int_equal(calsync_url_encode(buf, sizeof buf, "AZaz09", 6), 6);
+    assert_string_equal(buf, "AZaz09");
+    assert_int_equal(calsync_url_encode(buf, sizeof buf, "a\0b", 3), 5);
+    assert_string_equal(buf, "a%00b");
+    assert_int_equal(calsync_url_encode(buf, 1, "", 0), 0);
+    assert_string_equal(buf, "");
+    /* The cap counts the NUL: exactly enough, then one short. */
+    assert_int_equal(calsync_url_encode(buf, 5, "a@", 2), 4);
+    assert_string_equal(buf, "a%40");
+    assert_int_equal(calsync_url_encode(buf, 4, "a@", 2), CALSYNC_ERR_TOO_LARGE);
+    assert_string_equal(buf, "");
+    assert_int_equal(calsync_url_encode(buf, 3, "abc", 3), CALSYNC_ERR_TOO_LARGE);
+    assert_string_equal(buf, "");
+    assert_int_equal(calsync_url_encode(buf, 0, "", 0), CALSYNC_ERR_TOO_LARGE);
+    assert_int_equal(calsync_url_encode(NULL, 8, "a", 1), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_url_encode(buf, 8, NULL, 1), CALSYNC_ERR_INVALID);
+}
+
+static void list_parses_collection_and_token(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 3, 0, 0);
+    size_t len = 0;
+    char *page_json = fixture_read("rest_invitees_page.json", &len);
+    assert_non_null(page_json);
+    push(f, 200, NULL, page_json);
+    calsync_page *p = NULL;
+    calsync_error err;
+    assert_int_equal(calsync_client_list(&p, c, "/scheduled_events/E1/invitees?count=2", &err),
+                     CALSYNC_OK);
+    assert_non_null(p);
+    assert_int_equal(calsync_page_count(p), 2);
+    calsync_str tok = calsync_page_next_token(p);
+    assert_int_equal(tok.len, strlen("Zm9vYmFyLTI"));
+    assert_memory_equal(tok.ptr, "Zm9vYmFyLTI", tok.len);
+    for (size_t i = 0; i < 2; i++) {
+        calsync_str item = calsync_page_item_json(p, i);
+        assert_non_null(item.ptr);
+        assert_int_equal(item.ptr[0], '{');
+        assert_int_equal(strlen(item.ptr), item.len);
+        assert_null(memchr(item.ptr, '\n', item.len)); /* compact */
+        calsync_event *ev = NULL;
+        assert_int_equal(calsync_event_parse_rest_invitee(&ev, item.ptr, item.len, &err),
+                         CALSYNC_OK);
+        const calsync_event_view *v = calsync_event_get(ev);
+        assert_int_equal(v->kind, CALSYNC_EVENT_REST_INVITEE);
+        if (i == 0)
+            assert_memory_equal(v->email.ptr, "chen.wu@example.org", v->email.len);
+        calsync_event_free(ev);
+    }
+    assert_null(calsync_page_item_json(p, 2).ptr);
+    calsync_page_free(p);
+    free(page_json);
+}
+
+static void list_last_page_has_no_token(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 3, 0, 0);
+    push(f, 200, NULL,
+         "{\"collection\":[{\"uri\":\"https://api.calendly.com/scheduled_events/E9\"}],"
+         "\"pagination\":{\"count\":1,\"next_page\":null,\"next_page_token\":null}}");
+    push(f, 200, NULL, "{\"collection\":[],\"pagination\":{\"next_page_token\":\"\"}}");
+    push(f, 200, NULL, "{\"collection\":[]}");
+    calsync_page *p = NULL;
+    calsync_error err;
+    assert_int_equal(calsync_client_list(&p, c, "/scheduled_events", &err), CALSYNC_OK);
+    assert_int_equal(calsync_page_count(p), 1);
+    assert_null(calsync_page_next_token(p).ptr);
+    assert_string_equal(calsync_page_item_json(p, 0).ptr,
+                        "{\"uri\":\"https://api.calendly.com/scheduled_events/E9\"}");
+    calsync_page_free(p);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(calsync_client_list(&p, c, "/scheduled_events", &err), CALSYNC_OK);
+        assert_int_equal(calsync_page_count(p), 0);
+        assert_null(calsync_page_next_token(p).ptr);
+        assert_null(calsync_page_item_json(p, 0).ptr);
+        calsync_page_free(p);
+    }
+    calsync_page_free(NULL);
+    assert_int_equal(calsync_page_count(NULL), 0);
+}
+
+static void list_bad_answers(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 3, 0, 0);
+    push(f, 200, NULL, "{\"resource\":{}}");
+    push(f, 200, NULL, "{\"collection\":{}}");
+    push(f, 200, NULL, "{\"collection\":[{},7]}");
+    push(f, 200, NULL, "{\"collection\":[],\"pagination\":{\"next_page_token\":5}}");
+    push(f, 200, NULL, "[1,2]");
+    push(f, 200, NULL, "{\"collection\":[");
+    push(f, 404, NULL, "{\"title\":\"Resource Not Found\",\"message\":\"gone\"}");
+    struct {
+        int rc;
+        const char *path;
+    } want[] = {{CALSYNC_ERR_SCHEMA, "collection"},
+                {CALSYNC_ERR_SCHEMA, "collection"},
+                {CALSYNC_ERR_SCHEMA, "collection[1]"},
+                {CALSYNC_ERR_SCHEMA, "pagination.next_page_token"},
+                {CALSYNC_ERR_SCHEMA, ""},
+                {CALSYNC_ERR_JSON, ""},
+                {CALSYNC_ERR_HTTP, ""}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        calsync_page *p = (calsync_page *)(void *)&sentinel; /* must be reset to NULL */
+        calsync_error err;
+        assert_int_equal(calsync_client_list(&p, c, "/scheduled_events", &err), want[i].rc);
+        assert_null(p);
+        assert_string_equal(err.path, want[i].path);
+        assert_true(err.message[0] != '\0');
+        if (want[i].rc == CALSYNC_ERR_HTTP)
+            assert_int_equal(err.http_status, 404);
+    }
+}
+
+static void client_new_validates_options(void **state)
+{
+    (void)state;
+    calsync_client_options o;
+    memset(&o, 0, sizeof o);
+    o.token = TOKEN;
+    calsync_client *c = (calsync_client *)(void *)&sentinel; /* must be reset to NULL */
+    calsync_error err;
+    const char *bad_bases[] = {
+        NULL,          "ftp://api.calendly.com", "api.calendly.com", "https://",   "https:///x",
+        "https://a b", "https://a\r\n",          "https://a?x=1",    "https://u@a"};
+    for (size_t i = 0; i < sizeof bad_bases / sizeof bad_bases[0]; i++) {
+        o.base_url = bad_bases[i];
+        assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_ERR_INVALID);
+        assert_null(c);
+        assert_int_equal(err.code, CALSYNC_ERR_INVALID);
+    }
+    /* Plain HTTP would carry the token in clear text: loopback only. */
+    const char *cleartext_bases[] = {"http://api.calendly.com", "http://127.0.0.1.evil.example",
+                                     "http://localhost.evil.example", "http://10.0.0.1:8080",
+                                     "http://[::2]:80"};
+    for (size_t i = 0; i < sizeof cleartext_bases / sizeof cleartext_bases[0]; i++) {
+        o.base_url = cleartext_bases[i];
+        assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_ERR_INVALID);
+        assert_null(c);
+        assert_non_null(strstr(err.message, "https://"));
+    }
+    const char *loopback_bases[] = {"http://127.0.0.1:8182", "http://localhost", "http://[::1]:80/",
+                                    "http://127.1.2.3"};
+    for (size_t i = 0; i < sizeof loopback_bases / sizeof loopback_bases[0]; i++) {
+        o.base_url = loopback_bases[i];
+        assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_OK);
+        calsync_client_free(c);
+        c = NULL;
+    }
+    o.base_url = "https://api.calendly.com";
+    const char *bad_tokens[] = {NULL, "", "tok\r\nX-Evil: 1", "two words"};
+    for (size_t i = 0; i < sizeof bad_tokens / sizeof bad_tokens[0]; i++) {
+        o.token = bad_tokens[i];
+        assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_ERR_INVALID);
+        assert_null(c);
+    }
+    o.token = TOKEN;
+    o.timeout_ms = -1;
+    assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_ERR_INVALID);
+    o.timeout_ms = 0;
+    o.user_agent = "agent\n";
+    assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_ERR_INVALID);
+    o.user_agent = NULL;
+    assert_int_equal(calsync_client_new(&c, NULL, &err), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_client_new(NULL, &o, &err), CALSYNC_ERR_INVALID);
+
+    /* A trailing '/' is forgiven; fresh stats know nothing of the limit. */
+    o.base_url = "https://api.calendly.com/";
+    assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_OK);
+    calsync_client_stats st;
+    calsync_rate_limit rl;
+    calsync_client_get_stats(c, &st, &rl);
+    assert_int_equal(st.requests, 0);
+    assert_int_equal(st.slept_ms, 0);
+    assert_int_equal(rl.limit, -1);
+    assert_int_equal(rl.remaining, -1);
+    assert_int_equal(rl.reset_at_ms, 0);
+    /* The full-URL form matches the base without its trailing '/'. */
+    assert_int_equal(calsync_client_request(NULL, NULL, NULL, c, "GET",
+                                            "https://api.calendly.com.evil.example/x", NULL, 0,
+                                            &err),
+                     CALSYNC_ERR_INVALID);
+    calsync_client_free(c);
+    calsync_client_free(NULL);
+}
+
+int main(void)
+{
+    /* A proxy from the environment would take loopback requests elsewhere. */
+    unsetenv("http_proxy");
+    unsetenv("HTTP_PROXY");
+    unsetenv("https_proxy");
+    unsetenv("HTTPS_PROXY");
+    unsetenv("all_proxy");
+    unsetenv("ALL_PROXY");
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(get_sends_bearer_accept_and_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(keep_alive_uses_one_connection, setup, teardown),
+        cmocka_unit_test_setup_teardown(post_body_delete_and_204, setup, teardown),
+        cmocka_unit_test_setup_teardown(error_answer_gives_status_title_message_details, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(error_answer_not_json, setup, teardown),
+        cmocka_unit_test_setup_teardown(error_message_truncated_on_utf8_boundary, setup, teardown),
+        cmocka_unit_test_setup_teardown(throttled_429_retry_after_then_success, setup, teardown),
+        cmocka_unit_test_setup_teardown(throttled_429_ratelimit_reset_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(throttled_429_http_date_ignored_guess_clamped, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(preemptive_wait_when_remaining_zero, setup, teardown),
+        cmocka_unit_test_setup_teardown(wait_over_max_wait_returned_at_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(server_errors_retried_with_backoff, setup, teardown),
+        cmocka_unit_test_setup_teardown(max_retries_respected, setup, teardown),
+        cmocka_unit_test_setup_teardown(post_retried_only_when_surely_not_processed, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(dropped_connection_retried, setup, teardown),
+        cmocka_unit_test_setup_teardown(dropped_connections_exhaust_to_transport, setup, teardown),
+        cmocka_unit_test_setup_teardown(timeout_is_transport, setup, teardown),
+        cmocka_unit_test(connection_refused_is_transport),
+        cmocka_unit_test_setup_teardown(next_page_url_on_base_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(control_bytes_and_bad_methods_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(body_over_cap_is_too_large, setup, teardown),
+        cmocka_unit_test(url_encode_cases),
+        cmocka_unit_test_setup_teardown(list_parses_collection_and_token, setup, teardown),
+        cmocka_unit_test_setup_teardown(list_last_page_has_no_token, setup, teardown),
+        cmocka_unit_test_setup_teardown(list_bad_answers, setup, teardown),
+        cmocka_unit_test(client_new_validates_options),
+    };
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    curl_global_cleanup();
+    return failed;
+}
