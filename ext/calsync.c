@@ -4,6 +4,7 @@
 #include "ext/standard/info.h"
 #include "zend_attributes.h"
 
+#include <curl/curl.h>
 #include <time.h>
 
 #include "calsync_arginfo.h"
@@ -13,9 +14,11 @@ zend_class_entry *calsync_ce_signature_exception;
 zend_class_entry *calsync_ce_payload_exception;
 zend_class_entry *calsync_ce_seal_exception;
 zend_class_entry *calsync_ce_state_exception;
+zend_class_entry *calsync_ce_api_exception;
 zend_class_entry *calsync_ce_event;
 zend_class_entry *calsync_ce_scheduled_event;
 zend_class_entry *calsync_ce_sealer;
+zend_class_entry *calsync_ce_client;
 
 int64_t calsync_now_us(void)
 {
@@ -28,12 +31,19 @@ static PHP_MINIT_FUNCTION(calsync)
 {
     (void)type;
     (void)module_number;
+    /* libcurl wants curl_global_init() once before any thread uses it;
+     * MINIT runs in the main thread before workers start (ZTS too).  The
+     * call is reference-counted, so PHP's own curl extension calling it
+     * as well is fine, as long as each init has its cleanup (MSHUTDOWN). */
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        return FAILURE;
     calsync_ce_exception = register_class_Calsync_Exception(zend_ce_exception);
     calsync_ce_signature_exception =
         register_class_Calsync_SignatureException(calsync_ce_exception);
     calsync_ce_payload_exception = register_class_Calsync_PayloadException(calsync_ce_exception);
     calsync_ce_seal_exception = register_class_Calsync_SealException(calsync_ce_exception);
     calsync_ce_state_exception = register_class_Calsync_StateException(calsync_ce_exception);
+    calsync_ce_api_exception = register_class_Calsync_ApiException(calsync_ce_exception);
     register_class_Calsync_Time();
     register_class_Calsync_Signature();
     calsync_ce_event = register_class_Calsync_Event();
@@ -44,6 +54,16 @@ static PHP_MINIT_FUNCTION(calsync)
     register_class_Calsync_Email();
     calsync_ce_sealer = register_class_Calsync_Sealer();
     calsync_sealer_setup_class(calsync_ce_sealer);
+    calsync_ce_client = register_class_Calsync_Client();
+    calsync_client_setup_class(calsync_ce_client);
+    return SUCCESS;
+}
+
+static PHP_MSHUTDOWN_FUNCTION(calsync)
+{
+    (void)type;
+    (void)module_number;
+    curl_global_cleanup();
     return SUCCESS;
 }
 
@@ -80,7 +100,7 @@ zend_module_entry calsync_module_entry = {
     "calsync",
     NULL, /* no functions: everything is a class in Calsync\ */
     PHP_MINIT(calsync),
-    NULL,
+    PHP_MSHUTDOWN(calsync),
     CALSYNC_RINIT,
     NULL,
     PHP_MINFO(calsync),

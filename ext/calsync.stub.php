@@ -41,6 +41,20 @@ namespace Calsync {
         public readonly string $reason;
     }
 
+    /**
+     * The Calendly API answered with an error, or could not be reached.
+     * $status is the HTTP status (0 when the API could not be reached: the
+     * exception's code is then CALSYNC_ERR_TRANSPORT); $title is Calendly's
+     * "title"; $retryAfterMs is set on a 429 whose wait was longer than the
+     * client may sleep.  Branch on $status, never on the text.
+     */
+    final class ApiException extends Exception
+    {
+        public readonly int $status;
+        public readonly string $title;
+        public readonly int $retryAfterMs;
+    }
+
     /** Facts and event disagree (different invitees) or facts are malformed. */
     final class StateException extends Exception {}
 
@@ -211,5 +225,68 @@ namespace Calsync {
 
         /** The 8 hex digits that sealed values carry for this key. */
         public function keyId(): string {}
+    }
+
+    /**
+     * The Calendly REST client: one reused connection, bearer token, timeouts,
+     * back-off on 429/5xx honouring X-RateLimit-Reset and Retry-After.
+     * Lists return ["items" => [...], "next_page_token" => ?string]; pass the
+     * token back with the same query to get the next page.  Every method
+     * throws ApiException on an error answer and PayloadException on an
+     * answer that does not parse.
+     *
+     * @strict-properties
+     * @not-serializable
+     */
+    final class Client
+    {
+        /**
+         * $options: connect_timeout_ms, timeout_ms, max_retries, max_wait_ms
+         * (ints), ca_file, user_agent (strings).  Unknown keys: ValueError.
+         */
+        public function __construct(string $baseUrl, #[\SensitiveParameter] string $token, array $options = []) {}
+
+        /** GET /users/me: the "resource" array (uri, current_organization, ...). */
+        public function currentUser(): array {}
+
+        /** GET /event_types with $query (user or organization, ...): items are arrays. */
+        public function eventTypes(array $query, ?string $pageToken = null): array {}
+
+        /**
+         * GET /scheduled_events with $query (user, organization, invitee_email,
+         * status, min_start_time, max_start_time, sort, count): items are
+         * ScheduledEvent objects.
+         */
+        public function scheduledEvents(array $query, ?string $pageToken = null): array {}
+
+        public function scheduledEvent(string $uuid): ScheduledEvent {}
+
+        /** GET /scheduled_events/{uuid}/invitees: items are Event objects of kind "rest_invitee". */
+        public function invitees(string $eventUuid, array $query = [], ?string $pageToken = null): array {}
+
+        public function invitee(string $eventUuid, string $inviteeUuid): Event {}
+
+        /** POST /webhook_subscriptions; returns the "resource" array. */
+        public function createSubscription(string $url, array $events, string $organization, string $scope, ?string $user, #[\SensitiveParameter] string $signingKey): array {}
+
+        /** GET /webhook_subscriptions with $query (organization, scope, user): items are arrays. */
+        public function subscriptions(array $query, ?string $pageToken = null): array {}
+
+        public function subscription(string $uuid): array {}
+
+        public function deleteSubscription(string $uuid): void {}
+
+        /** POST /invitee_no_shows; returns the "resource" array (uri, invitee, created_at). */
+        public function createNoShow(string $inviteeUri): array {}
+
+        /** DELETE /invitee_no_shows/{uuid} (the no-show's UUID, not the invitee's). */
+        public function deleteNoShow(string $uuid): void {}
+
+        /**
+         * ["requests" => int, "retries" => int, "throttled" => int,
+         *  "slept_ms" => int, "rate_limit" => ["limit" => ?int,
+         *  "remaining" => ?int, "reset_in_ms" => ?int]].
+         */
+        public function stats(): array {}
     }
 }

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: de5da9f7eb532fec076e368bef9cf5a1d8ccfc17 */
+ * Stub hash: 2a091428dff919441fdd59813f4ce9cab7c07cff */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Time_parse, 0, 1, IS_LONG, 0)
 	ZEND_ARG_TYPE_INFO(0, value, IS_STRING, 0)
@@ -128,6 +128,63 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Calsync_Sealer_keyId arginfo_class_Calsync_Event_kind
 
+ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Calsync_Client___construct, 0, 0, 2)
+	ZEND_ARG_TYPE_INFO(0, baseUrl, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, token, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Calsync_Client_currentUser arginfo_class_Calsync_Event_toArray
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Client_eventTypes, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, query, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, pageToken, IS_STRING, 1, "null")
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Calsync_Client_scheduledEvents arginfo_class_Calsync_Client_eventTypes
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Calsync_Client_scheduledEvent, 0, 1, Calsync\\ScheduledEvent, 0)
+	ZEND_ARG_TYPE_INFO(0, uuid, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Client_invitees, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, eventUuid, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, query, IS_ARRAY, 0, "[]")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, pageToken, IS_STRING, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Calsync_Client_invitee, 0, 2, Calsync\\Event, 0)
+	ZEND_ARG_TYPE_INFO(0, eventUuid, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, inviteeUuid, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Client_createSubscription, 0, 6, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, url, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, events, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, organization, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, scope, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, user, IS_STRING, 1)
+	ZEND_ARG_TYPE_INFO(0, signingKey, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Calsync_Client_subscriptions arginfo_class_Calsync_Client_eventTypes
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Client_subscription, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, uuid, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Client_deleteSubscription, 0, 1, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, uuid, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Client_createNoShow, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, inviteeUri, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Calsync_Client_deleteNoShow arginfo_class_Calsync_Client_deleteSubscription
+
+#define arginfo_class_Calsync_Client_stats arginfo_class_Calsync_Event_toArray
+
 
 ZEND_METHOD(Calsync_Time, parse);
 ZEND_METHOD(Calsync_Time, format);
@@ -161,6 +218,20 @@ ZEND_METHOD(Calsync_Sealer, __construct);
 ZEND_METHOD(Calsync_Sealer, seal);
 ZEND_METHOD(Calsync_Sealer, open);
 ZEND_METHOD(Calsync_Sealer, keyId);
+ZEND_METHOD(Calsync_Client, __construct);
+ZEND_METHOD(Calsync_Client, currentUser);
+ZEND_METHOD(Calsync_Client, eventTypes);
+ZEND_METHOD(Calsync_Client, scheduledEvents);
+ZEND_METHOD(Calsync_Client, scheduledEvent);
+ZEND_METHOD(Calsync_Client, invitees);
+ZEND_METHOD(Calsync_Client, invitee);
+ZEND_METHOD(Calsync_Client, createSubscription);
+ZEND_METHOD(Calsync_Client, subscriptions);
+ZEND_METHOD(Calsync_Client, subscription);
+ZEND_METHOD(Calsync_Client, deleteSubscription);
+ZEND_METHOD(Calsync_Client, createNoShow);
+ZEND_METHOD(Calsync_Client, deleteNoShow);
+ZEND_METHOD(Calsync_Client, stats);
 
 
 static const zend_function_entry class_Calsync_Exception_methods[] = {
@@ -179,6 +250,11 @@ static const zend_function_entry class_Calsync_PayloadException_methods[] = {
 
 
 static const zend_function_entry class_Calsync_SealException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Calsync_ApiException_methods[] = {
 	ZEND_FE_END
 };
 
@@ -254,6 +330,25 @@ static const zend_function_entry class_Calsync_Sealer_methods[] = {
 	ZEND_FE_END
 };
 
+
+static const zend_function_entry class_Calsync_Client_methods[] = {
+	ZEND_ME(Calsync_Client, __construct, arginfo_class_Calsync_Client___construct, ZEND_ACC_PUBLIC)
+	ZEND_ME(Calsync_Client, currentUser, arginfo_class_Calsync_Client_currentUser, ZEND_ACC_PUBLIC)
+	ZEND_ME(Calsync_Client, eventTypes, arginfo_class_Calsync_Client_eventTypes, ZEND_ACC_PUBLIC)
+	ZEND_ME(Calsync_Client, scheduledEvents, arginfo_class_Calsync_Client_scheduledEvents, ZEND_ACC_PUBLIC)
+	ZEND_ME(Calsync_Client, scheduledEvent, arginfo_class_Calsync_Client_scheduledEvent, ZEND_ACC_PUBLIC)
+	ZEND_ME(Calsync_Client, invitees, arginfo_class_Calsync_Client_invitees, ZEND_ACC_PUBLIC)
+	ZEND_ME(Calsync_Client, invitee, arginfo_class_Calsync_Client_invitee, ZEND_ACC_PUBLIC)
+	ZEND_ME(Calsync_Client, createSubscription, arginfo_class_Calsync_Client_createSubscription, ZEND_ACC_PUBLIC)
+	ZEND_ME(Calsync_Client, subscriptions, arginfo_class_Calsync_Client_subscriptions, ZEND_ACC_PUBLIC)
+	ZEND_ME(Calsync_Client, subscription, arginfo_class_Calsync_Client_subscription, ZEND_ACC_PUBLIC)
+	ZEND_ME(Calsync_Client, deleteSubscription, arginfo_class_Calsync_Client_deleteSubscription, ZEND_ACC_PUBLIC)
+	ZEND_ME(Calsync_Client, createNoShow, arginfo_class_Calsync_Client_createNoShow, ZEND_ACC_PUBLIC)
+	ZEND_ME(Calsync_Client, deleteNoShow, arginfo_class_Calsync_Client_deleteNoShow, ZEND_ACC_PUBLIC)
+	ZEND_ME(Calsync_Client, stats, arginfo_class_Calsync_Client_stats, ZEND_ACC_PUBLIC)
+	ZEND_FE_END
+};
+
 static zend_class_entry *register_class_Calsync_Exception(zend_class_entry *class_entry_Exception)
 {
 	zend_class_entry ce, *class_entry;
@@ -317,6 +412,35 @@ static zend_class_entry *register_class_Calsync_SealException(zend_class_entry *
 	zend_string *property_reason_name = zend_string_init("reason", sizeof("reason") - 1, 1);
 	zend_declare_typed_property(class_entry, property_reason_name, &property_reason_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_STRING));
 	zend_string_release(property_reason_name);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Calsync_ApiException(zend_class_entry *class_entry_Calsync_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Calsync", "ApiException", class_Calsync_ApiException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_Calsync_Exception);
+	class_entry->ce_flags |= ZEND_ACC_FINAL;
+
+	zval property_status_default_value;
+	ZVAL_UNDEF(&property_status_default_value);
+	zend_string *property_status_name = zend_string_init("status", sizeof("status") - 1, 1);
+	zend_declare_typed_property(class_entry, property_status_name, &property_status_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_LONG));
+	zend_string_release(property_status_name);
+
+	zval property_title_default_value;
+	ZVAL_UNDEF(&property_title_default_value);
+	zend_string *property_title_name = zend_string_init("title", sizeof("title") - 1, 1);
+	zend_declare_typed_property(class_entry, property_title_name, &property_title_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_STRING));
+	zend_string_release(property_title_name);
+
+	zval property_retryAfterMs_default_value;
+	ZVAL_UNDEF(&property_retryAfterMs_default_value);
+	zend_string *property_retryAfterMs_name = zend_string_init("retryAfterMs", sizeof("retryAfterMs") - 1, 1);
+	zend_declare_typed_property(class_entry, property_retryAfterMs_name, &property_retryAfterMs_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_LONG));
+	zend_string_release(property_retryAfterMs_name);
 
 	return class_entry;
 }
@@ -415,6 +539,22 @@ static zend_class_entry *register_class_Calsync_Sealer(void)
 	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "__construct", sizeof("__construct") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 
 	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "seal", sizeof("seal") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Calsync_Client(void)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Calsync", "Client", class_Calsync_Client_methods);
+	class_entry = zend_register_internal_class_ex(&ce, NULL);
+	class_entry->ce_flags |= ZEND_ACC_FINAL|ZEND_ACC_NO_DYNAMIC_PROPERTIES|ZEND_ACC_NOT_SERIALIZABLE;
+
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "__construct", sizeof("__construct") - 1), 1, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "createsubscription", sizeof("createsubscription") - 1), 5, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 
 	return class_entry;
 }

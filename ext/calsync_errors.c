@@ -41,6 +41,10 @@ void calsync_throw(const calsync_error *err)
     case CALSYNC_ERR_MISMATCH:
         zend_throw_exception(calsync_ce_state_exception, message_of(err), err->code);
         return;
+    case CALSYNC_ERR_HTTP:
+    case CALSYNC_ERR_TRANSPORT:
+        calsync_throw_api(err);
+        return;
     case CALSYNC_ERR_INVALID:
         /* Callers turn INVALID into an argument error when they know which
          * argument is at fault; this is the fallback. */
@@ -60,6 +64,20 @@ seal:
     ex = zend_throw_exception(calsync_ce_seal_exception, message_of(err), err->code);
     set_string(calsync_ce_seal_exception, ex, "reason", sizeof("reason") - 1, reason,
                strlen(reason));
+}
+
+void calsync_throw_api(const calsync_error *err)
+{
+    zend_class_entry *ce = calsync_ce_api_exception;
+    zend_object *ex = zend_throw_exception(ce, message_of(err), err->code);
+    /* A transport failure never got an answer: status 0, whatever the
+     * report holds. */
+    int status = err->code == CALSYNC_ERR_HTTP ? err->http_status : 0;
+    zend_update_property_long(ce, ex, "status", sizeof("status") - 1, (zend_long)status);
+    set_string(ce, ex, "title", sizeof("title") - 1, err->title,
+               strnlen(err->title, sizeof err->title));
+    zend_update_property_long(ce, ex, "retryAfterMs", sizeof("retryAfterMs") - 1,
+                              err->retry_after_ms > 0 ? (zend_long)err->retry_after_ms : 0);
 }
 
 void calsync_throw_code(int code)

@@ -18,9 +18,11 @@ extern zend_class_entry *calsync_ce_signature_exception;
 extern zend_class_entry *calsync_ce_payload_exception;
 extern zend_class_entry *calsync_ce_seal_exception;
 extern zend_class_entry *calsync_ce_state_exception;
+extern zend_class_entry *calsync_ce_api_exception;
 extern zend_class_entry *calsync_ce_event;
 extern zend_class_entry *calsync_ce_scheduled_event;
 extern zend_class_entry *calsync_ce_sealer;
+extern zend_class_entry *calsync_ce_client;
 
 /* Objects that own a core handle; the zend_object comes last, as the
  * engine's offset-based handlers require. */
@@ -41,6 +43,11 @@ typedef struct calsync_sealer_object {
     zend_object std;
 } calsync_sealer_object;
 
+typedef struct calsync_client_object {
+    calsync_client *client; /* owned; NULL until the constructor succeeded */
+    zend_object std;
+} calsync_client_object;
+
 static inline calsync_event_object *calsync_event_from_obj(zend_object *obj)
 {
     return (calsync_event_object *)((char *)obj - XtOffsetOf(calsync_event_object, std));
@@ -56,10 +63,16 @@ static inline calsync_sealer_object *calsync_sealer_from_obj(zend_object *obj)
     return (calsync_sealer_object *)((char *)obj - XtOffsetOf(calsync_sealer_object, std));
 }
 
+static inline calsync_client_object *calsync_client_from_obj(zend_object *obj)
+{
+    return (calsync_client_object *)((char *)obj - XtOffsetOf(calsync_client_object, std));
+}
+
 /* Object handlers; called from MINIT after the class is registered. */
 void calsync_event_setup_class(zend_class_entry *ce);
 void calsync_sched_setup_class(zend_class_entry *ce);
 void calsync_sealer_setup_class(zend_class_entry *ce);
+void calsync_client_setup_class(zend_class_entry *ce);
 
 /* The one boundary from core error codes to PHP exceptions (calsync_errors.c).
  * Throws the exception class that matches err->code. */
@@ -71,10 +84,15 @@ static inline void calsync_error_reset(calsync_error *err)
     err->code = CALSYNC_OK;
     err->path[0] = '\0';
     err->message[0] = '\0';
+    err->http_status = 0;
+    err->title[0] = '\0';
+    err->retry_after_ms = 0;
 }
 
 /* The same, for a call that returns a code without filling an error. */
 void calsync_throw_code(int code);
+/* CALSYNC_ERR_HTTP or CALSYNC_ERR_TRANSPORT: ApiException with status, title, retryAfterMs. */
+void calsync_throw_api(const calsync_error *err);
 /* A failed signature check: SignatureException with reason and timestamp. */
 void calsync_throw_signature(const calsync_error *err, const calsync_sig_result *res);
 
