@@ -18,6 +18,9 @@ use TFSP\CalendlySync\SettingsRepository;
 
 wp_clear_scheduled_hook( 'tfsp_calendly_retry' );
 wp_clear_scheduled_hook( 'tfsp_calendly_retention' );
+wp_clear_scheduled_hook( 'tfsp_calendly_health' );
+wp_clear_scheduled_hook( 'tfsp_calendly_stale_lookup' );
+wp_clear_scheduled_hook( 'tfsp_calendly_backfill' );
 
 global $wpdb;
 $tfsp_calendly_pinned = defined( 'TFSP_CALENDLY_DELETE_DATA_ON_UNINSTALL' ) ? (bool) constant( 'TFSP_CALENDLY_DELETE_DATA_ON_UNINSTALL' ) : null;

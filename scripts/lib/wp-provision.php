@@ -3,10 +3,11 @@
  * Provisions the local stack's WordPress the way an admin would: activates
  * the plugin and stores its settings through the plugin's own settings code
  * (API base URL at the fake Calendly, the token, a generated signing key),
- * then registers the webhook subscription at the fake so webhooks flow.
+ * then registers the webhook subscription at the fake through the plugin's
+ * registration (Connection::register) so webhooks flow.
  *   php -d extension=calsync.so wp-provision.php WP_DIR FAKE_URL TOKEN SIGNING_KEY
- * Safe to run again: settings are overwritten with the same values and an
- * existing subscription for the same URL is kept.
+ * Safe to run again: settings are overwritten with the same values and the
+ * subscription is replaced by a new one with the same key.
  */
 
 if ( PHP_SAPI !== 'cli' ) {
@@ -41,48 +42,19 @@ foreach ( array(
 	}
 }
 
-/** One JSON call to the fake Calendly's REST API. */
-function calsync_fake_call( string $method, string $url, string $token, ?array $body = null ): array {
-	$ch = curl_init( $url );
-	curl_setopt_array(
-		$ch,
-		array(
-			CURLOPT_CUSTOMREQUEST  => $method,
-			CURLOPT_RETURNTRANSFER => true,
-			CURLOPT_TIMEOUT        => 10,
-			CURLOPT_HTTPHEADER     => array( 'Authorization: Bearer ' . $token, 'Content-Type: application/json' ),
-			CURLOPT_POSTFIELDS     => null === $body ? null : json_encode( $body ),
-		)
-	);
-	$answer = curl_exec( $ch );
-	$status = curl_getinfo( $ch, CURLINFO_RESPONSE_CODE );
-	curl_close( $ch );
-	return array( $status, is_string( $answer ) ? json_decode( $answer, true ) : null );
-}
-
-// The subscription: until the plugin registers it itself (the REST client's
-// issue), this script does so with the key it just stored.
-[ $status, $me ] = calsync_fake_call( 'GET', $fake_url . '/users/me', $token );
-if ( 200 !== $status ) {
-	fwrite( STDERR, "fake Calendly /users/me answered $status\n" );
+// The connection and the subscription through the plugin's own code, as the
+// settings page does: the token tested with /users/me (organization and user
+// URIs stored), then the subscription registered with the key stored above
+// (an older subscription of this site is replaced once the new one exists).
+$connection = \TFSP\CalendlySync\Plugin::instance()->connection();
+$me         = $connection->connect();
+if ( is_wp_error( $me ) ) {
+	fwrite( STDERR, 'connecting to the fake Calendly: ' . $me->get_error_message() . "\n" );
 	exit( 1 );
 }
-$webhook_url = rest_url( 'tfsp-calendly/v1/webhook' );
-[ $status ] = calsync_fake_call(
-	'POST',
-	$fake_url . '/webhook_subscriptions',
-	$token,
-	array(
-		'url'          => $webhook_url,
-		'events'       => array( 'invitee.created', 'invitee.canceled', 'invitee_no_show.created', 'invitee_no_show.deleted' ),
-		'organization' => $me['resource']['current_organization'],
-		'user'         => $me['resource']['uri'],
-		'scope'        => 'organization',
-		'signing_key'  => $signing_key,
-	)
-);
-if ( 201 !== $status && 409 !== $status ) {
-	fwrite( STDERR, "creating the webhook subscription answered $status\n" );
+$subscription = $connection->register( $signing_key );
+if ( is_wp_error( $subscription ) ) {
+	fwrite( STDERR, 'registering the webhook subscription: ' . $subscription->get_error_message() . "\n" );
 	exit( 1 );
 }
-echo "provisioned: webhooks to $webhook_url\n";
+echo 'provisioned: webhooks to ' . $subscription['callback_url'] . "\n";

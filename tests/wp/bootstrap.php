@@ -18,7 +18,7 @@ foreach ( file( $envfile, FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES ) as $li
 		$env[ $m[1] ] = $m[2];
 	}
 }
-foreach ( array( 'WP_URL', 'WP_PATH', 'DB_SOCKET', 'DB_NAME', 'DB_USER', 'DB_PASSWORD', 'DB_PREFIX', 'WEBHOOK_URL', 'CALENDLY_SIGNING_KEY', 'CALSYNC_EXTENSION' ) as $name ) {
+foreach ( array( 'WP_URL', 'WP_PATH', 'DB_SOCKET', 'DB_NAME', 'DB_USER', 'DB_PASSWORD', 'DB_PREFIX', 'WEBHOOK_URL', 'CALENDLY_SIGNING_KEY', 'CALSYNC_EXTENSION', 'FAKE_CALENDLY_URL' ) as $name ) {
 	if ( ! isset( $env[ $name ] ) ) {
 		fwrite( STDERR, "tests/wp: $name missing from $envfile\n" );
 		exit( 1 );
@@ -29,5 +29,6 @@ define( 'CALSYNC_TEST_ENV', $env );
 
 require __DIR__ . '/support/Fixtures.php';
 require __DIR__ . '/support/StackTestCase.php';
+require __DIR__ . '/support/CalendlyTestCase.php';
 
 StackTestCase::trustLoopbackProxy();

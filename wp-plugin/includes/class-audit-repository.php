@@ -27,4 +27,25 @@ final class AuditRepository extends Repository {
 		);
 		$this->checked( $this->db->query( $sql ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
 	}
+	/**
+	 * The history of these sessions, oldest first, keyed by session id (at most $limit rows in all).
+	 *
+	 * @param int[] $session_ids Sessions.
+	 * @return array<int,array<int,array<string,mixed>>>
+	 */
+	public function for_sessions( array $session_ids, int $limit = 2000 ): array {
+		$ids = array_values( array_unique( array_map( 'intval', $session_ids ) ) );
+		if ( ! $ids ) {
+			return array();
+		}
+		$placeholders = implode( ',', array_fill( 0, count( $ids ), '%d' ) );
+		$args         = array_merge( $ids, array( $limit ) );
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQLPlaceholders.UnfinishedPrepare
+		$rows = $this->checked( $this->db->get_results( $this->db->prepare( "SELECT id, session_id, created_at, actor_type, actor_user_id, field, old_value, new_value, reason, ledger_id FROM {$this->table()} WHERE session_id IN ({$placeholders}) ORDER BY session_id, id LIMIT %d", ...$args ), ARRAY_A ) );
+		$out  = array();
+		foreach ( (array) $rows as $row ) {
+			$out[ (int) $row['session_id'] ][] = $row;
+		}
+		return $out;
+	}
 }

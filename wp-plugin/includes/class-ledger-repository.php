@@ -93,4 +93,42 @@ final class LedgerRepository extends Repository {
 		$this->checked( $this->db->query( $this->db->prepare( "UPDATE {$this->table()} SET raw_body = NULL WHERE raw_body IS NOT NULL AND last_received < %s LIMIT %d", $before, $limit ) ) );
 		return (int) $this->db->rows_affected;
 	}
+
+	/**
+	 * Stale deliveries (authentic, outside the signature tolerance) whose
+	 * invitee has not been looked up through the API yet.
+	 *
+	 * @return array<int,array<string,mixed>> id, attempts, raw_body, invitee_uri.
+	 */
+	public function stale_due( string $now, int $limit ): array {
+		return (array) $this->checked(
+			$this->db->get_results(
+				$this->db->prepare(
+					"SELECT id, attempts, raw_body, invitee_uri FROM {$this->table()}
+					WHERE outcome = 'stale' AND (next_attempt_at IS NULL OR next_attempt_at <= %s) AND raw_body IS NOT NULL
+					ORDER BY id LIMIT %d",
+					$now,
+					$limit
+				),
+				ARRAY_A
+			)
+		);
+	}
+
+	/** @return array<string,int> outcome => rows. */
+	public function counts_by_outcome(): array {
+		$rows = $this->checked( $this->db->get_results( "SELECT outcome, COUNT(*) AS n FROM {$this->table()} GROUP BY outcome", ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		return array_map( 'intval', array_column( (array) $rows, 'n', 'outcome' ) );
+	}
+
+	/** Rows that failed and will not be retried any more. */
+	public function failed_for_good(): int {
+		return (int) $this->checked( $this->db->get_var( "SELECT COUNT(*) FROM {$this->table()} WHERE outcome = 'failed' AND next_attempt_at IS NULL" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+	}
+
+	/** When the newest delivery with a verified signature arrived (UTC "Y-m-d H:i:s.u"), or null. */
+	public function last_verified_delivery(): ?string {
+		$value = $this->checked( $this->db->get_var( "SELECT last_received FROM {$this->table()} WHERE signature_t IS NOT NULL ORDER BY first_received DESC LIMIT 1" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		return null === $value ? null : (string) $value;
+	}
 }

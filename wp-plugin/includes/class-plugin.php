@@ -8,8 +8,12 @@
 
 namespace TFSP\CalendlySync;
 
+use TFSP\CalendlySync\Cron\HealthCheck;
 use TFSP\CalendlySync\Cron\Retention;
 use TFSP\CalendlySync\Cron\RetryFailedDeliveries;
+use TFSP\CalendlySync\Cron\StaleLookup;
+use TFSP\CalendlySync\Rest\BackfillController;
+use TFSP\CalendlySync\Rest\HealthController;
 use TFSP\CalendlySync\Rest\PingController;
 use TFSP\CalendlySync\Rest\WebhookController;
 
@@ -94,6 +98,40 @@ final class Plugin {
 		return $this->service( 'users', fn() => new UserRepository( $this->db ) );
 	}
 
+	/** The Calendly API: the only builder of Calsync\Client. */
+	public function api(): Api {
+		return $this->service( 'api', fn() => new Api( $this->settings(), HealthCheck::on_api_error( $this->alerts(), $this->settings_repository() ) ) );
+	}
+
+	public function alerts(): Alerts {
+		return $this->service( 'alerts', fn() => new Alerts( $this->settings_repository(), $this->settings() ) );
+	}
+
+	public function connection(): Connection {
+		return $this->service( 'connection', fn() => new Connection( $this->settings(), $this->settings_repository(), $this->api(), $this->alerts() ) );
+	}
+
+	public function backfills(): BackfillRepository {
+		return $this->service( 'backfills', fn() => new BackfillRepository( $this->db ) );
+	}
+
+	public function seen_events(): SeenEventRepository {
+		return $this->service( 'seen_events', fn() => new SeenEventRepository( $this->db ) );
+	}
+
+	public function backfill(): Backfill {
+		return $this->service( 'backfill', fn() => new Backfill( $this->database(), $this->backfills(), $this->seen_events(), $this->sync(), $this->api(), $this->settings(), $this->settings_repository(), $this->alerts() ) );
+	}
+
+	public function health_check(): HealthCheck {
+		return $this->service( 'health_check', fn() => new HealthCheck( $this->database(), $this->settings(), $this->settings_repository(), $this->api(), $this->connection(), $this->ledger(), $this->backfills(), $this->backfill(), $this->alerts() ) );
+	}
+
+	/** Coach marks (the admin's marking screen calls this). */
+	public function attendance(): Attendance {
+		return $this->service( 'attendance', fn() => new Attendance( $this->database(), $this->sessions(), $this->audit(), $this->settings(), $this->api() ) );
+	}
+
 	/** A value the plugin keeps for itself in the settings table ("_schema_version", ...). */
 	public function internal_setting( string $key ): ?string {
 		return $this->settings_repository()->find_quietly( $key );
@@ -106,15 +144,23 @@ final class Plugin {
 		add_filter( 'cron_schedules', array( self::class, 'cron_schedules' ) ); // phpcs:ignore WordPress.WP.CronInterval
 		add_action( RetryFailedDeliveries::HOOK, fn() => ( new RetryFailedDeliveries( $this->database(), $this->ledger(), $this->sync() ) )->run() );
 		add_action( Retention::HOOK, fn() => ( new Retention( $this->database(), $this->ledger(), $this->sessions(), $this->throttle(), $this->settings() ) )->run() );
+		add_action( HealthCheck::HOOK, fn() => $this->health_check()->run() );
+		add_action( StaleLookup::HOOK, fn() => ( new StaleLookup( $this->database(), $this->ledger(), $this->sync(), $this->api(), $this->settings() ) )->run() );
+		add_action( Backfill::HOOK, fn() => $this->backfill()->run() );
+		add_action( 'admin_notices', fn() => $this->alerts()->render_notice() );
 		add_action(
 			'rest_api_init',
 			function (): void {
 				( new WebhookController( $this ) )->register_routes();
 				( new PingController() )->register_routes();
+				( new BackfillController( $this ) )->register_routes();
+				( new HealthController( $this ) )->register_routes();
 			}
 		);
 		add_filter( 'rest_request_before_callbacks', array( WebhookController::class, 'keep_raw_body' ), 10, 3 );
 		add_filter( 'site_status_tests', array( $this, 'site_status_tests' ) );
+		( new Admin\Menu( $this ) )->register(); // wp-admin pages and their REST routes.
+		( new Coaching( $this, $this->db ) )->boot(); // Progress page, student portal, booking, coach reminders, privacy.
 	}
 
 	/** Activation: roles and capabilities always; schema and jobs once the extension is there. */
@@ -132,8 +178,12 @@ final class Plugin {
 	}
 
 	public static function deactivate(): void {
+		Coaching::unschedule();
 		wp_clear_scheduled_hook( RetryFailedDeliveries::HOOK );
 		wp_clear_scheduled_hook( Retention::HOOK );
+		wp_clear_scheduled_hook( HealthCheck::HOOK );
+		wp_clear_scheduled_hook( StaleLookup::HOOK );
+		wp_clear_scheduled_hook( Backfill::HOOK );
 	}
 
 	/** Runs the migration when the plugin or schema version changed. */
@@ -209,6 +259,10 @@ final class Plugin {
 			'interval' => 5 * MINUTE_IN_SECONDS,
 			'display'  => __( 'Every five minutes (Calendly Sync)', 'tfsp-calendly-sync' ),
 		);
+		$schedules[ HealthCheck::SCHEDULE ] = array(
+			'interval' => 15 * MINUTE_IN_SECONDS,
+			'display'  => __( 'Every fifteen minutes (Calendly Sync)', 'tfsp-calendly-sync' ),
+		);
 		return $schedules;
 	}
 
@@ -218,6 +272,12 @@ final class Plugin {
 		}
 		if ( ! wp_next_scheduled( Retention::HOOK ) ) {
 			wp_schedule_event( time() + HOUR_IN_SECONDS, 'daily', Retention::HOOK );
+		}
+		if ( ! wp_next_scheduled( HealthCheck::HOOK ) ) {
+			wp_schedule_event( time() + MINUTE_IN_SECONDS, HealthCheck::SCHEDULE, HealthCheck::HOOK );
+		}
+		if ( ! wp_next_scheduled( StaleLookup::HOOK ) ) {
+			wp_schedule_event( time() + MINUTE_IN_SECONDS, self::RETRY_SCHEDULE, StaleLookup::HOOK );
 		}
 	}
 

@@ -21,7 +21,7 @@ defined( 'ABSPATH' ) || exit;
 final class Schema {
 
 	/** Bump with every schema change; stored as the "_schema_version" setting. */
-	public const VERSION = 1;
+	public const VERSION = 4;
 
 	private const OUR_STATUSES = array( 'scheduled', 'canceled', 'rescheduled', 'attended', 'no_show' );
 
@@ -42,7 +42,7 @@ final class Schema {
 	/** The plugin's own tables (not the portal's sessions table). */
 	public function own_tables(): array {
 		$p = $this->db->prefix;
-		return array( $p . 'tfsp_calendly_settings', $p . 'tfsp_calendly_events', $p . 'tfsp_session_audit', $p . 'tfsp_calendly_throttle', $p . 'tfsp_calendly_counters' );
+		return array( $p . 'tfsp_calendly_settings', $p . 'tfsp_calendly_events', $p . 'tfsp_session_audit', $p . 'tfsp_calendly_throttle', $p . 'tfsp_calendly_counters', $p . 'tfsp_calendly_backfills', $p . 'tfsp_calendly_seen_events' );
 	}
 
 	/** The schema version the database is at (0: never migrated). */
@@ -201,6 +201,39 @@ failures int(10) unsigned NOT NULL DEFAULT 0,
 PRIMARY KEY  (client_address,window_start),
 KEY window_start (window_start)
 ) ENGINE=InnoDB {$collate};",
+			"CREATE TABLE {$p}tfsp_calendly_backfills (
+id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+state varchar(16) NOT NULL,
+reason varchar(16) NOT NULL,
+window_from datetime(6) NOT NULL,
+window_to datetime(6) NOT NULL,
+page_token text NULL,
+event_index int(10) unsigned NOT NULL DEFAULT 0,
+pages_done int(10) unsigned NOT NULL DEFAULT 0,
+events_seen int(10) unsigned NOT NULL DEFAULT 0,
+events_skipped int(10) unsigned NOT NULL DEFAULT 0,
+invitees_synced int(10) unsigned NOT NULL DEFAULT 0,
+invitees_failed int(10) unsigned NOT NULL DEFAULT 0,
+requests int(10) unsigned NOT NULL DEFAULT 0,
+throttled int(10) unsigned NOT NULL DEFAULT 0,
+slices int(10) unsigned NOT NULL DEFAULT 0,
+errors int(10) unsigned NOT NULL DEFAULT 0,
+last_error text NULL,
+created_by bigint(20) unsigned NULL DEFAULT NULL,
+created_at datetime NOT NULL,
+started_at datetime NULL DEFAULT NULL,
+finished_at datetime NULL DEFAULT NULL,
+updated_at datetime NULL DEFAULT NULL,
+PRIMARY KEY  (id),
+KEY state (state,id)
+) ENGINE=InnoDB {$collate};",
+			"CREATE TABLE {$p}tfsp_calendly_seen_events (
+event_key char(64) NOT NULL,
+event_uri text NOT NULL,
+updated_at bigint(20) NOT NULL,
+seen_at datetime NOT NULL,
+PRIMARY KEY  (event_key)
+) ENGINE=InnoDB {$collate};",
 			"CREATE TABLE {$p}tfsp_calendly_counters (
 counter_key varchar(64) NOT NULL,
 counter_value bigint(20) unsigned NOT NULL DEFAULT 0,
@@ -311,6 +344,19 @@ PRIMARY KEY  (counter_key)
 			'coach_id'      => 'ADD KEY coach_id (coach_id)',
 			'status_start'  => 'ADD KEY status_start (status,start_at)',
 			'invitee_email' => 'ADD KEY invitee_email (invitee_email(191))',
+			// The admin's session list: sorting and keyset paging by start, by name, and per student or coach.
+			'start_at'      => 'ADD KEY start_at (start_at)',
+			'invitee_name'  => 'ADD KEY invitee_name (invitee_name(100))',
+			'student_start' => 'ADD KEY student_start (student_id,start_at)',
+			'coach_start'   => 'ADD KEY coach_start (coach_id,start_at)',
+			'conflict'      => 'ADD KEY conflict (conflict)',
+			'status_end'    => 'ADD KEY status_end (status,end_at)',
+			// Progress, the student portal and the coach reminders: per-student counts by status,
+			// overdue marks per coach, attended rows rescheduled away, and the table's fingerprint.
+			'student_status'   => 'ADD KEY student_status (student_id,status,start_at)',
+			'coach_status_end' => 'ADD KEY coach_status_end (coach_id,status,end_at)',
+			'status_rc'        => 'ADD KEY status_rc (status,reschedule_canceled)',
+			'updated_at'       => 'ADD KEY updated_at (updated_at)',
 		);
 		foreach ( $wanted as $name => $clause ) {
 			if ( ! isset( $indexes[ $name ] ) ) {

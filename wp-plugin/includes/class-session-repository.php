@@ -105,6 +105,12 @@ final class SessionRepository extends Repository {
 		return $out;
 	}
 
+	/** One row by id, locked; null when there is none. */
+	public function lock_by_id( int $id ): ?array {
+		$row = $this->checked( $this->db->get_row( $this->db->prepare( "SELECT * FROM {$this->table()} WHERE id = %d FOR UPDATE", $id ), ARRAY_A ) );
+		return $row ? $row : null;
+	}
+
 	/**
 	 * A row as the facts array of Calsync\State.
 	 *

@@ -74,6 +74,68 @@ final class SessionSync {
 	}
 
 	/**
+	 * Applies an invitee read from the REST API (back-fill, stale look-up)
+	 * through the same state rules, transaction and ledger as a webhook: its
+	 * ledger row is keyed by Event::dedupeKey() (a repeat counts another
+	 * delivery), and the scheduled event, when given, fills in the rest.
+	 *
+	 * @param \Calsync\Event               $invitee   Of kind rest_invitee.
+	 * @param \Calsync\ScheduledEvent|null $scheduled Its scheduled event.
+	 * @param string                        $source    "backfill" or "lookup" (the ledger's event name).
+	 * @return array{outcome:string,ledger_id:?int,session_id:?int,error?:string}
+	 * @throws DatabaseError When the database fails.
+	 */
+	public function apply_rest( \Calsync\Event $invitee, ?\Calsync\ScheduledEvent $scheduled, string $source ): array {
+		$uri = $invitee->inviteeUri();
+		if ( null === $uri || strlen( $uri ) > SessionRepository::URI_MAX || ( null !== $invitee->peerUri() && strlen( (string) $invitee->peerUri() ) > SessionRepository::URI_MAX ) ) {
+			return array(
+				'outcome'    => 'failed',
+				'ledger_id'  => null,
+				'session_id' => null,
+				'error'      => 'invitee URI missing or too long',
+			);
+		}
+		$body   = $invitee->redactedJson();
+		$result = $this->apply(
+			$invitee,
+			$body,
+			null,
+			null,
+			array(
+				'source'          => $source,
+				'scheduled_event' => $scheduled,
+			)
+		);
+		if ( 'failed' === $result['outcome'] ) {
+			// Kept for the ledger's view; not retried from the body (the next back-fill reads it again).
+			$this->db->begin();
+			try {
+				$row = $this->ledger->upsert_locked( $invitee->dedupeKey(), $source, $uri, 'failed', $body, null, $result['error'] ?? null, null, 1 );
+				$this->ledger->set_outcome( $row['id'], 'failed', null, $result['error'] ?? null, $row['attempts'] + 1, null );
+				$this->db->commit();
+			} catch ( DatabaseError $e ) {
+				$this->db->rollback();
+				throw $e;
+			}
+			$result['ledger_id'] = $row['id'];
+		}
+		return $result;
+	}
+
+	/** Two core answers applied one after the other, as one answer. */
+	private static function then( array $first, array $second ): array {
+		$changes = (array) $first['changes'];
+		foreach ( (array) $second['changes'] as $key => $pair ) {
+			$changes[ $key ] = array( isset( $changes[ $key ] ) ? $changes[ $key ][0] : ( $pair[0] ?? null ), $pair[1] ?? null );
+		}
+		$second['changes']      = $changes;
+		$second['notes']        = array_merge( (array) $first['notes'], (array) $second['notes'] );
+		$second['old_status']   = $first['old_status'];
+		$second['old_conflict'] = $first['old_conflict'];
+		return $second;
+	}
+
+	/**
 	 * Another attempt at a failed ledger row, from its stored body (cron).
 	 *
 	 * @param array $row id, attempts, raw_body, signature_t.
@@ -175,10 +237,10 @@ final class SessionSync {
 	 *
 	 * @return array{outcome:string,ledger_id:?int,session_id:?int,error?:string}
 	 */
-	private function apply( \Calsync\Event $event, string $body, ?int $signature_t, ?int $ledger_id ): array {
+	private function apply( \Calsync\Event $event, string $body, ?int $signature_t, ?int $ledger_id, ?array $rest = null ): array {
 		for ( $try = 1; ; $try++ ) {
 			try {
-				return $this->apply_once( $event, $body, $signature_t, $ledger_id );
+				return $this->apply_once( $event, $body, $signature_t, $ledger_id, $rest );
 			} catch ( DatabaseError $e ) {
 				$this->db->rollback();
 				if ( ! $e->is_retryable() || $try >= self::TRANSACTION_TRIES ) {
@@ -200,12 +262,12 @@ final class SessionSync {
 	}
 
 	/** @return array{outcome:string,ledger_id:?int,session_id:?int} */
-	private function apply_once( \Calsync\Event $event, string $body, ?int $signature_t, ?int $ledger_id ): array {
+	private function apply_once( \Calsync\Event $event, string $body, ?int $signature_t, ?int $ledger_id, ?array $rest = null ): array {
 		$now_us = Clock::now_us();
 		$now    = Clock::mysql_now();
 		$uri    = (string) $event->inviteeUri();
 		$peer   = $event->peerUri();
-		$name   = (string) ( $event->toArray()['event_name'] ?? $event->kind() );
+		$name   = null === $rest ? (string) ( $event->toArray()['event_name'] ?? $event->kind() ) : $rest['source'];
 
 		$this->db->begin();
 		if ( null === $ledger_id ) {
@@ -217,7 +279,9 @@ final class SessionSync {
 			}
 			$ledger['inserted'] = false;
 		}
-		if ( ! $ledger['inserted'] && 'processed' === $ledger['outcome'] ) {
+		// An API answer is applied again even when seen before: the facts merge
+		// idempotently, and its scheduled event may have moved meanwhile.
+		if ( null === $rest && ! $ledger['inserted'] && 'processed' === $ledger['outcome'] ) {
 			$this->db->commit();
 			return array(
 				'outcome'    => 'duplicate',
@@ -246,7 +310,10 @@ final class SessionSync {
 
 		$facts  = $created[ strtolower( $uri ) ] ? null : $this->sessions->row_to_facts( $own, $empty );
 		$result = \Calsync\State::applyEvent( $facts, $event, $now_us );
-		$this->write( $own, $result, $created[ strtolower( $uri ) ], $ledger['id'], $name, $event->redactedJson(), $now_us, $now );
+		if ( null !== ( $rest['scheduled_event'] ?? null ) ) {
+			$result = self::then( $result, \Calsync\State::applyScheduledEvent( $result['facts'], $rest['scheduled_event'] ) );
+		}
+		$this->write( $own, $result, $created[ strtolower( $uri ) ], $ledger['id'], $name, null === $rest ? $event->redactedJson() : null, $now_us, $now );
 
 		if ( count( $uris ) > 1 ) {
 			$other  = $rows[ strtolower( (string) $peer ) ] ?? null;
@@ -293,6 +360,9 @@ final class SessionSync {
 		$columns['updated_at'] = $now;
 
 		foreach ( $changes as $key => $pair ) {
+			if ( 'noshow_absent_seen_at' === $key ) {
+				continue; // When an API read last saw no no-show: bookkeeping, not a change.
+			}
 			$column = SessionRepository::FACTS[ $key ][0] ?? (string) $key;
 			$this->audit->add( $id, 'calendly', null, $column, self::audit_value( $key, $pair[0] ?? null ), self::audit_value( $key, $pair[1] ?? null ), $reason, $ledger_id, $now_us );
 		}

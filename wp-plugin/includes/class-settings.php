@@ -29,7 +29,7 @@ final class Settings {
 
 	/**
 	 * Every setting: default, type, secret flag, bounds and a label.
-	 * Types: url, url_or_empty, string, keyring, int, bool, ip_list, url_list.
+	 * Types: url, url_or_empty, https_url_or_empty, email_or_empty, string, keyring, int, bool, ip_list, url_list.
 	 *
 	 * @return array<string,array<string,mixed>>
 	 */
@@ -49,6 +49,13 @@ final class Settings {
 			'delete_data_on_uninstall' => array( 'type' => 'bool', 'default' => false, 'secret' => false, 'label' => __( 'Delete the plugin\'s data on uninstall', 'tfsp-calendly-sync' ) ),
 			'organization_uri'         => array( 'type' => 'url_or_empty', 'default' => '', 'secret' => false, 'label' => __( 'Calendly organization URI', 'tfsp-calendly-sync' ) ),
 			'user_uri'                 => array( 'type' => 'url_or_empty', 'default' => '', 'secret' => false, 'label' => __( 'Calendly user URI', 'tfsp-calendly-sync' ) ),
+			'alert_email'              => array( 'type' => 'email_or_empty', 'default' => '', 'secret' => false, 'label' => __( 'Send alerts to (empty: the site\'s admin e-mail)', 'tfsp-calendly-sync' ) ),
+			'alert_interval_minutes'   => array( 'type' => 'int', 'default' => 60, 'min' => 1, 'max' => 10080, 'secret' => false, 'label' => __( 'Least minutes between two alert e-mails of one kind', 'tfsp-calendly-sync' ) ),
+			'poll_days_back'           => array( 'type' => 'int', 'default' => 7, 'min' => 0, 'max' => 366, 'secret' => false, 'label' => __( 'Polling without webhooks: days back', 'tfsp-calendly-sync' ) ),
+			'poll_days_ahead'          => array( 'type' => 'int', 'default' => 90, 'min' => 1, 'max' => 366, 'secret' => false, 'label' => __( 'Polling without webhooks: days ahead', 'tfsp-calendly-sync' ) ),
+			'backfill_slice_seconds'   => array( 'type' => 'int', 'default' => 20, 'min' => 1, 'max' => 600, 'secret' => false, 'label' => __( 'Seconds a back-fill works per cron run', 'tfsp-calendly-sync' ) ),
+			'scheduling_url'           => array( 'type' => 'https_url_or_empty', 'default' => '', 'secret' => false, 'label' => __( 'Calendly scheduling link for students (https)', 'tfsp-calendly-sync' ) ),
+			'reminder_after_hours'     => array( 'type' => 'int', 'default' => 24, 'min' => 1, 'max' => 720, 'secret' => false, 'label' => __( 'Remind coaches of a missing attendance mark after (hours)', 'tfsp-calendly-sync' ) ),
 		);
 	}
 
@@ -227,6 +234,18 @@ final class Settings {
 					return '';
 				}
 				return null !== $value && self::is_http_url( $value ) ? untrailingslashit( $value ) : $invalid;
+			case 'https_url_or_empty':
+				$value = is_string( $value ) ? trim( $value ) : null;
+				if ( '' === $value ) {
+					return '';
+				}
+				return null !== $value && self::is_http_url( $value ) && 'https' === strtolower( (string) wp_parse_url( $value, PHP_URL_SCHEME ) ) ? $value : $invalid;
+			case 'email_or_empty':
+				$value = is_string( $value ) ? trim( $value ) : null;
+				if ( '' === $value ) {
+					return '';
+				}
+				return null !== $value && is_email( $value ) ? $value : $invalid;
 			case 'string':
 				return is_string( $value ) && '' !== trim( $value ) && ! preg_match( '/[\x00-\x20\x7f]/', $value ) ? $value : $invalid;
 			case 'keyring':

@@ -56,4 +56,56 @@ final class UserRepository extends Repository {
 		$id = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT ID FROM {$this->db->users} WHERE user_email = %s ORDER BY ID LIMIT 1", $normalized ) ) );
 		return null === $id ? null : (int) $id;
 	}
+	/**
+	 * A bounded set of users an unmatched address may belong to, for
+	 * Calsync\Email::match's suggestions: users at the same domain, users
+	 * whose address starts with the same local part (dots and +tag removed),
+	 * users with the invitee's name, and aliases at the same domain.
+	 *
+	 * @return array<int,array{user_id:int,email:string,name:?string,alias:bool}>
+	 */
+	public function suggestion_candidates( string $normalized, ?string $name, int $limit = 50 ): array {
+		$at     = strrpos( $normalized, '@' );
+		$local  = false === $at ? $normalized : substr( $normalized, 0, $at );
+		$domain = false === $at ? '' : substr( $normalized, $at + 1 );
+		$base   = (string) preg_replace( '/\+.*$/', '', $local );
+		$plain  = str_replace( '.', '', $base );
+		$parts  = array();
+		$args   = array();
+		if ( '' !== $domain ) {
+			$parts[] = "(SELECT ID, user_email, display_name, 0 AS alias FROM {$this->db->users} WHERE user_email LIKE %s LIMIT %d)";
+			array_push( $args, '%@' . $this->db->esc_like( $domain ), $limit );
+			$parts[] = "(SELECT u.ID, m.meta_value, u.display_name, 1 FROM {$this->db->usermeta} m JOIN {$this->db->users} u ON u.ID = m.user_id WHERE m.meta_key = %s AND m.meta_value LIKE %s LIMIT %d)";
+			array_push( $args, self::ALIAS_META, '%@' . $this->db->esc_like( $domain ), $limit );
+		}
+		foreach ( array_unique( array_filter( array( $base, $plain, substr( $plain, 0, 3 ) ), static fn( $p ) => strlen( $p ) >= 3 ) ) as $prefix ) {
+			$parts[] = "(SELECT ID, user_email, display_name, 0 FROM {$this->db->users} WHERE user_email LIKE %s LIMIT %d)";
+			array_push( $args, $this->db->esc_like( $prefix ) . '%', $limit );
+		}
+		if ( null !== $name && '' !== trim( $name ) ) {
+			$parts[] = "(SELECT ID, user_email, display_name, 0 FROM {$this->db->users} WHERE display_name = %s LIMIT %d)";
+			array_push( $args, trim( $name ), $limit );
+		}
+		if ( ! $parts ) {
+			return array();
+		}
+		// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.PreparedSQLPlaceholders.UnfinishedPrepare -- the parts hold placeholders only.
+		$rows = $this->checked( $this->db->get_results( $this->db->prepare( implode( ' UNION ', $parts ), ...$args ), ARRAY_A ) );
+		$out  = array();
+		$seen = array();
+		foreach ( (array) $rows as $row ) {
+			$key = $row['ID'] . '|' . strtolower( (string) $row['user_email'] );
+			if ( isset( $seen[ $key ] ) || count( $out ) >= 4 * $limit ) {
+				continue;
+			}
+			$seen[ $key ] = true;
+			$out[]        = array(
+				'user_id' => (int) $row['ID'],
+				'email'   => (string) $row['user_email'],
+				'name'    => '' === (string) $row['display_name'] ? null : (string) $row['display_name'],
+				'alias'   => (bool) (int) $row['alias'],
+			);
+		}
+		return $out;
+	}
 }

@@ -1,0 +1,231 @@
+<?php
+/**
+ * Base of the tests that talk to the fake Calendly: its control interface,
+ * the plugin's services run in-process (support/calendly.php), the admin REST
+ * routes with a logged-in cookie and the REST nonce, and the recorded mail.
+ */
+abstract class CalendlyTestCase extends StackTestCase {
+
+	private static ?array $admin = null;
+
+	protected float $started;
+
+	protected function setUp(): void {
+		parent::setUp();
+		$this->started = microtime( true );
+	}
+
+	/** One call to the fake's control interface or REST API; returns the decoded answer. */
+	protected static function fake( string $method, string $path, ?array $body = null, ?int &$status = null, ?string $token = null ): array {
+		$ch      = curl_init( self::env( 'FAKE_CALENDLY_URL' ) . $path );
+		$headers = array( 'Content-Type: application/json' );
+		if ( null !== $token ) {
+			$headers[] = 'Authorization: Bearer ' . $token;
+		}
+		curl_setopt_array(
+			$ch,
+			array(
+				CURLOPT_CUSTOMREQUEST  => $method,
+				CURLOPT_RETURNTRANSFER => true,
+				CURLOPT_TIMEOUT        => 120,
+				CURLOPT_HTTPHEADER     => $headers,
+				CURLOPT_POSTFIELDS     => null === $body ? null : json_encode( $body ),
+			)
+		);
+		$raw    = (string) curl_exec( $ch );
+		$status = (int) curl_getinfo( $ch, CURLINFO_RESPONSE_CODE );
+		curl_close( $ch );
+		$json = json_decode( $raw, true );
+		return is_array( $json ) ? $json : array();
+	}
+
+	/** Control call that must succeed. */
+	protected static function control( string $name, array $body = array(), string $method = 'POST' ): array {
+		$answer = self::fake( $method, '/_control/' . $name, 'GET' === $method ? null : $body, $status );
+		self::assertLessThan( 300, $status, "fake $name: " . json_encode( $answer ) );
+		return $answer;
+	}
+
+	protected static function switches( array $switches ): void {
+		self::control( 'switches', $switches );
+	}
+
+	/** Back to an empty fake with the site's subscription kept, and default switches. */
+	protected static function resetFake(): void {
+		self::control( 'reset', array( 'keep_subscriptions' => true ) );
+	}
+
+	protected static function waitIdle( int $timeout = 60 ): void {
+		$idle = self::fake( 'GET', '/_control/idle?timeout=' . $timeout );
+		self::assertTrue( (bool) ( $idle['idle'] ?? false ), 'fake Calendly did not become idle: ' . json_encode( $idle ) );
+	}
+
+	protected static function fakeState(): array {
+		return self::control( 'state', array(), 'GET' );
+	}
+
+	/** Runs an action of support/calendly.php; returns its decoded JSON output. */
+	protected static function plugin( string $action, array $args = array(), bool $must_succeed = true ) {
+		[ $code, $out, $err ] = self::php( 'calendly.php', array_merge( array( $action ), $args ) );
+		if ( $must_succeed ) {
+			self::assertSame( 0, $code, "calendly.php $action: $out $err" );
+		}
+		return json_decode( trim( $out ), true );
+	}
+
+	/** Runs one of the plugin's WP-Cron hooks in-process, as wp-cron.php would. */
+	protected static function cron( string $hook ): void {
+		[ $code, $out, $err ] = self::php( 'run-cron.php', array( $hook ) );
+		self::assertSame( 0, $code, "$hook: $out $err" );
+	}
+
+	/**
+	 * Runs back-fill slices until no job is unfinished.  The stack's WP-Cron
+	 * ticker may be running a slice at the same time (it holds the lock, and
+	 * this run then does nothing), so the bound is time, not runs.
+	 */
+	protected static function runBackfills( int $seconds = 180 ): void {
+		$until = microtime( true ) + $seconds;
+		while ( microtime( true ) < $until ) {
+			self::cron( 'tfsp_calendly_backfill' );
+			if ( ! self::rows( 'SELECT id FROM ' . self::table( 'tfsp_calendly_backfills' ) . " WHERE state IN ('queued','running')" ) ) {
+				return;
+			}
+			usleep( 200000 );
+		}
+		self::fail( 'back-fill did not finish' );
+	}
+
+	protected static function job( int $id ): array {
+		return self::rows( 'SELECT * FROM ' . self::table( 'tfsp_calendly_backfills' ) . ' WHERE id = ?', array( $id ) )[0];
+	}
+
+	/** The session rows of these invitees, keyed by URI, with what may differ between two routes left out. */
+	protected static function sessionRows( array $uris, array $drop = array() ): array {
+		$out = array();
+		foreach ( $uris as $uri ) {
+			$row = self::session( $uri );
+			self::assertNotNull( $row, "no session row for $uri" );
+			foreach ( array_merge( array( 'id', 'created_at', 'updated_at', 'webhook_data' ), $drop ) as $column ) {
+				unset( $row[ $column ] );
+			}
+			$out[ $uri ] = $row;
+		}
+		return $out;
+	}
+
+	/**
+	 * A REST call as a logged-in administrator (cookie and X-WP-Nonce).
+	 *
+	 * @return array{status:int,json:mixed}
+	 */
+	protected static function adminRest( string $method, string $route, ?array $body = null, bool $with_nonce = true ): array {
+		$admin = self::admin();
+		$ch    = curl_init( self::env( 'WP_URL' ) . '/wp-json/' . ltrim( $route, '/' ) );
+		$head  = array( 'Content-Type: application/json', 'Cookie: ' . $admin['cookie'] );
+		if ( $with_nonce ) {
+			$head[] = 'X-WP-Nonce: ' . $admin['nonce'];
+		}
+		curl_setopt_array(
+			$ch,
+			array(
+				CURLOPT_CUSTOMREQUEST  => $method,
+				CURLOPT_RETURNTRANSFER => true,
+				CURLOPT_TIMEOUT        => 60,
+				CURLOPT_HTTPHEADER     => $head,
+				CURLOPT_POSTFIELDS     => null === $body ? null : json_encode( $body ),
+			)
+		);
+		$raw    = (string) curl_exec( $ch );
+		$status = (int) curl_getinfo( $ch, CURLINFO_RESPONSE_CODE );
+		curl_close( $ch );
+		return array(
+			'status' => $status,
+			'json'   => json_decode( $raw, true ),
+		);
+	}
+
+	/** Logs the administrator in through wp-login.php and fetches a REST nonce. */
+	private static function admin(): array {
+		if ( null !== self::$admin ) {
+			return self::$admin;
+		}
+		$jar = tempnam( sys_get_temp_dir(), 'tfsp-cookies' );
+		$ch  = curl_init( self::env( 'WP_URL' ) . '/wp-login.php' );
+		curl_setopt_array(
+			$ch,
+			array(
+				CURLOPT_POST           => true,
+				CURLOPT_POSTFIELDS     => http_build_query(
+					array(
+						'log'        => self::env( 'WP_ADMIN_USER' ),
+						'pwd'        => self::env( 'WP_ADMIN_PASSWORD' ),
+						'testcookie' => '1',
+					)
+				),
+				CURLOPT_COOKIE         => 'wordpress_test_cookie=WP%20Cookie%20check',
+				CURLOPT_COOKIEJAR      => $jar,
+				CURLOPT_COOKIEFILE     => $jar,
+				CURLOPT_RETURNTRANSFER => true,
+				CURLOPT_TIMEOUT        => 30,
+			)
+		);
+		curl_exec( $ch );
+		curl_setopt_array(
+			$ch,
+			array(
+				CURLOPT_POST    => false,
+				CURLOPT_HTTPGET => true,
+				CURLOPT_URL     => self::env( 'WP_URL' ) . '/wp-admin/admin-ajax.php?action=rest-nonce',
+			)
+		);
+		$nonce = trim( (string) curl_exec( $ch ) );
+		unset( $ch ); // Writes the cookie jar (curl_close() no longer does since PHP 8).
+		gc_collect_cycles();
+		$cookies = array();
+		foreach ( file( $jar ) as $line ) {
+			$parts = explode( "\t", trim( $line ) );
+			if ( 7 === count( $parts ) && str_starts_with( $parts[5], 'wordpress_logged_in_' ) ) {
+				$cookies[] = $parts[5] . '=' . $parts[6];
+			}
+		}
+		unlink( $jar );
+		self::assertMatchesRegularExpression( '/^[0-9a-f]{10}$/', $nonce, 'no REST nonce for the admin' );
+		self::$admin = array(
+			'cookie' => implode( '; ', $cookies ),
+			'nonce'  => $nonce,
+		);
+		return self::$admin;
+	}
+
+	/** Mail recorded since this test started whose subject contains $needle. */
+	protected function mailsSince( string $needle ): array {
+		$out = array();
+		foreach ( glob( self::env( 'STACK_MAIL_DIR' ) . '/*.json' ) ?: array() as $file ) {
+			if ( filemtime( $file ) < (int) floor( $this->started ) ) {
+				continue;
+			}
+			$mail = json_decode( (string) file_get_contents( $file ), true );
+			if ( is_array( $mail ) && str_contains( (string) $mail['subject'], $needle ) ) {
+				$out[] = $mail;
+			}
+		}
+		return $out;
+	}
+
+	/** Puts the site's connection back as `scripts/stack up` left it: the stack's token and key, one subscription. */
+	protected static function restoreConnection(): void {
+		self::switches( array( 'webhooks_plan_gate' => false ) );
+		self::plugin( 'connect', array( self::env( 'FAKE_CALENDLY_TOKEN' ) ) );
+		self::deleteSetting( '_webhooks_refused' );
+		self::plugin( 'register', array( self::env( 'CALENDLY_SIGNING_KEY' ) ) );
+		foreach ( array( 'subscription_disabled', 'token_rejected', 'webhooks_refused', 'backfill_failing', 'ledger_failing' ) as $kind ) {
+			self::deleteSetting( '_alert_' . $kind );
+		}
+	}
+
+	/** Marks every job finished so that a test's back-fill runs alone. */
+	protected static function finishOtherJobs(): void {
+		self::exec( 'UPDATE ' . self::table( 'tfsp_calendly_backfills' ) . " SET state = 'failed', last_error = 'stopped by a test' WHERE state IN ('queued','running')" );
+	}
+}

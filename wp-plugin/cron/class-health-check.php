@@ -1,0 +1,315 @@
+<?php
+/**
+ * WP-Cron job tfsp_calendly_health (every 15 minutes, under a database lock): the subscription's
+ * state and retry_started_at, the last verified delivery, failing ledger rows; recovery and polling.
+ *
+ * On "disabled" (or a subscription that is gone) it creates a new one, queues
+ * a back-fill of the window the webhooks missed, then alerts.  While Calendly
+ * refuses webhooks (403) it queues a back-fill of the recent window each run
+ * instead (polling) and asks again for webhooks once a day.  The result is
+ * stored as the "_health" snapshot that Site Health and the REST route show.
+ *
+ * @package TFSP\CalendlySync
+ */
+
+namespace TFSP\CalendlySync\Cron;
+
+use TFSP\CalendlySync\Alerts;
+use TFSP\CalendlySync\Api;
+use TFSP\CalendlySync\ApiError;
+use TFSP\CalendlySync\Backfill;
+use TFSP\CalendlySync\BackfillRepository;
+use TFSP\CalendlySync\Clock;
+use TFSP\CalendlySync\Connection;
+use TFSP\CalendlySync\Database;
+use TFSP\CalendlySync\DatabaseError;
+use TFSP\CalendlySync\LedgerRepository;
+use TFSP\CalendlySync\SecretUnavailable;
+use TFSP\CalendlySync\Settings;
+use TFSP\CalendlySync\SettingsRepository;
+
+defined( 'ABSPATH' ) || exit;
+
+final class HealthCheck {
+
+	public const HOOK     = 'tfsp_calendly_health';
+	public const SCHEDULE = 'tfsp_calendly_fifteen_minutes';
+
+	/** A recovery back-fill reaches this far back before the failures began, and this far ahead. */
+	private const RECOVERY_MARGIN = DAY_IN_SECONDS;
+	private const RECOVERY_AHEAD  = 366 * DAY_IN_SECONDS;
+
+	private Database $db;
+	private Settings $settings;
+	private SettingsRepository $store;
+	private Api $api;
+	private Connection $connection;
+	private LedgerRepository $ledger;
+	private BackfillRepository $jobs;
+	private Backfill $backfill;
+	private Alerts $alerts;
+
+	public function __construct( Database $db, Settings $settings, SettingsRepository $store, Api $api, Connection $connection, LedgerRepository $ledger, BackfillRepository $jobs, Backfill $backfill, Alerts $alerts ) {
+		$this->db         = $db;
+		$this->settings   = $settings;
+		$this->store      = $store;
+		$this->api        = $api;
+		$this->connection = $connection;
+		$this->ledger     = $ledger;
+		$this->jobs       = $jobs;
+		$this->backfill   = $backfill;
+		$this->alerts     = $alerts;
+	}
+
+	/** @return array<string,mixed> The snapshot; empty when another node holds the lock. */
+	public function run(): array {
+		try {
+			if ( ! $this->db->try_lock( 'health' ) ) {
+				return array();
+			}
+		} catch ( DatabaseError $e ) {
+			return array();
+		}
+		try {
+			$health = $this->check();
+			$this->store->put( '_health', (string) wp_json_encode( $health ) );
+			return $health;
+		} catch ( DatabaseError $e ) {
+			error_log( 'tfsp-calendly-sync health: ' . $e->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions
+			return array();
+		} finally {
+			$this->db->unlock( 'health' );
+		}
+	}
+
+	/** The last stored snapshot, or null before the first check. */
+	public static function snapshot( SettingsRepository $store ): ?array {
+		$raw  = $store->find_quietly( '_health' );
+		$data = null === $raw ? null : json_decode( $raw, true );
+		return is_array( $data ) ? $data : null;
+	}
+
+	/** Called by Api for every failed call: a rejected token is known at once. */
+	public static function on_api_error( Alerts $alerts, SettingsRepository $store ): callable {
+		return static function ( ApiError $e ) use ( $alerts, $store ): void {
+			if ( 'token_rejected' !== $e->kind ) {
+				return;
+			}
+			try {
+				$store->put( '_connection_error', (string) wp_json_encode( array( 'kind' => $e->kind, 'status' => $e->status, 'at' => time() ) ) );
+				$alerts->raise( 'token_rejected', __( 'Calendly answered 401 Unauthenticated: the access token was revoked or is wrong. Enter a new personal access token in the Calendly Sync settings; until then nothing is synced.', 'tfsp-calendly-sync' ) );
+			} catch ( DatabaseError $ignored ) {
+				unset( $ignored );
+			}
+		};
+	}
+
+	/** @return array<string,mixed> */
+	private function check(): array {
+		$now    = time();
+		$health = array(
+			'checked_at'   => gmdate( 'Y-m-d\TH:i:s\Z', $now ),
+			'status'       => 'ok',
+			'mode'         => 'webhooks',
+			'connection'   => array(
+				'state'   => 'ok',
+				'message' => '',
+			),
+			'subscription' => array(
+				'state'            => 'unknown',
+				'uri'              => null,
+				'retry_started_at' => null,
+				'recreated'        => false,
+			),
+			'deliveries'   => $this->deliveries( $now ),
+			'ledger'       => $this->ledger_health(),
+			'backfill'     => null,
+			'alerts'       => array(),
+			'problems'     => array(),
+		);
+
+		if ( ! $this->api->is_configured() ) {
+			$health['connection'] = array(
+				'state'   => $this->token_unreadable() ? 'secret_unreadable' : 'not_configured',
+				'message' => $this->token_unreadable() ? __( 'The stored access token can no longer be opened: enter it again.', 'tfsp-calendly-sync' ) : __( 'No Calendly access token is configured.', 'tfsp-calendly-sync' ),
+			);
+		} else {
+			try {
+				$this->check_subscription( $health, $now );
+				$this->store->delete( '_connection_error' );
+				$this->alerts->clear( 'token_rejected' );
+			} catch ( ApiError $e ) {
+				$health['connection'] = array(
+					'state'   => $e->kind,
+					'status'  => $e->status,
+					'message' => $e->getMessage(),
+				);
+				if ( 'forbidden' === $e->kind ) {
+					$health['connection']['message'] = __( 'Calendly answered 403 Permission Denied: the token lacks the right for this organization.', 'tfsp-calendly-sync' );
+				}
+			}
+		}
+
+		$failed = $health['ledger']['failed_for_good'];
+		if ( $failed > 0 ) {
+			/* translators: %d: number of deliveries */
+			$this->alerts->raise( 'ledger_failing', sprintf( _n( '%d Calendly delivery could not be applied after every retry; see the ledger.', '%d Calendly deliveries could not be applied after every retry; see the ledger.', $failed, 'tfsp-calendly-sync' ), $failed ) );
+		} else {
+			$this->alerts->clear( 'ledger_failing' );
+		}
+
+		$latest = $this->jobs->latest();
+		if ( null !== $latest ) {
+			$health['backfill'] = Backfill::view( $latest );
+		}
+		$health['alerts'] = array_keys( $this->alerts->active() );
+		$health['status'] = $this->overall( $health );
+		return $health;
+	}
+
+	/** Subscription state, recovery after a disable, polling after a 403. @throws ApiError */
+	private function check_subscription( array &$health, int $now ): void {
+		$refused = $this->connection->webhooks_refused();
+		if ( null !== $refused ) {
+			$health['mode']                  = 'polling';
+			$health['subscription']['state'] = 'refused';
+			if ( $now - $refused >= DAY_IN_SECONDS ) {
+				$this->store->put( '_webhooks_refused', (string) $now ); // Ask once a day, not every run.
+				$result = $this->connection->register( null );
+				if ( ! is_wp_error( $result ) ) {
+					$health['mode']                  = 'webhooks';
+					$health['subscription']['state'] = 'active';
+					$health['subscription']['uri']   = $result['uri'];
+					return;
+				}
+			}
+			$health['problems'][] = __( 'Calendly refuses webhook subscriptions (403): polling the recent window every 15 minutes instead.', 'tfsp-calendly-sync' );
+			if ( ! $this->jobs->has_unfinished( 'polling' ) ) {
+				$back  = (int) $this->settings->get( 'poll_days_back' ) * DAY_IN_SECONDS;
+				$ahead = (int) $this->settings->get( 'poll_days_ahead' ) * DAY_IN_SECONDS;
+				$this->backfill->queue( 'polling', ( $now - $back ) * 1000000, ( $now + $ahead ) * 1000000, null );
+			}
+			return;
+		}
+
+		$current = $this->connection->subscription();
+		if ( null === $current || '' === (string) $current['uri'] ) {
+			$health['subscription']['state'] = 'missing';
+			$health['problems'][]            = __( 'No webhook subscription is registered yet.', 'tfsp-calendly-sync' );
+			return;
+		}
+		$ours  = $this->connection->our_subscriptions( (string) ( $current['scope'] ?? 'organization' ) );
+		$found = null;
+		foreach ( $ours as $sub ) {
+			if ( ( $sub['uri'] ?? '' ) === $current['uri'] ) {
+				$found = $sub;
+			}
+		}
+		$state = null === $found ? 'missing' : (string) ( $found['state'] ?? 'unknown' );
+
+		$health['subscription']['uri']              = $current['uri'];
+		$health['subscription']['state']            = $state;
+		$health['subscription']['retry_started_at'] = $found['retry_started_at'] ?? null;
+
+		if ( 'active' === $state ) {
+			if ( count( $ours ) > 1 ) {
+				$this->connection->remove_old_subscriptions();
+			}
+			if ( null !== $health['subscription']['retry_started_at'] ) {
+				/* translators: %s: time */
+				$health['problems'][] = sprintf( __( 'Calendly has been retrying failed deliveries since %s.', 'tfsp-calendly-sync' ), (string) $health['subscription']['retry_started_at'] );
+			}
+			$this->alerts->clear( 'subscription_disabled' );
+			return;
+		}
+
+		// Disabled (or deleted behind our back): a new subscription first, then
+		// the back-fill of what was missed, then the alert.
+		$since = $this->gap_start( $found, $now );
+		$made  = $this->connection->recreate();
+		if ( is_wp_error( $made ) ) {
+			$health['problems'][] = $made->get_error_message();
+			if ( null !== $this->connection->webhooks_refused() ) {
+				$health['mode'] = 'polling';
+			}
+		} else {
+			$health['subscription']['recreated'] = true;
+			$health['subscription']['new_uri']   = $made['uri'];
+		}
+		$job                          = $this->backfill->queue( 'recovery', ( $since - self::RECOVERY_MARGIN ) * 1000000, ( $now + self::RECOVERY_AHEAD ) * 1000000, null );
+		$health['subscription']['backfill_job'] = $job;
+		$message = 'disabled' === $state
+			/* translators: 1: time the failures began, 2: back-fill job id */
+			? sprintf( __( 'Calendly disabled the webhook subscription after failing deliveries since %1$s. A new subscription was created and back-fill #%2$d recovers the missed events.', 'tfsp-calendly-sync' ), gmdate( 'Y-m-d H:i', $since ) . ' UTC', $job )
+			/* translators: %d: back-fill job id */
+			: sprintf( __( 'The webhook subscription was gone from Calendly. A new one was created and back-fill #%d recovers the missed events.', 'tfsp-calendly-sync' ), $job );
+		$health['problems'][] = $message;
+		if ( 'disabled' === $state ) {
+			$this->alerts->raise( 'subscription_disabled', $message );
+		}
+	}
+
+	/** When the webhooks stopped arriving: retry_started_at, else the last verified delivery, else a day ago. */
+	private function gap_start( ?array $sub, int $now ): int {
+		$candidates = array();
+		if ( is_string( $sub['retry_started_at'] ?? null ) ) {
+			try {
+				$candidates[] = intdiv( \Calsync\Time::parse( $sub['retry_started_at'] ), 1000000 );
+			} catch ( \Calsync\Exception $e ) {
+				unset( $e );
+			}
+		}
+		$last = $this->ledger->last_verified_delivery();
+		if ( null !== $last ) {
+			$candidates[] = intdiv( Clock::from_datetime( $last ), 1000000 );
+		}
+		return $candidates ? min( $candidates ) : $now - DAY_IN_SECONDS;
+	}
+
+	/** @return array{last_verified_at:?string,seconds_since:?int} */
+	private function deliveries( int $now ): array {
+		$last = $this->ledger->last_verified_delivery();
+		if ( null === $last ) {
+			return array(
+				'last_verified_at' => null,
+				'seconds_since'    => null,
+			);
+		}
+		$at = intdiv( Clock::from_datetime( $last ), 1000000 );
+		return array(
+			'last_verified_at' => gmdate( 'Y-m-d\TH:i:s\Z', $at ),
+			'seconds_since'    => max( 0, $now - $at ),
+		);
+	}
+
+	/** @return array<string,int> */
+	private function ledger_health(): array {
+		$counts = $this->ledger->counts_by_outcome();
+		return array(
+			'failed'          => $counts['failed'] ?? 0,
+			'failed_for_good' => $this->ledger->failed_for_good(),
+			'retrying'        => $counts['retrying'] ?? 0,
+			'stale'           => $counts['stale'] ?? 0,
+		);
+	}
+
+	private function token_unreadable(): bool {
+		try {
+			$this->settings->get( 'token' );
+			return false;
+		} catch ( SecretUnavailable $e ) {
+			return true;
+		}
+	}
+
+	/** "error" when nothing syncs, "warning" when something needs a look, else "ok". */
+	private function overall( array $health ): string {
+		if ( 'ok' !== $health['connection']['state'] ) {
+			return 'error';
+		}
+		if ( 'polling' === $health['mode'] || $health['alerts'] || $health['problems'] || 'active' !== $health['subscription']['state'] ) {
+			return 'warning';
+		}
+		return 'ok';
+	}
+}

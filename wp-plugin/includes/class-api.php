@@ -1,0 +1,265 @@
+<?php
+/**
+ * The one place that builds Calsync\Client: from the settings (API base URL, token), with the
+ * plugin's timeouts, pacing under the rate limit, and ApiException turned into ApiError.
+ *
+ * Every Calendly call of the plugin goes through here, so that request
+ * counts, the rate-limit window and a rejected token are seen in one place.
+ *
+ * @package TFSP\CalendlySync
+ */
+
+namespace TFSP\CalendlySync;
+
+defined( 'ABSPATH' ) || exit;
+
+final class Api {
+
+	/** The webhook events the plugin subscribes to. */
+	public const EVENTS = array( 'invitee.created', 'invitee.canceled', 'invitee_no_show.created', 'invitee_no_show.deleted' );
+
+	private Settings $settings;
+
+	/** @var callable(ApiError):void|null Told about every failed call (health and alerts). */
+	private $on_error;
+
+	private ?\Calsync\Client $client = null;
+
+	/** Base URL and token the client was built with, to rebuild it when they change. */
+	private string $built_for = '';
+
+	/** Microtime before which no request is sent: the rate-limit window is used up. */
+	private float $paused_until = 0.0;
+
+	/** Requests and 429s counted by clients of this object that were replaced. */
+	private int $requests_before = 0;
+	private int $throttled_before = 0;
+
+	/** Longest sleep (ms) for a full rate-limit window; a longer wait is an ApiError the caller reschedules on. */
+	private int $max_wait_ms;
+
+	public function __construct( Settings $settings, ?callable $on_error = null, int $max_wait_ms = 65000 ) {
+		$this->settings    = $settings;
+		$this->on_error    = $on_error;
+		$this->max_wait_ms = $max_wait_ms;
+	}
+
+	/** True when a token and an API base are set (it may still be refused). */
+	public function is_configured(): bool {
+		try {
+			return '' !== (string) $this->settings->get( 'token' ) && '' !== (string) $this->settings->get( 'api_base' );
+		} catch ( SecretUnavailable | DatabaseError $e ) {
+			return false;
+		}
+	}
+
+	/** GET /users/me: ["uri" => ..., "current_organization" => ..., ...]. */
+	public function current_user(): array {
+		return $this->call( static fn( \Calsync\Client $c ) => $c->currentUser() );
+	}
+
+	/**
+	 * Every event type of the organization (all pages), as the API shows them (uri, name, slug, active, ...).
+	 *
+	 * @return array<int,array<string,mixed>>
+	 */
+	public function event_types( string $organization ): array {
+		$items = array();
+		$token = null;
+		do {
+			$page  = $this->call(
+				static fn( \Calsync\Client $c ) => $c->eventTypes(
+					array(
+						'organization' => $organization,
+						'count'        => 100,
+					),
+					$token
+				)
+			);
+			$items = array_merge( $items, (array) $page['items'] );
+			$token = $page['next_page_token'] ?? null;
+		} while ( null !== $token && '' !== $token );
+		return $items;
+	}
+
+	/** @return array{items:\Calsync\ScheduledEvent[],next_page_token:?string} */
+	public function scheduled_events( array $query, ?string $page_token ): array {
+		return $this->call( static fn( \Calsync\Client $c ) => $c->scheduledEvents( $query, $page_token ) );
+	}
+
+	public function scheduled_event( string $uuid ): \Calsync\ScheduledEvent {
+		return $this->call( static fn( \Calsync\Client $c ) => $c->scheduledEvent( $uuid ) );
+	}
+
+	/** @return array{items:\Calsync\Event[],next_page_token:?string} */
+	public function invitees( string $event_uuid, array $query, ?string $page_token ): array {
+		return $this->call( static fn( \Calsync\Client $c ) => $c->invitees( $event_uuid, $query, $page_token ) );
+	}
+
+	public function invitee( string $event_uuid, string $invitee_uuid ): \Calsync\Event {
+		return $this->call( static fn( \Calsync\Client $c ) => $c->invitee( $event_uuid, $invitee_uuid ) );
+	}
+
+	public function create_subscription( string $url, string $organization, string $scope, ?string $user, string $signing_key ): array {
+		return $this->call( static fn( \Calsync\Client $c ) => $c->createSubscription( $url, self::EVENTS, $organization, $scope, $user, $signing_key ) );
+	}
+
+	/** Every subscription of the organization (all pages). */
+	public function all_subscriptions( string $organization ): array {
+		$items = array();
+		$token = null;
+		do {
+			$page  = $this->call(
+				static fn( \Calsync\Client $c ) => $c->subscriptions(
+					array(
+						'organization' => $organization,
+						'scope'        => 'organization',
+						'count'        => 100,
+					),
+					$token
+				)
+			);
+			$items = array_merge( $items, (array) $page['items'] );
+			$token = $page['next_page_token'] ?? null;
+		} while ( null !== $token && '' !== $token );
+		return $items;
+	}
+
+	public function subscription( string $uuid ): array {
+		return $this->call( static fn( \Calsync\Client $c ) => $c->subscription( $uuid ) );
+	}
+
+	public function delete_subscription( string $uuid ): void {
+		$this->call( static fn( \Calsync\Client $c ) => $c->deleteSubscription( $uuid ) );
+	}
+
+	public function create_no_show( string $invitee_uri ): array {
+		return $this->call( static fn( \Calsync\Client $c ) => $c->createNoShow( $invitee_uri ) );
+	}
+
+	public function delete_no_show( string $uuid ): void {
+		$this->call( static fn( \Calsync\Client $c ) => $c->deleteNoShow( $uuid ) );
+	}
+
+	/**
+	 * Requests sent and 429s met by this object so far.
+	 *
+	 * @return array{requests:int,throttled:int}
+	 */
+	public function usage(): array {
+		$stats = null === $this->client ? array() : $this->client->stats();
+		return array(
+			'requests'  => $this->requests_before + (int) ( $stats['requests'] ?? 0 ),
+			'throttled' => $this->throttled_before + (int) ( $stats['throttled'] ?? 0 ),
+		);
+	}
+
+	/** The last part of a Calendly URI's path: the UUID that path parameters take. */
+	public static function uuid_of( string $uri ): string {
+		$path = (string) wp_parse_url( $uri, PHP_URL_PATH );
+		return basename( rtrim( '' === $path ? $uri : $path, '/' ) );
+	}
+
+	/**
+	 * Runs one client call: waits out a used-up rate-limit window first,
+	 * then maps the extension's exceptions onto ApiError.
+	 *
+	 * @template T
+	 * @param callable(\Calsync\Client):T $fn
+	 * @return T
+	 * @throws ApiError On any failure.
+	 */
+	private function call( callable $fn ) {
+		$client = $this->client();
+		$this->pace();
+		try {
+			$result = $fn( $client );
+			$this->note_window( $client );
+			return $result;
+		} catch ( \Calsync\ApiException $e ) {
+			$this->note_window( $client );
+			$error = new ApiError( ApiError::kind_of( $e->status ), $e->status, self::describe( $e ), $e->retryAfterMs, $e );
+		} catch ( \Calsync\PayloadException $e ) {
+			$error = new ApiError( 'invalid', 0, sprintf( /* translators: 1: JSON path, 2: error */ __( 'Calendly answered something the plugin cannot read (%1$s: %2$s).', 'tfsp-calendly-sync' ), $e->path, $e->getMessage() ), 0, $e );
+		} catch ( \Calsync\Exception $e ) {
+			$error = new ApiError( 'other', 0, $e->getMessage(), 0, $e );
+		}
+		if ( $this->on_error ) {
+			( $this->on_error )( $error );
+		}
+		throw $error;
+	}
+
+	/** Sleeps until the rate-limit window resets when the last answer said none is left. */
+	private function pace(): void {
+		$wait = $this->paused_until - microtime( true );
+		if ( $wait <= 0 ) {
+			return;
+		}
+		if ( $wait * 1000 > $this->max_wait_ms ) {
+			throw new ApiError( 'rate_limited', 429, __( 'The Calendly rate limit is used up for now.', 'tfsp-calendly-sync' ), (int) ceil( $wait * 1000 ) );
+		}
+		usleep( (int) ( $wait * 1000000 ) );
+		$this->paused_until = 0.0;
+	}
+
+	/** Remembers when the window resets if the last answer left no request in it. */
+	private function note_window( \Calsync\Client $client ): void {
+		$limit = $client->stats()['rate_limit'] ?? array();
+		if ( isset( $limit['remaining'], $limit['reset_in_ms'] ) && 0 === (int) $limit['remaining'] ) {
+			$this->paused_until = microtime( true ) + ( (int) $limit['reset_in_ms'] ) / 1000;
+		}
+	}
+
+	/** @throws ApiError When the connection settings are missing or unreadable. */
+	private function client(): \Calsync\Client {
+		try {
+			$base  = (string) $this->settings->get( 'api_base' );
+			$token = (string) $this->settings->get( 'token' );
+		} catch ( SecretUnavailable $e ) {
+			throw new ApiError( 'secret_unreadable', 0, __( 'The stored Calendly access token can no longer be opened; enter it again.', 'tfsp-calendly-sync' ) );
+		}
+		if ( '' === $token ) {
+			throw new ApiError( 'not_configured', 0, __( 'No Calendly access token is configured.', 'tfsp-calendly-sync' ) );
+		}
+		if ( ! class_exists( \Calsync\Client::class ) ) {
+			throw new ApiError( 'not_configured', 0, __( 'The loaded calsync extension has no Calendly client; install the current version.', 'tfsp-calendly-sync' ) );
+		}
+		$fingerprint = hash( 'sha256', $base . "\0" . $token );
+		if ( null === $this->client || $fingerprint !== $this->built_for ) {
+			if ( null !== $this->client ) {
+				$usage                  = $this->usage();
+				$this->requests_before  = $usage['requests'];
+				$this->throttled_before = $usage['throttled'];
+			}
+			try {
+				$this->client = new \Calsync\Client(
+					$base,
+					$token,
+					array(
+						'connect_timeout_ms' => 5000,
+						'timeout_ms'         => 20000,
+						'max_retries'        => 4,
+						'max_wait_ms'        => $this->max_wait_ms,
+						'user_agent'         => 'tfsp-calendly-sync/' . TFSP_CALENDLY_SYNC_VERSION . ' WordPress/' . get_bloginfo( 'version' ),
+					)
+				);
+			} catch ( \ValueError $e ) {
+				throw new ApiError( 'not_configured', 0, __( 'The Calendly API base URL or token is not usable.', 'tfsp-calendly-sync' ) );
+			}
+			$this->built_for = $fingerprint;
+		}
+		return $this->client;
+	}
+
+	/** A message for the admin: status, Calendly's title; never the token. */
+	private static function describe( \Calsync\ApiException $e ): string {
+		if ( 0 === $e->status ) {
+			/* translators: %s: transport error */
+			return sprintf( __( 'Calendly could not be reached: %s', 'tfsp-calendly-sync' ), $e->getMessage() );
+		}
+		$title = '' !== $e->title ? $e->title : $e->getMessage();
+		/* translators: 1: HTTP status, 2: Calendly's error title */
+		return sprintf( __( 'Calendly answered %1$d (%2$s).', 'tfsp-calendly-sync' ), $e->status, $title );
+	}
+}

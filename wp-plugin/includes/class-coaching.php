@@ -1,0 +1,60 @@
+<?php
+/**
+ * Wires what students, coaches and admins read: the Progress page and its CSV export, the student
+ * portal and booking shortcodes, the coach reminders (cron and admin notice), and the
+ * personal-data exporter and eraser.
+ *
+ * @package TFSP\CalendlySync
+ */
+
+namespace TFSP\CalendlySync;
+
+use TFSP\CalendlySync\Admin\ProgressPage;
+use TFSP\CalendlySync\Cron\CoachReminders;
+use TFSP\CalendlySync\Public\BookingShortcode;
+use TFSP\CalendlySync\Public\PortalShortcode;
+
+defined( 'ABSPATH' ) || exit;
+
+final class Coaching {
+
+	private Plugin $plugin;
+	private \wpdb $db;
+	private ?Progress $progress = null;
+
+	public function __construct( Plugin $plugin, \wpdb $db ) {
+		$this->plugin = $plugin;
+		$this->db     = $db;
+	}
+
+	public function progress(): Progress {
+		return $this->progress ??= new Progress( new ProgressRepository( $this->db ), $this->plugin->settings() );
+	}
+
+	public function reminders(): CoachReminders {
+		return new CoachReminders( $this->plugin->database(), new ProgressRepository( $this->db ), $this->plugin->settings(), $this->plugin->settings_repository() );
+	}
+
+	public function boot(): void {
+		( new PortalShortcode( $this->progress() ) )->register();
+		( new BookingShortcode( $this->plugin->settings() ) )->register();
+		( new Privacy( new PrivacyRepository( $this->db ) ) )->register();
+		add_action( CoachReminders::HOOK, fn() => $this->reminders()->run() );
+		add_action( 'init', array( self::class, 'schedule' ) );
+		if ( is_admin() ) {
+			( new ProgressPage( $this->progress() ) )->register();
+			add_action( 'admin_notices', fn() => $this->reminders()->render_notice() );
+		}
+	}
+
+	/** The daily reminder digest, scheduled once. */
+	public static function schedule(): void {
+		if ( ! wp_next_scheduled( CoachReminders::HOOK ) ) {
+			wp_schedule_event( time() + HOUR_IN_SECONDS, 'daily', CoachReminders::HOOK );
+		}
+	}
+
+	public static function unschedule(): void {
+		wp_clear_scheduled_hook( CoachReminders::HOOK );
+	}
+}

@@ -1,0 +1,293 @@
+<?php
+/**
+ * The connection to Calendly: the access token tested with /users/me (organization and user URIs
+ * stored from it), and the webhook subscription for this site, registered and replaced safely.
+ *
+ * Replacing a subscription: the new one is created first, at the webhook
+ * URL with a fresh tfsp_sub query argument (so it never meets the 409 of
+ * the old URL), and the old ones are deleted only after it exists; then the
+ * same again back to the plain URL, so the site ends with one subscription
+ * at its webhook URL.  The
+ * previous signing key stays in the key ring until every old subscription
+ * is gone, so deliveries signed by either verify meanwhile.
+ *
+ * @package TFSP\CalendlySync
+ */
+
+namespace TFSP\CalendlySync;
+
+defined( 'ABSPATH' ) || exit;
+
+final class Connection {
+
+	/** The query argument that tells this site's subscriptions apart. */
+	public const SUB_ARG = 'tfsp_sub';
+
+	private Settings $settings;
+	private SettingsRepository $store;
+	private Api $api;
+	private Alerts $alerts;
+
+	public function __construct( Settings $settings, SettingsRepository $store, Api $api, Alerts $alerts ) {
+		$this->settings = $settings;
+		$this->store    = $store;
+		$this->api      = $api;
+		$this->alerts   = $alerts;
+	}
+
+	/**
+	 * Stores a token (when given and not pinned), tests it with the
+	 * current-user call, and stores the organization and user URIs.
+	 *
+	 * @return array{user_uri:string,organization_uri:string,name:string}|\WP_Error
+	 */
+	public function connect( ?string $token = null ) {
+		if ( null !== $token ) {
+			$set = $this->settings->set( 'token', $token );
+			if ( is_wp_error( $set ) ) {
+				return $set;
+			}
+		}
+		try {
+			$me = $this->api->current_user();
+		} catch ( ApiError $e ) {
+			return self::wp_error( $e );
+		}
+		$user         = (string) ( $me['uri'] ?? '' );
+		$organization = (string) ( $me['current_organization'] ?? '' );
+		foreach ( array(
+			'user_uri'         => $user,
+			'organization_uri' => $organization,
+		) as $name => $value ) {
+			if ( '' !== $value && ! $this->settings->is_pinned( $name ) ) {
+				$set = $this->settings->set( $name, $value );
+				if ( is_wp_error( $set ) ) {
+					return $set;
+				}
+			}
+		}
+		$this->alerts->clear( 'token_rejected' );
+		$this->store->delete( '_connection_error' );
+		return array(
+			'user_uri'         => $user,
+			'organization_uri' => $organization,
+			'name'             => (string) ( $me['name'] ?? '' ),
+		);
+	}
+
+	/** The site's webhook route, without the tfsp_sub argument. */
+	public static function webhook_url(): string {
+		return rest_url( 'tfsp-calendly/v1/webhook' );
+	}
+
+	/** True when a callback URL is this site's webhook route (any tfsp_sub). */
+	public static function is_ours( string $callback_url ): bool {
+		return untrailingslashit( remove_query_arg( self::SUB_ARG, $callback_url ) ) === untrailingslashit( self::webhook_url() );
+	}
+
+	/**
+	 * The subscription as last registered: uri, callback_url, scope, created_at.
+	 *
+	 * @return array<string,string>|null
+	 */
+	public function subscription(): ?array {
+		$raw = $this->store->find_quietly( '_subscription' );
+		$sub = null === $raw ? null : json_decode( $raw, true );
+		return is_array( $sub ) ? $sub : null;
+	}
+
+	/**
+	 * Registers the subscription with a signing key: the given one, or a new
+	 * one (rotation); a pinned key is always used as it is.  Old
+	 * subscriptions of this site are deleted once the new one exists.
+	 *
+	 * @return array<string,mixed>|\WP_Error The subscription.
+	 */
+	public function register( ?string $signing_key = null ) {
+		try {
+			$ring = $this->settings->signing_keys();
+		} catch ( SecretUnavailable $e ) {
+			$ring = array();
+		}
+		if ( $this->settings->is_pinned( 'signing_key' ) ) {
+			if ( ! $ring ) {
+				return new \WP_Error( 'tfsp_calendly_no_signing_key', __( 'TFSP_CALENDLY_SIGNING_KEY is defined but empty or too short (16 characters at least).', 'tfsp-calendly-sync' ) );
+			}
+			$key = $ring[0];
+		} else {
+			$key = $signing_key ?? self::generate_key();
+			if ( ! isset( $ring[0] ) || $ring[0] !== $key ) {
+				// Stored before the subscription exists: the API never shows the key again.
+				$set = $this->settings->set( 'signing_key', $key );
+				if ( is_wp_error( $set ) ) {
+					return $set;
+				}
+			}
+		}
+		return $this->create( $key );
+	}
+
+	/** A new subscription with the current key (after Calendly disabled the old one). @return array<string,mixed>|\WP_Error */
+	public function recreate() {
+		return $this->register( null === $this->current_key() ? null : $this->current_key() );
+	}
+
+	/**
+	 * Deletes this site's subscriptions other than the current one; once none
+	 * is left, drops the previous key from the ring.
+	 *
+	 * @return int Old subscriptions still there (0 when clean).
+	 * @throws ApiError When Calendly cannot be asked.
+	 */
+	public function remove_old_subscriptions(): int {
+		$current = $this->subscription();
+		$left    = 0;
+		foreach ( $this->our_subscriptions( $current['scope'] ?? 'organization' ) as $sub ) {
+			if ( null !== $current && ( $sub['uri'] ?? '' ) === $current['uri'] ) {
+				continue;
+			}
+			try {
+				$this->api->delete_subscription( Api::uuid_of( (string) $sub['uri'] ) );
+			} catch ( ApiError $e ) {
+				if ( 'not_found' !== $e->kind ) {
+					++$left;
+				}
+			}
+		}
+		if ( 0 === $left && ! $this->settings->is_pinned( 'signing_key' ) ) {
+			try {
+				$ring = $this->settings->signing_keys();
+				if ( count( $ring ) > 1 ) {
+					$this->settings->set( 'signing_key', array( $ring[0] ) );
+				}
+			} catch ( SecretUnavailable $e ) {
+				unset( $e ); // Reported by Settings::health().
+			}
+		}
+		return $left;
+	}
+
+	/**
+	 * Subscriptions of the organization whose callback is this site's route.
+	 *
+	 * @return array<int,array<string,mixed>>
+	 * @throws ApiError When Calendly cannot be asked.
+	 */
+	public function our_subscriptions( string $scope = 'organization' ): array {
+		$organization = (string) $this->settings->get( 'organization_uri' );
+		$out          = array();
+		foreach ( $this->api->all_subscriptions( $organization ) as $sub ) {
+			if ( is_array( $sub ) && self::is_ours( (string) ( $sub['callback_url'] ?? '' ) ) ) {
+				$out[] = $sub;
+			}
+		}
+		unset( $scope );
+		return $out;
+	}
+
+	/** True while Calendly refuses webhook subscriptions (403): the sync polls. */
+	public function webhooks_refused(): ?int {
+		$at = $this->store->find_quietly( '_webhooks_refused' );
+		return null === $at ? null : (int) $at;
+	}
+
+	/** @return array<string,mixed>|\WP_Error */
+	private function create( string $key ) {
+		$organization = (string) $this->settings->get( 'organization_uri' );
+		$user         = (string) $this->settings->get( 'user_uri' );
+		if ( '' === $organization ) {
+			$me = $this->connect();
+			if ( is_wp_error( $me ) ) {
+				return $me;
+			}
+			$organization = $me['organization_uri'];
+			$user         = $me['user_uri'];
+		}
+		// The plain webhook URL when it is free; otherwise a new subscription at
+		// an alternate URL first, the old ones deleted, then the plain URL again
+		// (Calendly answers 409 to a second subscription at the same URL).
+		try {
+			$taken = false;
+			foreach ( $this->our_subscriptions() as $sub ) {
+				$taken = $taken || untrailingslashit( (string) ( $sub['callback_url'] ?? '' ) ) === untrailingslashit( self::webhook_url() );
+			}
+			$steps = $taken
+				? array( add_query_arg( self::SUB_ARG, strtolower( wp_generate_password( 8, false ) ), self::webhook_url() ), self::webhook_url() )
+				: array( self::webhook_url() );
+		} catch ( ApiError $e ) {
+			return self::wp_error( $e );
+		}
+		$record = null;
+		foreach ( $steps as $url ) {
+			$made = $this->create_at( $url, $organization, $user, $key );
+			if ( is_wp_error( $made ) ) {
+				return null === $record ? $made : $record; // The first step stands.
+			}
+			$record = $made;
+		}
+		return $record;
+	}
+
+	/**
+	 * Creates the subscription at one URL, records it, then deletes this
+	 * site's other subscriptions.
+	 *
+	 * @return array<string,mixed>|\WP_Error
+	 */
+	private function create_at( string $url, string $organization, string $user, string $key ) {
+		$scope = 'organization';
+		try {
+			try {
+				$sub = $this->api->create_subscription( $url, $organization, $scope, null, $key );
+			} catch ( ApiError $e ) {
+				if ( 'forbidden' !== $e->kind || '' === $user ) {
+					throw $e;
+				}
+				// A token without organization rights may still subscribe to its own user's events.
+				$scope = 'user';
+				$sub   = $this->api->create_subscription( $url, $organization, $scope, $user, $key );
+			}
+		} catch ( ApiError $e ) {
+			if ( 'forbidden' === $e->kind ) {
+				if ( null === $this->webhooks_refused() ) {
+					$this->store->put( '_webhooks_refused', (string) time() );
+				}
+				$this->alerts->raise( 'webhooks_refused', __( 'Calendly answered 403 to the webhook subscription (a plan without webhooks, or a token without the right). The sync polls Calendly every 15 minutes instead.', 'tfsp-calendly-sync' ) );
+			}
+			return self::wp_error( $e );
+		}
+		$this->store->delete( '_webhooks_refused' );
+		$this->alerts->clear( 'webhooks_refused' );
+		$record = array(
+			'uri'          => (string) ( $sub['uri'] ?? '' ),
+			'callback_url' => (string) ( $sub['callback_url'] ?? $url ),
+			'scope'        => $scope,
+			'created_at'   => gmdate( 'Y-m-d\TH:i:s\Z' ),
+		);
+		$this->store->put( '_subscription', (string) wp_json_encode( $record ) );
+		try {
+			$this->remove_old_subscriptions();
+		} catch ( ApiError $e ) {
+			unset( $e ); // The health check tries again; the old key stays in the ring until then.
+		}
+		return $record + array( 'state' => (string) ( $sub['state'] ?? 'active' ) );
+	}
+
+	private function current_key(): ?string {
+		try {
+			return $this->settings->signing_keys()[0] ?? null;
+		} catch ( SecretUnavailable $e ) {
+			return null;
+		}
+	}
+
+	/** A signing key: 32 random bytes as hex (the caller chooses the key with a personal access token). */
+	private static function generate_key(): string {
+		return bin2hex( random_bytes( 32 ) );
+	}
+
+	public static function wp_error( ApiError $e ): \WP_Error {
+		$status = in_array( $e->kind, array( 'token_rejected', 'forbidden', 'not_configured', 'secret_unreadable' ), true ) ? 409 : 502;
+		return new \WP_Error( 'tfsp_calendly_' . $e->kind, $e->getMessage(), array( 'status' => $status ) );
+	}
+}

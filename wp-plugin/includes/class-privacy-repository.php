@@ -1,0 +1,112 @@
+<?php
+/**
+ * SQL of the personal-data exporter and eraser: a person's session rows (by student_id or by the
+ * invitee's e-mail), and their anonymisation in the sessions table, the ledger and the audit trail.
+ *
+ * @package TFSP\CalendlySync
+ */
+
+namespace TFSP\CalendlySync;
+
+defined( 'ABSPATH' ) || exit;
+
+final class PrivacyRepository extends Repository {
+
+	/** Audit fields that hold the invitee's own words or identity. */
+	public const PERSONAL_AUDIT_FIELDS = array( 'invitee_email', 'invitee_name', 'cancel_reason', 'cancel_url', 'reschedule_url' );
+
+	public function table(): string {
+		return $this->db->prefix . 'tfsp_coach_sessions';
+	}
+
+	/**
+	 * A person's session rows, oldest first: those of the user, and those booked with the address.
+	 *
+	 * @param int|null    $user_id   The WordPress user, if the address belongs to one.
+	 * @param string|null $erased_as Leave out rows already anonymised with this e-mail placeholder.
+	 * @return array<int,array<string,mixed>>
+	 */
+	public function sessions_of( ?int $user_id, string $email, ?string $erased_as, int $offset, int $limit ): array {
+		$t   = $this->table();
+		$who = null === $user_id
+			? $this->db->prepare( 'invitee_email = %s', $email )
+			: $this->db->prepare( '(student_id = %d OR invitee_email = %s)', $user_id, $email );
+		if ( null !== $erased_as ) {
+			$who .= $this->db->prepare( ' AND (invitee_email IS NULL OR invitee_email <> %s)', $erased_as );
+		}
+		return (array) $this->checked(
+			$this->db->get_results(
+				$this->db->prepare(
+					"SELECT id, student_id, coach_id, status, start_at, end_at, event_name, invitee_email, invitee_name, timezone, join_url, cancel_url, reschedule_url, cancel_reason, calendly_uri, created_at FROM {$t} WHERE {$who} ORDER BY id LIMIT %d OFFSET %d", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					$limit,
+					$offset
+				),
+				ARRAY_A
+			)
+		);
+	}
+
+	/**
+	 * Replaces a person's data in session rows by placeholders; keeps the rows, their status, times and student link.
+	 *
+	 * @param int[] $ids Session ids.
+	 */
+	public function anonymise_sessions( array $ids, string $email_placeholder, string $text_placeholder ): int {
+		$ids = array_values( array_filter( array_map( 'intval', $ids ) ) );
+		if ( ! $ids ) {
+			return 0;
+		}
+		$in = implode( ',', $ids );
+		$this->checked(
+			$this->db->query(
+				$this->db->prepare(
+					"UPDATE {$this->table()} SET invitee_email = %s, invitee_name = IF(invitee_name IS NULL, NULL, %s), cancel_reason = IF(cancel_reason IS NULL, NULL, %s), cancel_url = NULL, reschedule_url = NULL, webhook_data = NULL WHERE id IN ({$in})", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					$email_placeholder,
+					$text_placeholder,
+					$text_placeholder
+				)
+			)
+		);
+		return (int) $this->db->rows_affected;
+	}
+
+	/**
+	 * Clears the stored bodies of the ledger rows of these invitees; the rows themselves stay.
+	 *
+	 * @param string[] $uris Invitee URIs.
+	 */
+	public function clear_ledger_bodies( array $uris ): void {
+		$uris = array_values( array_unique( array_filter( $uris, static fn( $u ) => is_string( $u ) && '' !== $u ) ) );
+		if ( ! $uris ) {
+			return;
+		}
+		$placeholders = implode( ',', array_fill( 0, count( $uris ), '%s' ) );
+		$ledger       = $this->db->prefix . 'tfsp_calendly_events';
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQLPlaceholders.UnfinishedPrepare
+		$this->checked( $this->db->query( $this->db->prepare( "UPDATE {$ledger} SET raw_body = NULL WHERE invitee_uri IN ({$placeholders}) AND raw_body IS NOT NULL", ...$uris ) ) );
+	}
+
+	/**
+	 * Replaces the personal values in the audit rows of these sessions; the rows (who, when, which field) stay.
+	 *
+	 * @param int[] $ids Session ids.
+	 */
+	public function anonymise_audit( array $ids, string $placeholder ): void {
+		$ids = array_values( array_filter( array_map( 'intval', $ids ) ) );
+		if ( ! $ids ) {
+			return;
+		}
+		$in     = implode( ',', $ids );
+		$fields = "'" . implode( "','", self::PERSONAL_AUDIT_FIELDS ) . "'";
+		$audit  = $this->db->prefix . 'tfsp_session_audit';
+		$this->checked(
+			$this->db->query(
+				$this->db->prepare(
+					"UPDATE {$audit} SET old_value = IF(old_value IS NULL, NULL, %s), new_value = IF(new_value IS NULL, NULL, %s) WHERE session_id IN ({$in}) AND field IN ({$fields})", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					$placeholder,
+					$placeholder
+				)
+			)
+		);
+	}
+}

@@ -1,0 +1,169 @@
+<?php
+/**
+ * WordPress's personal-data exporter and eraser for the plugin's data.
+ *
+ * The export holds a person's coaching sessions (as student or as invitee
+ * e-mail) and their e-mail aliases.  Erasing anonymises the invitee's
+ * e-mail, name, cancel reason, self-service links and stored payloads (the
+ * session's webhook_data, the ledger's raw bodies, personal values in the
+ * audit trail) but keeps every row, its status, times and student link, so
+ * that counts, progress and the audit trail's shape stay as they were.
+ *
+ * @package TFSP\CalendlySync
+ */
+
+namespace TFSP\CalendlySync;
+
+defined( 'ABSPATH' ) || exit;
+
+final class Privacy {
+
+	/** Session rows per exporter or eraser page. */
+	private const BATCH = 100;
+
+	private PrivacyRepository $repository;
+
+	public function __construct( PrivacyRepository $repository ) {
+		$this->repository = $repository;
+	}
+
+	public function register(): void {
+		add_filter( 'wp_privacy_personal_data_exporters', array( $this, 'add_exporter' ) );
+		add_filter( 'wp_privacy_personal_data_erasers', array( $this, 'add_eraser' ) );
+	}
+
+	/** @param array $exporters Registered exporters. */
+	public function add_exporter( $exporters ) {
+		$exporters['tfsp-calendly-sync'] = array(
+			'exporter_friendly_name' => __( 'Coaching sessions (Calendly Sync)', 'tfsp-calendly-sync' ),
+			'callback'               => array( $this, 'export' ),
+		);
+		return $exporters;
+	}
+
+	/** @param array $erasers Registered erasers. */
+	public function add_eraser( $erasers ) {
+		$erasers['tfsp-calendly-sync'] = array(
+			'eraser_friendly_name' => __( 'Coaching sessions (Calendly Sync)', 'tfsp-calendly-sync' ),
+			'callback'             => array( $this, 'erase' ),
+		);
+		return $erasers;
+	}
+
+	/**
+	 * Exporter callback.
+	 *
+	 * @param string $email The address of the request.
+	 * @param int    $page  1-based page.
+	 * @return array{data:array,done:bool}
+	 */
+	public function export( $email, $page = 1 ) {
+		$email = trim( (string) $email );
+		$page  = max( 1, (int) $page );
+		$user  = get_user_by( 'email', $email );
+		$data  = array();
+		if ( 1 === $page && $user ) {
+			foreach ( (array) get_user_meta( $user->ID, UserRepository::ALIAS_META ) as $alias ) {
+				$data[] = array(
+					'group_id'    => 'tfsp-calendly-aliases',
+					'group_label' => __( 'Coaching: other e-mail addresses', 'tfsp-calendly-sync' ),
+					'item_id'     => 'tfsp-calendly-alias-' . md5( (string) $alias ),
+					'data'        => array(
+						array(
+							'name'  => __( 'E-mail address', 'tfsp-calendly-sync' ),
+							'value' => (string) $alias,
+						),
+					),
+				);
+			}
+		}
+		try {
+			$rows = $this->repository->sessions_of( $user ? (int) $user->ID : null, $email, null, ( $page - 1 ) * self::BATCH, self::BATCH );
+		} catch ( DatabaseError $e ) {
+			return array(
+				'data' => $data,
+				'done' => true,
+			);
+		}
+		$labels = Public\PortalShortcode::status_labels();
+		foreach ( $rows as $row ) {
+			$fields = array(
+				__( 'Start (UTC)', 'tfsp-calendly-sync' )        => $row['start_at'],
+				__( 'End (UTC)', 'tfsp-calendly-sync' )          => $row['end_at'],
+				__( 'Status', 'tfsp-calendly-sync' )             => $labels[ $row['status'] ] ?? $row['status'],
+				__( 'Event', 'tfsp-calendly-sync' )              => $row['event_name'],
+				__( 'Name given at booking', 'tfsp-calendly-sync' ) => $row['invitee_name'],
+				__( 'E-mail given at booking', 'tfsp-calendly-sync' ) => $row['invitee_email'],
+				__( 'Time zone', 'tfsp-calendly-sync' )          => $row['timezone'],
+				__( 'Cancel reason', 'tfsp-calendly-sync' )      => $row['cancel_reason'],
+				__( 'Join link', 'tfsp-calendly-sync' )          => $row['join_url'],
+				__( 'Reschedule link', 'tfsp-calendly-sync' )    => $row['reschedule_url'],
+				__( 'Cancel link', 'tfsp-calendly-sync' )        => $row['cancel_url'],
+				__( 'Calendly invitee', 'tfsp-calendly-sync' )   => $row['calendly_uri'],
+			);
+			$item   = array();
+			foreach ( $fields as $name => $value ) {
+				if ( null !== $value && '' !== $value ) {
+					$item[] = array(
+						'name'  => $name,
+						'value' => (string) $value,
+					);
+				}
+			}
+			$data[] = array(
+				'group_id'          => 'tfsp-calendly-sessions',
+				'group_label'       => __( 'Coaching sessions', 'tfsp-calendly-sync' ),
+				'group_description' => __( 'Coaching sessions booked through Calendly.', 'tfsp-calendly-sync' ),
+				'item_id'           => 'tfsp-calendly-session-' . (int) $row['id'],
+				'data'              => $item,
+			);
+		}
+		return array(
+			'data' => $data,
+			'done' => count( $rows ) < self::BATCH,
+		);
+	}
+
+	/**
+	 * Eraser callback: anonymises the next batch of the person's rows.
+	 *
+	 * @param string $email The address of the request.
+	 * @param int    $page  1-based page (each call takes the rows not yet anonymised).
+	 * @return array{items_removed:bool,items_retained:bool,messages:string[],done:bool}
+	 */
+	public function erase( $email, $page = 1 ) {
+		unset( $page );
+		$email       = trim( (string) $email );
+		$user        = get_user_by( 'email', $email );
+		$placeholder = (string) wp_privacy_anonymize_data( 'email', $email );
+		$text        = (string) wp_privacy_anonymize_data( 'text', '' );
+		$removed     = false;
+		if ( $user && delete_user_meta( $user->ID, UserRepository::ALIAS_META ) ) {
+			$removed = true;
+		}
+		try {
+			$rows = $this->repository->sessions_of( $user ? (int) $user->ID : null, $email, $placeholder, 0, self::BATCH );
+			if ( $rows ) {
+				$ids = array_map( static fn( $r ) => (int) $r['id'], $rows );
+				$this->repository->clear_ledger_bodies( array_map( static fn( $r ) => (string) $r['calendly_uri'], $rows ) );
+				$this->repository->anonymise_audit( $ids, $text );
+				$this->repository->anonymise_sessions( $ids, $placeholder, $text );
+				$removed = true;
+			}
+		} catch ( DatabaseError $e ) {
+			return array(
+				'items_removed'  => $removed,
+				'items_retained' => true,
+				'messages'       => array( __( 'Coaching sessions could not be anonymised because of a database error; run the eraser again.', 'tfsp-calendly-sync' ) ),
+				'done'           => true,
+			);
+		}
+		$done = count( $rows ) < self::BATCH;
+		return array(
+			'items_removed'  => $removed,
+			'items_retained' => (bool) $rows,
+			'messages'       => $rows ? array( __( 'Coaching sessions were kept, anonymised, so that attendance counts and the audit trail stay complete.', 'tfsp-calendly-sync' ) ) : array(),
+			'done'           => $done,
+		);
+	}
+}

@@ -1,0 +1,317 @@
+<?php
+/**
+ * SQL behind the progress reports, the student portal and the coach reminders: read-only
+ * questions over {prefix}tfsp_coach_sessions and the WordPress users who are its students.
+ *
+ * A student is a WordPress user with at least one session row (student_id).
+ * Each query here is shaped for an index of the versioned migration
+ * (student_status, status_end, coach_status_end, status_start), so that a
+ * page costs about the same with a million rows as with a hundred.
+ *
+ * @package TFSP\CalendlySync
+ */
+
+namespace TFSP\CalendlySync;
+
+defined( 'ABSPATH' ) || exit;
+
+final class ProgressRepository extends Repository {
+
+	/** Columns the portal and the reports read. */
+	private const COLUMNS = 'id, student_id, coach_id, status, start_at, end_at, event_name, invitee_email, invitee_name, join_url, cancel_url, reschedule_url, location_type, calendly_uri, rescheduled_from_uri, rescheduled_to_uri, conflict';
+
+	public function table(): string {
+		return $this->db->prefix . 'tfsp_coach_sessions';
+	}
+
+	/**
+	 * The WHERE clause that picks the students of a list: users with a session,
+	 * optionally matching a search and a completion filter.
+	 *
+	 * @param string $search     Part of a name, login or e-mail; '' for all.
+	 * @param string $completion "completed", "in_progress" or '' (all).
+	 * @param int    $required   Attended sessions the requirement asks for.
+	 * @param int[]  $superseded Attended rows that do not count (see superseded_seeds()).
+	 */
+	private function student_where( string $search, string $completion, int $required, array $superseded ): string {
+		$t     = $this->table();
+		$where = "EXISTS (SELECT 1 FROM {$t} s WHERE s.student_id = u.ID)";
+		if ( '' !== $search ) {
+			$like   = '%' . $this->db->esc_like( $search ) . '%';
+			$where .= $this->db->prepare( ' AND (u.display_name LIKE %s OR u.user_email LIKE %s OR u.user_login LIKE %s)', $like, $like, $like );
+		}
+		if ( '' !== $completion ) {
+			$not = $superseded ? ' AND a.id NOT IN (' . implode( ',', array_map( 'intval', $superseded ) ) . ')' : '';
+			$op  = 'completed' === $completion ? '>=' : '<';
+			// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name, integer list and operator built above.
+			$where .= $this->db->prepare( " AND (SELECT COUNT(*) FROM {$t} a WHERE a.student_id = u.ID AND a.status = 'attended'{$not}) {$op} %d", $required );
+		}
+		return $where;
+	}
+
+	/**
+	 * Students of one page of the list, ordered by name (or e-mail).
+	 *
+	 * @param int[] $superseded Attended rows that do not count.
+	 * @return array<int,array{ID:string,display_name:string,user_email:string}>
+	 */
+	public function students( string $search, string $completion, int $required, array $superseded, string $orderby, bool $desc, int $limit, int $offset ): array {
+		$where = $this->student_where( $search, $completion, $required, $superseded );
+		$col   = 'email' === $orderby ? 'u.user_email' : 'u.display_name';
+		$dir   = $desc ? 'DESC' : 'ASC';
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- $where prepared above, column and direction from fixed lists.
+		$sql = $this->db->prepare( "SELECT u.ID, u.display_name, u.user_email FROM {$this->db->users} u WHERE {$where} ORDER BY {$col} {$dir}, u.ID {$dir} LIMIT %d OFFSET %d", $limit, $offset );
+		return (array) $this->checked( $this->db->get_results( $sql, ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+	}
+
+	/** How many students a list holds. */
+	public function count_students( string $search, string $completion, int $required, array $superseded ): int {
+		$where = $this->student_where( $search, $completion, $required, $superseded );
+		return (int) $this->checked( $this->db->get_var( "SELECT COUNT(*) FROM {$this->db->users} u WHERE {$where}" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+	}
+
+	/**
+	 * Students after a user id, for exports that walk every student (keyset, no OFFSET).
+	 *
+	 * @return array<int,array{ID:string,display_name:string,user_email:string}>
+	 */
+	public function students_after( int $after_id, int $limit ): array {
+		$t = $this->table();
+		return (array) $this->checked(
+			$this->db->get_results(
+				$this->db->prepare(
+					"SELECT u.ID, u.display_name, u.user_email FROM {$this->db->users} u WHERE u.ID > %d AND EXISTS (SELECT 1 FROM {$t} s WHERE s.student_id = u.ID) ORDER BY u.ID LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					$after_id,
+					$limit
+				),
+				ARRAY_A
+			)
+		);
+	}
+
+	/**
+	 * Per-student counts for a set of students.
+	 *
+	 * @param int[] $student_ids Students.
+	 * @param int[] $superseded  Attended rows that do not count.
+	 * @return array<int,array{attended:int,upcoming:int,no_show:int,last_session:?string}>
+	 */
+	public function stats_for( array $student_ids, array $superseded, string $now ): array {
+		$ids = array_values( array_filter( array_map( 'intval', $student_ids ) ) );
+		if ( ! $ids ) {
+			return array();
+		}
+		$in  = implode( ',', $ids );
+		$not = $superseded ? ' AND id NOT IN (' . implode( ',', array_map( 'intval', $superseded ) ) . ')' : '';
+		$t   = $this->table();
+		// Three index range reads per student instead of one scan of all their rows.
+		// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$attended = $this->checked( $this->db->get_results( "SELECT student_id, COUNT(*) AS n FROM {$t} WHERE student_id IN ({$in}) AND status = 'attended'{$not} GROUP BY student_id", ARRAY_A ) );
+		$no_show  = $this->checked( $this->db->get_results( "SELECT student_id, COUNT(*) AS n FROM {$t} WHERE student_id IN ({$in}) AND status = 'no_show' GROUP BY student_id", ARRAY_A ) );
+		$upcoming = $this->checked( $this->db->get_results( $this->db->prepare( "SELECT student_id, COUNT(*) AS n FROM {$t} WHERE student_id IN ({$in}) AND status = 'scheduled' AND start_at >= %s GROUP BY student_id", $now ), ARRAY_A ) );
+		$last     = $this->checked( $this->db->get_results( $this->db->prepare( "SELECT student_id, MAX(start_at) AS at FROM {$t} WHERE student_id IN ({$in}) AND status IN ('attended','no_show','scheduled') AND start_at < %s GROUP BY student_id", $now ), ARRAY_A ) );
+		// phpcs:enable
+		$out = array();
+		foreach ( $ids as $id ) {
+			$out[ $id ] = array(
+				'attended'     => 0,
+				'upcoming'     => 0,
+				'no_show'      => 0,
+				'last_session' => null,
+			);
+		}
+		foreach ( array( 'attended' => $attended, 'no_show' => $no_show, 'upcoming' => $upcoming ) as $key => $rows ) {
+			foreach ( (array) $rows as $row ) {
+				$out[ (int) $row['student_id'] ][ $key ] = (int) $row['n'];
+			}
+		}
+		foreach ( (array) $last as $row ) {
+			$out[ (int) $row['student_id'] ]['last_session'] = null === $row['at'] ? null : (string) $row['at'];
+		}
+		return $out;
+	}
+
+	/**
+	 * Attended rows that were rescheduled away (a mark given before Calendly's
+	 * reschedule arrived): the only rows that can start a chain that would
+	 * otherwise count twice.  Few on any site; index status_rc.
+	 *
+	 * @param int[]|null $student_ids Limit to these students; null for all.
+	 * @return array<int,array{id:string,student_id:?string,rescheduled_to_uri:?string}>
+	 */
+	public function superseded_seeds( ?array $student_ids = null ): array {
+		$t     = $this->table();
+		$where = '';
+		if ( null !== $student_ids ) {
+			$ids = array_values( array_filter( array_map( 'intval', $student_ids ) ) );
+			if ( ! $ids ) {
+				return array();
+			}
+			$where = ' AND student_id IN (' . implode( ',', $ids ) . ')';
+		}
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		return (array) $this->checked( $this->db->get_results( "SELECT id, student_id, rescheduled_to_uri FROM {$t} WHERE status = 'attended' AND reschedule_canceled = 1 AND rescheduled_to_uri IS NOT NULL{$where}", ARRAY_A ) );
+	}
+
+	/**
+	 * Rows by invitee URI (one step along a reschedule chain).
+	 *
+	 * @param string[] $uris Invitee URIs.
+	 * @return array<string,array{id:string,student_id:?string,status:string,rescheduled_to_uri:?string}> Keyed by lower-case URI.
+	 */
+	public function chain_rows( array $uris ): array {
+		$uris = array_values( array_unique( array_filter( $uris, 'is_string' ) ) );
+		if ( ! $uris ) {
+			return array();
+		}
+		$placeholders = implode( ',', array_fill( 0, count( $uris ), '%s' ) );
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQLPlaceholders.UnfinishedPrepare
+		$rows = $this->checked( $this->db->get_results( $this->db->prepare( "SELECT id, student_id, status, calendly_uri, rescheduled_to_uri FROM {$this->table()} WHERE calendly_uri IN ({$placeholders})", ...$uris ), ARRAY_A ) );
+		$out  = array();
+		foreach ( (array) $rows as $row ) {
+			$out[ strtolower( (string) $row['calendly_uri'] ) ] = $row;
+		}
+		return $out;
+	}
+
+	/**
+	 * Program totals.
+	 *
+	 * @param int[] $superseded Attended rows that do not count.
+	 * @return array{students:int,completed:int,attended:int,upcoming:int,needs_attendance:int,no_show:int,canceled:int}
+	 */
+	public function totals( int $required, array $superseded, string $now ): array {
+		$t   = $this->table();
+		$not = $superseded ? ' AND id NOT IN (' . implode( ',', array_map( 'intval', $superseded ) ) . ')' : '';
+		// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$students  = $this->checked( $this->db->get_var( "SELECT COUNT(DISTINCT student_id) FROM {$t} WHERE student_id IS NOT NULL" ) );
+		$completed = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM (SELECT student_id FROM {$t} WHERE status = 'attended' AND student_id IS NOT NULL{$not} GROUP BY student_id HAVING COUNT(*) >= %d) c", $required ) ) );
+		$by_status = $this->checked( $this->db->get_results( "SELECT status, COUNT(*) AS n FROM {$t} WHERE status IN ('attended','no_show','canceled','rescheduled') GROUP BY status", ARRAY_A ) );
+		$attended  = $this->checked( $this->db->get_var( "SELECT COUNT(*) FROM {$t} WHERE status = 'attended' AND student_id IS NOT NULL{$not}" ) );
+		$upcoming  = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM {$t} WHERE status = 'scheduled' AND end_at >= %s", $now ) ) );
+		$needs     = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM {$t} WHERE status = 'scheduled' AND end_at < %s", $now ) ) );
+		// phpcs:enable
+		$counts = array();
+		foreach ( (array) $by_status as $row ) {
+			$counts[ (string) $row['status'] ] = (int) $row['n'];
+		}
+		return array(
+			'students'         => (int) $students,
+			'completed'        => (int) $completed,
+			'attended'         => (int) $attended,
+			'upcoming'         => (int) $upcoming,
+			'needs_attendance' => (int) $needs,
+			'no_show'          => $counts['no_show'] ?? 0,
+			'canceled'         => ( $counts['canceled'] ?? 0 ) + ( $counts['rescheduled'] ?? 0 ),
+		);
+	}
+
+	/**
+	 * Sessions per week and status between two instants (UTC), weeks counted from $from.
+	 *
+	 * @return array<int,array{week:string,status:string,n:string}>
+	 */
+	public function per_week( string $from, string $to ): array {
+		$t = $this->table();
+		return (array) $this->checked(
+			$this->db->get_results(
+				$this->db->prepare(
+					"SELECT FLOOR(TIMESTAMPDIFF(SECOND, %s, start_at) / 604800) AS week, status, COUNT(*) AS n FROM {$t} WHERE status IN ('scheduled','attended','no_show','canceled','rescheduled') AND start_at >= %s AND start_at < %s GROUP BY week, status", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					$from,
+					$from,
+					$to
+				),
+				ARRAY_A
+			)
+		);
+	}
+
+	/** A cheap mark of "something changed": the newest update and the highest id. */
+	public function fingerprint(): string {
+		$row = $this->checked( $this->db->get_row( "SELECT MAX(updated_at) AS u, MAX(id) AS i FROM {$this->table()}", ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		return (string) ( $row['u'] ?? '' ) . '/' . (string) ( $row['i'] ?? '' );
+	}
+
+	/**
+	 * One student's sessions: the upcoming ones (scheduled, not yet ended; soonest first).
+	 *
+	 * @return array<int,array<string,mixed>>
+	 */
+	public function upcoming_of( int $student_id, string $now, int $limit ): array {
+		$t = $this->table();
+		return (array) $this->checked(
+			$this->db->get_results(
+				$this->db->prepare(
+					'SELECT ' . self::COLUMNS . " FROM {$t} WHERE student_id = %d AND status = 'scheduled' AND (end_at >= %s OR end_at IS NULL) ORDER BY start_at IS NULL, start_at, id LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					$student_id,
+					$now,
+					$limit
+				),
+				ARRAY_A
+			)
+		);
+	}
+
+	/**
+	 * One student's other sessions (past, canceled, rescheduled; latest first).
+	 *
+	 * @return array<int,array<string,mixed>>
+	 */
+	public function past_of( int $student_id, string $now, int $limit ): array {
+		$t = $this->table();
+		return (array) $this->checked(
+			$this->db->get_results(
+				$this->db->prepare(
+					'SELECT ' . self::COLUMNS . " FROM {$t} WHERE student_id = %d AND NOT (status = 'scheduled' AND (end_at >= %s OR end_at IS NULL)) ORDER BY start_at DESC, id DESC LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					$student_id,
+					$now,
+					$limit
+				),
+				ARRAY_A
+			)
+		);
+	}
+
+	/**
+	 * One coach's sessions that need an attendance mark: still scheduled, ended before $ended_before.
+	 *
+	 * @param int|null $coach_id The coach; null for sessions whose host matches no user.
+	 * @return array<int,array<string,mixed>> Oldest first.
+	 */
+	public function needing_mark_for( ?int $coach_id, string $ended_before, int $limit ): array {
+		$t     = $this->table();
+		$coach = null === $coach_id ? ' AND coach_id IS NULL' : $this->db->prepare( ' AND coach_id = %d', $coach_id );
+		return (array) $this->checked(
+			$this->db->get_results(
+				$this->db->prepare(
+					'SELECT ' . self::COLUMNS . ", host_email FROM {$t} WHERE status = 'scheduled' AND end_at < %s{$coach} ORDER BY end_at, id LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					$ended_before,
+					$limit
+				),
+				ARRAY_A
+			)
+		);
+	}
+
+	/** How many sessions need a mark (ended before $ended_before, still scheduled); $coach_id null: all coaches. */
+	public function count_needing_mark( string $ended_before, ?int $coach_id ): int {
+		$t     = $this->table();
+		$coach = null === $coach_id ? '' : $this->db->prepare( ' AND coach_id = %d', $coach_id );
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		return (int) $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM {$t} WHERE status = 'scheduled' AND end_at < %s{$coach}", $ended_before ) ) );
+	}
+
+	/**
+	 * Coaches with sessions that need a mark, and how many (coach_id NULL: the host matches no user).
+	 *
+	 * @return array<int,array{coach_id:?string,n:string}>
+	 */
+	public function coaches_needing_mark( string $ended_before ): array {
+		return (array) $this->checked(
+			$this->db->get_results(
+				$this->db->prepare( "SELECT coach_id, COUNT(*) AS n FROM {$this->table()} WHERE status = 'scheduled' AND end_at < %s GROUP BY coach_id", $ended_before ), // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+				ARRAY_A
+			)
+		);
+	}
+}

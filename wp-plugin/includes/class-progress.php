@@ -1,0 +1,225 @@
+<?php
+/**
+ * Progress toward the required number of attended sessions: per student, for the program, and
+ * sessions per week, for the Progress page, its CSV export and the student portal.
+ *
+ * Only attended rows count, and a reschedule chain counts once: an attended
+ * row that was rescheduled away (the coach marked it before Calendly's
+ * reschedule arrived) does not count when a later row of its chain, of the
+ * same student, is attended too.  Such rows are rare, so they are found
+ * first (index status_rc) and left out of every count by id.
+ *
+ * Program totals and the weekly chart read large parts of the table, so they
+ * are kept for two minutes in a transient keyed by a fingerprint of the table
+ * (newest update, highest id): a change anywhere shows at the next load.
+ *
+ * @package TFSP\CalendlySync
+ */
+
+namespace TFSP\CalendlySync;
+
+defined( 'ABSPATH' ) || exit;
+
+final class Progress {
+
+	/** Statuses of the weekly chart, in stacking order. */
+	public const CHART_STATUSES = array( 'attended', 'no_show', 'scheduled', 'rescheduled', 'canceled' );
+
+	/** Weeks of the chart before the current one, and after it. */
+	public const WEEKS_BACK  = 11;
+	public const WEEKS_AHEAD = 4;
+
+	private const CACHE_SECONDS = 120;
+
+	/** Steps followed along a reschedule chain at most. */
+	private const CHAIN_STEPS = 20;
+
+	private ProgressRepository $repository;
+	private Settings $settings;
+
+	public function __construct( ProgressRepository $repository, Settings $settings ) {
+		$this->repository = $repository;
+		$this->settings   = $settings;
+	}
+
+	public function repository(): ProgressRepository {
+		return $this->repository;
+	}
+
+	public function required(): int {
+		try {
+			return max( 1, (int) $this->settings->get( 'required_sessions' ) );
+		} catch ( \Throwable $e ) {
+			return 3;
+		}
+	}
+
+	/** "Now" in the format of the DATETIME(6) columns (UTC). */
+	public static function now(): string {
+		return gmdate( 'Y-m-d H:i:s' );
+	}
+
+	/**
+	 * Ids of attended rows that do not count, because a later row of their reschedule chain is attended.
+	 *
+	 * @param int[]|null $student_ids Limit to these students; null for all.
+	 * @return int[]
+	 */
+	public function superseded( ?array $student_ids = null ): array {
+		$out = array();
+		foreach ( $this->repository->superseded_seeds( $student_ids ) as $seed ) {
+			$next = (string) $seed['rescheduled_to_uri'];
+			$seen = array();
+			for ( $step = 0; $step < self::CHAIN_STEPS && '' !== $next && ! isset( $seen[ strtolower( $next ) ] ); $step++ ) {
+				$seen[ strtolower( $next ) ] = true;
+				$rows                        = $this->repository->chain_rows( array( $next ) );
+				$row                         = $rows[ strtolower( $next ) ] ?? null;
+				if ( null === $row ) {
+					break;
+				}
+				if ( 'attended' === $row['status'] && (string) $row['student_id'] === (string) $seed['student_id'] ) {
+					$out[] = (int) $seed['id'];
+					break;
+				}
+				$next = (string) $row['rescheduled_to_uri'];
+			}
+		}
+		return $out;
+	}
+
+	/**
+	 * One page of the students list with their progress.
+	 *
+	 * @return array{total:int,rows:array<int,array<string,mixed>>}
+	 */
+	public function students_page( string $search, string $completion, string $orderby, bool $desc, int $per_page, int $page ): array {
+		$required   = $this->required();
+		$superseded = '' === $completion ? array() : $this->superseded();
+		$total      = $this->repository->count_students( $search, $completion, $required, $superseded );
+		$students   = $this->repository->students( $search, $completion, $required, $superseded, $orderby, $desc, $per_page, max( 0, ( $page - 1 ) * $per_page ) );
+		return array(
+			'total' => $total,
+			'rows'  => $this->with_stats( $students, $required ),
+		);
+	}
+
+	/**
+	 * Students with their progress, as the list and the export show them.
+	 *
+	 * @param array<int,array{ID:string,display_name:string,user_email:string}> $students Users.
+	 * @return array<int,array<string,mixed>>
+	 */
+	public function with_stats( array $students, ?int $required = null ): array {
+		$required = $required ?? $this->required();
+		$ids      = array_map( static fn( $s ) => (int) $s['ID'], $students );
+		$stats    = $this->repository->stats_for( $ids, $this->superseded( $ids ), self::now() );
+		$rows     = array();
+		foreach ( $students as $student ) {
+			$id     = (int) $student['ID'];
+			$s      = $stats[ $id ] ?? array(
+				'attended'     => 0,
+				'upcoming'     => 0,
+				'no_show'      => 0,
+				'last_session' => null,
+			);
+			$rows[] = array(
+				'id'           => $id,
+				'name'         => (string) $student['display_name'],
+				'email'        => (string) $student['user_email'],
+				'attended'     => $s['attended'],
+				'required'     => $required,
+				'upcoming'     => $s['upcoming'],
+				'no_show'      => $s['no_show'],
+				'last_session' => $s['last_session'],
+				'completed'    => $s['attended'] >= $required,
+			);
+		}
+		return $rows;
+	}
+
+	/**
+	 * One student's progress.
+	 *
+	 * @return array{attended:int,required:int,upcoming:int,completed:bool}
+	 */
+	public function of_student( int $user_id ): array {
+		$required = $this->required();
+		$stats    = $this->repository->stats_for( array( $user_id ), $this->superseded( array( $user_id ) ), self::now() );
+		$attended = (int) ( $stats[ $user_id ]['attended'] ?? 0 );
+		return array(
+			'attended'  => $attended,
+			'required'  => $required,
+			'upcoming'  => (int) ( $stats[ $user_id ]['upcoming'] ?? 0 ),
+			'completed' => $attended >= $required,
+		);
+	}
+
+	/**
+	 * Program totals (kept briefly; see the class comment).
+	 *
+	 * @return array{students:int,completed:int,attended:int,upcoming:int,needs_attendance:int,no_show:int,canceled:int,required:int}
+	 */
+	public function totals(): array {
+		$required = $this->required();
+		return $this->cached(
+			'totals/' . $required,
+			function () use ( $required ): array {
+				$totals             = $this->repository->totals( $required, $this->superseded(), self::now() );
+				$totals['required'] = $required;
+				return $totals;
+			}
+		);
+	}
+
+	/**
+	 * Sessions per week by status, from WEEKS_BACK weeks before the current week to WEEKS_AHEAD after it.
+	 * Weeks start on the site's first day of the week, at midnight in the site's time zone.
+	 *
+	 * @return array<int,array{start:int,counts:array<string,int>}> start: Unix time of the week's first instant.
+	 */
+	public function weeks(): array {
+		$zone  = wp_timezone();
+		$today = new \DateTimeImmutable( 'today', $zone );
+		$first = (int) get_option( 'start_of_week', 1 );
+		$back  = ( (int) $today->format( 'w' ) - $first + 7 ) % 7;
+		$start = $today->modify( '-' . ( $back + 7 * self::WEEKS_BACK ) . ' days' );
+		$count = self::WEEKS_BACK + 1 + self::WEEKS_AHEAD;
+		$end   = $start->modify( '+' . ( 7 * $count ) . ' days' );
+		$from  = gmdate( 'Y-m-d H:i:s', $start->getTimestamp() );
+		$to    = gmdate( 'Y-m-d H:i:s', $end->getTimestamp() );
+
+		$rows  = $this->cached( 'weeks/' . $from, fn() => $this->repository->per_week( $from, $to ) );
+		$weeks = array();
+		for ( $i = 0; $i < $count; $i++ ) {
+			$weeks[ $i ] = array(
+				'start'  => $start->modify( '+' . ( 7 * $i ) . ' days' )->getTimestamp(),
+				'counts' => array_fill_keys( self::CHART_STATUSES, 0 ),
+			);
+		}
+		foreach ( $rows as $row ) {
+			$i = (int) $row['week'];
+			if ( isset( $weeks[ $i ] ) && isset( $weeks[ $i ]['counts'][ $row['status'] ] ) ) {
+				$weeks[ $i ]['counts'][ $row['status'] ] = (int) $row['n'];
+			}
+		}
+		return $weeks;
+	}
+
+	/**
+	 * A value computed at most every CACHE_SECONDS while the table does not change.
+	 *
+	 * @template T
+	 * @param callable():T $compute
+	 * @return T
+	 */
+	private function cached( string $what, callable $compute ) {
+		$key   = 'tfsp_calendly_progress_' . md5( $what . '|' . $this->repository->fingerprint() );
+		$value = get_transient( $key );
+		if ( is_array( $value ) ) {
+			return $value;
+		}
+		$value = $compute();
+		set_transient( $key, $value, self::CACHE_SECONDS );
+		return $value;
+	}
+}

@@ -1,0 +1,239 @@
+<?php
+/**
+ * SQL of the admin's views of {prefix}tfsp_coach_sessions: filtered, searched, sorted lists with
+ * keyset paging, the unmatched bookings, and the re-attribution of sessions to a student.
+ *
+ * Deep pages use keyset positions ("after"/"before" the last row seen:
+ * the sort value and the id) instead of OFFSET, so page 5,000 of a million
+ * rows costs what page 1 costs.  Every filter column is indexed (see Schema).
+ *
+ * @package TFSP\CalendlySync
+ */
+
+namespace TFSP\CalendlySync;
+
+defined( 'ABSPATH' ) || exit;
+
+final class SessionListRepository extends Repository {
+
+	/** Views of the list: each one a condition on status and times. */
+	public const VIEWS = array( 'all', 'needs_attendance', 'upcoming', 'past', 'canceled', 'rescheduled', 'conflicts' );
+
+	/** Sortable keys and their columns. */
+	public const SORTS = array(
+		'start'   => 'start_at',
+		'status'  => 'status',
+		'invitee' => 'invitee_name',
+		'id'      => 'id',
+	);
+
+	/** Columns the admin lists show. */
+	private const COLUMNS = 'id, student_id, coach_id, status, conflict, start_at, end_at, invitee_name, invitee_email, event_name, host_name, host_email, calendly_uri, rescheduled_from_uri, rescheduled_to_uri, reschedule_url, cancel_url, canceled, cancel_reason, canceled_by, canceler_type, cancel_at, coach_mark, coach_mark_at, noshow, timezone, updated_at';
+
+	public function table(): string {
+		return $this->db->prefix . 'tfsp_coach_sessions';
+	}
+
+	/**
+	 * One page of sessions.
+	 *
+	 * @param array       $filters view, student, coach, from, to (UTC "Y-m-d H:i:s"), search, now (UTC).
+	 * @param string      $sort    A key of SORTS.
+	 * @param bool        $desc    Descending.
+	 * @param array|null  $cursor  ['dir' => 'after'|'before'|'last', 'value' => ?string, 'id' => int] or null for the first page.
+	 * @return array<int,array<string,mixed>> Rows in display order.
+	 * @throws DatabaseError On a database error.
+	 */
+	public function page( array $filters, string $sort, bool $desc, ?array $cursor, int $limit ): array {
+		$column  = self::SORTS[ $sort ] ?? 'start_at';
+		$where   = $this->where( $filters );
+		$reverse = null !== $cursor && in_array( $cursor['dir'], array( 'before', 'last' ), true );
+		$asc     = $reverse ? $desc : ! $desc;
+		if ( null !== $cursor && 'last' !== $cursor['dir'] ) {
+			$where[] = $this->keyset( $column, $asc, $cursor['value'], (int) $cursor['id'] );
+		}
+		$direction = $asc ? 'ASC' : 'DESC';
+		$order     = 'id' === $column ? "id {$direction}" : "{$column} {$direction}, id {$direction}";
+		$sql       = 'SELECT ' . self::COLUMNS . " FROM {$this->table()} WHERE " . implode( ' AND ', $where ) . " ORDER BY {$order} LIMIT " . max( 1, $limit );
+		$rows      = (array) $this->checked( $this->db->get_results( $sql, ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- every part prepared in where()/keyset().
+		return $reverse ? array_reverse( $rows ) : $rows;
+	}
+
+	/** Rows matching the filters. @throws DatabaseError On a database error. */
+	public function count( array $filters ): int {
+		$sql = "SELECT COUNT(*) FROM {$this->table()} WHERE " . implode( ' AND ', $this->where( $filters ) );
+		return (int) $this->checked( $this->db->get_var( $sql ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- every part prepared in where().
+	}
+
+	/** One session as the lists show it, or null. */
+	public function find( int $id ): ?array {
+		$row = $this->checked( $this->db->get_row( $this->db->prepare( 'SELECT ' . self::COLUMNS . " FROM {$this->table()} WHERE id = %d", $id ), ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		return $row ? $row : null;
+	}
+
+	/**
+	 * Sessions by id, keyed by id (reschedule neighbours of a page).
+	 *
+	 * @param string[] $uris Invitee URIs.
+	 * @return array<string,array{id:int,start_at:?string,status:string}> Keyed by lower-case URI.
+	 */
+	public function by_uris( array $uris ): array {
+		$uris = array_values( array_unique( array_filter( $uris, static fn( $u ) => is_string( $u ) && '' !== $u ) ) );
+		if ( ! $uris ) {
+			return array();
+		}
+		$placeholders = implode( ',', array_fill( 0, count( $uris ), '%s' ) );
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQLPlaceholders.UnfinishedPrepare
+		$rows = $this->checked( $this->db->get_results( $this->db->prepare( "SELECT id, calendly_uri, start_at, status FROM {$this->table()} WHERE calendly_uri IN ({$placeholders})", ...$uris ), ARRAY_A ) );
+		$out  = array();
+		foreach ( (array) $rows as $row ) {
+			$out[ strtolower( (string) $row['calendly_uri'] ) ] = array(
+				'id'       => (int) $row['id'],
+				'start_at' => $row['start_at'],
+				'status'   => (string) $row['status'],
+			);
+		}
+		return $out;
+	}
+
+	/**
+	 * Bookings whose e-mail matched no student, newest first, keyset by id.
+	 *
+	 * @param string   $search   Prefix of the e-mail or the name ('' for all).
+	 * @param int|null $after_id Rows with a smaller id than this (next page).
+	 * @param int|null $before_id Rows with a greater id than this (previous page).
+	 * @return array<int,array<string,mixed>>
+	 */
+	public function unmatched( string $search, ?int $after_id, ?int $before_id, int $limit ): array {
+		$where = $this->unmatched_where( $search );
+		$asc   = null !== $before_id;
+		if ( null !== $after_id ) {
+			$where[] = $this->db->prepare( 'id < %d', $after_id );
+		} elseif ( null !== $before_id ) {
+			$where[] = $this->db->prepare( 'id > %d', $before_id );
+		}
+		$sql  = 'SELECT ' . self::COLUMNS . " FROM {$this->table()} WHERE " . implode( ' AND ', $where ) . ' ORDER BY id ' . ( $asc ? 'ASC' : 'DESC' ) . ' LIMIT ' . max( 1, $limit );
+		$rows = (array) $this->checked( $this->db->get_results( $sql, ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- parts prepared above.
+		return $asc ? array_reverse( $rows ) : $rows;
+	}
+
+	public function count_unmatched( string $search ): int {
+		$sql = "SELECT COUNT(*) FROM {$this->table()} WHERE " . implode( ' AND ', $this->unmatched_where( $search ) );
+		return (int) $this->checked( $this->db->get_var( $sql ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- parts prepared.
+	}
+
+	/**
+	 * Links sessions to a student, locked, in one transaction with their audit rows.
+	 * With $email set, every session with that e-mail (case-insensitive) that is not
+	 * already the student's; else only session $id.
+	 *
+	 * @return int[] The ids re-attributed.
+	 * @throws DatabaseError On a database error (rolled back).
+	 */
+	public function attribute( int $id, ?string $email, int $student_id, AuditRepository $audit, int $admin_id, string $reason ): array {
+		$changed = array();
+		$this->checked( $this->db->query( 'START TRANSACTION' ) );
+		try {
+			if ( null === $email ) {
+				$rows = $this->checked( $this->db->get_results( $this->db->prepare( "SELECT id, student_id FROM {$this->table()} WHERE id = %d FOR UPDATE", $id ), ARRAY_A ) );
+			} else {
+				// The column's collation compares case-insensitively; invitee_email is indexed.
+				$rows = $this->checked( $this->db->get_results( $this->db->prepare( "SELECT id, student_id FROM {$this->table()} WHERE invitee_email = %s OR id = %d ORDER BY id FOR UPDATE", $email, $id ), ARRAY_A ) );
+			}
+			$now = Clock::now_us();
+			foreach ( (array) $rows as $row ) {
+				$old = null === $row['student_id'] ? null : (int) $row['student_id'];
+				if ( $old === $student_id ) {
+					continue;
+				}
+				$this->checked( $this->db->query( $this->db->prepare( "UPDATE {$this->table()} SET student_id = %d, updated_at = %s WHERE id = %d", $student_id, Clock::mysql_now(), (int) $row['id'] ) ) );
+				$audit->add( (int) $row['id'], 'admin', $admin_id, 'student_id', null === $old ? null : (string) $old, (string) $student_id, $reason, null, $now );
+				$changed[] = (int) $row['id'];
+			}
+			$this->checked( $this->db->query( 'COMMIT' ) );
+		} catch ( DatabaseError $e ) {
+			$this->db->query( 'ROLLBACK' );
+			throw $e;
+		}
+		return $changed;
+	}
+
+	/** @return string[] Prepared conditions of the unmatched list. */
+	private function unmatched_where( string $search ): array {
+		$where = array( 'student_id IS NULL', 'invitee_email IS NOT NULL', "invitee_email <> ''" );
+		if ( '' !== $search ) {
+			$like    = $this->db->esc_like( $search ) . '%';
+			$where[] = $this->db->prepare( '(invitee_email LIKE %s OR invitee_name LIKE %s)', $like, $like );
+		}
+		return $where;
+	}
+
+	/**
+	 * The prepared conditions of the filters.
+	 *
+	 * @return string[]
+	 */
+	private function where( array $filters ): array {
+		$now   = (string) ( $filters['now'] ?? gmdate( 'Y-m-d H:i:s' ) );
+		$where = array( '1=1' );
+		switch ( $filters['view'] ?? 'all' ) {
+			case 'needs_attendance':
+				$where[] = $this->db->prepare( "status = 'scheduled' AND end_at < %s", $now );
+				break;
+			case 'upcoming':
+				$where[] = $this->db->prepare( "status = 'scheduled' AND start_at >= %s", $now );
+				break;
+			case 'past':
+				$where[] = $this->db->prepare( 'start_at < %s', $now );
+				break;
+			case 'canceled':
+				$where[] = "status = 'canceled'";
+				break;
+			case 'rescheduled':
+				$where[] = "status = 'rescheduled'";
+				break;
+			case 'conflicts':
+				$where[] = 'conflict = 1';
+				break;
+		}
+		if ( ! empty( $filters['session'] ) ) {
+			$where[] = $this->db->prepare( 'id = %d', (int) $filters['session'] );
+		}
+		if ( ! empty( $filters['student'] ) ) {
+			$where[] = $this->db->prepare( 'student_id = %d', (int) $filters['student'] );
+		}
+		if ( ! empty( $filters['coach'] ) ) {
+			$where[] = $this->db->prepare( 'coach_id = %d', (int) $filters['coach'] );
+		}
+		if ( ! empty( $filters['from'] ) ) {
+			$where[] = $this->db->prepare( 'start_at >= %s', (string) $filters['from'] );
+		}
+		if ( ! empty( $filters['to'] ) ) {
+			$where[] = $this->db->prepare( 'start_at < %s', (string) $filters['to'] );
+		}
+		if ( isset( $filters['search'] ) && '' !== $filters['search'] ) {
+			// Prefix matches, so that the indexes on e-mail and name serve them.
+			$like    = $this->db->esc_like( (string) $filters['search'] ) . '%';
+			$where[] = $this->db->prepare( '(invitee_email LIKE %s OR invitee_name LIKE %s OR event_name LIKE %s)', $like, $like, $like );
+		}
+		return $where;
+	}
+
+	/**
+	 * The keyset condition "after (value, id)" in the given direction.  MariaDB
+	 * sorts NULL first ascending and last descending.
+	 */
+	private function keyset( string $column, bool $asc, ?string $value, int $id ): string {
+		if ( 'id' === $column ) {
+			return $this->db->prepare( $asc ? 'id > %d' : 'id < %d', $id );
+		}
+		if ( null === $value ) {
+			return $asc
+				? $this->db->prepare( "(({$column} IS NULL AND id > %d) OR {$column} IS NOT NULL)", $id ) // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- column from SORTS.
+				: $this->db->prepare( "({$column} IS NULL AND id < %d)", $id ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		}
+		return $asc
+			? $this->db->prepare( "({$column} > %s OR ({$column} = %s AND id > %d))", $value, $value, $id ) // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			: $this->db->prepare( "({$column} < %s OR ({$column} = %s AND id < %d) OR {$column} IS NULL)", $value, $value, $id ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+	}
+}

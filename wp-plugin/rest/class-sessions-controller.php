@@ -1,0 +1,172 @@
+<?php
+/**
+ * POST /tfsp-calendly/v1/sessions/{id}/mark (mark: attended|no_show|rescheduled|none, note):
+ * a coach's attendance mark from the Sessions list, through the Attendance service.
+ *
+ * Cookie authentication with the REST nonce and the tfsp_calendly_mark_attendance capability.
+ *
+ * @package TFSP\CalendlySync
+ */
+
+namespace TFSP\CalendlySync\Rest;
+
+use TFSP\CalendlySync\Admin\SessionsListTable;
+use TFSP\CalendlySync\Attendance;
+use TFSP\CalendlySync\Clock;
+use TFSP\CalendlySync\DatabaseError;
+use TFSP\CalendlySync\Plugin;
+use TFSP\CalendlySync\SessionListRepository;
+
+defined( 'ABSPATH' ) || exit;
+
+final class SessionsController extends \WP_REST_Controller {
+
+	public const NOTE_MAX = 1000;
+
+	private Plugin $plugin;
+
+	public function __construct( Plugin $plugin ) {
+		$this->plugin    = $plugin;
+		$this->namespace = 'tfsp-calendly/v1';
+		$this->rest_base = 'sessions';
+	}
+
+	public function register_routes(): void {
+		register_rest_route(
+			$this->namespace,
+			'/' . $this->rest_base . '/(?P<id>\d+)/mark',
+			array(
+				array(
+					'methods'             => \WP_REST_Server::CREATABLE,
+					'callback'            => array( $this, 'update_item' ),
+					'permission_callback' => array( $this, 'update_item_permissions_check' ),
+					'args'                => array(
+						'id'   => array(
+							'description' => __( 'The session.', 'tfsp-calendly-sync' ),
+							'type'        => 'integer',
+							'minimum'     => 1,
+							'required'    => true,
+						),
+						'mark' => array(
+							'description' => __( 'The attendance mark; "none" clears it.', 'tfsp-calendly-sync' ),
+							'type'        => 'string',
+							'enum'        => Attendance::MARKS,
+							'required'    => true,
+						),
+						'note' => array(
+							'description' => __( 'A note for the audit trail.', 'tfsp-calendly-sync' ),
+							'type'        => 'string',
+							'maxLength'   => self::NOTE_MAX,
+							'default'     => '',
+						),
+					),
+				),
+				'schema' => array( $this, 'get_public_item_schema' ),
+			)
+		);
+	}
+
+	/** @param \WP_REST_Request $request Request. */
+	public function update_item_permissions_check( $request ) {
+		if ( current_user_can( Plugin::CAP_MARK_ATTENDANCE ) ) {
+			return true;
+		}
+		return new \WP_Error( 'rest_forbidden', __( 'Sorry, you are not allowed to mark attendance.', 'tfsp-calendly-sync' ), array( 'status' => rest_authorization_required_code() ) );
+	}
+
+	/** @param \WP_REST_Request $request Request. */
+	public function update_item( $request ) {
+		$id     = (int) $request['id'];
+		$result = self::mark( $this->plugin, $id, (string) $request['mark'], self::clean_note( (string) $request['note'] ), get_current_user_id() );
+		if ( is_wp_error( $result ) ) {
+			return $result;
+		}
+		global $wpdb;
+		try {
+			$row = ( new SessionListRepository( $wpdb ) )->find( $id );
+		} catch ( DatabaseError $e ) {
+			$row = null;
+		}
+		return rest_ensure_response( $this->prepare_item_for_response( array( 'row' => $row, 'result' => $result ), $request ) );
+	}
+
+	/**
+	 * Applies a mark through the Attendance service, then keeps the note in the audit trail.
+	 *
+	 * @return array{status:string,changed:bool,calendly:?string}|\WP_Error
+	 */
+	public static function mark( Plugin $plugin, int $id, string $mark, string $note, int $user_id ) {
+		$result = $plugin->attendance()->mark( $id, $mark, $user_id );
+		if ( is_wp_error( $result ) || '' === $note ) {
+			return $result;
+		}
+		try {
+			$plugin->audit()->add( $id, 'coach', $user_id, 'note', null, $note, 'attendance mark: ' . $mark, null, Clock::now_us() );
+		} catch ( DatabaseError $e ) {
+			return new \WP_Error( 'tfsp_calendly_db_error', __( 'The mark was saved, but its note could not be saved because of a database error.', 'tfsp-calendly-sync' ), array( 'status' => 503 ) );
+		}
+		return $result;
+	}
+
+	/**
+	 * A note as stored: the coach's words kept as written (escaped wherever shown), valid
+	 * UTF-8 without control characters, at most NOTE_MAX characters.
+	 */
+	public static function clean_note( string $note ): string {
+		$note = (string) preg_replace( '/[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/', '', wp_check_invalid_utf8( $note, true ) );
+		return mb_substr( trim( $note ), 0, self::NOTE_MAX );
+	}
+
+	/**
+	 * @param array            $item    ['row' => ?array, 'result' => array].
+	 * @param \WP_REST_Request $request Request.
+	 */
+	public function prepare_item_for_response( $item, $request ) {
+		$row    = $item['row'];
+		$result = $item['result'];
+		$labels = SessionsListTable::status_labels();
+		$shown  = null === $row ? (string) $result['status'] : SessionsListTable::shown_status( $row );
+		return rest_ensure_response(
+			array(
+				'id'            => null === $row ? (int) $request['id'] : (int) $row['id'],
+				'status'        => (string) $result['status'],
+				'shown_status'  => $shown,
+				'status_label'  => $labels[ $shown ] ?? $shown,
+				'mark'          => null === $row ? null : $row['coach_mark'],
+				'conflict'      => null !== $row && (bool) (int) $row['conflict'],
+				'conflict_text' => null !== $row && (int) $row['conflict'] ? SessionsListTable::conflict_text( $row ) : null,
+				'changed'       => (bool) $result['changed'],
+				'calendly'      => $result['calendly'],
+			)
+		);
+	}
+
+	public function get_item_schema() {
+		$ro = array(
+			'context'  => array( 'view' ),
+			'readonly' => true,
+		);
+		return array(
+			'$schema'    => 'http://json-schema.org/draft-04/schema#',
+			'title'      => 'tfsp-calendly-session-mark',
+			'type'       => 'object',
+			'properties' => array(
+				'id'            => array( 'type' => 'integer' ) + $ro,
+				'status'        => array(
+					'type' => 'string',
+					'enum' => array( 'scheduled', 'canceled', 'rescheduled', 'attended', 'no_show' ),
+				) + $ro,
+				'shown_status'  => array( 'type' => 'string' ) + $ro,
+				'status_label'  => array( 'type' => 'string' ) + $ro,
+				'mark'          => array( 'type' => array( 'string', 'null' ) ) + $ro,
+				'conflict'      => array( 'type' => 'boolean' ) + $ro,
+				'conflict_text' => array( 'type' => array( 'string', 'null' ) ) + $ro,
+				'changed'       => array( 'type' => 'boolean' ) + $ro,
+				'calendly'      => array(
+					'description' => __( 'Two-way no-show: "created", "deleted", an error message, or null when nothing was sent.', 'tfsp-calendly-sync' ),
+					'type'        => array( 'string', 'null' ),
+				) + $ro,
+			),
+		);
+	}
+}
