@@ -1,0 +1,373 @@
+<?php
+/**
+ * The Settings page (admins): the Calendly connection, the event types that are coaching
+ * sessions, the webhook subscription, and the sync's limits and switches.
+ *
+ * Rendered with the Settings API (sections and fields); saved by its own
+ * admin-post.php handler into the plugin's settings table through Settings
+ * (never wp_options), with a nonce and the manage capability.  A setting
+ * pinned by a TFSP_CALENDLY_<NAME> constant shows read-only; secrets are
+ * never echoed back, only whether they are stored, pinned or unreadable.
+ *
+ * @package TFSP\CalendlySync
+ */
+
+namespace TFSP\CalendlySync\Admin;
+
+use TFSP\CalendlySync\ApiError;
+use TFSP\CalendlySync\Connection;
+use TFSP\CalendlySync\Cron\HealthCheck;
+use TFSP\CalendlySync\DatabaseError;
+use TFSP\CalendlySync\Plugin;
+use TFSP\CalendlySync\SecretUnavailable;
+use TFSP\CalendlySync\Settings;
+
+defined( 'ABSPATH' ) || exit;
+
+final class SettingsPage {
+
+	public const SLUG    = 'tfsp-calendly-settings';
+	public const ACTION  = 'tfsp_calendly_save_settings';
+	public const ACTIONS = array( self::ACTION );
+
+	/** Settings edited on this page, by section. */
+	private const FIELDS = array(
+		'connection' => array( 'api_base', 'token' ),
+		'sync'       => array( 'required_sessions', 'signature_tolerance', 'webhook_rate_limit', 'retention_days', 'alert_email', 'alert_interval_minutes', 'two_way_no_show', 'delete_data_on_uninstall' ),
+	);
+
+	private Plugin $plugin;
+
+	public function __construct( Plugin $plugin ) {
+		$this->plugin = $plugin;
+	}
+
+	private function settings(): Settings {
+		return $this->plugin->settings();
+	}
+
+	public function register_fields(): void {
+		$defs = $this->settings()->definitions();
+		add_settings_section( 'tfsp_connection', esc_html__( 'Calendly connection', 'tfsp-calendly-sync' ), array( $this, 'section_connection' ), self::SLUG );
+		foreach ( self::FIELDS['connection'] as $name ) {
+			add_settings_field( 'tfsp_' . $name, esc_html( $defs[ $name ]['label'] ), array( $this, 'field' ), self::SLUG, 'tfsp_connection', array( 'name' => $name, 'label_for' => 'tfsp-field-' . $name ) );
+		}
+		add_settings_field( 'tfsp_account', esc_html__( 'Account', 'tfsp-calendly-sync' ), array( $this, 'field_account' ), self::SLUG, 'tfsp_connection' );
+
+		add_settings_section( 'tfsp_event_types', esc_html__( 'Coaching session event types', 'tfsp-calendly-sync' ), array( $this, 'section_event_types' ), self::SLUG );
+		add_settings_field( 'tfsp_event_types', esc_html( $defs['event_types']['label'] ), array( $this, 'field_event_types' ), self::SLUG, 'tfsp_event_types' );
+
+		add_settings_section( 'tfsp_webhook', esc_html__( 'Webhook subscription', 'tfsp-calendly-sync' ), '__return_null', self::SLUG );
+		add_settings_field( 'tfsp_subscription', esc_html__( 'Status', 'tfsp-calendly-sync' ), array( $this, 'field_subscription' ), self::SLUG, 'tfsp_webhook' );
+		add_settings_field( 'tfsp_signing_key', esc_html( $defs['signing_key']['label'] ), array( $this, 'field_signing_key' ), self::SLUG, 'tfsp_webhook' );
+
+		add_settings_section( 'tfsp_sync', esc_html__( 'Sync and progress', 'tfsp-calendly-sync' ), '__return_null', self::SLUG );
+		foreach ( self::FIELDS['sync'] as $name ) {
+			add_settings_field( 'tfsp_' . $name, esc_html( $defs[ $name ]['label'] ), array( $this, 'field' ), self::SLUG, 'tfsp_sync', array( 'name' => $name, 'label_for' => 'tfsp-field-' . $name ) );
+		}
+	}
+
+	public function render(): void {
+		if ( ! current_user_can( Plugin::CAP_MANAGE ) ) {
+			wp_die( esc_html__( 'Sorry, you are not allowed to manage the Calendly sync.', 'tfsp-calendly-sync' ), '', array( 'response' => 403 ) );
+		}
+		echo '<div class="wrap tfsp-calendly"><h1>' . esc_html__( 'Calendly settings', 'tfsp-calendly-sync' ) . '</h1>';
+		Notices::render();
+		foreach ( $this->settings()->health() as $problem ) {
+			echo '<div class="notice notice-error"><p>' . esc_html( $problem['message'] . ' ' . $problem['action'] ) . '</p></div>';
+		}
+		echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '" class="tfsp-calendly-settings">';
+		echo '<input type="hidden" name="action" value="' . esc_attr( self::ACTION ) . '">';
+		wp_nonce_field( self::ACTION );
+		do_settings_sections( self::SLUG );
+		echo '<p class="submit">';
+		submit_button( __( 'Save settings', 'tfsp-calendly-sync' ), 'primary', 'tfsp_save', false );
+		echo '</p></form></div>';
+	}
+
+	public function section_connection(): void {
+		echo '<p>' . esc_html__( 'A Calendly personal access token of the account that hosts the coaching sessions. It is stored sealed and never shown again.', 'tfsp-calendly-sync' ) . '</p>';
+	}
+
+	public function section_event_types(): void {
+		echo '<p>' . esc_html__( 'Only bookings of the chosen event types become coaching sessions. With none chosen, every event type counts.', 'tfsp-calendly-sync' ) . '</p>';
+	}
+
+	/** One setting's input; read-only when pinned; a secret shows its state, never its value. */
+	public function field( array $args ): void {
+		$name   = $args['name'];
+		$def    = $this->settings()->definitions()[ $name ];
+		$id     = 'tfsp-field-' . $name;
+		$pinned = $this->settings()->is_pinned( $name );
+		if ( $def['secret'] ) {
+			echo '<input type="password" id="' . esc_attr( $id ) . '" name="tfsp[' . esc_attr( $name ) . ']" value="" class="regular-text" autocomplete="new-password"' . ( $pinned ? ' disabled' : '' ) . '> ';
+			echo '<span class="tfsp-calendly-secret-state" data-state="' . esc_attr( $this->secret_state( $name ) ) . '">' . esc_html( $this->secret_state_label( $name ) ) . '</span>';
+			if ( ! $pinned ) {
+				echo '<p class="description">' . esc_html__( 'Leave empty to keep the stored token.', 'tfsp-calendly-sync' ) . '</p>';
+			}
+			if ( 'token' === $name ) {
+				echo '<p>';
+				submit_button( __( 'Save and test the connection', 'tfsp-calendly-sync' ), 'secondary', 'tfsp_connect', false );
+				echo '</p>';
+			}
+			$this->pinned_note( $name );
+			return;
+		}
+		try {
+			$value = $this->settings()->get( $name );
+		} catch ( SecretUnavailable | DatabaseError $e ) {
+			$value = $def['default'];
+		}
+		$disabled = $pinned ? ' disabled' : '';
+		switch ( $def['type'] ) {
+			case 'bool':
+				echo '<input type="hidden" name="tfsp_bools[]" value="' . esc_attr( $name ) . '">';
+				echo '<label><input type="checkbox" id="' . esc_attr( $id ) . '" name="tfsp[' . esc_attr( $name ) . ']" value="1"' . checked( (bool) $value, true, false ) . $disabled . '> ' . esc_html( $this->bool_hint( $name ) ) . '</label>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- $disabled is a constant string.
+				break;
+			case 'int':
+				echo '<input type="number" id="' . esc_attr( $id ) . '" name="tfsp[' . esc_attr( $name ) . ']" value="' . esc_attr( (string) $value ) . '" min="' . esc_attr( (string) $def['min'] ) . '" max="' . esc_attr( (string) $def['max'] ) . '" class="small-text"' . $disabled . '>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
+				break;
+			case 'email_or_empty':
+				echo '<input type="email" id="' . esc_attr( $id ) . '" name="tfsp[' . esc_attr( $name ) . ']" value="' . esc_attr( (string) $value ) . '" class="regular-text" placeholder="' . esc_attr( (string) get_option( 'admin_email' ) ) . '"' . $disabled . '>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
+				break;
+			default:
+				echo '<input type="text" id="' . esc_attr( $id ) . '" name="tfsp[' . esc_attr( $name ) . ']" value="' . esc_attr( is_array( $value ) ? implode( ', ', $value ) : (string) $value ) . '" class="regular-text"' . $disabled . '>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
+		}
+		$this->pinned_note( $name );
+	}
+
+	/** The account the token belongs to, from the last test. */
+	public function field_account(): void {
+		$test = $this->last_test();
+		if ( null === $test ) {
+			echo '<p class="description">' . esc_html__( 'Not tested yet.', 'tfsp-calendly-sync' ) . '</p>';
+			return;
+		}
+		/* translators: %s: date and time */
+		$when = sprintf( __( 'tested %s', 'tfsp-calendly-sync' ), wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ), (int) $test['at'] ) );
+		if ( ! empty( $test['ok'] ) ) {
+			echo '<p class="tfsp-calendly-test tfsp-calendly-ok"><strong>' . esc_html__( 'Connected', 'tfsp-calendly-sync' ) . '</strong> (' . esc_html( $when ) . ')</p>';
+			echo '<p><span class="tfsp-calendly-account-name">' . esc_html( (string) $test['name'] ) . '</span><br><code>' . esc_html( (string) $test['user_uri'] ) . '</code><br>';
+			/* translators: %s: organization URI */
+			echo esc_html( sprintf( __( 'Organization: %s', 'tfsp-calendly-sync' ), (string) $test['organization_uri'] ) ) . '</p>';
+		} else {
+			echo '<p class="tfsp-calendly-test tfsp-calendly-error"><strong>' . esc_html__( 'The test failed', 'tfsp-calendly-sync' ) . '</strong> (' . esc_html( $when ) . '): ' . esc_html( (string) $test['error'] ) . '</p>';
+		}
+	}
+
+	/** Checkboxes of the organization's event types, from the event-types call. */
+	public function field_event_types(): void {
+		$pinned = $this->settings()->is_pinned( 'event_types' );
+		try {
+			$chosen = (array) $this->settings()->get( 'event_types' );
+		} catch ( SecretUnavailable | DatabaseError $e ) {
+			$chosen = array();
+		}
+		$types = array();
+		$error = null;
+		try {
+			$organization = (string) $this->settings()->get( 'organization_uri' );
+			if ( '' === $organization ) {
+				$error = __( 'Test the connection first: the event types are read from Calendly.', 'tfsp-calendly-sync' );
+			} else {
+				$types = $this->plugin->api()->event_types( $organization );
+			}
+		} catch ( ApiError $e ) {
+			/* translators: %s: error */
+			$error = sprintf( __( 'The event types could not be read: %s', 'tfsp-calendly-sync' ), $e->getMessage() );
+		} catch ( SecretUnavailable | DatabaseError $e ) {
+			$error = __( 'The event types could not be read: the connection settings cannot be opened.', 'tfsp-calendly-sync' );
+		}
+		if ( null !== $error ) {
+			echo '<p class="description">' . esc_html( $error ) . '</p>';
+		}
+		$known = array();
+		echo '<fieldset id="tfsp-event-types"><legend class="screen-reader-text">' . esc_html__( 'Event types', 'tfsp-calendly-sync' ) . '</legend>';
+		foreach ( $types as $type ) {
+			$uri = (string) ( $type['uri'] ?? '' );
+			if ( '' === $uri ) {
+				continue;
+			}
+			$known[ $uri ] = true;
+			$meta          = array();
+			if ( isset( $type['duration'] ) ) {
+				/* translators: %d: minutes */
+				$meta[] = sprintf( __( '%d min', 'tfsp-calendly-sync' ), (int) $type['duration'] );
+			}
+			if ( isset( $type['active'] ) && ! $type['active'] ) {
+				$meta[] = __( 'inactive', 'tfsp-calendly-sync' );
+			}
+			echo '<label class="tfsp-calendly-event-type"><input type="checkbox" name="tfsp_event_types[]" value="' . esc_attr( $uri ) . '"' . checked( in_array( $uri, $chosen, true ), true, false ) . ( $pinned ? ' disabled' : '' ) . '> ' . esc_html( (string) ( $type['name'] ?? $uri ) ) . ( $meta ? ' <span class="description">(' . esc_html( implode( ', ', $meta ) ) . ')</span>' : '' ) . '</label><br>';
+		}
+		// Chosen types Calendly no longer lists stay chosen until unticked.
+		foreach ( $chosen as $uri ) {
+			if ( ! isset( $known[ $uri ] ) ) {
+				echo '<label class="tfsp-calendly-event-type"><input type="checkbox" name="tfsp_event_types[]" value="' . esc_attr( $uri ) . '" checked' . ( $pinned ? ' disabled' : '' ) . '> <code>' . esc_html( $uri ) . '</code> <span class="description">(' . esc_html__( 'not listed by Calendly now', 'tfsp-calendly-sync' ) . ')</span></label><br>';
+			}
+		}
+		echo '</fieldset>';
+		if ( $types || $chosen ) {
+			echo '<input type="hidden" name="tfsp_event_types_shown" value="1">';
+		}
+		$this->pinned_note( 'event_types' );
+	}
+
+	public function field_subscription(): void {
+		$connection = $this->plugin->connection();
+		$sub        = $connection->subscription();
+		$health     = HealthCheck::snapshot( $this->plugin->settings_repository() );
+		$state      = (string) ( $health['subscription']['state'] ?? '' );
+		if ( null !== $connection->webhooks_refused() ) {
+			echo '<p class="tfsp-calendly-error">' . esc_html__( 'Calendly refuses webhook subscriptions for this account (403); the sync polls instead.', 'tfsp-calendly-sync' ) . '</p>';
+		}
+		if ( null === $sub ) {
+			echo '<p class="tfsp-calendly-subscription" data-state="none">' . esc_html__( 'No webhook subscription is registered.', 'tfsp-calendly-sync' ) . '</p>';
+		} else {
+			/* translators: %s: state such as active or disabled */
+			$state_text = '' === $state ? __( 'registered (not checked yet)', 'tfsp-calendly-sync' ) : sprintf( __( 'state at the last health check: %s', 'tfsp-calendly-sync' ), $state );
+			echo '<p class="tfsp-calendly-subscription" data-state="' . esc_attr( '' === $state ? 'registered' : $state ) . '"><strong>' . esc_html__( 'Registered', 'tfsp-calendly-sync' ) . '</strong>, ' . esc_html( $state_text ) . '<br>';
+			/* translators: %s: date */
+			echo esc_html( sprintf( __( 'Registered at %s', 'tfsp-calendly-sync' ), (string) ( $sub['created_at'] ?? '' ) ) ) . '<br><code>' . esc_html( (string) ( $sub['uri'] ?? '' ) ) . '</code><br>';
+			/* translators: %s: URL */
+			echo esc_html( sprintf( __( 'Callback: %s', 'tfsp-calendly-sync' ), (string) ( $sub['callback_url'] ?? '' ) ) ) . '</p>';
+		}
+		/* translators: %s: URL */
+		echo '<p class="description">' . esc_html( sprintf( __( 'Webhook route of this site: %s', 'tfsp-calendly-sync' ), Connection::webhook_url() ) ) . '</p><p>';
+		submit_button( null === $sub ? __( 'Register the webhook', 'tfsp-calendly-sync' ) : __( 'Re-register the webhook', 'tfsp-calendly-sync' ), 'secondary', 'tfsp_register', false );
+		echo '</p><p class="description">' . esc_html__( 'Registering makes a new signing key and replaces this site\'s old subscription once the new one exists.', 'tfsp-calendly-sync' ) . '</p>';
+	}
+
+	public function field_signing_key(): void {
+		echo '<span class="tfsp-calendly-secret-state" data-state="' . esc_attr( $this->secret_state( 'signing_key' ) ) . '">' . esc_html( $this->secret_state_label( 'signing_key' ) ) . '</span>';
+		$this->pinned_note( 'signing_key' );
+	}
+
+	/** The admin-post.php handler: save, then test the connection or register the webhook when asked. */
+	public function handle( string $action ): void {
+		unset( $action );
+		if ( ! current_user_can( Plugin::CAP_MANAGE ) ) {
+			wp_die( esc_html__( 'Sorry, you are not allowed to manage the Calendly sync.', 'tfsp-calendly-sync' ), '', array( 'response' => 403 ) );
+		}
+		check_admin_referer( self::ACTION );
+		$posted = isset( $_POST['tfsp'] ) && is_array( $_POST['tfsp'] ) ? wp_unslash( $_POST['tfsp'] ) : array();
+		$bools  = isset( $_POST['tfsp_bools'] ) && is_array( $_POST['tfsp_bools'] ) ? array_map( 'sanitize_key', wp_unslash( $_POST['tfsp_bools'] ) ) : array();
+		$errors = 0;
+		$set    = function ( string $name, $value ) use ( &$errors ): void {
+			$result = $this->settings()->set( $name, $value );
+			if ( is_wp_error( $result ) ) {
+				++$errors;
+				Notices::add( 'error', $result->get_error_message() );
+			}
+		};
+		foreach ( array_merge( self::FIELDS['connection'], self::FIELDS['sync'] ) as $name ) {
+			if ( $this->settings()->is_pinned( $name ) ) {
+				continue;
+			}
+			$def = $this->settings()->definitions()[ $name ];
+			if ( 'bool' === $def['type'] ) {
+				if ( in_array( $name, $bools, true ) ) {
+					$set( $name, ! empty( $posted[ $name ] ) );
+				}
+				continue;
+			}
+			if ( ! isset( $posted[ $name ] ) || ! is_string( $posted[ $name ] ) ) {
+				continue;
+			}
+			$value = trim( $posted[ $name ] );
+			if ( $def['secret'] && '' === $value ) {
+				continue; // Empty keeps the stored secret.
+			}
+			$set( $name, $def['secret'] ? $value : sanitize_text_field( $value ) );
+		}
+		if ( ! empty( $_POST['tfsp_event_types_shown'] ) && ! $this->settings()->is_pinned( 'event_types' ) ) {
+			$types = isset( $_POST['tfsp_event_types'] ) && is_array( $_POST['tfsp_event_types'] ) ? array_map( 'esc_url_raw', wp_unslash( $_POST['tfsp_event_types'] ) ) : array();
+			$set( 'event_types', array_values( array_filter( $types ) ) );
+		}
+		if ( 0 === $errors ) {
+			Notices::add( 'success', __( 'Settings saved.', 'tfsp-calendly-sync' ) );
+		}
+
+		if ( isset( $_POST['tfsp_connect'] ) ) {
+			$this->test_connection();
+		} elseif ( isset( $_POST['tfsp_register'] ) ) {
+			$result = $this->plugin->connection()->register( null );
+			if ( is_wp_error( $result ) ) {
+				/* translators: %s: error */
+				Notices::add( 'error', sprintf( __( 'The webhook could not be registered: %s', 'tfsp-calendly-sync' ), $result->get_error_message() ) );
+			} else {
+				/* translators: %s: subscription URI */
+				Notices::add( 'success', sprintf( __( 'Webhook registered: %s', 'tfsp-calendly-sync' ), (string) $result['uri'] ) );
+				$this->plugin->health_check()->run();
+			}
+		}
+		Notices::redirect( self::SLUG );
+	}
+
+	private function test_connection(): void {
+		$result = $this->plugin->connection()->connect( null );
+		$record = array( 'at' => time() );
+		if ( is_wp_error( $result ) ) {
+			$record += array(
+				'ok'    => false,
+				'error' => $result->get_error_message(),
+			);
+			/* translators: %s: error */
+			Notices::add( 'error', sprintf( __( 'The connection test failed: %s', 'tfsp-calendly-sync' ), $result->get_error_message() ) );
+		} else {
+			$record += array( 'ok' => true ) + $result;
+			/* translators: %s: Calendly user's name */
+			Notices::add( 'success', sprintf( __( 'Connected to Calendly as %s.', 'tfsp-calendly-sync' ), (string) $result['name'] ) );
+		}
+		try {
+			$this->plugin->settings_repository()->put( '_connection_test', (string) wp_json_encode( $record ) );
+		} catch ( DatabaseError $e ) {
+			Notices::add( 'error', __( 'The test result could not be stored because of a database error.', 'tfsp-calendly-sync' ) );
+		}
+	}
+
+	private function last_test(): ?array {
+		$raw  = $this->plugin->settings_repository()->find_quietly( '_connection_test' );
+		$test = null === $raw ? null : json_decode( $raw, true );
+		return is_array( $test ) ? $test : null;
+	}
+
+	/** "pinned", "stored", "unreadable" or "empty". */
+	private function secret_state( string $name ): string {
+		if ( $this->settings()->is_pinned( $name ) ) {
+			return 'pinned';
+		}
+		try {
+			$value = $this->settings()->get( $name );
+		} catch ( SecretUnavailable $e ) {
+			return 'unreadable';
+		} catch ( DatabaseError $e ) {
+			return 'unreadable';
+		}
+		return ( is_array( $value ) ? $value : ( '' === (string) $value ? array() : array( $value ) ) ) ? 'stored' : 'empty';
+	}
+
+	private function secret_state_label( string $name ): string {
+		$labels = array(
+			'pinned'     => __( 'pinned in wp-config.php', 'tfsp-calendly-sync' ),
+			'stored'     => __( 'stored', 'tfsp-calendly-sync' ),
+			'unreadable' => __( 'cannot be opened: re-enter', 'tfsp-calendly-sync' ),
+			'empty'      => __( 'not set', 'tfsp-calendly-sync' ),
+		);
+		return $labels[ $this->secret_state( $name ) ];
+	}
+
+	private function pinned_note( string $name ): void {
+		if ( $this->settings()->is_pinned( $name ) ) {
+			/* translators: %s: constant name */
+			echo '<p class="description tfsp-calendly-pinned">' . esc_html( sprintf( __( 'Pinned by %s in wp-config.php; change it there.', 'tfsp-calendly-sync' ), Settings::constant_name( $name ) ) ) . '</p>';
+		}
+	}
+
+	private function bool_hint( string $name ): string {
+		$hints = array(
+			'two_way_no_show'          => __( 'A no-show marked here is also marked in Calendly, and clearing it here deletes it there.', 'tfsp-calendly-sync' ),
+			'delete_data_on_uninstall' => __( 'Uninstalling the plugin drops its tables and the sessions it created. Off: everything stays.', 'tfsp-calendly-sync' ),
+		);
+		return $hints[ $name ] ?? '';
+	}
+}
