@@ -4,6 +4,7 @@
 import argparse
 import base64
 import hashlib
+import heapq
 import hmac
 import http.client
 import ipaddress
@@ -57,6 +58,14 @@ def _positive_int(v):
     return v
 
 
+def _int_range(lo, hi):
+    def check(v):
+        if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+            raise ValueError(f"must be an integer from {lo} to {hi}")
+        return v
+    return check
+
+
 def _seconds(v):
     if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0 or not math.isfinite(v):
         raise ValueError("must be a number >= 0")
@@ -84,6 +93,8 @@ def _order(v):
 SWITCHES = {  # name: (default, validator); README.md documents each one
     "refresh_t_on_retry": (True, _bool),
     "duplicate_rate": (0.0, _rate),
+    "max_copies": (2, _int_range(2, 10)),
+    "sender_concurrency": (1, _int_range(1, 64)),
     "shuffle": (False, _bool),
     "shuffle_batch": (4, _positive_int),
     "shuffle_hold_ms": (250, _seconds),
@@ -225,7 +236,8 @@ class Fake:
         self.cond = threading.Condition(threading.RLock())
         self.clock = Clock(time_scale)
         self.stopping = False
-        self.inflight = None
+        self.inflight = set()
+        self.senders = []
         self.gen = 0
         made = parse_time("2024-01-15T09:00:00Z")
         self.org = Obj(uuid=fixed_uuid("organization"), name="Mentorship Portal", created_us=made)
@@ -240,8 +252,7 @@ class Fake:
                     limit=limit, color=color, position=pos, created_us=made)
             self.event_types[t.uuid] = t
         self.reset({})
-        self.sender = threading.Thread(target=self._sender_loop, name="webhook-sender", daemon=True)
-        self.sender.start()
+        self._ensure_senders()
 
     # ------------------------------------------------------------ state
 
@@ -263,9 +274,9 @@ class Fake:
                 self.subs, self.missed = {}, {}
             for s in self.subs.values():
                 s.retry_started_us, s.streak_rt = None, None
-            self.queue, self.buffer, self.buffer_since = [], [], None
-            self.inflight = None
-            self.deliveries, self.delivery_seq, self.job_seq = [], 0, 0
+            self.queue, self.buffer, self.buffer_since = [], [], None  # queue: a heap of (due_rt, seq, job)
+            self.inflight = set()
+            self.deliveries, self.delivery_seq, self.job_seq, self.emission_seq = [], 0, 0, 0
             self.tokens = {t: Obj(role="owner", revoked=False) for t in self.cli_tokens}
             self.buckets = {}
             self.last_us = 0
@@ -515,19 +526,26 @@ class Fake:
                 continue
             body = encode_json({"created_at": iso(created_us), "created_by": self.user_uri(s.creator),
                                 "event": name, "payload": payload})
-            copies = 2 if self.rng.random() < self.sw["duplicate_rate"] else 1
+            digest = hashlib.sha256(body).hexdigest()
+            copies = 1
+            if self.rng.random() < self.sw["duplicate_rate"]:
+                copies = self.rng.randint(2, self.sw["max_copies"])
+            self.emission_seq += 1
             for c in range(copies):
                 self.job_seq += 1
                 j = Obj(seq=self.job_seq, sub=s.uuid, event=name, invitee=payload.get("uri"), body=body, t0=None,
                         attempt=1, due_rt=self.clock.rt(), copy=c, gen=self.gen, payload=payload,
-                        host_ids=host_ids, created_us=created_us)
+                        host_ids=host_ids, created_us=created_us, emission=self.emission_seq, sha=digest)
                 if self.sw["shuffle"]:
                     if not self.buffer:
                         self.buffer_since = time.monotonic()
                     self.buffer.append(j)
                 else:
-                    self.queue.append(j)
+                    self._push(j)
         self.cond.notify_all()
+
+    def _push(self, j):
+        heapq.heappush(self.queue, (j.due_rt, j.seq, j))
 
     def _keep_missed(self, s, name, payload, host_ids, created_us):
         if self.sw["resend_missed_after_recreate"]:
@@ -543,14 +561,15 @@ class Fake:
             for j in self.buffer:
                 self.job_seq += 1
                 j.seq, j.due_rt = self.job_seq, self.clock.rt()
-                self.queue.append(j)
+                self._push(j)
             self.buffer, self.buffer_since = [], None
 
-    def _log(self, s, name, invitee, attempt, status, t, outcome, error, copy, sig=None, body=None):
+    def _log(self, s, name, invitee, attempt, status, t, outcome, error, copy, sig=None, body=None, job=None):
         self.delivery_seq += 1
         self.deliveries.append({
             "id": self.delivery_seq, "subscription": self.u("webhook_subscriptions", s.uuid),
             "callback_url": s.callback_url, "event": name, "invitee": invitee, "attempt": attempt, "copy": copy,
+            "emission": job.emission if job else None, "body_sha256": job.sha if job else None,
             "status": status, "outcome": outcome, "error": error, "time": iso(self.clock.now_us()),
             "real_time": round(time.time(), 6), "t": t, "signature": sig,
             "body": body.decode("utf-8") if body is not None else None})
@@ -558,12 +577,13 @@ class Fake:
             del self.deliveries[:10000]
 
     def _drop_jobs(self, s, reason):
-        for j in self.queue + self.buffer:
+        for j in sorted((e[2] for e in self.queue), key=lambda j: (j.due_rt, j.seq)) + self.buffer:
             if j.sub == s.uuid:
-                self._log(s, j.event, j.invitee, j.attempt, None, j.t0, "dropped", reason, j.copy)
+                self._log(s, j.event, j.invitee, j.attempt, None, j.t0, "dropped", reason, j.copy, job=j)
                 if j.copy == 0:
                     self._keep_missed(s, j.event, j.payload, j.host_ids, j.created_us)
-        self.queue = [j for j in self.queue if j.sub != s.uuid]
+        self.queue = [e for e in self.queue if e[2].sub != s.uuid]
+        heapq.heapify(self.queue)
         self.buffer = [j for j in self.buffer if j.sub != s.uuid]
 
     def _disable(self, s, reason):
@@ -572,20 +592,32 @@ class Fake:
         self._drop_jobs(s, reason)
 
     def pending(self):
-        return len(self.queue) + len(self.buffer) + (1 if self.inflight is not None else 0)
+        return len(self.queue) + len(self.buffer) + len(self.inflight)
 
-    def _sender_loop(self):
+    def _ensure_senders(self):
+        """Starts sender threads up to sender_concurrency; threads beyond the switch's value park."""
+        with self.cond:
+            while len(self.senders) < self.sw["sender_concurrency"]:
+                k = len(self.senders)
+                t = threading.Thread(target=self._sender_loop, args=(k,), name="webhook-sender-%d" % k, daemon=True)
+                self.senders.append(t)
+                t.start()
+
+    def _sender_loop(self, k):
         while True:
             with self.cond:
                 if self.stopping:
                     return
+                if k >= self.sw["sender_concurrency"]:
+                    self.cond.wait(1.0)
+                    continue
                 self._flush_buffer()
                 wait, job = 1.0, None
                 if self.sw["webhook_deliveries_enabled"] and self.queue:
-                    j = min(self.queue, key=lambda j: (j.due_rt, j.seq))
+                    j = self.queue[0][2]
                     w = (j.due_rt - self.clock.rt()) / self.clock.scale
                     if w <= 0:
-                        job = j
+                        job = heapq.heappop(self.queue)[2]
                     else:
                         wait = min(wait, w)
                 if self.buffer:
@@ -593,11 +625,10 @@ class Fake:
                 if job is None:
                     self.cond.wait(wait)
                     continue
-                self.queue.remove(job)
                 s = self.subs.get(job.sub)
                 if s is None or s.state != "active":
                     continue
-                self.inflight = job
+                self.inflight.add(job)
                 t = job.t0 if (job.t0 is not None and not self.sw["refresh_t_on_retry"]) else self.clock.now_us() // US
                 if job.t0 is None:
                     job.t0 = t
@@ -612,7 +643,7 @@ class Fake:
                 url = s.callback_url
             status, error = post_webhook(url, job.body, sig, cto, rto)
             with self.cond:
-                self.inflight = None
+                self.inflight.discard(job)
                 if job.gen != self.gen:
                     self.cond.notify_all()
                     continue
@@ -620,7 +651,7 @@ class Fake:
                 if error is None and not ok:
                     error = f"HTTP {status}"
                 self._log(s, job.event, job.invitee, job.attempt, status, t, "delivered" if ok else "failed",
-                          error, job.copy, sig, job.body)
+                          error, job.copy, sig, job.body, job)
                 if self.verbose:
                     print(f"webhook {job.event} attempt {job.attempt} -> {status or error}", file=sys.stderr)
                 if s.state != "active" or self.subs.get(s.uuid) is not s:
@@ -644,7 +675,7 @@ class Fake:
                                     self.sw["retry_cap_seconds"])
                         job.attempt += 1
                         job.due_rt = min(rt + delay, s.streak_rt + window)
-                        self.queue.append(job)
+                        self._push(job)
                 self.cond.notify_all()
 
     def wait_idle(self, timeout):
@@ -662,7 +693,9 @@ class Fake:
         with self.cond:
             self.stopping = True
             self.cond.notify_all()
-        self.sender.join(timeout=20)
+            senders = list(self.senders)
+        for t in senders:
+            t.join(timeout=20)
 
     # ------------------------------------------------------------ control interface
 
@@ -677,7 +710,7 @@ class Fake:
             ("GET", "clock"): self.c_clock, ("POST", "clock"): self.c_clock,
             ("POST", "subscription_state"): self.c_subscription_state,
             ("GET", "tokens"): self.c_tokens, ("POST", "tokens"): self.c_tokens,
-            ("POST", "tokens/revoke"): self.c_revoke, ("GET", ""): self.c_index,
+            ("POST", "tokens/revoke"): self.c_revoke, ("POST", "batch"): self.c_batch, ("GET", ""): self.c_index,
         }
         fn = routes.get((method, name))
         if fn is None:
@@ -698,7 +731,33 @@ class Fake:
                               "GET|POST /_control/switches", "GET /_control/state", "GET /_control/deliveries",
                               "GET /_control/idle", "POST /_control/reset", "GET|POST /_control/clock",
                               "POST /_control/subscription_state", "GET|POST /_control/tokens",
-                              "POST /_control/tokens/revoke"], "see": "tests/fake-calendly/README.md"}
+                              "POST /_control/tokens/revoke", "POST /_control/batch"],
+                "see": "tests/fake-calendly/README.md"}
+
+    BATCH_OPS = ("book", "cancel", "reschedule", "no_show", "no_show_delete", "emit")
+    BATCH_MAX = 1000
+
+    def c_batch(self, b):
+        """Several control calls in one request, applied in order under one lock hold; each op answers on its own."""
+        ops = b.get("ops")
+        if not isinstance(ops, list) or not ops or len(ops) > self.BATCH_MAX:
+            raise invalid(("ops", "must be a list of 1 to %d objects" % self.BATCH_MAX))
+        details = []
+        for n, op in enumerate(ops):
+            if not isinstance(op, dict) or op.get("op") not in self.BATCH_OPS:
+                details.append({"parameter": "ops[%d].op" % n, "message": "must be one of " + ", ".join(self.BATCH_OPS)})
+        if details:
+            raise invalid(details)
+        results = []
+        for op in ops:
+            name = op["op"]
+            body = {k: v for k, v in op.items() if k != "op"}
+            try:
+                out = getattr(self, "c_" + name)(body)
+                results.append({"status": 201 if name in ("book", "reschedule") else 200, "body": out})
+            except ApiError as ex:
+                results.append({"status": ex.status, "body": ex.body()})
+        return {"results": results}
 
     @staticmethod
     def _str(body, key, required=False, default=None):
@@ -862,6 +921,7 @@ class Fake:
             if details:
                 raise invalid(details)
             self.sw.update(new)
+            self._ensure_senders()
             if "time_scale" in new:
                 self.clock.set_scale(new["time_scale"])
             if "seed" in new:
@@ -899,7 +959,7 @@ class Fake:
                     if not bodies:
                         d.pop("body")
                     out.append(d)
-            return {"deliveries": out, "pending": self.pending()}
+            return {"deliveries": out, "pending": self.pending(), "last_id": self.delivery_seq}
 
     def c_idle(self, q):
         try:

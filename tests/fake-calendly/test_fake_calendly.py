@@ -47,6 +47,12 @@ class Receiver:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with outer.lock:
+                    outer.active += 1
+                    outer.max_active = max(outer.max_active, outer.active)
+                    delay = outer.delay
+                time.sleep(delay)
+                with outer.lock:
+                    outer.active -= 1
                     status = outer.plan.pop(0) if outer.plan else outer.default
                     outer.requests.append({"path": self.path, "body": body, "status": status,
                                            "signature": self.headers.get("Calendly-Webhook-Signature"),
@@ -67,6 +73,7 @@ class Receiver:
     def reset(self):
         with self.lock:
             self.requests, self.plan, self.default = [], [], 200
+            self.delay, self.active, self.max_active = 0.0, 0, 0
 
     def got(self):
         with self.lock:
@@ -325,6 +332,118 @@ class FakeCalendlyTest(unittest.TestCase):
         self.assertEqual([json.loads(r["body"])["event"] for r in got[::2]], ["invitee.created", "invitee.canceled"])
         for r in got:
             verify(r)
+
+    def test_max_copies_sends_each_delivery_up_to_n_times(self):
+        self.sub()
+        for bad in (1, 11, 2.5, True):
+            self.assertEqual(request("POST", "/_control/switches", {"max_copies": bad}, token=None)[0], 400)
+        control("switches", {"duplicate_rate": 1, "max_copies": 3, "seed": 7})
+        for k in range(20):
+            self.book(email="c%d@example.org" % k, start="2026-04-%02dT10:00:00Z" % (k + 1))
+        self.idle()
+        copies = {}
+        for r in RECEIVER.got():
+            verify(r)
+            copies[r["body"]] = copies.get(r["body"], 0) + 1
+        self.assertEqual(len(copies), 20)
+        self.assertEqual(set(copies.values()), {2, 3})  # rate 1: never a single copy; both counts occur
+        log = control("deliveries")["deliveries"]
+        self.assertEqual(len(log), sum(copies.values()))
+        by_emission = {}
+        for d in log:
+            by_emission.setdefault(d["emission"], []).append(d)
+        self.assertEqual(len(by_emission), 20)
+        for entries in by_emission.values():
+            self.assertEqual(sorted(d["copy"] for d in entries), list(range(len(entries))))
+            self.assertEqual(len({d["body_sha256"] for d in entries}), 1)
+        for d in control("deliveries?bodies=1")["deliveries"]:
+            self.assertEqual(d["body_sha256"], hashlib.sha256(d["body"].encode("utf-8")).hexdigest())
+        # duplicate_rate 0 sends each delivery once whatever max_copies says.
+        RECEIVER.reset()
+        control("switches", {"duplicate_rate": 0})
+        self.book(email="single@example.org", start="2026-05-01T10:00:00Z")
+        self.idle()
+        self.assertEqual(len(RECEIVER.got()), 1)
+
+    def test_sender_concurrency_delivers_in_parallel(self):
+        self.sub()
+        for bad in (0, 65, "4"):
+            self.assertEqual(request("POST", "/_control/switches", {"sender_concurrency": bad}, token=None)[0], 400)
+        RECEIVER.delay = 0.3
+        uris = [self.book(email="p%d@example.org" % k, start="2026-04-%02dT10:00:00Z" % (k + 1))["invitee_uri"]
+                for k in range(3)]
+        self.idle()
+        self.assertEqual(RECEIVER.max_active, 1)  # the default: one sender
+        RECEIVER.reset()
+        RECEIVER.delay = 0.3
+        control("switches", {"sender_concurrency": 4, "webhook_deliveries_enabled": False})
+        for k in range(12):
+            uris.append(self.book(email="q%d@example.org" % k, start="2026-05-%02dT10:00:00Z" % (k + 1))["invitee_uri"])
+        self.assertEqual(control("idle?timeout=0")["pending"], 12)
+        started = time.monotonic()
+        control("switches", {"webhook_deliveries_enabled": True})
+        self.assertFalse(control("idle?timeout=0.1")["idle"])
+        self.idle()
+        elapsed = time.monotonic() - started
+        self.assertEqual(RECEIVER.max_active, 4)
+        self.assertLess(elapsed, 12 * 0.3 * 0.6)  # far less than one at a time
+        self.assertEqual(sorted(json.loads(r["body"])["payload"]["uri"] for r in RECEIVER.got()), sorted(uris[3:]))
+        # Back to one: the extra senders park.
+        RECEIVER.reset()
+        RECEIVER.delay = 0.2
+        control("switches", {"sender_concurrency": 1})
+        for k in range(4):
+            self.book(email="r%d@example.org" % k, start="2026-06-%02dT10:00:00Z" % (k + 1))
+        self.idle()
+        self.assertEqual((len(RECEIVER.got()), RECEIVER.max_active), (4, 1))
+
+    def test_concurrent_senders_retry_failures(self):
+        self.sub()
+        control("switches", {"sender_concurrency": 3, "retry_base_seconds": 0.2})
+        RECEIVER.plan = [500, 503, 500]
+        for k in range(6):
+            self.book(email="f%d@example.org" % k, start="2026-04-%02dT10:00:00Z" % (k + 1))
+        self.idle()
+        log = control("deliveries")["deliveries"]
+        self.assertEqual(sum(1 for d in log if d["outcome"] == "failed"), 3)
+        delivered = [d for d in log if d["outcome"] == "delivered"]
+        self.assertEqual(len({d["emission"] for d in delivered}), 6)
+        self.assertEqual(len(delivered), 6)
+
+    def test_batch_applies_ops_in_order_each_with_its_own_answer(self):
+        self.sub()
+        out = control("batch", {"ops": [
+            {"op": "book", "email": "b1@example.org", "start_time": "2026-04-01T10:00:00Z"},
+            {"op": "book", "email": "b2@example.org", "start_time": "2026-04-02T10:00:00Z"},
+        ]})["results"]
+        self.assertEqual([r["status"] for r in out], [201, 201])
+        one, two = out[0]["body"]["invitee_uri"], out[1]["body"]["invitee_uri"]
+        out = control("batch", {"ops": [
+            {"op": "reschedule", "invitee_uri": one, "start_time": "2026-04-03T10:00:00Z"},
+            {"op": "cancel", "invitee_uri": one},  # already canceled by the reschedule: 409, the rest goes on
+            {"op": "no_show", "invitee_uri": two},
+            {"op": "no_show_delete", "invitee_uri": two},
+            {"op": "no_show", "invitee_uri": "no-such-invitee"},
+        ]})["results"]
+        self.assertEqual([r["status"] for r in out], [201, 409, 200, 200, 404])
+        self.assertEqual(out[1]["body"]["title"], "Conflict")
+        self.assertEqual(out[0]["body"]["old_invitee_uri"], one)
+        self.idle()
+        self.assertEqual([(e["event"], e["payload"]["uri"]) for e in self.bodies()], [
+            ("invitee.created", one), ("invitee.created", two), ("invitee.canceled", one),
+            ("invitee.created", out[0]["body"]["new_invitee_uri"]), ("invitee_no_show.created", two),
+            ("invitee_no_show.deleted", two)])
+        # A bad op refuses the whole batch; nothing is applied.
+        n = len(control("state")["invitees"])
+        status, _, err = request("POST", "/_control/batch", {"ops": [
+            {"op": "book", "email": "b3@example.org"}, {"op": "reset"}]}, token=None)
+        self.assertEqual(status, 400)
+        self.assertEqual(err["details"][0]["parameter"], "ops[1].op")
+        self.assertEqual(len(control("state")["invitees"]), n)
+        self.assertEqual(request("POST", "/_control/batch", {"ops": []}, token=None)[0], 400)
+        log = control("deliveries")
+        self.assertEqual(log["last_id"], log["deliveries"][-1]["id"])
+        self.assertEqual(control("deliveries?since=%d" % log["last_id"])["deliveries"], [])
 
     def test_shuffle_delivers_all_in_another_order(self):
         self.sub()
