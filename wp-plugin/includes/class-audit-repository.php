@@ -18,15 +18,35 @@ final class AuditRepository extends Repository {
 	}
 
 	public function add( ?int $session_id, string $actor_type, ?int $actor_user_id, ?string $field, ?string $old_value, ?string $new_value, ?string $reason, ?int $ledger_id, int $at_us ): void {
-		if ( ! in_array( $actor_type, self::ACTORS, true ) ) {
-			throw new \InvalidArgumentException( 'Unknown actor type ' . $actor_type );
-		}
-		$sql = $this->prepare_nullable(
-			"INSERT INTO {$this->table()} (session_id, created_at, actor_type, actor_user_id, field, old_value, new_value, reason, ledger_id) VALUES (%d, %s, %s, %d, %s, %s, %s, %s, %d)",
-			array( $session_id, Clock::to_datetime( $at_us ), $actor_type, $actor_user_id, $field, $old_value, $new_value, $reason, $ledger_id )
-		);
-		$this->checked( $this->db->query( $sql ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+		$this->add_many( array( array( $session_id, $actor_type, $actor_user_id, $field, $old_value, $new_value, $reason, $ledger_id, $at_us ) ) );
 	}
+
+	/**
+	 * Appends several entries in one statement: a webhook that changes twenty
+	 * facts writes twenty rows, and one round trip instead of twenty is most
+	 * of the webhook route's database time.
+	 *
+	 * @param array<int,array> $entries Each: session_id, actor_type, actor_user_id, field, old_value, new_value, reason, ledger_id, at_us.
+	 */
+	public function add_many( array $entries ): void {
+		if ( ! $entries ) {
+			return;
+		}
+		$rows = array();
+		foreach ( $entries as $e ) {
+			[ $session_id, $actor_type, $actor_user_id, $field, $old_value, $new_value, $reason, $ledger_id, $at_us ] = $e;
+			if ( ! in_array( $actor_type, self::ACTORS, true ) ) {
+				throw new \InvalidArgumentException( 'Unknown actor type ' . $actor_type );
+			}
+			$rows[] = $this->prepare_nullable(
+				'(%d, %s, %s, %d, %s, %s, %s, %s, %d)',
+				array( $session_id, Clock::to_datetime( $at_us ), $actor_type, $actor_user_id, $field, $old_value, $new_value, $reason, $ledger_id )
+			);
+		}
+		$sql = "INSERT INTO {$this->table()} (session_id, created_at, actor_type, actor_user_id, field, old_value, new_value, reason, ledger_id) VALUES " . implode( ', ', $rows );
+		$this->checked( $this->db->query( $sql ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- each row prepared above.
+	}
+
 	/**
 	 * The history of these sessions, oldest first, keyed by session id (at most $limit rows in all).
 	 *

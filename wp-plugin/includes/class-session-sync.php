@@ -359,22 +359,23 @@ final class SessionSync {
 		}
 		$columns['updated_at'] = $now;
 
+		$audit = array();
 		foreach ( $changes as $key => $pair ) {
 			if ( 'noshow_absent_seen_at' === $key ) {
 				continue; // When an API read last saw no no-show: bookkeeping, not a change.
 			}
 			$column = SessionRepository::FACTS[ $key ][0] ?? (string) $key;
-			$this->audit->add( $id, 'calendly', null, $column, self::audit_value( $key, $pair[0] ?? null ), self::audit_value( $key, $pair[1] ?? null ), $reason, $ledger_id, $now_us );
+			$audit[] = array( $id, 'calendly', null, $column, self::audit_value( $key, $pair[0] ?? null ), self::audit_value( $key, $pair[1] ?? null ), $reason, $ledger_id, $now_us );
 		}
 		$old_status = $created ? null : (string) $row['status'];
 		if ( $old_status !== $columns['status'] ) {
-			$this->audit->add( $id, 'calendly', null, 'status', $old_status, $columns['status'], $reason, $ledger_id, $now_us );
+			$audit[] = array( $id, 'calendly', null, 'status', $old_status, $columns['status'], $reason, $ledger_id, $now_us );
 		}
 		if ( ! $created && (int) $row['conflict'] !== $columns['conflict'] ) {
-			$this->audit->add( $id, 'calendly', null, 'conflict', (string) (int) $row['conflict'], (string) $columns['conflict'], $reason, $ledger_id, $now_us );
+			$audit[] = array( $id, 'calendly', null, 'conflict', (string) (int) $row['conflict'], (string) $columns['conflict'], $reason, $ledger_id, $now_us );
 		}
 		foreach ( (array) $result['notes'] as $note ) {
-			$this->audit->add( $id, 'calendly', null, 'note', null, (string) $note, $reason, $ledger_id, $now_us );
+			$audit[] = array( $id, 'calendly', null, 'note', null, (string) $note, $reason, $ledger_id, $now_us );
 		}
 
 		// Student: on insert and whenever the e-mail changes; a link once made
@@ -383,7 +384,7 @@ final class SessionSync {
 			$student = $this->match_student( $facts['email'], $facts['name'] ?? null );
 			if ( null !== $student ) {
 				$columns['student_id'] = $student;
-				$this->audit->add( $id, 'sync', null, 'student_id', null, (string) $student, 'e-mail match', $ledger_id, $now_us );
+				$audit[] = array( $id, 'sync', null, 'student_id', null, (string) $student, 'e-mail match', $ledger_id, $now_us );
 			}
 		}
 		// Coach: the user whose e-mail is the first host's.
@@ -391,9 +392,10 @@ final class SessionSync {
 			$coach = $this->match_coach( $facts['host_email'] );
 			if ( null !== $coach && (int) $row['coach_id'] !== $coach ) {
 				$columns['coach_id'] = $coach;
-				$this->audit->add( $id, 'sync', null, 'coach_id', null === $row['coach_id'] ? null : (string) $row['coach_id'], (string) $coach, 'host e-mail match', $ledger_id, $now_us );
+				$audit[] = array( $id, 'sync', null, 'coach_id', null === $row['coach_id'] ? null : (string) $row['coach_id'], (string) $coach, 'host e-mail match', $ledger_id, $now_us );
 			}
 		}
+		$this->audit->add_many( $audit );
 		$this->sessions->update( $id, $columns );
 	}
 
