@@ -145,6 +145,70 @@ abstract class CalendlyTestCase extends StackTestCase {
 		);
 	}
 
+	/**
+	 * The session row the fake's truth calls for, for an invitee of
+	 * /_control/state and its scheduled event, derived on its own: with no
+	 * coach marks, a Calendly no-show gives no_show, the canceled old end of
+	 * a reschedule rescheduled, a cancel canceled, else scheduled.
+	 *
+	 * @return array<string,string|null> Column => value as the table holds it.
+	 */
+	protected static function expectedSession( array $invitee, array $event ): array {
+		$canceled = 'canceled' === $invitee['status'];
+		if ( null !== $invitee['no_show'] ) {
+			$status = 'no_show';
+		} elseif ( $canceled ) {
+			$status = $invitee['rescheduled'] ? 'rescheduled' : 'canceled';
+		} else {
+			$status = 'scheduled';
+		}
+		$time = static fn( string $rfc3339 ) => str_replace( 'T', ' ', rtrim( $rfc3339, 'Z' ) );
+		return array(
+			'status'               => $status,
+			'invitee_email'        => $invitee['email'],
+			'invitee_name'         => $invitee['name'],
+			'event_uri'            => $invitee['event'],
+			'calendly_event_id'    => basename( $invitee['event'] ),
+			'start_at'             => $time( $event['start_time'] ),
+			'end_at'               => $time( $event['end_time'] ),
+			'rescheduled_from_uri' => $invitee['old_invitee'],
+			'rescheduled_to_uri'   => $invitee['new_invitee'],
+			'noshow_uri'           => $invitee['no_show']['uri'] ?? null,
+			'canceled'             => $canceled ? '1' : '0',
+			'canceler_type'        => $canceled ? $invitee['cancellation']['canceler_type'] : null,
+			'cancel_reason'        => $canceled ? $invitee['cancellation']['reason'] : null,
+		);
+	}
+
+	/** The columns of expectedSession() of this invitee's row, or null without a row. */
+	protected static function sessionAsExpected( string $uri, array $expected ): ?array {
+		$row = self::session( $uri );
+		return null === $row ? null : array_merge( $expected, array_intersect_key( $row, $expected ) );
+	}
+
+	/**
+	 * Runs the stale look-up until none of these ledger rows is stale any
+	 * more (a run takes a batch, oldest first, and other tests may have left
+	 * stale rows of their own; the stack's ticker may hold the lock a moment).
+	 *
+	 * @param int[] $ids Ledger row ids.
+	 */
+	protected static function resolveStale( array $ids, int $runs = 20 ): void {
+		if ( ! $ids ) {
+			return;
+		}
+		$table = self::table( 'tfsp_calendly_events' );
+		$in    = implode( ',', array_map( 'intval', $ids ) );
+		for ( $i = 0; $i < $runs; $i++ ) {
+			self::cron( 'tfsp_calendly_stale_lookup' );
+			if ( ! self::rows( "SELECT id FROM $table WHERE id IN ($in) AND outcome = 'stale'" ) ) {
+				return;
+			}
+			usleep( 200000 );
+		}
+		self::fail( 'stale ledger rows left after ' . $runs . ' look-up runs: ' . json_encode( self::rows( "SELECT id, attempts, last_error, next_attempt_at FROM $table WHERE id IN ($in) AND outcome = 'stale'" ) ) );
+	}
+
 	/** Logs the administrator in through wp-login.php and fetches a REST nonce. */
 	private static function admin(): array {
 		if ( null !== self::$admin ) {

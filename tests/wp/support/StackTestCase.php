@@ -34,6 +34,18 @@ abstract class StackTestCase extends TestCase {
 		return self::$db;
 	}
 
+	/** Drops the test's database connection (after MariaDB was restarted); the next query connects again. */
+	public static function disconnect(): void {
+		if ( null !== self::$db ) {
+			try {
+				self::$db->close();
+			} catch ( \Throwable $e ) {
+				unset( $e ); // Already gone with the server.
+			}
+			self::$db = null;
+		}
+	}
+
 	public static function table( string $name ): string {
 		return self::env( 'DB_PREFIX' ) . $name;
 	}
