@@ -21,6 +21,10 @@ wp_clear_scheduled_hook( 'tfsp_calendly_retention' );
 wp_clear_scheduled_hook( 'tfsp_calendly_health' );
 wp_clear_scheduled_hook( 'tfsp_calendly_stale_lookup' );
 wp_clear_scheduled_hook( 'tfsp_calendly_backfill' );
+wp_clear_scheduled_hook( 'tfsp_calendly_reminders' );
+wp_clear_scheduled_hook( 'tfsp_calendly_progress' );
+delete_transient( 'tfsp_calendly_progress_totals' );
+delete_transient( 'tfsp_calendly_progress_weeks' );
 
 global $wpdb;
 $tfsp_calendly_pinned = defined( 'TFSP_CALENDLY_DELETE_DATA_ON_UNINSTALL' ) ? (bool) constant( 'TFSP_CALENDLY_DELETE_DATA_ON_UNINSTALL' ) : null;

@@ -46,7 +46,7 @@ final class ProgressListTable extends \WP_List_Table {
 
 	public function get_columns() {
 		return array(
-			'name'         => __( 'Student', 'tfsp-calendly-sync' ),
+			'name'         => __( 'Student (username)', 'tfsp-calendly-sync' ),
 			'email'        => __( 'E-mail', 'tfsp-calendly-sync' ),
 			'attended'     => __( 'Attended / required', 'tfsp-calendly-sync' ),
 			'upcoming'     => __( 'Upcoming', 'tfsp-calendly-sync' ),
@@ -58,7 +58,7 @@ final class ProgressListTable extends \WP_List_Table {
 
 	protected function get_sortable_columns() {
 		return array(
-			'name'  => array( 'name', false ),
+			'name'  => array( 'login', false ),
 			'email' => array( 'email', false ),
 		);
 	}
@@ -71,7 +71,8 @@ final class ProgressListTable extends \WP_List_Table {
 	public function prepare_items() {
 		$this->_column_headers = array( $this->get_columns(), array(), $this->get_sortable_columns(), $this->get_primary_column_name() );
 		$per_page              = $this->get_items_per_page( self::PER_PAGE_OPTION, 20 );
-		$orderby               = isset( $_GET['orderby'] ) && 'email' === $_GET['orderby'] ? 'email' : 'name'; // phpcs:ignore WordPress.Security.NonceVerification.Recommended
+		$orderby               = isset( $_GET['orderby'] ) ? sanitize_key( wp_unslash( $_GET['orderby'] ) ) : 'login'; // phpcs:ignore WordPress.Security.NonceVerification.Recommended
+		$orderby               = in_array( $orderby, array( 'login', 'email', 'name' ), true ) ? $orderby : 'login';
 		$desc                  = isset( $_GET['order'] ) && 'desc' === strtolower( sanitize_key( wp_unslash( $_GET['order'] ) ) ); // phpcs:ignore WordPress.Security.NonceVerification.Recommended
 		try {
 			$result = $this->progress->students_page( self::search(), self::completion(), $orderby, $desc, $per_page, $this->get_pagenum() );
@@ -119,7 +120,11 @@ final class ProgressListTable extends \WP_List_Table {
 			),
 			admin_url( 'admin.php' )
 		);
-		return '<strong><a href="' . esc_url( $url ) . '">' . esc_html( $name ) . '</a></strong>';
+		$out = '<strong><a href="' . esc_url( $url ) . '">' . esc_html( $name ) . '</a></strong>';
+		if ( '' !== $item['login'] ) {
+			$out .= '<br><span class="tfsp-calendly-login">' . esc_html( $item['login'] ) . '</span>';
+		}
+		return $out;
 	}
 
 	protected function column_email( $item ) {

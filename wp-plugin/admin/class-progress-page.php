@@ -127,8 +127,8 @@ final class ProgressPage {
 		$items = array(
 			/* translators: %s: number of students */
 			sprintf( _n( '%s student', '%s students', $totals['students'], 'tfsp-calendly-sync' ), number_format_i18n( $totals['students'] ) ),
-			/* translators: 1: students who completed, 2: attended sessions required */
-			sprintf( _n( '%1$s completed (%2$d session attended)', '%1$s completed (%2$d sessions attended)', $totals['required'], 'tfsp-calendly-sync' ), number_format_i18n( $totals['completed'] ), $totals['required'] ),
+			/* translators: 1: number of students, 2: attended sessions required */
+			sprintf( _n( '%1$s completed the requirement of %2$d session', '%1$s completed the requirement of %2$d sessions', $totals['required'], 'tfsp-calendly-sync' ), number_format_i18n( $totals['completed'] ), $totals['required'] ),
 			/* translators: %s: number of sessions */
 			sprintf( _n( '%s session attended', '%s sessions attended', $totals['attended'], 'tfsp-calendly-sync' ), number_format_i18n( $totals['attended'] ) ),
 			/* translators: %s: number of sessions */
@@ -144,7 +144,10 @@ final class ProgressPage {
 		foreach ( $items as $item ) {
 			echo '<li><strong>' . esc_html( $item ) . '</strong></li>';
 		}
-		echo '</ul>';
+		echo '</ul><p class="description">' . esc_html(
+			/* translators: %s: time */
+			sprintf( __( 'Totals and chart as of %s; they are recounted every five minutes. The students below are counted live.', 'tfsp-calendly-sync' ), wp_date( get_option( 'time_format' ), (int) $totals['computed_at'] ) )
+		) . '</p>';
 	}
 
 	/** admin-post.php handler: every student with their progress as CSV, streamed. */

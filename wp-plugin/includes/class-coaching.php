@@ -40,6 +40,7 @@ final class Coaching {
 		( new BookingShortcode( $this->plugin->settings() ) )->register();
 		( new Privacy( new PrivacyRepository( $this->db ) ) )->register();
 		add_action( CoachReminders::HOOK, fn() => $this->reminders()->run() );
+		add_action( Progress::REFRESH_HOOK, array( $this, 'refresh_progress' ) );
 		add_action( 'init', array( self::class, 'schedule' ) );
 		if ( is_admin() ) {
 			( new ProgressPage( $this->progress() ) )->register();
@@ -47,14 +48,37 @@ final class Coaching {
 		}
 	}
 
-	/** The daily reminder digest, scheduled once. */
+	/** The progress totals and chart, computed in the background, under a database lock. */
+	public function refresh_progress(): void {
+		$db = $this->plugin->database();
+		try {
+			if ( ! $db->try_lock( 'progress' ) ) {
+				return;
+			}
+		} catch ( DatabaseError $e ) {
+			return;
+		}
+		try {
+			$this->progress()->refresh();
+		} catch ( DatabaseError $e ) {
+			error_log( 'tfsp-calendly-sync progress: ' . $e->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions
+		} finally {
+			$db->unlock( 'progress' );
+		}
+	}
+
+	/** The daily reminder digest and the five-minute progress refresh, scheduled once. */
 	public static function schedule(): void {
 		if ( ! wp_next_scheduled( CoachReminders::HOOK ) ) {
 			wp_schedule_event( time() + HOUR_IN_SECONDS, 'daily', CoachReminders::HOOK );
+		}
+		if ( ! wp_next_scheduled( Progress::REFRESH_HOOK ) ) {
+			wp_schedule_event( time() + MINUTE_IN_SECONDS, Plugin::RETRY_SCHEDULE, Progress::REFRESH_HOOK );
 		}
 	}
 
 	public static function unschedule(): void {
 		wp_clear_scheduled_hook( CoachReminders::HOOK );
+		wp_clear_scheduled_hook( Progress::REFRESH_HOOK );
 	}
 }

@@ -25,49 +25,85 @@ final class ProgressRepository extends Repository {
 	}
 
 	/**
-	 * The WHERE clause that picks the students of a list: users with a session,
-	 * optionally matching a search and a completion filter.
+	 * The FROM clause of a students list: users with a session (a loose index
+	 * scan of student_id, about 20,000 index jumps for 20,000 students rather
+	 * than a million rows), optionally matching a search and a completion filter.
 	 *
 	 * @param string $search     Part of a name, login or e-mail; '' for all.
 	 * @param string $completion "completed", "in_progress" or '' (all).
 	 * @param int    $required   Attended sessions the requirement asks for.
-	 * @param int[]  $superseded Attended rows that do not count (see superseded_seeds()).
+	 * @param int[]  $superseded Attended rows that do not count (see Progress::superseded()).
 	 */
-	private function student_where( string $search, string $completion, int $required, array $superseded ): string {
-		$t     = $this->table();
-		$where = "EXISTS (SELECT 1 FROM {$t} s WHERE s.student_id = u.ID)";
-		if ( '' !== $search ) {
-			$like   = '%' . $this->db->esc_like( $search ) . '%';
-			$where .= $this->db->prepare( ' AND (u.display_name LIKE %s OR u.user_email LIKE %s OR u.user_login LIKE %s)', $like, $like, $like );
-		}
+	private function students_from( string $search, string $completion, int $required, array $superseded ): string {
+		$t    = $this->table();
+		$from = "(SELECT student_id FROM {$t} WHERE student_id IS NOT NULL GROUP BY student_id) x JOIN {$this->db->users} u ON u.ID = x.student_id";
 		if ( '' !== $completion ) {
-			$not = $superseded ? ' AND a.id NOT IN (' . implode( ',', array_map( 'intval', $superseded ) ) . ')' : '';
-			$op  = 'completed' === $completion ? '>=' : '<';
-			// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name, integer list and operator built above.
-			$where .= $this->db->prepare( " AND (SELECT COUNT(*) FROM {$t} a WHERE a.student_id = u.ID AND a.status = 'attended'{$not}) {$op} %d", $required );
+			$not   = $superseded ? ' AND id NOT IN (' . implode( ',', array_map( 'intval', $superseded ) ) . ')' : '';
+			$from .= $this->db->prepare( " LEFT JOIN (SELECT student_id FROM {$t} WHERE status = 'attended' AND student_id IS NOT NULL{$not} GROUP BY student_id HAVING COUNT(*) >= %d) c ON c.student_id = x.student_id", $required ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			$from .= 'completed' === $completion ? ' WHERE c.student_id IS NOT NULL' : ' WHERE c.student_id IS NULL';
+		} else {
+			$from .= ' WHERE 1 = 1';
 		}
-		return $where;
+		if ( '' !== $search ) {
+			$like  = '%' . $this->db->esc_like( $search ) . '%';
+			$from .= $this->db->prepare( ' AND (u.display_name LIKE %s OR u.user_email LIKE %s OR u.user_login LIKE %s)', $like, $like, $like );
+		}
+		return $from;
 	}
 
 	/**
-	 * Students of one page of the list, ordered by name (or e-mail).
+	 * The FROM clause of a students list read in the users table's own order:
+	 * each user is probed for a session (and, with a completion filter, their
+	 * attended sessions counted) through index student_status, so that a page
+	 * stops after its rows instead of reading every student.
 	 *
 	 * @param int[] $superseded Attended rows that do not count.
-	 * @return array<int,array{ID:string,display_name:string,user_email:string}>
+	 */
+	private function students_probed( string $search, string $completion, int $required, array $superseded ): string {
+		$t = $this->table();
+		if ( '' === $completion ) {
+			$where = "(SELECT s.id FROM {$t} s WHERE s.student_id = u.ID LIMIT 1) IS NOT NULL";
+		} else {
+			$not   = $superseded ? ' AND a.id NOT IN (' . implode( ',', array_map( 'intval', $superseded ) ) . ')' : '';
+			$op    = 'completed' === $completion ? '>=' : '<';
+			$where = "(SELECT s.id FROM {$t} s WHERE s.student_id = u.ID LIMIT 1) IS NOT NULL AND "
+				. $this->db->prepare( "(SELECT COUNT(*) FROM {$t} a WHERE a.student_id = u.ID AND a.status = 'attended'{$not}) {$op} %d", $required ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		}
+		if ( '' !== $search ) {
+			$like  = '%' . $this->db->esc_like( $search ) . '%';
+			$where = $this->db->prepare( '(u.display_name LIKE %s OR u.user_email LIKE %s OR u.user_login LIKE %s) AND ', $like, $like, $like ) . $where;
+		}
+		return "{$this->db->users} u WHERE {$where}";
+	}
+
+	/**
+	 * Students of one page of the list, ordered by login, e-mail or name.
+	 * By login or e-mail (indexed) the first pages cost a few milliseconds; by
+	 * name every student is joined and sorted (tens of milliseconds with
+	 * 20,000 students).
+	 *
+	 * @param string $orderby    "login", "email" or "name".
+	 * @param int[]  $superseded Attended rows that do not count.
+	 * @return array<int,array{ID:string,user_login:string,display_name:string,user_email:string}>
 	 */
 	public function students( string $search, string $completion, int $required, array $superseded, string $orderby, bool $desc, int $limit, int $offset ): array {
-		$where = $this->student_where( $search, $completion, $required, $superseded );
-		$col   = 'email' === $orderby ? 'u.user_email' : 'u.display_name';
-		$dir   = $desc ? 'DESC' : 'ASC';
-		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- $where prepared above, column and direction from fixed lists.
-		$sql = $this->db->prepare( "SELECT u.ID, u.display_name, u.user_email FROM {$this->db->users} u WHERE {$where} ORDER BY {$col} {$dir}, u.ID {$dir} LIMIT %d OFFSET %d", $limit, $offset );
+		$columns = array(
+			'login' => 'u.user_login',
+			'email' => 'u.user_email',
+			'name'  => 'u.display_name',
+		);
+		$col     = $columns[ $orderby ] ?? 'u.user_login';
+		$dir     = $desc ? 'DESC' : 'ASC';
+		$from    = 'name' === $orderby ? $this->students_from( $search, $completion, $required, $superseded ) : $this->students_probed( $search, $completion, $required, $superseded );
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- $from prepared above, column and direction from fixed lists.
+		$sql = $this->db->prepare( "SELECT u.ID, u.user_login, u.display_name, u.user_email FROM {$from} ORDER BY {$col} {$dir}, u.ID {$dir} LIMIT %d OFFSET %d", $limit, $offset );
 		return (array) $this->checked( $this->db->get_results( $sql, ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
 	}
 
 	/** How many students a list holds. */
 	public function count_students( string $search, string $completion, int $required, array $superseded ): int {
-		$where = $this->student_where( $search, $completion, $required, $superseded );
-		return (int) $this->checked( $this->db->get_var( "SELECT COUNT(*) FROM {$this->db->users} u WHERE {$where}" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$from = '' === $search ? $this->students_from( $search, $completion, $required, $superseded ) : $this->students_probed( $search, $completion, $required, $superseded );
+		return (int) $this->checked( $this->db->get_var( "SELECT COUNT(*) FROM {$from}" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 	}
 
 	/**
@@ -80,7 +116,7 @@ final class ProgressRepository extends Repository {
 		return (array) $this->checked(
 			$this->db->get_results(
 				$this->db->prepare(
-					"SELECT u.ID, u.display_name, u.user_email FROM {$this->db->users} u WHERE u.ID > %d AND EXISTS (SELECT 1 FROM {$t} s WHERE s.student_id = u.ID) ORDER BY u.ID LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					"SELECT u.ID, u.user_login, u.display_name, u.user_email FROM {$this->db->users} u WHERE u.ID > %d AND (SELECT s.id FROM {$t} s WHERE s.student_id = u.ID LIMIT 1) IS NOT NULL ORDER BY u.ID LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- a probe per user in id order, so that a batch stops after $limit students.
 					$after_id,
 					$limit
 				),
@@ -184,7 +220,7 @@ final class ProgressRepository extends Repository {
 		$t   = $this->table();
 		$not = $superseded ? ' AND id NOT IN (' . implode( ',', array_map( 'intval', $superseded ) ) . ')' : '';
 		// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		$students  = $this->checked( $this->db->get_var( "SELECT COUNT(DISTINCT student_id) FROM {$t} WHERE student_id IS NOT NULL" ) );
+		$students  = $this->count_students( '', '', $required, $superseded );
 		$completed = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM (SELECT student_id FROM {$t} WHERE status = 'attended' AND student_id IS NOT NULL{$not} GROUP BY student_id HAVING COUNT(*) >= %d) c", $required ) ) );
 		$by_status = $this->checked( $this->db->get_results( "SELECT status, COUNT(*) AS n FROM {$t} WHERE status IN ('attended','no_show','canceled','rescheduled') GROUP BY status", ARRAY_A ) );
 		$attended  = $this->checked( $this->db->get_var( "SELECT COUNT(*) FROM {$t} WHERE status = 'attended' AND student_id IS NOT NULL{$not}" ) );
@@ -224,12 +260,6 @@ final class ProgressRepository extends Repository {
 				ARRAY_A
 			)
 		);
-	}
-
-	/** A cheap mark of "something changed": the newest update and the highest id. */
-	public function fingerprint(): string {
-		$row = $this->checked( $this->db->get_row( "SELECT MAX(updated_at) AS u, MAX(id) AS i FROM {$this->table()}", ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		return (string) ( $row['u'] ?? '' ) . '/' . (string) ( $row['i'] ?? '' );
 	}
 
 	/**

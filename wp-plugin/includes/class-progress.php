@@ -9,9 +9,10 @@
  * same student, is attended too.  Such rows are rare, so they are found
  * first (index status_rc) and left out of every count by id.
  *
- * Program totals and the weekly chart read large parts of the table, so they
- * are kept for two minutes in a transient keyed by a fingerprint of the table
- * (newest update, highest id): a change anywhere shows at the next load.
+ * Program totals and the weekly chart read large parts of the table (about a
+ * second with a million rows), so they are computed in the background every
+ * five minutes (WP-Cron tfsp_calendly_progress) and kept in a transient; the
+ * page says how old they are.  Per-student figures are always read live.
  *
  * @package TFSP\CalendlySync
  */
@@ -29,7 +30,11 @@ final class Progress {
 	public const WEEKS_BACK  = 11;
 	public const WEEKS_AHEAD = 4;
 
-	private const CACHE_SECONDS = 120;
+	/** WP-Cron hook that refreshes the totals and the chart. */
+	public const REFRESH_HOOK = 'tfsp_calendly_progress';
+
+	/** Totals older than this are computed on the spot (the refresh job runs every five minutes). */
+	private const CACHE_SECONDS = 15 * MINUTE_IN_SECONDS;
 
 	/** Steps followed along a reschedule chain at most. */
 	private const CHAIN_STEPS = 20;
@@ -67,23 +72,34 @@ final class Progress {
 	 */
 	public function superseded( ?array $student_ids = null ): array {
 		$out = array();
+		// Walk every chain one step per query: seed id => [student, next URI].
+		$open = array();
 		foreach ( $this->repository->superseded_seeds( $student_ids ) as $seed ) {
-			$next = (string) $seed['rescheduled_to_uri'];
-			$seen = array();
-			for ( $step = 0; $step < self::CHAIN_STEPS && '' !== $next && ! isset( $seen[ strtolower( $next ) ] ); $step++ ) {
-				$seen[ strtolower( $next ) ] = true;
-				$rows                        = $this->repository->chain_rows( array( $next ) );
-				$row                         = $rows[ strtolower( $next ) ] ?? null;
-				if ( null === $row ) {
-					break;
+			$open[ (int) $seed['id'] ] = array( (string) $seed['student_id'], strtolower( (string) $seed['rescheduled_to_uri'] ), array() );
+		}
+		for ( $step = 0; $step < self::CHAIN_STEPS && $open; $step++ ) {
+			$rows = $this->repository->chain_rows( array_values( array_unique( array_column( $open, 1 ) ) ) );
+			foreach ( $open as $id => [ $student, $next, $seen ] ) {
+				$row = $rows[ $next ] ?? null;
+				if ( null === $row || isset( $seen[ $next ] ) ) {
+					unset( $open[ $id ] ); // The chain ends (or loops) without another attended row.
+					continue;
 				}
-				if ( 'attended' === $row['status'] && (string) $row['student_id'] === (string) $seed['student_id'] ) {
-					$out[] = (int) $seed['id'];
-					break;
+				if ( 'attended' === $row['status'] && (string) $row['student_id'] === $student ) {
+					$out[] = $id;
+					unset( $open[ $id ] );
+					continue;
 				}
-				$next = (string) $row['rescheduled_to_uri'];
+				$seen[ $next ] = true;
+				$after         = strtolower( (string) $row['rescheduled_to_uri'] );
+				if ( '' === $after ) {
+					unset( $open[ $id ] );
+					continue;
+				}
+				$open[ $id ] = array( $student, $after, $seen );
 			}
 		}
+		sort( $out );
 		return $out;
 	}
 
@@ -95,7 +111,17 @@ final class Progress {
 	public function students_page( string $search, string $completion, string $orderby, bool $desc, int $per_page, int $page ): array {
 		$required   = $this->required();
 		$superseded = '' === $completion ? array() : $this->superseded();
-		$total      = $this->repository->count_students( $search, $completion, $required, $superseded );
+		// Without a search the list's size is one of the totals, kept fresh by the refresh job.
+		if ( '' === $search ) {
+			$totals = $this->totals();
+			$total  = array(
+				''            => $totals['students'],
+				'completed'   => $totals['completed'],
+				'in_progress' => $totals['students'] - $totals['completed'],
+			)[ $completion ];
+		} else {
+			$total = $this->repository->count_students( $search, $completion, $required, $superseded );
+		}
 		$students   = $this->repository->students( $search, $completion, $required, $superseded, $orderby, $desc, $per_page, max( 0, ( $page - 1 ) * $per_page ) );
 		return array(
 			'total' => $total,
@@ -124,6 +150,7 @@ final class Progress {
 			);
 			$rows[] = array(
 				'id'           => $id,
+				'login'        => (string) ( $student['user_login'] ?? '' ),
 				'name'         => (string) $student['display_name'],
 				'email'        => (string) $student['user_email'],
 				'attended'     => $s['attended'],
@@ -155,20 +182,49 @@ final class Progress {
 	}
 
 	/**
-	 * Program totals (kept briefly; see the class comment).
+	 * Program totals (computed in the background; see the class comment).
 	 *
-	 * @return array{students:int,completed:int,attended:int,upcoming:int,needs_attendance:int,no_show:int,canceled:int,required:int}
+	 * @return array{students:int,completed:int,attended:int,upcoming:int,needs_attendance:int,no_show:int,canceled:int,required:int,computed_at:int}
 	 */
 	public function totals(): array {
-		$required = $this->required();
-		return $this->cached(
-			'totals/' . $required,
-			function () use ( $required ): array {
-				$totals             = $this->repository->totals( $required, $this->superseded(), self::now() );
-				$totals['required'] = $required;
-				return $totals;
-			}
-		);
+		$key    = 'tfsp_calendly_progress_totals';
+		$totals = get_transient( $key );
+		if ( ! is_array( $totals ) || ( $totals['required'] ?? null ) !== $this->required() ) {
+			$totals = $this->compute_totals();
+			set_transient( $key, $totals, self::CACHE_SECONDS );
+		}
+		return $totals;
+	}
+
+	private function compute_totals(): array {
+		$required                = $this->required();
+		$totals                  = $this->repository->totals( $required, $this->superseded(), self::now() );
+		$totals['required']      = $required;
+		$totals['computed_at']   = time();
+		return $totals;
+	}
+
+	/** The refresh job: totals and chart computed now, for the next page loads. */
+	public function refresh(): void {
+		set_transient( 'tfsp_calendly_progress_totals', $this->compute_totals(), self::CACHE_SECONDS );
+		[ $from, $to ] = $this->chart_window();
+		set_transient( 'tfsp_calendly_progress_weeks', array( $from, time(), $this->repository->per_week( $from, $to ) ), self::CACHE_SECONDS );
+	}
+
+	/**
+	 * The chart's window: from WEEKS_BACK weeks before the current week to WEEKS_AHEAD after it.
+	 *
+	 * @return array{0:string,1:string,2:\DateTimeImmutable,3:int} UTC from, UTC to, first day, number of weeks.
+	 */
+	private function chart_window(): array {
+		$zone  = wp_timezone();
+		$today = new \DateTimeImmutable( 'today', $zone );
+		$first = (int) get_option( 'start_of_week', 1 );
+		$back  = ( (int) $today->format( 'w' ) - $first + 7 ) % 7;
+		$start = $today->modify( '-' . ( $back + 7 * self::WEEKS_BACK ) . ' days' );
+		$count = self::WEEKS_BACK + 1 + self::WEEKS_AHEAD;
+		$end   = $start->modify( '+' . ( 7 * $count ) . ' days' );
+		return array( gmdate( 'Y-m-d H:i:s', $start->getTimestamp() ), gmdate( 'Y-m-d H:i:s', $end->getTimestamp() ), $start, $count );
 	}
 
 	/**
@@ -178,17 +234,14 @@ final class Progress {
 	 * @return array<int,array{start:int,counts:array<string,int>}> start: Unix time of the week's first instant.
 	 */
 	public function weeks(): array {
-		$zone  = wp_timezone();
-		$today = new \DateTimeImmutable( 'today', $zone );
-		$first = (int) get_option( 'start_of_week', 1 );
-		$back  = ( (int) $today->format( 'w' ) - $first + 7 ) % 7;
-		$start = $today->modify( '-' . ( $back + 7 * self::WEEKS_BACK ) . ' days' );
-		$count = self::WEEKS_BACK + 1 + self::WEEKS_AHEAD;
-		$end   = $start->modify( '+' . ( 7 * $count ) . ' days' );
-		$from  = gmdate( 'Y-m-d H:i:s', $start->getTimestamp() );
-		$to    = gmdate( 'Y-m-d H:i:s', $end->getTimestamp() );
-
-		$rows  = $this->cached( 'weeks/' . $from, fn() => $this->repository->per_week( $from, $to ) );
+		[ $from, $to, $start, $count ] = $this->chart_window();
+		$cached                         = get_transient( 'tfsp_calendly_progress_weeks' );
+		if ( is_array( $cached ) && $cached[0] === $from ) {
+			$rows = $cached[2];
+		} else {
+			$rows = $this->repository->per_week( $from, $to );
+			set_transient( 'tfsp_calendly_progress_weeks', array( $from, time(), $rows ), self::CACHE_SECONDS );
+		}
 		$weeks = array();
 		for ( $i = 0; $i < $count; $i++ ) {
 			$weeks[ $i ] = array(
@@ -203,23 +256,5 @@ final class Progress {
 			}
 		}
 		return $weeks;
-	}
-
-	/**
-	 * A value computed at most every CACHE_SECONDS while the table does not change.
-	 *
-	 * @template T
-	 * @param callable():T $compute
-	 * @return T
-	 */
-	private function cached( string $what, callable $compute ) {
-		$key   = 'tfsp_calendly_progress_' . md5( $what . '|' . $this->repository->fingerprint() );
-		$value = get_transient( $key );
-		if ( is_array( $value ) ) {
-			return $value;
-		}
-		$value = $compute();
-		set_transient( $key, $value, self::CACHE_SECONDS );
-		return $value;
 	}
 }

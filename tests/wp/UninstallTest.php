@@ -1,0 +1,114 @@
+<?php
+/**
+ * uninstall.php, with and without the delete_data_on_uninstall switch, run against a copy of
+ * the whole site under a scratch prefix: capabilities and jobs always go; the plugin's tables,
+ * the rows the sync created and the Coach role go only with the switch; the portal's sessions
+ * table and its own rows always stay.
+ */
+require_once __DIR__ . '/support/CoachingTestCase.php';
+
+final class UninstallTest extends CoachingTestCase {
+
+	private string $prefix;
+
+	protected function setUp(): void {
+		parent::setUp();
+		$this->prefix = 'uni' . bin2hex( random_bytes( 3 ) ) . '_';
+		$from         = self::env( 'DB_PREFIX' );
+		foreach ( self::rows( 'SHOW TABLES' ) as $row ) {
+			$table = (string) array_values( $row )[0];
+			if ( 0 !== strpos( $table, $from ) || preg_match( '/^(uni|mig)[0-9a-f]{6}_/', $table ) ) {
+				continue;
+			}
+			$copy = $this->prefix . substr( $table, strlen( $from ) );
+			self::exec( "CREATE TABLE `$copy` LIKE `$table`" );
+			self::exec( "INSERT INTO `$copy` SELECT * FROM `$table`" );
+		}
+		// WordPress keys roles and capabilities by the prefix.
+		self::exec( "UPDATE `{$this->prefix}options` SET option_name = ? WHERE option_name = ?", array( $this->prefix . 'user_roles', $from . 'user_roles' ) );
+		self::exec( "UPDATE `{$this->prefix}usermeta` SET meta_key = CONCAT(?, SUBSTRING(meta_key, ?)) WHERE meta_key IN (?, ?)", array( $this->prefix, strlen( $from ) + 1, $from . 'capabilities', $from . 'user_level' ) );
+	}
+
+	protected function tearDown(): void {
+		foreach ( $this->tables() as $table ) {
+			self::exec( "DROP TABLE `$table`" );
+		}
+		parent::tearDown();
+	}
+
+	private function scratch( string $name ): string {
+		return $this->prefix . $name;
+	}
+
+	private function tables(): array {
+		return array_column( self::rows( 'SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE ?', array( $this->prefix . '%' ) ), 't' );
+	}
+
+	private function uninstall(): void {
+		[ $code, $out, $err ] = self::php( 'uninstall.php', array( $this->prefix ) );
+		$this->assertSame( 0, $code, $err . $out );
+		$this->assertStringContainsString( 'uninstalled', $out );
+	}
+
+	/** Seeds one portal row and one synced row in the scratch copy, and a coach. */
+	private function seed(): array {
+		$sessions = $this->scratch( 'tfsp_coach_sessions' );
+		self::exec( "INSERT INTO `$sessions` (student_id, status, notes, auto_created, created_at) VALUES (NULL, 'attended', 'portal row', 0, UTC_TIMESTAMP())" );
+		$portal = (int) self::db()->insert_id;
+		self::exec( "INSERT INTO `$sessions` (status, calendly_uri, auto_created, created_at) VALUES ('scheduled', ?, 1, UTC_TIMESTAMP())", array( 'https://api.calendly.com/scheduled_events/x/invitees/' . Fixtures::uuid() ) );
+		$synced = (int) self::db()->insert_id;
+		$coach  = self::createUser( self::email( 'coach' ), null, 'tfsp_coach' );
+		self::exec( "INSERT INTO `{$this->scratch( 'usermeta' )}` (user_id, meta_key, meta_value) VALUES (?, ?, 'a:1:{s:10:\"tfsp_coach\";b:1;}')", array( $coach, $this->prefix . 'capabilities' ) );
+		self::exec( "INSERT INTO `{$this->scratch( 'users' )}` SELECT * FROM `" . self::table( 'users' ) . '` WHERE ID = ?', array( $coach ) );
+		return array( $portal, $synced, $coach );
+	}
+
+	private function roles(): array {
+		return unserialize( self::rows( "SELECT option_value FROM `{$this->scratch( 'options' )}` WHERE option_name = ?", array( $this->prefix . 'user_roles' ) )[0]['option_value'] );
+	}
+
+	public function test_without_the_switch_only_capabilities_and_jobs_go(): void {
+		[ $portal, $synced ] = $this->seed();
+		self::exec( "DELETE FROM `{$this->scratch( 'tfsp_calendly_settings' )}` WHERE setting_key = 'delete_data_on_uninstall'" );
+		$this->assertArrayHasKey( 'tfsp_calendly_manage', $this->roles()['administrator']['capabilities'] );
+
+		$this->uninstall();
+
+		$roles = $this->roles();
+		$this->assertArrayNotHasKey( 'tfsp_calendly_manage', $roles['administrator']['capabilities'] );
+		$this->assertArrayNotHasKey( 'tfsp_calendly_mark_attendance', $roles['administrator']['capabilities'] );
+		$this->assertArrayHasKey( 'tfsp_coach', $roles, 'the role stays' );
+		$cron = self::rows( "SELECT option_value FROM `{$this->scratch( 'options' )}` WHERE option_name = 'cron'" )[0]['option_value'];
+		foreach ( array( 'tfsp_calendly_retry', 'tfsp_calendly_retention', 'tfsp_calendly_reminders' ) as $hook ) {
+			$this->assertStringNotContainsString( $hook, $cron );
+		}
+		foreach ( array( 'tfsp_calendly_settings', 'tfsp_calendly_events', 'tfsp_session_audit', 'tfsp_coach_sessions' ) as $table ) {
+			$this->assertContains( $this->scratch( $table ), $this->tables() );
+		}
+		$sessions = $this->scratch( 'tfsp_coach_sessions' );
+		$this->assertCount( 2, self::rows( "SELECT id FROM `$sessions` WHERE id IN (?, ?)", array( $portal, $synced ) ) );
+		$this->assertContains( $this->scratch( 'users' ), $this->tables() );
+		$this->assertNotEmpty( self::rows( 'SELECT ID FROM ' . self::table( 'users' ) . ' LIMIT 1' ), 'the dev site is untouched' );
+	}
+
+	public function test_with_the_switch_the_plugin_data_go_and_the_portal_rows_stay(): void {
+		[ $portal, $synced, $coach ] = $this->seed();
+		$settings                    = $this->scratch( 'tfsp_calendly_settings' );
+		self::exec( "INSERT INTO `$settings` (setting_key, setting_value) VALUES ('delete_data_on_uninstall', '1') ON DUPLICATE KEY UPDATE setting_value = '1'" );
+
+		$this->uninstall();
+
+		$tables = $this->tables();
+		foreach ( array( 'tfsp_calendly_settings', 'tfsp_calendly_events', 'tfsp_session_audit', 'tfsp_calendly_throttle' ) as $table ) {
+			$this->assertNotContains( $this->scratch( $table ), $tables, $table );
+		}
+		$this->assertContains( $this->scratch( 'tfsp_coach_sessions' ), $tables, 'the portal\'s table stays' );
+		$sessions = $this->scratch( 'tfsp_coach_sessions' );
+		$this->assertCount( 1, self::rows( "SELECT id FROM `$sessions` WHERE id = ?", array( $portal ) ), 'the portal\'s own row stays' );
+		$this->assertCount( 0, self::rows( "SELECT id FROM `$sessions` WHERE id = ?", array( $synced ) ), 'the synced row goes' );
+		$this->assertArrayNotHasKey( 'tfsp_coach', $this->roles() );
+		$caps = self::rows( "SELECT meta_value FROM `{$this->scratch( 'usermeta' )}` WHERE user_id = ? AND meta_key = ?", array( $coach, $this->prefix . 'capabilities' ) );
+		$this->assertStringContainsString( 'subscriber', $caps[0]['meta_value'], 'the coach becomes a subscriber' );
+		$this->assertContains( self::table( 'tfsp_calendly_settings' ), array_map( static fn( $r ) => (string) array_values( $r )[0], self::rows( 'SHOW TABLES' ) ), 'the dev site is untouched' );
+	}
+}

@@ -1,0 +1,55 @@
+<?php
+/**
+ * Test helper: what a logged-in user (or a visitor, user 0) sees and does, in-process.
+ *   php coaching.php WP_DIR USER_ID portal|book           prints the shortcode's HTML
+ *   php coaching.php WP_DIR USER_ID export|erase EMAIL    prints the privacy callback's answer as JSON (all pages)
+ *   php coaching.php WP_DIR USER_ID csv [NONCE]           runs the CSV export handler; prints the CSV or "died: STATUS MESSAGE"
+ */
+$tfsp_test_args         = $argv;
+$_SERVER['HTTP_HOST']   = '127.0.0.1';
+$_SERVER['REQUEST_URI'] = '/portal/';
+if ( 'csv' === $argv[3] ) {
+	define( 'WP_ADMIN', true ); // As in admin-post.php.
+}
+require $argv[1] . '/wp-load.php';
+[ , , $user_id, $what ] = $tfsp_test_args;
+wp_set_current_user( (int) $user_id );
+
+switch ( $what ) {
+	case 'portal':
+		echo do_shortcode( '[tfsp_coaching_sessions]' );
+		break;
+	case 'book':
+		echo do_shortcode( '[tfsp_book_session]' );
+		break;
+	case 'export':
+	case 'erase':
+		$list = 'export' === $what ? apply_filters( 'wp_privacy_personal_data_exporters', array() ) : apply_filters( 'wp_privacy_personal_data_erasers', array() );
+		$cb   = $list['tfsp-calendly-sync']['callback'];
+		$out  = array();
+		for ( $page = 1; $page < 100; $page++ ) {
+			$answer = call_user_func( $cb, $tfsp_test_args[4], $page );
+			$out[]  = $answer;
+			if ( $answer['done'] ) {
+				break;
+			}
+		}
+		echo json_encode( $out ), "\n";
+		break;
+	case 'csv':
+		// As admin-post.php would: the nonce from the request, wp_die turned into output.
+		$_REQUEST['_wpnonce'] = $tfsp_test_args[4] ?? wp_create_nonce( 'tfsp_calendly_progress_csv' );
+		add_filter(
+			'wp_die_handler',
+			static fn() => static function ( $message, $title, $args ) {
+				$code = is_array( $args ) && isset( $args['response'] ) ? $args['response'] : 500;
+				echo 'died: ', $code, ' ', is_string( $message ) ? wp_strip_all_tags( $message ) : '', "\n";
+				exit( 0 );
+			}
+		);
+		do_action( 'admin_post_tfsp_calendly_progress_csv' );
+		break;
+	default:
+		fwrite( STDERR, "unknown: $what\n" );
+		exit( 2 );
+}

@@ -1,0 +1,12 @@
+/* The "Coaching sessions" block in the editor: no controls, the server renders it (see PortalShortcode). */
+( function ( blocks, element, serverSideRender ) {
+	'use strict';
+	blocks.registerBlockType( 'tfsp-calendly/coaching-sessions', {
+		edit: function () {
+			return element.createElement( serverSideRender, { block: 'tfsp-calendly/coaching-sessions' } );
+		},
+		save: function () {
+			return null;
+		},
+	} );
+}( window.wp.blocks, window.wp.element, window.wp.serverSideRender ) );

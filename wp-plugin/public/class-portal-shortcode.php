@@ -1,0 +1,174 @@
+<?php
+/**
+ * The student portal: [tfsp_coaching_sessions] and the block "tfsp-calendly/coaching-sessions" show
+ * the logged-in student's own sessions (upcoming with Calendly's join, reschedule and cancel links;
+ * past ones with their status) and progress such as "1 of 3".  Only rows whose student_id is the
+ * current user are ever read; a visitor who is not logged in gets a login link and no data.
+ *
+ * @package TFSP\CalendlySync\Public
+ */
+
+namespace TFSP\CalendlySync\Public;
+
+use TFSP\CalendlySync\DatabaseError;
+use TFSP\CalendlySync\Progress;
+
+defined( 'ABSPATH' ) || exit;
+
+final class PortalShortcode {
+
+	public const TAG   = 'tfsp_coaching_sessions';
+	public const BLOCK = 'tfsp-calendly/coaching-sessions';
+
+	/** Past sessions listed at most. */
+	private const PAST_LIMIT = 50;
+
+	/** Upcoming sessions listed at most. */
+	private const UPCOMING_LIMIT = 20;
+
+	private Progress $progress;
+
+	public function __construct( Progress $progress ) {
+		$this->progress = $progress;
+	}
+
+	public function register(): void {
+		add_shortcode( self::TAG, array( $this, 'render' ) );
+		add_action( 'init', array( $this, 'register_block' ) );
+	}
+
+	/** A dynamic block without a build step: the editor shows the server's rendering. */
+	public function register_block(): void {
+		wp_register_script(
+			'tfsp-calendly-portal-block',
+			plugins_url( 'public/assets/portal-block.js', TFSP_CALENDLY_SYNC_FILE ),
+			array( 'wp-blocks', 'wp-element', 'wp-i18n', 'wp-server-side-render' ),
+			TFSP_CALENDLY_SYNC_VERSION,
+			true
+		);
+		wp_set_script_translations( 'tfsp-calendly-portal-block', 'tfsp-calendly-sync' );
+		register_block_type(
+			self::BLOCK,
+			array(
+				'api_version'     => 2,
+				'title'           => __( 'Coaching sessions', 'tfsp-calendly-sync' ),
+				'description'     => __( 'The logged-in student\'s coaching sessions and progress.', 'tfsp-calendly-sync' ),
+				'category'        => 'widgets',
+				'icon'            => 'calendar-alt',
+				'editor_script'   => 'tfsp-calendly-portal-block',
+				'render_callback' => fn() => $this->render(),
+				'supports'        => array( 'html' => false ),
+			)
+		);
+	}
+
+	/**
+	 * The shortcode's output.
+	 *
+	 * @param array|string $atts Unused.
+	 */
+	public function render( $atts = array() ): string {
+		unset( $atts );
+		if ( ! is_user_logged_in() ) {
+			return '<div class="tfsp-coaching-sessions"><p>' . sprintf(
+				/* translators: %s: "log in" link */
+				esc_html__( 'Please %s to see your coaching sessions.', 'tfsp-calendly-sync' ),
+				'<a href="' . esc_url( wp_login_url( self::current_url() ) ) . '">' . esc_html__( 'log in', 'tfsp-calendly-sync' ) . '</a>'
+			) . '</p></div>';
+		}
+		$user_id = get_current_user_id();
+		$now     = Progress::now();
+		try {
+			$progress = $this->progress->of_student( $user_id );
+			$upcoming = $this->progress->repository()->upcoming_of( $user_id, $now, self::UPCOMING_LIMIT );
+			$past     = $this->progress->repository()->past_of( $user_id, $now, self::PAST_LIMIT );
+		} catch ( DatabaseError $e ) {
+			return '<div class="tfsp-coaching-sessions"><p>' . esc_html__( 'Your coaching sessions cannot be shown right now. Please try again later.', 'tfsp-calendly-sync' ) . '</p></div>';
+		}
+
+		$out  = '<div class="tfsp-coaching-sessions">';
+		$out .= '<p class="tfsp-coaching-progress"><strong>' . esc_html(
+			/* translators: 1: sessions attended, 2: sessions required */
+			sprintf( _n( '%1$d of %2$d session attended', '%1$d of %2$d sessions attended', $progress['required'], 'tfsp-calendly-sync' ), $progress['attended'], $progress['required'] )
+		) . '</strong>';
+		if ( $progress['completed'] ) {
+			$out .= ' &mdash; ' . esc_html__( 'requirement complete.', 'tfsp-calendly-sync' );
+		}
+		$out .= '</p><progress max="' . esc_attr( (string) $progress['required'] ) . '" value="' . esc_attr( (string) min( $progress['attended'], $progress['required'] ) ) . '" aria-hidden="true"></progress>';
+
+		$out .= '<h3>' . esc_html__( 'Upcoming sessions', 'tfsp-calendly-sync' ) . '</h3>';
+		if ( ! $upcoming ) {
+			$out .= '<p>' . esc_html__( 'No upcoming sessions.', 'tfsp-calendly-sync' ) . '</p>';
+		} else {
+			$out .= '<ul class="tfsp-coaching-upcoming">';
+			foreach ( $upcoming as $row ) {
+				$out .= '<li>' . $this->describe( $row ) . $this->links( $row ) . '</li>';
+			}
+			$out .= '</ul>';
+		}
+
+		$out .= '<h3>' . esc_html__( 'Past and canceled sessions', 'tfsp-calendly-sync' ) . '</h3>';
+		if ( ! $past ) {
+			$out .= '<p>' . esc_html__( 'No past sessions yet.', 'tfsp-calendly-sync' ) . '</p>';
+		} else {
+			$labels = self::status_labels();
+			$out   .= '<ul class="tfsp-coaching-past">';
+			foreach ( $past as $row ) {
+				$status = 'scheduled' === $row['status'] ? __( 'Awaiting the coach\'s mark', 'tfsp-calendly-sync' ) : ( $labels[ $row['status'] ] ?? $row['status'] );
+				$out   .= '<li>' . $this->describe( $row ) . ' <span class="tfsp-coaching-status tfsp-coaching-status-' . esc_attr( sanitize_html_class( (string) $row['status'] ) ) . '">' . esc_html( $status ) . '</span></li>';
+			}
+			$out .= '</ul>';
+		}
+		return $out . '</div>';
+	}
+
+	/** @return array<string,string> */
+	public static function status_labels(): array {
+		return array(
+			'scheduled'   => __( 'Scheduled', 'tfsp-calendly-sync' ),
+			'attended'    => __( 'Attended', 'tfsp-calendly-sync' ),
+			'no_show'     => __( 'Missed', 'tfsp-calendly-sync' ),
+			'canceled'    => __( 'Canceled', 'tfsp-calendly-sync' ),
+			'rescheduled' => __( 'Rescheduled', 'tfsp-calendly-sync' ),
+		);
+	}
+
+	/** When and what. */
+	private function describe( array $row ): string {
+		$when = null === $row['start_at'] ? __( 'Time to be confirmed', 'tfsp-calendly-sync' ) : self::site_time( (string) $row['start_at'] );
+		$out  = '<span class="tfsp-coaching-when">' . esc_html( $when ) . '</span>';
+		if ( null !== $row['event_name'] && '' !== $row['event_name'] ) {
+			$out .= ' &middot; <span class="tfsp-coaching-event">' . esc_html( (string) $row['event_name'] ) . '</span>';
+		}
+		return $out;
+	}
+
+	/** Calendly's own links of an upcoming session: join, reschedule, cancel. */
+	private function links( array $row ): string {
+		$links = array(
+			'join_url'       => __( 'Join', 'tfsp-calendly-sync' ),
+			'reschedule_url' => __( 'Reschedule', 'tfsp-calendly-sync' ),
+			'cancel_url'     => __( 'Cancel', 'tfsp-calendly-sync' ),
+		);
+		$out   = array();
+		foreach ( $links as $column => $label ) {
+			$url = (string) ( $row[ $column ] ?? '' );
+			if ( '' === $url || ! in_array( strtolower( (string) wp_parse_url( $url, PHP_URL_SCHEME ) ), array( 'http', 'https' ), true ) ) {
+				continue;
+			}
+			$out[] = '<a class="tfsp-coaching-' . esc_attr( str_replace( '_url', '', $column ) ) . '" href="' . esc_url( $url ) . '" rel="noopener noreferrer" target="_blank">' . esc_html( $label ) . '<span class="screen-reader-text"> ' . esc_html__( '(opens in a new tab)', 'tfsp-calendly-sync' ) . '</span></a>';
+		}
+		return $out ? ' <span class="tfsp-coaching-links">' . implode( ' | ', $out ) . '</span>' : '';
+	}
+
+	/** A UTC DATETIME column in the site's date and time format and time zone. */
+	private static function site_time( string $utc ): string {
+		$time = strtotime( substr( $utc, 0, 19 ) . ' UTC' );
+		return false === $time ? $utc : wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ) . ' T', $time );
+	}
+
+	private static function current_url(): string {
+		$uri = isset( $_SERVER['REQUEST_URI'] ) ? esc_url_raw( wp_unslash( $_SERVER['REQUEST_URI'] ) ) : '/';
+		return home_url( $uri );
+	}
+}
