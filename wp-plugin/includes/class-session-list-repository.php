@@ -47,6 +47,13 @@ final class SessionListRepository extends Repository {
 	public function page( array $filters, string $sort, bool $desc, ?array $cursor, int $limit ): array {
 		$column  = self::SORTS[ $sort ] ?? 'start_at';
 		$where   = $this->where( $filters );
+		if ( 'needs_attendance' === ( $filters['view'] ?? 'all' ) ) {
+			// Implied by end_at < now, but stated for the page query only: it bounds
+			// the backward scan of the start_at index, which otherwise walks every
+			// future row first (20 s instead of 11 ms with a million rows).  The
+			// count is left without it: there it makes MariaDB leave status_end.
+			$where[] = $this->db->prepare( 'start_at < %s', (string) ( $filters['now'] ?? gmdate( 'Y-m-d H:i:s' ) ) );
+		}
 		$reverse = null !== $cursor && in_array( $cursor['dir'], array( 'before', 'last' ), true );
 		$asc     = $reverse ? $desc : ! $desc;
 		if ( null !== $cursor && 'last' !== $cursor['dir'] ) {
@@ -178,10 +185,7 @@ final class SessionListRepository extends Repository {
 		$where = array( '1=1' );
 		switch ( $filters['view'] ?? 'all' ) {
 			case 'needs_attendance':
-				// start_at < now is implied by end_at < now, but stated: it bounds the
-				// range scan of the start_at index, which otherwise walks every future
-				// row first (20 s instead of 11 ms with a million rows).
-				$where[] = $this->db->prepare( "status = 'scheduled' AND end_at < %s AND start_at < %s", $now, $now );
+				$where[] = $this->db->prepare( "status = 'scheduled' AND end_at < %s", $now );
 				break;
 			case 'upcoming':
 				$where[] = $this->db->prepare( "status = 'scheduled' AND start_at >= %s", $now );
