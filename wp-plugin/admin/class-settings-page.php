@@ -33,7 +33,7 @@ final class SettingsPage {
 	/** Settings edited on this page, by section. */
 	private const FIELDS = array(
 		'connection' => array( 'api_base', 'token' ),
-		'sync'       => array( 'required_sessions', 'signature_tolerance', 'webhook_rate_limit', 'retention_days', 'alert_email', 'alert_interval_minutes', 'two_way_no_show', 'delete_data_on_uninstall' ),
+		'sync'       => array( 'required_sessions', 'scheduling_url', 'reminder_after_hours', 'signature_tolerance', 'webhook_rate_limit', 'retention_days', 'alert_email', 'alert_interval_minutes', 'two_way_no_show', 'delete_data_on_uninstall' ),
 	);
 
 	private Plugin $plugin;
