@@ -45,6 +45,7 @@ before(async () => {
     assert.match(u.id, /^\d+$/, key);
   }
   portal = fixture('portal');
+  assert.match(portal, /^https?:\/\//, 'the portal page with [tfsp_coaching_sessions] could not be made');
   browser = await launch();
 });
 
@@ -101,7 +102,7 @@ test('a coach marks a past session attended; the portal shows 1 of 3; a later ca
   assert.equal(await row.locator('.tfsp-calendly-status').innerText(), 'Attended');
   await snap(page, 'coach-marked-attended');
 
-  if (portal) {
+  {
     const student = await as('student');
     await visit(student, portal, 'portal-one-of-three');
     assert.match(await student.locator('body').innerText(), /1 of 3/);
@@ -151,7 +152,7 @@ test('an admin links an unmatched booking to a student with the alias option', a
   await reloadSessions(page, 'Alias Later ' + run, 'sessions-alias-later');
   assert.ok((await (await sessionsRow(page, 'Alias Later ' + run)).locator('.column-student').innerText()).includes(users.student.email));
 
-  if (portal) {
+  {
     const student = await as('student');
     await visit(student, portal, 'portal-after-link');
     assert.ok((await student.locator('body').innerText()).length > 0);
@@ -284,7 +285,7 @@ test('hostile text in every displayed field shows as text everywhere and no dial
     assert.equal(await page.locator('#wpbody-content img[src="x"], #wpbody-content svg[onload], #wpbody-content b[onmouseover]').count(), 0, name);
     await snap(page, name + '-expanded');
   }
-  if (portal) {
+  {
     const student = await as('student');
     await visit(student, portal, 'hostile-portal');
     assert.equal(await student.locator('b[onmouseover], img[src="x"]').count(), 0);
