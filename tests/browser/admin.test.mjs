@@ -163,13 +163,18 @@ test('an admin links an unmatched booking to a student with the alias option', a
 test('a back-fill started from the Sync page shows progress and ends with the rows in the list', async () => {
   const names = ['Backfilled One ' + run, 'Backfilled Two ' + run];
   for (const [i, name] of names.entries()) {
-    await fake('book', { email: 'bf' + i + '.' + run + '@school.example', name, start_time: isoHoursFromNow(24 * (5 + i)), silent: true });
+    await fake('book', { email: 'bf' + i + '.' + run + '@school.example', name, start_time: isoHoursFromNow(24 * (300 + i)), silent: true });
   }
+  // A window of its own, far ahead, so the job reads only these bookings and
+  // not the thousands the other suites leave in the same fake Calendly.
+  const day = (n) => isoHoursFromNow(24 * n).slice(0, 10);
   const page = await as('admin');
   await reloadSessions(page, 'Backfilled', 'sessions-before-backfill');
   assert.equal(await page.locator('#the-list tr', { hasText: run }).count(), 0);
 
   await visit(page, admin('tfsp-calendly-sync'), 'sync-before-backfill');
+  await page.fill('#tfsp-calendly-backfill input[name="from"]', day(299));
+  await page.fill('#tfsp-calendly-backfill input[name="to"]', day(303));
   await page.click('#tfsp-calendly-backfill button[type="submit"]');
   const text = page.locator('.tfsp-calendly-progress-text');
   await text.filter({ hasText: /Back-fill #\d+/ }).waitFor();
