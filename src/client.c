@@ -239,27 +239,6 @@ int calsync_client_parse_error(calsync_error *err, int status, const char *body,
 /* Pages                                                                     */
 /* ------------------------------------------------------------------------ */
 
-static const char *json_type_name(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        return "object";
-    case JSON_ARRAY:
-        return "array";
-    case JSON_STRING:
-        return "string";
-    case JSON_INTEGER:
-    case JSON_REAL:
-        return "number";
-    case JSON_TRUE:
-    case JSON_FALSE:
-        return "boolean";
-    case JSON_NULL:
-        return "null";
-    }
-    return "unknown";
-}
-
 void calsync_page_free(calsync_page *p)
 {
     if (p == NULL)
@@ -313,7 +292,7 @@ int calsync_client_parse_page(calsync_page **out, const char *body, size_t len, 
     }
     if (!json_is_object(root)) {
         rc = calsync_fail(err, CALSYNC_ERR_SCHEMA, "", "expected object, got %s",
-                          json_type_name(root));
+                          calsync_json_type_name(root));
         goto out;
     }
     const json_t *coll = json_object_get(root, "collection");
@@ -321,7 +300,7 @@ int calsync_client_parse_page(calsync_page **out, const char *body, size_t len, 
         rc = coll == NULL
                  ? calsync_fail(err, CALSYNC_ERR_SCHEMA, "collection", "collection: missing")
                  : calsync_fail(err, CALSYNC_ERR_SCHEMA, "collection",
-                                "collection: expected array, got %s", json_type_name(coll));
+                                "collection: expected array, got %s", calsync_json_type_name(coll));
         goto out;
     }
     const json_t *pag = json_object_get(root, "pagination");
@@ -329,14 +308,15 @@ int calsync_client_parse_page(calsync_page **out, const char *body, size_t len, 
     if (pag != NULL && !json_is_null(pag)) {
         if (!json_is_object(pag)) {
             rc = calsync_fail(err, CALSYNC_ERR_SCHEMA, "pagination",
-                              "pagination: expected object or null, got %s", json_type_name(pag));
+                              "pagination: expected object or null, got %s",
+                              calsync_json_type_name(pag));
             goto out;
         }
         tok = json_object_get(pag, "next_page_token");
         if (tok != NULL && !json_is_null(tok) && !json_is_string(tok)) {
             rc = calsync_fail(err, CALSYNC_ERR_SCHEMA, "pagination.next_page_token",
                               "pagination.next_page_token: expected string or null, got %s",
-                              json_type_name(tok));
+                              calsync_json_type_name(tok));
             goto out;
         }
     }
@@ -354,7 +334,7 @@ int calsync_client_parse_page(calsync_page **out, const char *body, size_t len, 
             char path[CALSYNC_ERROR_PATH_MAX];
             snprintf(path, sizeof path, "collection[%zu]", i);
             rc = calsync_fail(err, CALSYNC_ERR_SCHEMA, path, "%s: expected object, got %s", path,
-                              json_type_name(item));
+                              calsync_json_type_name(item));
             goto out;
         }
         char *s = json_dumps(item, JSON_COMPACT);

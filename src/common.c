@@ -48,27 +48,66 @@ int calsync_crypto_fail(calsync_error *err, const char *what)
     return calsync_fail(err, CALSYNC_ERR_CRYPTO, NULL, "OpenSSL failed to %s: %s", what, detail);
 }
 
+const char *calsync_json_type_name(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        return "object";
+    case JSON_ARRAY:
+        return "array";
+    case JSON_STRING:
+        return "string";
+    case JSON_INTEGER:
+    case JSON_REAL:
+        return "number";
+    case JSON_TRUE:
+    case JSON_FALSE:
+        return "boolean";
+    case JSON_NULL:
+        return "null";
+    }
+    return "unknown";
+}
+
 const char *calsync_strerror(int code)
 {
     switch ((calsync_code)code) {
-    case CALSYNC_OK: return "success";
-    case CALSYNC_ERR_INVALID: return "invalid argument";
-    case CALSYNC_ERR_NOMEM: return "out of memory";
-    case CALSYNC_ERR_SIG_MALFORMED: return "signature header missing or malformed";
-    case CALSYNC_ERR_SIG_MISMATCH: return "signature does not match any signing key";
-    case CALSYNC_ERR_SIG_TOO_OLD: return "signature is authentic but its timestamp is too old";
-    case CALSYNC_ERR_SIG_TOO_NEW: return "signature is authentic but its timestamp is in the future";
-    case CALSYNC_ERR_JSON: return "body is not valid JSON";
-    case CALSYNC_ERR_SCHEMA: return "a required field is missing or has the wrong type";
-    case CALSYNC_ERR_TIME: return "not an RFC 3339 date-time";
-    case CALSYNC_ERR_SEAL_FORMAT: return "not a sealed value of a known version";
-    case CALSYNC_ERR_SEAL_KEY: return "sealed under another key";
-    case CALSYNC_ERR_SEAL_AUTH: return "sealed value was altered and does not open";
-    case CALSYNC_ERR_CRYPTO: return "cryptographic library failure";
-    case CALSYNC_ERR_MISMATCH: return "facts and event are about different invitees";
-    case CALSYNC_ERR_TOO_LARGE: return "input is over the size limit";
-    case CALSYNC_ERR_HTTP: return "the API answered with an HTTP error";
-    case CALSYNC_ERR_TRANSPORT: return "the API could not be reached";
+    case CALSYNC_OK:
+        return "success";
+    case CALSYNC_ERR_INVALID:
+        return "invalid argument";
+    case CALSYNC_ERR_NOMEM:
+        return "out of memory";
+    case CALSYNC_ERR_SIG_MALFORMED:
+        return "signature header missing or malformed";
+    case CALSYNC_ERR_SIG_MISMATCH:
+        return "signature does not match any signing key";
+    case CALSYNC_ERR_SIG_TOO_OLD:
+        return "signature is authentic but its timestamp is too old";
+    case CALSYNC_ERR_SIG_TOO_NEW:
+        return "signature is authentic but its timestamp is in the future";
+    case CALSYNC_ERR_JSON:
+        return "body is not valid JSON";
+    case CALSYNC_ERR_SCHEMA:
+        return "a required field is missing or has the wrong type";
+    case CALSYNC_ERR_TIME:
+        return "not an RFC 3339 date-time";
+    case CALSYNC_ERR_SEAL_FORMAT:
+        return "not a sealed value of a known version";
+    case CALSYNC_ERR_SEAL_KEY:
+        return "sealed under another key";
+    case CALSYNC_ERR_SEAL_AUTH:
+        return "sealed value was altered and does not open";
+    case CALSYNC_ERR_CRYPTO:
+        return "cryptographic library failure";
+    case CALSYNC_ERR_MISMATCH:
+        return "facts and event are about different invitees";
+    case CALSYNC_ERR_TOO_LARGE:
+        return "input is over the size limit";
+    case CALSYNC_ERR_HTTP:
+        return "the API answered with an HTTP error";
+    case CALSYNC_ERR_TRANSPORT:
+        return "the API could not be reached";
     }
     return "unknown error";
 }

@@ -89,27 +89,6 @@ schema_error(const scope *sc, const char *key, const char *fmt, ...)
                         detail);
 }
 
-static const char *type_name(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        return "object";
-    case JSON_ARRAY:
-        return "array";
-    case JSON_STRING:
-        return "string";
-    case JSON_INTEGER:
-    case JSON_REAL:
-        return "number";
-    case JSON_TRUE:
-    case JSON_FALSE:
-        return "boolean";
-    case JSON_NULL:
-        return "null";
-    }
-    return "unknown";
-}
-
 static calsync_str absent(void)
 {
     return calsync_str_of(NULL, 0);
@@ -129,7 +108,7 @@ static int get_str(calsync_str *out, const scope *sc, const json_t *obj, const c
     }
     if (!json_is_string(v))
         return schema_error(sc, key, "expected string%s, got %s", required ? "" : " or null",
-                            type_name(v));
+                            calsync_json_type_name(v));
     size_t len = json_string_length(v);
     if (required && len == 0)
         return schema_error(sc, key, "expected a non-empty string");
@@ -149,7 +128,7 @@ static int get_time(int64_t *out, const scope *sc, const json_t *obj, const char
     }
     if (!json_is_string(v))
         return schema_error(sc, key, "expected RFC 3339 string%s, got %s",
-                            required ? "" : " or null", type_name(v));
+                            required ? "" : " or null", calsync_json_type_name(v));
     calsync_error terr;
     if (calsync_time_parse(out, json_string_value(v), json_string_length(v), &terr) != CALSYNC_OK) {
         /* Keep the time parser's reason but not its generic preamble. */
@@ -169,7 +148,8 @@ static int get_bool(int *out, const scope *sc, const json_t *obj, const char *ke
     if (v == NULL || json_is_null(v))
         return CALSYNC_OK;
     if (!json_is_boolean(v))
-        return schema_error(sc, key, "expected true, false or null, got %s", type_name(v));
+        return schema_error(sc, key, "expected true, false or null, got %s",
+                            calsync_json_type_name(v));
     *out = json_is_true(v);
     return CALSYNC_OK;
 }
@@ -186,7 +166,7 @@ static int get_obj(json_t **out, const scope *sc, const json_t *obj, const char 
     }
     if (!json_is_object(v))
         return schema_error(sc, key, "expected object%s, got %s", required ? "" : " or null",
-                            type_name(v));
+                            calsync_json_type_name(v));
     *out = v;
     return CALSYNC_OK;
 }
@@ -198,7 +178,7 @@ static int get_array(json_t **out, const scope *sc, const json_t *obj, const cha
     if (v == NULL || json_is_null(v))
         return CALSYNC_OK;
     if (!json_is_array(v))
-        return schema_error(sc, key, "expected array or null, got %s", type_name(v));
+        return schema_error(sc, key, "expected array or null, got %s", calsync_json_type_name(v));
     *out = v;
     return CALSYNC_OK;
 }
@@ -231,7 +211,7 @@ static int parse_hosts(calsync_scheduled_event *s, const scope *sc, const json_t
         json_t *m = json_array_get(arr, i);
         scope hs = {sc, "event_memberships", (long)i, sc->err};
         if (!json_is_object(m))
-            return schema_error(&hs, NULL, "expected object, got %s", type_name(m));
+            return schema_error(&hs, NULL, "expected object, got %s", calsync_json_type_name(m));
         calsync_host *h = &s->hosts[s->nhosts];
         TRY(get_str(&h->user_uri, &hs, m, "user", 0));
         TRY(get_str(&h->email, &hs, m, "user_email", 0));
@@ -359,7 +339,7 @@ static int load(json_t **root, const char *json, size_t len, calsync_error *err)
                             jerr.line, jerr.column, jerr.text);
     if (!json_is_object(r)) {
         scope top = {NULL, NULL, -1, err};
-        int rc = schema_error(&top, NULL, "expected object, got %s", type_name(r));
+        int rc = schema_error(&top, NULL, "expected object, got %s", calsync_json_type_name(r));
         json_decref(r);
         return rc;
     }

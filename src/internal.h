@@ -4,6 +4,7 @@
 
 #include "calsync.h"
 
+#include <jansson.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -17,6 +18,10 @@ int calsync_fail(calsync_error *err, int code, const char *path, const char *fmt
 /* Reports an OpenSSL failure as CALSYNC_ERR_CRYPTO with OpenSSL's own
  * reason ("OpenSSL failed to <what>: <reason>") and clears its error queue. */
 int calsync_crypto_fail(calsync_error *err, const char *what);
+
+/* "object", "array", "string", "number", "boolean" or "null": for
+ * error messages about a JSON value of the wrong type. */
+const char *calsync_json_type_name(const json_t *v);
 
 /* Resets err to CALSYNC_OK with empty strings. */
 void calsync_error_clear(calsync_error *err);
