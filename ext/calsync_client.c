@@ -761,7 +761,8 @@ ZEND_METHOD(Calsync_Client, createSubscription)
     body_free(&body);
 }
 
-ZEND_METHOD(Calsync_Client, subscription)
+/* The methods that take one UUID and GET or DELETE prefix + UUID. */
+static void uuid_call(INTERNAL_FUNCTION_PARAMETERS, const char *prefix, bool is_delete)
 {
     zend_string *uuid;
     ZEND_PARSE_PARAMETERS_START(1, 1)
@@ -772,29 +773,24 @@ ZEND_METHOD(Calsync_Client, subscription)
     if (c == NULL || !check_uuid(uuid, 1))
         RETURN_THROWS();
     smart_str path = {0};
-    smart_str_appends(&path, "/webhook_subscriptions/");
+    smart_str_appends(&path, prefix);
     smart_str_append(&path, uuid);
     smart_str_0(&path);
-    resource_call(return_value, c, "GET", ZSTR_VAL(path.s), NULL, 0);
+    if (is_delete)
+        delete_call(c, ZSTR_VAL(path.s));
+    else
+        resource_call(return_value, c, "GET", ZSTR_VAL(path.s), NULL, 0);
     smart_str_free(&path);
+}
+
+ZEND_METHOD(Calsync_Client, subscription)
+{
+    uuid_call(INTERNAL_FUNCTION_PARAM_PASSTHRU, "/webhook_subscriptions/", false);
 }
 
 ZEND_METHOD(Calsync_Client, deleteSubscription)
 {
-    zend_string *uuid;
-    ZEND_PARSE_PARAMETERS_START(1, 1)
-    Z_PARAM_STR(uuid)
-    ZEND_PARSE_PARAMETERS_END();
-
-    calsync_client *c = this_client(ZEND_THIS);
-    if (c == NULL || !check_uuid(uuid, 1))
-        RETURN_THROWS();
-    smart_str path = {0};
-    smart_str_appends(&path, "/webhook_subscriptions/");
-    smart_str_append(&path, uuid);
-    smart_str_0(&path);
-    delete_call(c, ZSTR_VAL(path.s));
-    smart_str_free(&path);
+    uuid_call(INTERNAL_FUNCTION_PARAM_PASSTHRU, "/webhook_subscriptions/", true);
 }
 
 ZEND_METHOD(Calsync_Client, createNoShow)
@@ -824,20 +820,7 @@ ZEND_METHOD(Calsync_Client, createNoShow)
 
 ZEND_METHOD(Calsync_Client, deleteNoShow)
 {
-    zend_string *uuid;
-    ZEND_PARSE_PARAMETERS_START(1, 1)
-    Z_PARAM_STR(uuid)
-    ZEND_PARSE_PARAMETERS_END();
-
-    calsync_client *c = this_client(ZEND_THIS);
-    if (c == NULL || !check_uuid(uuid, 1))
-        RETURN_THROWS();
-    smart_str path = {0};
-    smart_str_appends(&path, "/invitee_no_shows/");
-    smart_str_append(&path, uuid);
-    smart_str_0(&path);
-    delete_call(c, ZSTR_VAL(path.s));
-    smart_str_free(&path);
+    uuid_call(INTERNAL_FUNCTION_PARAM_PASSTHRU, "/invitee_no_shows/", true);
 }
 
 /* The core keeps the reset as a point on the monotonic clock (milliseconds). */
