@@ -20,8 +20,33 @@ defined( 'ABSPATH' ) || exit;
 
 final class Schema {
 
-	/** Bump with every schema change; stored as the "_schema_version" setting. */
-	public const VERSION = 4;
+	/**
+	 * The installed schema's number, stored as the "_schema_version" setting.
+	 * Versions 1 to 4 are the first version's convergent upgrade (run on
+	 * every migration); each later schema change is a numbered step in
+	 * STEPS, run once, in order, and safe to run twice.
+	 */
+	public const VERSION = 5;
+
+	/** @var array<int,string> Step number => method. */
+	private const STEPS = array(
+		5 => 'step_5_seams',
+	);
+
+	/**
+	 * Session columns that a numbered step adds (so the baseline never
+	 * creates them): column => definition.
+	 */
+	private const STEP_COLUMNS = array(
+		5 => array(
+			// The privacy eraser's tombstone: set once, never cleared (a fact of the state rules).
+			'erased_at'        => 'datetime(6) NULL DEFAULT NULL',
+			// An admin unlinked the student: automatic matching never links the row again.
+			'student_unlinked' => 'tinyint(1) NOT NULL DEFAULT 0',
+			// The event type is not a chosen coaching type: kept, but out of every list and count.
+			'type_ignored'     => 'tinyint(1) NOT NULL DEFAULT 0',
+		),
+	);
 
 	private const OUR_STATUSES = array( 'scheduled', 'canceled', 'rescheduled', 'attended', 'no_show' );
 
@@ -71,6 +96,13 @@ final class Schema {
 			$this->ensure_session_indexes();
 			$this->map_legacy_statuses();
 			$this->settings->put( '_session_date_format', $this->session_date_format() );
+			$installed = $this->installed_version();
+			foreach ( self::STEPS as $number => $method ) {
+				if ( $installed < $number ) {
+					$this->$method();
+					$this->settings->put( '_schema_version', (string) $number );
+				}
+			}
 			$this->settings->put( '_schema_version', (string) self::VERSION );
 			$this->settings->delete( '_schema_error' );
 		} catch ( DatabaseError $e ) {
@@ -127,12 +159,41 @@ final class Schema {
 			'mark'     => 'varchar(16) NULL DEFAULT NULL',
 			'noshow'   => 'varchar(16) NULL DEFAULT NULL',
 		);
+		$later = array_merge( ...array_values( self::STEP_COLUMNS ) );
 		foreach ( SessionRepository::FACTS as [ $column, $type ] ) {
-			if ( ! isset( $columns[ $column ] ) ) {
+			if ( ! isset( $columns[ $column ] ) && ! isset( $later[ $column ] ) ) {
 				$columns[ $column ] = $types[ $type ];
 			}
 		}
 		return $columns;
+	}
+
+	/**
+	 * Step 5, the seams: the erasure tombstone, the admin's unlink, the
+	 * ignored event type, and the index of rows still waiting for their
+	 * scheduled event.
+	 */
+	private function step_5_seams(): void {
+		$this->add_session_columns( self::STEP_COLUMNS[5] );
+		$indexes = $this->indexes( $this->sessions_table() );
+		if ( ! isset( $indexes['sched_pending'] ) ) {
+			$this->run( "ALTER TABLE {$this->sessions_table()} ADD KEY sched_pending (sched_updated_at,id)" );
+		}
+	}
+
+	/** @param array<string,string> $definitions Column => definition; adds those missing. */
+	private function add_session_columns( array $definitions ): void {
+		$table    = $this->sessions_table();
+		$existing = $this->columns( $table );
+		$adds     = array();
+		foreach ( $definitions as $name => $definition ) {
+			if ( ! isset( $existing[ strtolower( $name ) ] ) ) {
+				$adds[] = "ADD COLUMN {$name} {$definition}";
+			}
+		}
+		if ( $adds ) {
+			$this->run( "ALTER TABLE {$table} " . implode( ', ', $adds ) );
+		}
 	}
 
 	private function sessions_ddl(): string {
