@@ -160,7 +160,7 @@ final class UnmatchedListTable extends \WP_List_Table {
 			echo '<label class="tfsp-calendly-suggestion"><input type="radio" name="user" value="' . esc_attr( (string) $user->ID ) . '"' . checked( 0, $i, false ) . '> ' . esc_html( $user->display_name ) . ' &lt;' . esc_html( $user->user_email ) . '&gt; <span class="tfsp-calendly-reason">(' . esc_html( self::reason_label( (string) $match['reason'], (int) ( $match['distance'] ?? 0 ), (string) ( $match['email'] ?? '' ) ) ) . ')</span></label><br>';
 		}
 		echo '<label>' . esc_html__( 'Or another user', 'tfsp-calendly-sync' ) . ' <input type="text" name="user_other" size="24" placeholder="' . esc_attr__( 'e-mail, login or ID', 'tfsp-calendly-sync' ) . '"></label><br>';
-		echo '<label><input type="checkbox" name="alias" value="1" checked> ' . esc_html__( 'Remember this e-mail as the user\'s alias (links every session with it, now and later)', 'tfsp-calendly-sync' ) . '</label><br>';
+		echo '<label><input type="checkbox" name="alias" value="1"> ' . esc_html__( 'Remember this e-mail as the user\'s alias (also links its other unmatched sessions, now and later)', 'tfsp-calendly-sync' ) . '</label><br>';
 		submit_button( __( 'Link', 'tfsp-calendly-sync' ), 'secondary small', 'tfsp_link', false );
 		echo '</form>';
 		return (string) ob_get_clean();

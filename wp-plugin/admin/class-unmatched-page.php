@@ -2,7 +2,9 @@
 /**
  * The Unmatched bookings page (admins): bookings whose e-mail matches no student, the core's
  * suggestions with their reasons, and linking a booking to a user, optionally remembering the
- * e-mail as that user's alias (which re-attributes every session with that e-mail, audited).
+ * e-mail as that user's alias (which also links every *unmatched* session with that e-mail,
+ * audited; never one already linked to someone), through StudentLinks.  Addresses that two
+ * users already hold are listed, for the admin to resolve; none is removed automatically.
  *
  * @package TFSP\CalendlySync
  */
@@ -12,7 +14,6 @@ namespace TFSP\CalendlySync\Admin;
 use TFSP\CalendlySync\DatabaseError;
 use TFSP\CalendlySync\Plugin;
 use TFSP\CalendlySync\SessionListRepository;
-use TFSP\CalendlySync\UserRepository;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -53,7 +54,34 @@ final class UnmatchedPage {
 		$table->search_box( __( 'Search bookings', 'tfsp-calendly-sync' ), 'tfsp-unmatched' );
 		echo '</form>';
 		$table->display();
+		$this->render_contested();
 		echo '</div>';
+	}
+
+	/** Aliases that two users already hold: bookings with them stay unmatched until resolved. */
+	private function render_contested(): void {
+		global $wpdb;
+		try {
+			$contested = ( new SessionListRepository( $wpdb ) )->contested_aliases();
+		} catch ( DatabaseError $e ) {
+			echo '<div class="notice notice-error"><p>' . esc_html__( 'The aliases could not be read because of a database error.', 'tfsp-calendly-sync' ) . '</p></div>';
+			return;
+		}
+		if ( ! $contested ) {
+			return;
+		}
+		echo '<h2>' . esc_html__( 'E-mails held by several users', 'tfsp-calendly-sync' ) . '</h2>';
+		echo '<p>' . esc_html__( 'Each of these addresses is the e-mail or a remembered alias of more than one user, so bookings with it are linked to nobody. Remove the alias from the users it does not belong to (user meta tfsp_calendly_email_alias).', 'tfsp-calendly-sync' ) . '</p>';
+		echo '<table class="widefat striped tfsp-calendly-contested"><thead><tr><th>' . esc_html__( 'E-mail', 'tfsp-calendly-sync' ) . '</th><th>' . esc_html__( 'Users', 'tfsp-calendly-sync' ) . '</th></tr></thead><tbody>';
+		foreach ( $contested as $row ) {
+			$names = array();
+			foreach ( $row['user_ids'] as $user_id ) {
+				$user    = get_userdata( $user_id );
+				$names[] = '<a href="' . esc_url( get_edit_user_link( $user_id ) ) . '">' . esc_html( $user ? $user->display_name . ' <' . $user->user_email . '>' : '#' . $user_id ) . '</a>';
+			}
+			echo '<tr><td>' . esc_html( $row['email'] ) . '</td><td>' . implode( ', ', $names ) . '</td></tr>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- each name escaped above.
+		}
+		echo '</tbody></table>';
 	}
 
 	/** admin-post.php: links one booking (or, with the alias, every booking of its e-mail) to a user. */
@@ -82,33 +110,20 @@ final class UnmatchedPage {
 			Notices::add( 'error', __( 'Choose a suggested user or name one by e-mail, login or ID.', 'tfsp-calendly-sync' ) );
 			Notices::redirect( self::SLUG );
 		}
-		$alias = ! empty( $_POST['alias'] );
-		$email = null;
-		if ( $alias ) {
-			try {
-				$email = \Calsync\Email::normalize( (string) $session['invitee_email'] );
-			} catch ( \Calsync\Exception $e ) {
-				Notices::add( 'error', __( 'The booking\'s e-mail is not an address; it cannot become an alias.', 'tfsp-calendly-sync' ) );
-				Notices::redirect( self::SLUG );
-			}
-			$known = array_map( 'strtolower', (array) get_user_meta( $user->ID, UserRepository::ALIAS_META ) );
-			if ( strtolower( $user->user_email ) !== $email && ! in_array( $email, $known, true ) ) {
-				add_user_meta( $user->ID, UserRepository::ALIAS_META, $email );
-			}
-		}
-		$reason = $alias ? 'linked by an admin; e-mail kept as an alias' : 'linked by an admin';
-		try {
-			$changed = $repository->attribute( $id, $email, (int) $user->ID, $this->plugin->audit(), get_current_user_id(), $reason );
-		} catch ( DatabaseError $e ) {
-			Notices::add( 'error', __( 'The booking could not be linked because of a database error.', 'tfsp-calendly-sync' ) );
+		$alias  = ! empty( $_POST['alias'] );
+		$result = $this->plugin->student_links()->link( $id, (int) $user->ID, $alias, get_current_user_id() );
+		if ( is_wp_error( $result ) ) {
+			$data    = (array) $result->get_error_data();
+			$message = isset( $data['params'] ) ? implode( ' ', (array) $data['params'] ) : $result->get_error_message();
+			Notices::add( 'error', $message );
 			Notices::redirect( self::SLUG );
 		}
-		$count = count( $changed );
+		$count = count( $result['reattributed_ids'] );
 		/* translators: 1: number of sessions, 2: user's name */
 		Notices::add( 'success', sprintf( _n( '%1$d session linked to %2$s.', '%1$d sessions linked to %2$s.', $count, 'tfsp-calendly-sync' ), $count, $user->display_name ) );
-		if ( $alias ) {
+		if ( null !== $result['alias'] ) {
 			/* translators: 1: e-mail, 2: user's name */
-			Notices::add( 'info', sprintf( __( '%1$s is now an alias of %2$s: later bookings with it are linked at once.', 'tfsp-calendly-sync' ), (string) $email, $user->display_name ) );
+			Notices::add( 'info', sprintf( __( '%1$s is an alias of %2$s: later bookings with it are linked at once.', 'tfsp-calendly-sync' ), (string) $result['alias'], $user->display_name ) );
 		}
 		Notices::redirect( self::SLUG );
 	}

@@ -127,6 +127,11 @@ final class Plugin {
 		return $this->service( 'health_check', fn() => new HealthCheck( $this->database(), $this->settings(), $this->settings_repository(), $this->api(), $this->connection(), $this->ledger(), $this->backfills(), $this->backfill(), $this->alerts() ) );
 	}
 
+	/** An admin's links and unlinks of sessions to students (Unmatched page and REST). */
+	public function student_links(): StudentLinks {
+		return $this->service( 'student_links', fn() => new StudentLinks( new SessionListRepository( $this->db ), $this->users(), $this->audit() ) );
+	}
+
 	/** Coach marks (the admin's marking screen calls this). */
 	public function attendance(): Attendance {
 		return $this->service( 'attendance', fn() => new Attendance( $this->database(), $this->sessions(), $this->audit(), $this->settings(), $this->api() ) );

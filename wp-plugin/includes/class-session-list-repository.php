@@ -28,7 +28,7 @@ final class SessionListRepository extends Repository {
 	);
 
 	/** Columns the admin lists show. */
-	private const COLUMNS = 'id, student_id, coach_id, status, conflict, start_at, end_at, invitee_name, invitee_email, event_name, host_name, host_email, calendly_uri, rescheduled_from_uri, rescheduled_to_uri, reschedule_url, cancel_url, canceled, cancel_reason, canceled_by, canceler_type, cancel_at, coach_mark, coach_mark_at, noshow, timezone, updated_at';
+	private const COLUMNS = 'id, student_id, student_unlinked, erased_at, coach_id, status, conflict, start_at, end_at, invitee_name, invitee_email, event_name, host_name, host_email, calendly_uri, rescheduled_from_uri, rescheduled_to_uri, reschedule_url, cancel_url, canceled, cancel_reason, canceled_by, canceler_type, cancel_at, coach_mark, coach_mark_at, noshow, timezone, updated_at';
 
 	public function table(): string {
 		return $this->db->prefix . 'tfsp_coach_sessions';
@@ -130,31 +130,42 @@ final class SessionListRepository extends Repository {
 	}
 
 	/**
-	 * Links sessions to a student, locked, in one transaction with their audit rows.
-	 * With $email set, every session with that e-mail (case-insensitive) that is not
-	 * already the student's; else only session $id.
+	 * Moves sessions to a student, or unlinks one, in one transaction with
+	 * the rows locked and one audit row per changed session.
 	 *
-	 * @return int[] The ids re-attributed.
-	 * @throws DatabaseError On a database error (rolled back).
+	 * @param int         $id         The chosen session.
+	 * @param string|null $email      Normalised e-mail: also moves every session with it that is
+	 *                                unmatched, not unlinked by an admin and not erased (never one
+	 *                                already linked to someone).  Null: only the chosen session.
+	 * @param int|null    $student_id The student; null unlinks the chosen session and marks it
+	 *                                "unlinked by an admin", so that automatic matching leaves it.
+	 * @return int[] The ids whose student changed, the chosen one first.
+	 * @throws DatabaseError On any database error (nothing is changed).
 	 */
-	public function attribute( int $id, ?string $email, int $student_id, AuditRepository $audit, int $admin_id, string $reason ): array {
+	public function attribute( int $id, ?string $email, ?int $student_id, AuditRepository $audit, int $admin_id, string $reason ): array {
 		$changed = array();
 		$this->checked( $this->db->query( 'START TRANSACTION' ) );
 		try {
-			if ( null === $email ) {
-				$rows = $this->checked( $this->db->get_results( $this->db->prepare( "SELECT id, student_id FROM {$this->table()} WHERE id = %d FOR UPDATE", $id ), ARRAY_A ) );
-			} else {
+			$rows = (array) $this->checked( $this->db->get_results( $this->db->prepare( "SELECT id, student_id, student_unlinked FROM {$this->table()} WHERE id = %d FOR UPDATE", $id ), ARRAY_A ) );
+			if ( null !== $email && null !== $student_id ) {
 				// The column's collation compares case-insensitively; invitee_email is indexed.
-				$rows = $this->checked( $this->db->get_results( $this->db->prepare( "SELECT id, student_id FROM {$this->table()} WHERE invitee_email = %s OR id = %d ORDER BY id FOR UPDATE", $email, $id ), ARRAY_A ) );
+				$more = $this->checked( $this->db->get_results( $this->db->prepare( "SELECT id, student_id, student_unlinked FROM {$this->table()} WHERE invitee_email = %s AND student_id IS NULL AND student_unlinked = 0 AND erased_at IS NULL AND id <> %d ORDER BY id FOR UPDATE", $email, $id ), ARRAY_A ) );
+				$rows = array_merge( $rows, (array) $more );
 			}
 			$now = Clock::now_us();
-			foreach ( (array) $rows as $row ) {
-				$old = null === $row['student_id'] ? null : (int) $row['student_id'];
-				if ( $old === $student_id ) {
+			foreach ( $rows as $row ) {
+				$old      = null === $row['student_id'] ? null : (int) $row['student_id'];
+				$unlinked = null === $student_id ? 1 : 0;
+				if ( $old === $student_id && (int) $row['student_unlinked'] === $unlinked ) {
 					continue;
 				}
-				$this->checked( $this->db->query( $this->db->prepare( "UPDATE {$this->table()} SET student_id = %d, updated_at = %s WHERE id = %d", $student_id, Clock::mysql_now(), (int) $row['id'] ) ) );
-				$audit->add( (int) $row['id'], 'admin', $admin_id, 'student_id', null === $old ? null : (string) $old, (string) $student_id, $reason, null, $now );
+				$this->checked( $this->db->query( $this->prepare_nullable( "UPDATE {$this->table()} SET student_id = %d, student_unlinked = %d, updated_at = %s WHERE id = %d", array( $student_id, $unlinked, Clock::mysql_now(), (int) $row['id'] ) ) ) );
+				if ( $old !== $student_id ) {
+					$audit->add( (int) $row['id'], 'admin', $admin_id, 'student_id', null === $old ? null : (string) $old, null === $student_id ? null : (string) $student_id, $reason, null, $now );
+				}
+				if ( (int) $row['student_unlinked'] !== $unlinked ) {
+					$audit->add( (int) $row['id'], 'admin', $admin_id, 'student_unlinked', (string) (int) $row['student_unlinked'], (string) $unlinked, $reason, null, $now );
+				}
 				$changed[] = (int) $row['id'];
 			}
 			$this->checked( $this->db->query( 'COMMIT' ) );
@@ -163,6 +174,38 @@ final class SessionListRepository extends Repository {
 			throw $e;
 		}
 		return $changed;
+	}
+
+	/**
+	 * Addresses that several users hold (as alias, or as alias of one and e-mail of another):
+	 * bookings with them link to nobody until an admin resolves it.
+	 *
+	 * @return array<int,array{email:string,user_ids:int[]}>
+	 */
+	public function contested_aliases( int $limit = 50 ): array {
+		$rows = $this->checked(
+			$this->db->get_results(
+				$this->db->prepare(
+					"SELECT a.email, GROUP_CONCAT(DISTINCT a.user_id ORDER BY a.user_id) AS user_ids FROM (
+						SELECT LOWER(TRIM(meta_value)) AS email, user_id FROM {$this->db->usermeta} WHERE meta_key = %s
+						UNION ALL
+						SELECT LOWER(u.user_email), u.ID FROM {$this->db->users} u JOIN {$this->db->usermeta} m
+							ON m.meta_key = %s AND LOWER(TRIM(m.meta_value)) = LOWER(u.user_email) AND m.user_id <> u.ID
+					) a GROUP BY a.email HAVING COUNT(DISTINCT a.user_id) > 1 ORDER BY a.email LIMIT %d",
+					UserRepository::ALIAS_META,
+					UserRepository::ALIAS_META,
+					$limit
+				),
+				ARRAY_A
+			)
+		);
+		return array_map(
+			static fn( array $row ): array => array(
+				'email'    => (string) $row['email'],
+				'user_ids' => array_map( 'intval', explode( ',', (string) $row['user_ids'] ) ),
+			),
+			(array) $rows
+		);
 	}
 
 	/** @return string[] Prepared conditions of the unmatched list. */

@@ -1,9 +1,15 @@
 <?php
 /**
- * POST /tfsp-calendly/v1/sessions/{id}/mark (mark: attended|no_show|rescheduled|none, note):
- * a coach's attendance mark from the Sessions list, through the Attendance service.
+ * The sessions routes:
  *
- * Cookie authentication with the REST nonce and the tfsp_calendly_mark_attendance capability.
+ * - POST /tfsp-calendly/v1/sessions/{id}/mark (mark: attended|no_show|rescheduled|none, note):
+ *   a coach's attendance mark from the Sessions list, through the Attendance service; the
+ *   tfsp_calendly_mark_attendance capability.
+ * - POST /tfsp-calendly/v1/sessions/{id}/student (student_id: a user, 0 unlinks;
+ *   remember_email): an admin's link, through StudentLinks (the Unmatched page's code path);
+ *   the tfsp_calendly_manage capability.
+ *
+ * Cookie authentication with the REST nonce.
  *
  * @package TFSP\CalendlySync
  */
@@ -63,6 +69,94 @@ final class SessionsController extends \WP_REST_Controller {
 				),
 				'schema' => array( $this, 'get_public_item_schema' ),
 			)
+		);
+		register_rest_route(
+			$this->namespace,
+			'/' . $this->rest_base . '/(?P<id>\d+)/student',
+			array(
+				array(
+					'methods'             => \WP_REST_Server::CREATABLE,
+					'callback'            => array( $this, 'link_student' ),
+					'permission_callback' => array( $this, 'link_student_permissions_check' ),
+					'args'                => array(
+						'id'             => array(
+							'description' => __( 'The session.', 'tfsp-calendly-sync' ),
+							'type'        => 'integer',
+							'minimum'     => 1,
+							'required'    => true,
+						),
+						'student_id'     => array(
+							'description' => __( 'The WordPress user who is the student; 0 unlinks the session (automatic matching then leaves it alone).', 'tfsp-calendly-sync' ),
+							'type'        => 'integer',
+							'minimum'     => 0,
+							'required'    => true,
+						),
+						'remember_email' => array(
+							'description' => __( 'Also remember the booking\'s e-mail as the student\'s alias, and link every unmatched session with it.', 'tfsp-calendly-sync' ),
+							'type'        => 'boolean',
+							'default'     => false,
+						),
+					),
+				),
+				'schema' => array( $this, 'get_link_schema' ),
+			)
+		);
+	}
+
+	/** @param \WP_REST_Request $request Request. */
+	public function link_student_permissions_check( $request ) {
+		if ( current_user_can( Plugin::CAP_MANAGE ) ) {
+			return true;
+		}
+		return new \WP_Error( 'rest_forbidden', __( 'Sorry, you are not allowed to link sessions to students.', 'tfsp-calendly-sync' ), array( 'status' => rest_authorization_required_code() ) );
+	}
+
+	/** @param \WP_REST_Request $request Request. */
+	public function link_student( $request ) {
+		$result = $this->plugin->student_links()->link( (int) $request['id'], (int) $request['student_id'], (bool) $request['remember_email'], get_current_user_id() );
+		if ( is_wp_error( $result ) ) {
+			return $result;
+		}
+		$row = $result['session'];
+		return rest_ensure_response(
+			array(
+				'id'               => (int) $row['id'],
+				'student_id'       => null === $row['student_id'] ? null : (int) $row['student_id'],
+				'student_unlinked' => (bool) (int) $row['student_unlinked'],
+				'status'           => (string) $row['status'],
+				'reattributed_ids' => $result['reattributed_ids'],
+				'alias'            => $result['alias'],
+			)
+		);
+	}
+
+	public function get_link_schema(): array {
+		$ro = array(
+			'context'  => array( 'view' ),
+			'readonly' => true,
+		);
+		return array(
+			'$schema'    => 'http://json-schema.org/draft-04/schema#',
+			'title'      => 'tfsp-calendly-session-student',
+			'type'       => 'object',
+			'properties' => array(
+				'id'               => array( 'type' => 'integer' ) + $ro,
+				'student_id'       => array( 'type' => array( 'integer', 'null' ) ) + $ro,
+				'student_unlinked' => array(
+					'description' => __( 'An admin unlinked the student: automatic matching leaves the session alone.', 'tfsp-calendly-sync' ),
+					'type'        => 'boolean',
+				) + $ro,
+				'status'           => array( 'type' => 'string' ) + $ro,
+				'reattributed_ids' => array(
+					'description' => __( 'The sessions whose student changed, the chosen one first.', 'tfsp-calendly-sync' ),
+					'type'        => 'array',
+					'items'       => array( 'type' => 'integer' ),
+				) + $ro,
+				'alias'            => array(
+					'description' => __( 'The e-mail remembered as the student\'s alias, or null.', 'tfsp-calendly-sync' ),
+					'type'        => array( 'string', 'null' ),
+				) + $ro,
+			),
 		);
 	}
 

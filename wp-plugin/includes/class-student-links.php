@@ -1,0 +1,128 @@
+<?php
+/**
+ * An admin's link of a session to a student, or unlink: the one code path of the Unmatched
+ * bookings page and of POST /tfsp-calendly/v1/sessions/{id}/student.
+ *
+ * Linking never steals: without remembering the e-mail only the chosen session moves; with it,
+ * the chosen session and every *unmatched* session with that e-mail move, and the e-mail becomes
+ * the student's alias.  An address that is another user's e-mail or alias is refused (409), so
+ * that one address never belongs to two people.  Unlinking marks the session "unlinked by an
+ * admin": automatic matching never links it again.
+ *
+ * @package TFSP\CalendlySync
+ */
+
+namespace TFSP\CalendlySync;
+
+defined( 'ABSPATH' ) || exit;
+
+final class StudentLinks {
+
+	private SessionListRepository $sessions;
+	private UserRepository $users;
+	private AuditRepository $audit;
+
+	public function __construct( SessionListRepository $sessions, UserRepository $users, AuditRepository $audit ) {
+		$this->sessions = $sessions;
+		$this->users    = $users;
+		$this->audit    = $audit;
+	}
+
+	/**
+	 * Links (student_id > 0) or unlinks (0) a session.
+	 *
+	 * @return array{session:array,reattributed_ids:int[],alias:?string}|\WP_Error
+	 *         WP_Error codes: tfsp_calendly_no_session (404), rest_invalid_param (400),
+	 *         tfsp_calendly_email_taken (409), tfsp_calendly_db_error (503).
+	 */
+	public function link( int $session_id, int $student_id, bool $remember_email, int $admin_id ) {
+		try {
+			$session = $this->sessions->find( $session_id );
+		} catch ( DatabaseError $e ) {
+			return self::db_error();
+		}
+		if ( null === $session ) {
+			return new \WP_Error( 'tfsp_calendly_no_session', __( 'There is no such session.', 'tfsp-calendly-sync' ), array( 'status' => 404 ) );
+		}
+		if ( 0 === $student_id ) {
+			if ( $remember_email ) {
+				return self::invalid( 'remember_email', __( 'An e-mail can only be remembered for a student; it cannot be remembered while unlinking.', 'tfsp-calendly-sync' ) );
+			}
+			return $this->attribute( $session, null, null, $admin_id, 'unlinked by an admin' );
+		}
+		$user = get_userdata( $student_id );
+		if ( ! $user ) {
+			return self::invalid( 'student_id', __( 'There is no user with that ID.', 'tfsp-calendly-sync' ) );
+		}
+		if ( ! $remember_email ) {
+			return $this->attribute( $session, null, (int) $user->ID, $admin_id, 'linked by an admin' );
+		}
+
+		if ( null !== $session['erased_at'] || null === $session['invitee_email'] || '' === (string) $session['invitee_email'] ) {
+			return self::invalid( 'remember_email', __( 'This session has no e-mail to remember.', 'tfsp-calendly-sync' ) );
+		}
+		try {
+			$email = \Calsync\Email::normalize( (string) $session['invitee_email'] );
+		} catch ( \Calsync\Exception $e ) {
+			return self::invalid( 'remember_email', __( 'The booking\'s e-mail is not an address; it cannot become an alias.', 'tfsp-calendly-sync' ) );
+		}
+		try {
+			$holders = $this->users->email_candidates( $email );
+		} catch ( DatabaseError $e ) {
+			return self::db_error();
+		}
+		foreach ( $holders as $holder ) {
+			if ( (int) $holder['user_id'] !== (int) $user->ID ) {
+				return new \WP_Error(
+					'tfsp_calendly_email_taken',
+					$holder['alias']
+						? __( 'This e-mail is already another user\'s alias: remembering it for a second user would make its bookings ambiguous. Link this session without remembering the e-mail, or remove the other alias first.', 'tfsp-calendly-sync' )
+						: __( 'This e-mail is another user\'s own e-mail: link this session without remembering the e-mail.', 'tfsp-calendly-sync' ),
+					array(
+						'status'  => 409,
+						'user_id' => (int) $holder['user_id'],
+					)
+				);
+			}
+		}
+		$known = array_map( 'strtolower', array_map( 'trim', (array) get_user_meta( $user->ID, UserRepository::ALIAS_META ) ) );
+		$alias = null;
+		if ( strtolower( (string) $user->user_email ) !== $email && ! in_array( $email, $known, true ) ) {
+			add_user_meta( $user->ID, UserRepository::ALIAS_META, $email );
+			$alias = $email;
+		}
+		return $this->attribute( $session, $email, (int) $user->ID, $admin_id, 'linked by an admin; e-mail kept as an alias' );
+	}
+
+	/** @return array{session:array,reattributed_ids:int[],alias:?string}|\WP_Error */
+	private function attribute( array $session, ?string $email, ?int $student_id, int $admin_id, string $reason ) {
+		try {
+			$changed = $this->sessions->attribute( (int) $session['id'], $email, $student_id, $this->audit, $admin_id, $reason );
+			$row     = $this->sessions->find( (int) $session['id'] );
+		} catch ( DatabaseError $e ) {
+			return self::db_error();
+		}
+		return array(
+			'session'          => $row ?? $session,
+			'reattributed_ids' => $changed,
+			'alias'            => $email,
+		);
+	}
+
+	private static function invalid( string $param, string $message ): \WP_Error {
+		return new \WP_Error(
+			'rest_invalid_param',
+			/* translators: %s: parameter name */
+			sprintf( __( 'Invalid parameter(s): %s', 'tfsp-calendly-sync' ), $param ),
+			array(
+				'status'  => 400,
+				'params'  => array( $param => $message ),
+				'details' => array(),
+			)
+		);
+	}
+
+	private static function db_error(): \WP_Error {
+		return new \WP_Error( 'tfsp_calendly_db_error', __( 'The session could not be changed because of a database error; nothing was changed.', 'tfsp-calendly-sync' ), array( 'status' => 503 ) );
+	}
+}
