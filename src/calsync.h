@@ -288,8 +288,9 @@ int calsync_dedupe_key_raw(char *buf, size_t cap, const unsigned char *body, siz
 
 /* A copy of the body, re-encoded compactly, with the known-sensitive parts
  * removed: payload.scheduled_event.location.data (and any "password" key in
- * location), payload.payment, payload.tracking.salesforce_uuid;
- * payload.questions_and_answers is kept.  For a REST invitee the same parts
+ * location), payload.payment, payload.tracking.salesforce_uuid,
+ * payload.questions_and_answers (the invitee's answers) and
+ * payload.text_reminder_number (a phone number).  For a REST invitee the same parts
  * of the invitee object (under "resource" when wrapped) are removed.
  * *out: owned, free with free(); out_len may be NULL. */
 int calsync_event_redact(char **out, size_t *out_len, const calsync_event *ev, calsync_error *err);

@@ -582,6 +582,9 @@ int calsync_event_redact(char **out, size_t *out_len, const calsync_event *ev, c
     }
     if (json_is_object(invitee)) {
         json_object_del(invitee, "payment");
+        /* The invitee's own words and phone number: nothing the sync needs. */
+        json_object_del(invitee, "questions_and_answers");
+        json_object_del(invitee, "text_reminder_number");
         json_t *tracking = json_object_get(invitee, "tracking");
         if (json_is_object(tracking))
             json_object_del(tracking, "salesforce_uuid");

@@ -55,6 +55,22 @@ final class LedgerRepository extends Repository {
 		) : null;
 	}
 
+	/** Longest event name the ledger keeps in its column (the body keeps the rest). */
+	public const NAME_MAX = 191;
+
+	/** Longest error text kept (a message may quote a signed field). */
+	public const ERROR_MAX = 1000;
+
+	/** Replaces a processed row's raw bytes by its redacted form (still parseable). */
+	public function replace_body( int $id, string $body ): void {
+		$this->checked( $this->db->query( $this->db->prepare( "UPDATE {$this->table()} SET raw_body = UNHEX(%s) WHERE id = %d", bin2hex( $body ), $id ) ) );
+	}
+
+	/** Empties every stored body about an erased invitee (by URI, or by its session). */
+	public function clear_bodies_of_invitee( string $uri, int $session_id ): void {
+		$this->checked( $this->db->query( $this->db->prepare( "UPDATE {$this->table()} SET raw_body = NULL WHERE (invitee_uri = %s OR session_id = %d) AND raw_body IS NOT NULL", $uri, $session_id ) ) );
+	}
+
 	/** Sets the outcome of a row (and clears the retry schedule unless one is given). */
 	public function set_outcome( int $id, string $outcome, ?int $session_id, ?string $error, int $attempts, ?string $next_attempt_at ): void {
 		$sql = $this->prepare_nullable(

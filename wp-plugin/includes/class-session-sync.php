@@ -215,6 +215,11 @@ final class SessionSync {
 	 * @return array{outcome:string,ledger_id:?int,session_id:?int}
 	 */
 	private function record( string $dedupe_key, ?string $name, ?string $uri, string $outcome, string $body, ?int $signature_t, ?string $error ): array {
+		// Signed fields can be as long as the body: what does not fit a column is kept only in
+		// the body, so that the insert cannot fail and the delivery never loops on 503.
+		$name   = null !== $name && strlen( $name ) > LedgerRepository::NAME_MAX ? null : $name;
+		$uri    = null !== $uri && strlen( $uri ) > SessionRepository::URI_MAX ? null : $uri;
+		$error  = null === $error ? null : mb_strcut( $error, 0, LedgerRepository::ERROR_MAX, 'UTF-8' );
 		$failed = 'failed' === $outcome;
 		try {
 			$this->db->begin();
@@ -313,7 +318,8 @@ final class SessionSync {
 		if ( null !== ( $rest['scheduled_event'] ?? null ) ) {
 			$result = self::then( $result, \Calsync\State::applyScheduledEvent( $result['facts'], $rest['scheduled_event'] ) );
 		}
-		$this->write( $own, $result, $created[ strtolower( $uri ) ], $ledger['id'], $name, null === $rest ? $event->redactedJson() : null, $now_us, $now );
+		$erased = null !== ( $result['facts']['erased_at'] ?? null );
+		$this->write( $own, $result, $created[ strtolower( $uri ) ], $ledger['id'], $name, null === $rest && ! $erased ? $event->redactedJson() : null, $now_us, $now );
 
 		if ( count( $uris ) > 1 ) {
 			$other  = $rows[ strtolower( (string) $peer ) ] ?? null;
@@ -326,6 +332,13 @@ final class SessionSync {
 		}
 
 		$this->ledger->set_outcome( $ledger['id'], 'processed', (int) $own['id'], null, $ledger['attempts'] + 1, null );
+		if ( $erased ) {
+			// An erased invitee: no ledger row keeps a body that names them.
+			$this->ledger->clear_bodies_of_invitee( $uri, (int) $own['id'] );
+		} elseif ( null === $rest ) {
+			// Processed: the raw bytes are no longer needed; the redacted envelope replaces them.
+			$this->ledger->replace_body( $ledger['id'], $event->redactedJson() );
+		}
 		$this->db->commit();
 		return array(
 			'outcome'    => 'processed',
