@@ -201,4 +201,33 @@ final class HostileInputTest extends StackTestCase {
 		$this->assertSame( 'failed', self::ledgerByBody( $body )['outcome'] );
 		$this->assertNull( self::session( $p['payload']['uri'] ) );
 	}
+
+	/** Signed fields longer than any ledger column: a failed or ignored row and a 2xx, never a 503 that Calendly would retry until it disables the subscription. */
+	public function test_signed_fields_longer_than_their_columns_are_kept_not_answered_503(): void {
+		$other          = $this->fixtures->load( 'other_event' );
+		$other['event'] = 'routing_form_submission.' . str_repeat( 'n', 70000 );
+		$body           = Fixtures::encode( $other );
+		$r              = $this->deliver( $body );
+		$this->assertSame( 200, $r['status'], substr( $r['body'], 0, 300 ) );
+		$this->assertSame( 'ignored', $r['json']['status'] );
+		$row = self::ledgerByBody( $body );
+		$this->assertNotNull( $row, 'kept with its body' );
+		$this->assertSame( 'ignored', $row['outcome'] );
+		$this->assertLessThanOrEqual( 1000, strlen( (string) $row['last_error'] ) );
+
+		$p                   = $this->fixtures->load( 'invitee_created' );
+		$p['payload']['uri'] = $p['payload']['uri'] . '/' . str_repeat( 'u', 70000 );
+		$body                = Fixtures::encode( $p );
+		$r                   = $this->deliver( $body );
+		$this->assertSame( 202, $r['status'], substr( $r['body'], 0, 300 ) );
+		$this->assertSame( 'failed', $r['json']['status'] );
+		$row = self::ledgerByBody( $body );
+		$this->assertNotNull( $row );
+		$this->assertSame( 'failed', $row['outcome'] );
+		$this->assertNull( $row['invitee_uri'], 'the URI stays in the body only' );
+		$this->assertNull( self::session( $p['payload']['uri'] ) );
+		// Its copy is a repeat of the same row, not another 503.
+		$this->assertSame( 202, $this->deliver( $body )['status'] );
+		$this->assertSame( '2', self::ledgerByBody( $body )['deliveries'] );
+	}
 }

@@ -103,7 +103,39 @@ final class WebhookEventKindsTest extends StackTestCase {
 		$this->assertSame( 200, $this->deliver( Fixtures::encode( $p ) )['status'] );
 		$row = self::session( $p['payload']['uri'] );
 		$this->assertStringNotContainsString( $p['payload']['payment']['external_id'], (string) $row['webhook_data'] );
-		$this->assertStringContainsString( $p['payload']['payment']['external_id'], (string) self::ledger( $p['payload']['uri'] )[0]['raw_body'], 'the raw body is kept byte for byte until retention' );
+	}
+
+	public function test_a_processed_delivery_keeps_only_its_redacted_body(): void {
+		$p = $this->fixtures->load( 'reschedule_old_canceled' );
+		$p['payload']['text_reminder_number']  = '+1 555 0199';
+		$p['payload']['questions_and_answers'] = array(
+			array(
+				'question' => 'Anything we should know?',
+				'answer'   => 'my private answer ' . bin2hex( random_bytes( 4 ) ),
+				'position' => 0,
+			),
+		);
+		$p['payload']['scheduled_event']['location'] = array(
+			'type'     => 'zoom',
+			'join_url' => 'https://zoom.example/j/1',
+			'data'     => array( 'password' => 'conf-secret-' . bin2hex( random_bytes( 4 ) ) ),
+		);
+		$body = Fixtures::encode( $p );
+		$this->assertSame( 200, $this->deliver( $body )['status'] );
+		$ledger = self::ledger( $p['payload']['uri'] );
+		$this->assertCount( 1, $ledger );
+		$this->assertSame( 'processed', $ledger[0]['outcome'] );
+		$stored = (string) $ledger[0]['raw_body'];
+		$this->assertNotSame( $body, $stored, 'the raw bytes are replaced once processed' );
+		foreach ( array( $p['payload']['payment']['external_id'], '+1 555 0199', $p['payload']['questions_and_answers'][0]['answer'], $p['payload']['scheduled_event']['location']['data']['password'] ) as $secret ) {
+			$this->assertStringNotContainsString( $secret, $stored );
+			$this->assertStringNotContainsString( $secret, (string) self::session( $p['payload']['uri'] )['webhook_data'] );
+		}
+		$json = json_decode( $stored, true );
+		$this->assertIsArray( $json, 'the redacted body still parses' );
+		$this->assertSame( $p['event'], $json['event'] );
+		$this->assertSame( $p['payload']['uri'], $json['payload']['uri'] );
+		$this->assertSame( $p['payload']['scheduled_event']['uri'], $json['payload']['scheduled_event']['uri'] );
 	}
 
 	public function test_a_cancel_that_arrives_first_creates_the_row(): void {
