@@ -281,7 +281,15 @@ final class SettingsPage {
 		}
 		if ( ! empty( $_POST['tfsp_event_types_shown'] ) && ! $this->settings()->is_pinned( 'event_types' ) ) {
 			$types = isset( $_POST['tfsp_event_types'] ) && is_array( $_POST['tfsp_event_types'] ) ? array_map( 'esc_url_raw', wp_unslash( $_POST['tfsp_event_types'] ) ) : array();
-			$set( 'event_types', array_values( array_filter( $types ) ) );
+			$types = array_values( array_filter( $types ) );
+			$set( 'event_types', $types );
+			try {
+				// Existing rows follow the new choice: other types leave the lists and counts.
+				$this->plugin->sessions()->reevaluate_types( (array) $this->settings()->get( 'event_types' ) );
+			} catch ( DatabaseError $e ) {
+				++$errors;
+				Notices::add( 'error', __( 'The event types were saved, but existing sessions could not be re-evaluated because of a database error; save again.', 'tfsp-calendly-sync' ) );
+			}
 		}
 		if ( 0 === $errors ) {
 			Notices::add( 'success', __( 'Settings saved.', 'tfsp-calendly-sync' ) );

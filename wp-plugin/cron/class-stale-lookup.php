@@ -96,6 +96,11 @@ final class StaleLookup {
 		$types = (array) $this->settings->get( 'event_types' );
 		$type  = $scheduled->toArray()['event_type'] ?? null;
 		if ( $types && ! in_array( $type, $types, true ) ) {
+			// A row made from a payload without its scheduled event is kept, completed, and out
+			// of every list and count (so that choosing its type later brings it back whole).
+			if ( $this->sync->ignore_type( (string) $view['uri'] ) ) {
+				$this->sync->apply_rest( $invitee, $scheduled, 'lookup' );
+			}
 			$this->ledger->set_outcome( $id, 'ignored', null, 'event type not chosen as a coaching session: ' . (string) $type, $attempts, null );
 			return 'ignored';
 		}

@@ -36,10 +36,10 @@ final class ProgressRepository extends Repository {
 	 */
 	private function students_from( string $search, string $completion, int $required, array $superseded ): string {
 		$t    = $this->table();
-		$from = "(SELECT student_id FROM {$t} WHERE student_id IS NOT NULL GROUP BY student_id) x JOIN {$this->db->users} u ON u.ID = x.student_id";
+		$from = "(SELECT student_id FROM {$t} WHERE type_ignored = 0 AND student_id IS NOT NULL GROUP BY student_id) x JOIN {$this->db->users} u ON u.ID = x.student_id";
 		if ( '' !== $completion ) {
 			$not   = $superseded ? ' AND id NOT IN (' . implode( ',', array_map( 'intval', $superseded ) ) . ')' : '';
-			$from .= $this->db->prepare( " LEFT JOIN (SELECT student_id FROM {$t} WHERE status = 'attended' AND student_id IS NOT NULL{$not} GROUP BY student_id HAVING COUNT(*) >= %d) c ON c.student_id = x.student_id", $required ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			$from .= $this->db->prepare( " LEFT JOIN (SELECT student_id FROM {$t} WHERE type_ignored = 0 AND status = 'attended' AND student_id IS NOT NULL{$not} GROUP BY student_id HAVING COUNT(*) >= %d) c ON c.student_id = x.student_id", $required ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 			$from .= 'completed' === $completion ? ' WHERE c.student_id IS NOT NULL' : ' WHERE c.student_id IS NULL';
 		} else {
 			$from .= ' WHERE 1 = 1';
@@ -62,12 +62,12 @@ final class ProgressRepository extends Repository {
 	private function students_probed( string $search, string $completion, int $required, array $superseded ): string {
 		$t = $this->table();
 		if ( '' === $completion ) {
-			$where = "(SELECT s.id FROM {$t} s WHERE s.student_id = u.ID LIMIT 1) IS NOT NULL";
+			$where = "(SELECT s.id FROM {$t} s WHERE s.type_ignored = 0 AND s.student_id = u.ID LIMIT 1) IS NOT NULL";
 		} else {
 			$not   = $superseded ? ' AND a.id NOT IN (' . implode( ',', array_map( 'intval', $superseded ) ) . ')' : '';
 			$op    = 'completed' === $completion ? '>=' : '<';
-			$where = "(SELECT s.id FROM {$t} s WHERE s.student_id = u.ID LIMIT 1) IS NOT NULL AND "
-				. $this->db->prepare( "(SELECT COUNT(*) FROM {$t} a WHERE a.student_id = u.ID AND a.status = 'attended'{$not}) {$op} %d", $required ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			$where = "(SELECT s.id FROM {$t} s WHERE s.type_ignored = 0 AND s.student_id = u.ID LIMIT 1) IS NOT NULL AND "
+				. $this->db->prepare( "(SELECT COUNT(*) FROM {$t} a WHERE a.type_ignored = 0 AND a.student_id = u.ID AND a.status = 'attended'{$not}) {$op} %d", $required ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		}
 		if ( '' !== $search ) {
 			$like  = '%' . $this->db->esc_like( $search ) . '%';
@@ -116,7 +116,7 @@ final class ProgressRepository extends Repository {
 		return (array) $this->checked(
 			$this->db->get_results(
 				$this->db->prepare(
-					"SELECT u.ID, u.user_login, u.display_name, u.user_email FROM {$this->db->users} u WHERE u.ID > %d AND (SELECT s.id FROM {$t} s WHERE s.student_id = u.ID LIMIT 1) IS NOT NULL ORDER BY u.ID LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- a probe per user in id order, so that a batch stops after $limit students.
+					"SELECT u.ID, u.user_login, u.display_name, u.user_email FROM {$this->db->users} u WHERE u.ID > %d AND (SELECT s.id FROM {$t} s WHERE s.type_ignored = 0 AND s.student_id = u.ID LIMIT 1) IS NOT NULL ORDER BY u.ID LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- a probe per user in id order, so that a batch stops after $limit students.
 					$after_id,
 					$limit
 				),
@@ -142,10 +142,10 @@ final class ProgressRepository extends Repository {
 		$t   = $this->table();
 		// Three index range reads per student instead of one scan of all their rows.
 		// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		$attended = $this->checked( $this->db->get_results( "SELECT student_id, COUNT(*) AS n FROM {$t} WHERE student_id IN ({$in}) AND status = 'attended'{$not} GROUP BY student_id", ARRAY_A ) );
-		$no_show  = $this->checked( $this->db->get_results( "SELECT student_id, COUNT(*) AS n FROM {$t} WHERE student_id IN ({$in}) AND status = 'no_show' GROUP BY student_id", ARRAY_A ) );
-		$upcoming = $this->checked( $this->db->get_results( $this->db->prepare( "SELECT student_id, COUNT(*) AS n FROM {$t} WHERE student_id IN ({$in}) AND status = 'scheduled' AND start_at >= %s GROUP BY student_id", $now ), ARRAY_A ) );
-		$last     = $this->checked( $this->db->get_results( $this->db->prepare( "SELECT student_id, MAX(start_at) AS at FROM {$t} WHERE student_id IN ({$in}) AND status IN ('attended','no_show','scheduled') AND start_at < %s GROUP BY student_id", $now ), ARRAY_A ) );
+		$attended = $this->checked( $this->db->get_results( "SELECT student_id, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND student_id IN ({$in}) AND status = 'attended'{$not} GROUP BY student_id", ARRAY_A ) );
+		$no_show  = $this->checked( $this->db->get_results( "SELECT student_id, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND student_id IN ({$in}) AND status = 'no_show' GROUP BY student_id", ARRAY_A ) );
+		$upcoming = $this->checked( $this->db->get_results( $this->db->prepare( "SELECT student_id, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND student_id IN ({$in}) AND status = 'scheduled' AND start_at >= %s GROUP BY student_id", $now ), ARRAY_A ) );
+		$last     = $this->checked( $this->db->get_results( $this->db->prepare( "SELECT student_id, MAX(start_at) AS at FROM {$t} WHERE type_ignored = 0 AND student_id IN ({$in}) AND status IN ('attended','no_show','scheduled') AND start_at < %s GROUP BY student_id", $now ), ARRAY_A ) );
 		// phpcs:enable
 		$out = array();
 		foreach ( $ids as $id ) {
@@ -186,7 +186,7 @@ final class ProgressRepository extends Repository {
 			$where = ' AND student_id IN (' . implode( ',', $ids ) . ')';
 		}
 		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		return (array) $this->checked( $this->db->get_results( "SELECT id, student_id, rescheduled_to_uri FROM {$t} WHERE status = 'attended' AND reschedule_canceled = 1 AND rescheduled_to_uri IS NOT NULL{$where}", ARRAY_A ) );
+		return (array) $this->checked( $this->db->get_results( "SELECT id, student_id, rescheduled_to_uri FROM {$t} WHERE type_ignored = 0 AND status = 'attended' AND reschedule_canceled = 1 AND rescheduled_to_uri IS NOT NULL{$where}", ARRAY_A ) );
 	}
 
 	/**
@@ -221,11 +221,11 @@ final class ProgressRepository extends Repository {
 		$not = $superseded ? ' AND id NOT IN (' . implode( ',', array_map( 'intval', $superseded ) ) . ')' : '';
 		// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		$students  = $this->count_students( '', '', $required, $superseded );
-		$completed = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM (SELECT student_id FROM {$t} WHERE status = 'attended' AND student_id IS NOT NULL{$not} GROUP BY student_id HAVING COUNT(*) >= %d) c", $required ) ) );
-		$by_status = $this->checked( $this->db->get_results( "SELECT status, COUNT(*) AS n FROM {$t} WHERE status IN ('attended','no_show','canceled','rescheduled') GROUP BY status", ARRAY_A ) );
-		$attended  = $this->checked( $this->db->get_var( "SELECT COUNT(*) FROM {$t} WHERE status = 'attended' AND student_id IS NOT NULL{$not}" ) );
-		$upcoming  = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM {$t} WHERE status = 'scheduled' AND end_at >= %s", $now ) ) );
-		$needs     = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM {$t} WHERE status = 'scheduled' AND end_at < %s", $now ) ) );
+		$completed = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM (SELECT student_id FROM {$t} WHERE type_ignored = 0 AND status = 'attended' AND student_id IS NOT NULL{$not} GROUP BY student_id HAVING COUNT(*) >= %d) c", $required ) ) );
+		$by_status = $this->checked( $this->db->get_results( "SELECT status, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND status IN ('attended','no_show','canceled','rescheduled') GROUP BY status", ARRAY_A ) );
+		$attended  = $this->checked( $this->db->get_var( "SELECT COUNT(*) FROM {$t} WHERE type_ignored = 0 AND status = 'attended' AND student_id IS NOT NULL{$not}" ) );
+		$upcoming  = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM {$t} WHERE type_ignored = 0 AND status = 'scheduled' AND end_at >= %s", $now ) ) );
+		$needs     = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM {$t} WHERE type_ignored = 0 AND status = 'scheduled' AND end_at < %s", $now ) ) );
 		// phpcs:enable
 		$counts = array();
 		foreach ( (array) $by_status as $row ) {
@@ -252,7 +252,7 @@ final class ProgressRepository extends Repository {
 		return (array) $this->checked(
 			$this->db->get_results(
 				$this->db->prepare(
-					"SELECT FLOOR(TIMESTAMPDIFF(SECOND, %s, start_at) / 604800) AS week, status, COUNT(*) AS n FROM {$t} WHERE status IN ('scheduled','attended','no_show','canceled','rescheduled') AND start_at >= %s AND start_at < %s GROUP BY week, status", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					"SELECT FLOOR(TIMESTAMPDIFF(SECOND, %s, start_at) / 604800) AS week, status, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND status IN ('scheduled','attended','no_show','canceled','rescheduled') AND start_at >= %s AND start_at < %s GROUP BY week, status", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 					$from,
 					$from,
 					$to
@@ -272,7 +272,7 @@ final class ProgressRepository extends Repository {
 		return (array) $this->checked(
 			$this->db->get_results(
 				$this->db->prepare(
-					'SELECT ' . self::COLUMNS . " FROM {$t} WHERE student_id = %d AND status = 'scheduled' AND (end_at >= %s OR end_at IS NULL) ORDER BY start_at IS NULL, start_at, id LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					'SELECT ' . self::COLUMNS . " FROM {$t} WHERE type_ignored = 0 AND student_id = %d AND status = 'scheduled' AND (end_at >= %s OR end_at IS NULL) ORDER BY start_at IS NULL, start_at, id LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 					$student_id,
 					$now,
 					$limit
@@ -292,7 +292,7 @@ final class ProgressRepository extends Repository {
 		return (array) $this->checked(
 			$this->db->get_results(
 				$this->db->prepare(
-					'SELECT ' . self::COLUMNS . " FROM {$t} WHERE student_id = %d AND NOT (status = 'scheduled' AND (end_at >= %s OR end_at IS NULL)) ORDER BY start_at DESC, id DESC LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					'SELECT ' . self::COLUMNS . " FROM {$t} WHERE type_ignored = 0 AND student_id = %d AND NOT (status = 'scheduled' AND (end_at >= %s OR end_at IS NULL)) ORDER BY start_at DESC, id DESC LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 					$student_id,
 					$now,
 					$limit
@@ -314,7 +314,7 @@ final class ProgressRepository extends Repository {
 		return (array) $this->checked(
 			$this->db->get_results(
 				$this->db->prepare(
-					'SELECT ' . self::COLUMNS . ", host_email FROM {$t} WHERE status = 'scheduled' AND end_at < %s{$coach} ORDER BY end_at, id LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					'SELECT ' . self::COLUMNS . ", host_email FROM {$t} WHERE type_ignored = 0 AND status = 'scheduled' AND end_at < %s{$coach} ORDER BY end_at, id LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 					$ended_before,
 					$limit
 				),
@@ -328,7 +328,7 @@ final class ProgressRepository extends Repository {
 		$t     = $this->table();
 		$coach = null === $coach_id ? '' : $this->db->prepare( ' AND coach_id = %d', $coach_id );
 		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		return (int) $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM {$t} WHERE status = 'scheduled' AND end_at < %s{$coach}", $ended_before ) ) );
+		return (int) $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM {$t} WHERE type_ignored = 0 AND status = 'scheduled' AND end_at < %s{$coach}", $ended_before ) ) );
 	}
 
 	/**
@@ -339,7 +339,7 @@ final class ProgressRepository extends Repository {
 	public function coaches_needing_mark( string $ended_before ): array {
 		return (array) $this->checked(
 			$this->db->get_results(
-				$this->db->prepare( "SELECT coach_id, COUNT(*) AS n FROM {$this->table()} WHERE status = 'scheduled' AND end_at < %s GROUP BY coach_id", $ended_before ), // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+				$this->db->prepare( "SELECT coach_id, COUNT(*) AS n FROM {$this->table()} WHERE type_ignored = 0 AND status = 'scheduled' AND end_at < %s GROUP BY coach_id", $ended_before ), // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 				ARRAY_A
 			)
 		);

@@ -210,7 +210,7 @@ final class SessionListRepository extends Repository {
 
 	/** @return string[] Prepared conditions of the unmatched list. */
 	private function unmatched_where( string $search ): array {
-		$where = array( 'student_id IS NULL', 'invitee_email IS NOT NULL', "invitee_email <> ''" );
+		$where = array( 'student_id IS NULL', 'invitee_email IS NOT NULL', "invitee_email <> ''", 'type_ignored = 0' );
 		if ( '' !== $search ) {
 			$like    = $this->db->esc_like( $search ) . '%';
 			$where[] = $this->db->prepare( '(invitee_email LIKE %s OR invitee_name LIKE %s)', $like, $like );
@@ -225,7 +225,7 @@ final class SessionListRepository extends Repository {
 	 */
 	private function where( array $filters ): array {
 		$now   = (string) ( $filters['now'] ?? gmdate( 'Y-m-d H:i:s' ) );
-		$where = array( '1=1' );
+		$where = array( 'type_ignored = 0' ); // Rows of event types that are not coaching sessions stay out of every list.
 		switch ( $filters['view'] ?? 'all' ) {
 			case 'needs_attendance':
 				$where[] = $this->db->prepare( "status = 'scheduled' AND end_at < %s", $now );

@@ -205,4 +205,29 @@ final class SessionRepository extends Repository {
 	public function delete_auto_created(): void {
 		$this->db->query( "DELETE FROM {$this->table()} WHERE auto_created = 1" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 	}
+
+	/** Sets or clears type_ignored of the row of an invitee; false when there is none. */
+	public function set_type_ignored( string $uri, bool $ignored ): bool {
+		$this->checked( $this->db->query( $this->db->prepare( "UPDATE {$this->table()} SET type_ignored = %d WHERE calendly_uri = %s", $ignored ? 1 : 0, $uri ) ) );
+		return (int) $this->db->rows_affected > 0 || null !== $this->checked( $this->db->get_var( $this->db->prepare( "SELECT id FROM {$this->table()} WHERE calendly_uri = %s", $uri ) ) );
+	}
+
+	/**
+	 * After the admin changed the chosen event types: rows of types no longer chosen leave
+	 * the lists and counts, rows of chosen types come back.  An empty choice means every type.
+	 *
+	 * @param string[] $types The chosen event type URIs.
+	 * @return int Rows changed.
+	 */
+	public function reevaluate_types( array $types ): int {
+		if ( ! $types ) {
+			$this->checked( $this->db->query( "UPDATE {$this->table()} SET type_ignored = 0 WHERE type_ignored = 1" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			return (int) $this->db->rows_affected;
+		}
+		$in = implode( ',', array_fill( 0, count( $types ), '%s' ) );
+		// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQLPlaceholders
+		$this->checked( $this->db->query( $this->db->prepare( "UPDATE {$this->table()} SET type_ignored = IF(event_type_uri IN ($in), 0, 1) WHERE event_type_uri IS NOT NULL AND type_ignored <> IF(event_type_uri IN ($in), 0, 1)", array_merge( $types, $types ) ) ) );
+		// phpcs:enable
+		return (int) $this->db->rows_affected;
+	}
 }

@@ -171,6 +171,21 @@ final class SessionSync {
 		return $give_up ? 'failed' : 'retrying';
 	}
 
+	/** The ledger key of the one pending look-up of an invitee's scheduled event. */
+	public static function lookup_key( string $uri ): string {
+		return hash( 'sha256', 'lookup ' . strtolower( $uri ) );
+	}
+
+	/**
+	 * A row whose event type is not a chosen coaching type: kept, but out of every list and
+	 * count (type_ignored).  False when there is no such row.
+	 *
+	 * @throws DatabaseError When the database fails.
+	 */
+	public function ignore_type( string $uri ): bool {
+		return $this->sessions->set_type_ignored( $uri, true );
+	}
+
 	/** When attempt number $attempts + 1 is due: exponential back-off with a cap. */
 	public static function next_attempt( int $attempts ): string {
 		$delay = (int) min( self::RETRY_CAP, self::RETRY_BASE * ( 2 ** max( 0, $attempts - 1 ) ) );
@@ -332,6 +347,11 @@ final class SessionSync {
 		}
 
 		$this->ledger->set_outcome( $ledger['id'], 'processed', (int) $own['id'], null, $ledger['attempts'] + 1, null );
+		if ( null === $rest && null === ( $result['facts']['sched_updated_at'] ?? null ) && ! is_array( $event->toArray()['scheduled_event'] ?? null ) ) {
+			// A payload without its scheduled event: the row exists now; its times and event
+			// type come from a look-up, queued here and run with the stale look-ups.
+			$this->ledger->upsert_locked( self::lookup_key( $uri ), 'lookup', $uri, 'stale', $event->redactedJson(), null, 'waiting for a look-up of its scheduled event', null, 0 );
+		}
 		if ( $erased ) {
 			// An erased invitee: no ledger row keeps a body that names them.
 			$this->ledger->clear_bodies_of_invitee( $uri, (int) $own['id'] );

@@ -3,7 +3,7 @@
  * Test helper: calls the plugin's Calendly services in-process, as wp-admin will, and prints JSON.
  *   php calendly.php WP_DIR ACTION [ARGS...]
  * Actions: connect [TOKEN], register [KEY], set-signing-key KEY..., mark SESSION_ID MARK COACH_ID,
- * health, backfill-run [SECONDS], stale-lookup, queue-backfill FROM TO.
+ * health, backfill-run [SECONDS], stale-lookup, queue-backfill FROM TO, reevaluate-types.
  */
 $_SERVER['HTTP_HOST']   = '127.0.0.1';
 $_SERVER['REQUEST_URI'] = '/';
@@ -29,6 +29,9 @@ switch ( $argv[2] ) {
 		break;
 	case 'backfill-run':
 		$tfsp_out = $tfsp_plugin->backfill()->run( isset( $tfsp_args[0] ) ? (float) $tfsp_args[0] : null );
+		break;
+	case 'reevaluate-types': // What saving the event types on the Settings page does.
+		$tfsp_out = $tfsp_plugin->sessions()->reevaluate_types( (array) $tfsp_plugin->settings()->get( 'event_types' ) );
 		break;
 	case 'queue-backfill':
 		$tfsp_out = $tfsp_plugin->backfill()->queue( 'admin', \Calsync\Time::parse( $tfsp_args[0] ), \Calsync\Time::parse( $tfsp_args[1] ), null );
