@@ -144,6 +144,7 @@ static field_value field_of(const calsync_facts *f, calsync_field field)
     case CALSYNC_F_JOIN_URL: return str_value(f->join_url);
     case CALSYNC_F_HOST_EMAIL: return str_value(f->host_email);
     case CALSYNC_F_HOST_NAME: return str_value(f->host_name);
+    case CALSYNC_F_ERASED_AT: return num_value(f->erased_at);
     case CALSYNC_F_COUNT: break;
     }
     return num_value(0);
