@@ -177,6 +177,36 @@ int support_state_first_diff(const calsync_facts *a, const calsync_facts *b)
     return -1;
 }
 
+static const calsync_field personal_fields[] = {
+    CALSYNC_F_EMAIL,          CALSYNC_F_NAME,          CALSYNC_F_TIMEZONE,
+    CALSYNC_F_CANCEL_URL,     CALSYNC_F_RESCHEDULE_URL, CALSYNC_F_CANCEL_REASON,
+    CALSYNC_F_CANCELED_BY,
+};
+
+void support_state_forget_personal(calsync_facts *f)
+{
+    calsync_str absent = {NULL, 0};
+    f->email = f->name = f->timezone = absent;
+    f->cancel_url = f->reschedule_url = absent;
+    f->cancel_reason = f->canceled_by = absent;
+}
+
+uint64_t support_state_personal_mask(void)
+{
+    uint64_t m = 0;
+    for (size_t i = 0; i < sizeof personal_fields / sizeof personal_fields[0]; i++)
+        m |= (uint64_t)1 << personal_fields[i];
+    return m;
+}
+
+int support_state_first_personal(const calsync_facts *f)
+{
+    for (size_t i = 0; i < sizeof personal_fields / sizeof personal_fields[0]; i++)
+        if (field_of(f, personal_fields[i]).s.ptr != NULL)
+            return (int)personal_fields[i];
+    return -1;
+}
+
 void support_state_print_field(FILE *out, const calsync_facts *f, calsync_field field)
 {
     field_value v = field_of(f, field);
