@@ -184,6 +184,15 @@ namespace Calsync {
         /** $mark: "attended", "no_show", "rescheduled" or "none" (cleared). */
         public static function applyMark(array $facts, string $mark, int $at, int $by): array {}
 
+        /**
+         * A privacy erasure at $at (microseconds): the answer's facts carry
+         * "erased_at" (the earliest erasure) and no personal fact (email,
+         * name, timezone, cancel_url, reschedule_url, cancel_reason,
+         * canceled_by), and no later apply* or merge brings one back.
+         * PHP_INT_MIN (no time) is a ValueError.
+         */
+        public static function applyErasure(array $facts, int $at): array {}
+
         /** The join of two fact sets of one invitee: returns the facts only. */
         public static function merge(array $a, array $b): array {}
 

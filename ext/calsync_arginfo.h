@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 2a091428dff919441fdd59813f4ce9cab7c07cff */
+ * Stub hash: 413fd86f15a0b4239ef6a04ab9b85c8cf3292f4d */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Time_parse, 0, 1, IS_LONG, 0)
 	ZEND_ARG_TYPE_INFO(0, value, IS_STRING, 0)
@@ -87,6 +87,11 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_State_applyMark, 0
 	ZEND_ARG_TYPE_INFO(0, mark, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO(0, at, IS_LONG, 0)
 	ZEND_ARG_TYPE_INFO(0, by, IS_LONG, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_State_applyErasure, 0, 2, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, facts, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, at, IS_LONG, 0)
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_State_merge, 0, 2, IS_ARRAY, 0)
@@ -209,6 +214,7 @@ ZEND_METHOD(Calsync_State, applyEvent);
 ZEND_METHOD(Calsync_State, applyPeer);
 ZEND_METHOD(Calsync_State, applyScheduledEvent);
 ZEND_METHOD(Calsync_State, applyMark);
+ZEND_METHOD(Calsync_State, applyErasure);
 ZEND_METHOD(Calsync_State, merge);
 ZEND_METHOD(Calsync_State, derive);
 ZEND_METHOD(Calsync_State, normalizeStatus);
@@ -308,6 +314,7 @@ static const zend_function_entry class_Calsync_State_methods[] = {
 	ZEND_ME(Calsync_State, applyPeer, arginfo_class_Calsync_State_applyPeer, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Calsync_State, applyScheduledEvent, arginfo_class_Calsync_State_applyScheduledEvent, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Calsync_State, applyMark, arginfo_class_Calsync_State_applyMark, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_ME(Calsync_State, applyErasure, arginfo_class_Calsync_State_applyErasure, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Calsync_State, merge, arginfo_class_Calsync_State_merge, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Calsync_State, derive, arginfo_class_Calsync_State_derive, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Calsync_State, normalizeStatus, arginfo_class_Calsync_State_normalizeStatus, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)

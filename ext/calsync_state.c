@@ -55,6 +55,7 @@ static const fact_desc fact_fields[CALSYNC_F_COUNT] = {
     F(CALSYNC_F_JOIN_URL, FT_STR, join_url),
     F(CALSYNC_F_HOST_EMAIL, FT_STR, host_email),
     F(CALSYNC_F_HOST_NAME, FT_STR, host_name),
+    F(CALSYNC_F_ERASED_AT, FT_TIME, erased_at),
 };
 #undef F
 
@@ -504,6 +505,30 @@ ZEND_METHOD(Calsync_State, applyMark)
     calsync_error_reset(&err);
     if (calsync_state_apply_mark(&out, &oc, &stored, &mark, &err) != CALSYNC_OK) {
         throw_state_error(&err, 3);
+        RETURN_THROWS();
+    }
+    outcome_to_array(return_value, &out, &oc, &stored, srcs);
+}
+
+ZEND_METHOD(Calsync_State, applyErasure)
+{
+    HashTable *facts_ht;
+    zend_long at;
+    ZEND_PARSE_PARAMETERS_START(2, 2)
+    Z_PARAM_ARRAY_HT(facts_ht)
+    Z_PARAM_LONG(at)
+    ZEND_PARSE_PARAMETERS_END();
+
+    calsync_facts stored, out;
+    zend_string *srcs[CALSYNC_F_COUNT];
+    if (facts_from_array(&stored, srcs, facts_ht, 1) == FAILURE)
+        RETURN_THROWS();
+
+    calsync_outcome oc;
+    calsync_error err;
+    calsync_error_reset(&err);
+    if (calsync_state_apply_erasure(&out, &oc, &stored, (int64_t)at, &err) != CALSYNC_OK) {
+        throw_state_error(&err, 2);
         RETURN_THROWS();
     }
     outcome_to_array(return_value, &out, &oc, &stored, srcs);

@@ -341,15 +341,28 @@ typedef enum calsync_noshow_state {
  *  booked        OR (an active invitee was seen)
  *  event_uri     the least non-absent value (it never changes in practice)
  *  cancel        canceled: OR.  Details: from the cancellation with the
- *                greatest (cancel_at, reason, canceled_by, canceler_type)
+ *                greatest (cancel_at, canceler_type, reason, canceled_by)
  *  reschedule    reschedule_canceled: OR; rescheduled_to/from: least
  *                non-absent URI (byte order)
  *  coach mark    last writer wins by (coach_mark_at, value, coach_mark_by)
  *  noshow        last writer wins by (noshow_at, state, noshow_uri)
  *  noshow_absent_seen_at  max (a REST answer with no no-show, at `now`)
  *  info          last writer wins by (info_updated_at, info_envelope_at),
- *                then by content (byte order of the fields, in order)
+ *                then by content: invitee_created_at, then the personal
+ *                fields in byte order
  *  sched         last writer wins by (sched_updated_at), then by content
+ *  erasure       erased_at: the earliest non-absent time
+ *
+ * Erasure.  When erased_at is set, the invitee's personal facts are absent
+ * in every answer of every entry point (calsync_state_apply_*, merge):
+ * email, name, timezone, cancel_url, reschedule_url, cancel_reason and
+ * canceled_by (CALSYNC_PERSONAL_FIELDS).  Every other fact keeps merging
+ * as above.  The content tie-breaks of the info and cancel groups compare
+ * the personal fields last, so emptying them never changes which
+ * contribution wins a non-personal field, and the join stays commutative,
+ * associative and idempotent on erased and non-erased facts alike (facts
+ * that carry erased_at together with a personal fact are not a value the
+ * join produces; joining them, even with themselves, empties the fact).
  */
 typedef struct calsync_facts {
     calsync_str invitee_uri;
@@ -394,6 +407,8 @@ typedef struct calsync_facts {
     calsync_str join_url;
     calsync_str host_email;
     calsync_str host_name;
+
+    int64_t erased_at;           /* privacy erasure, CALSYNC_TIME_NONE if none */
 } calsync_facts;
 
 /* Empty facts: every string absent, every time CALSYNC_TIME_NONE, every
@@ -438,8 +453,17 @@ typedef enum calsync_field {
     CALSYNC_F_JOIN_URL,
     CALSYNC_F_HOST_EMAIL,
     CALSYNC_F_HOST_NAME,
+    CALSYNC_F_ERASED_AT,
     CALSYNC_F_COUNT
 } calsync_field;
+
+/* The changed bits of the invitee's personal facts, which an erasure
+ * empties (see calsync_facts).  host_email / host_name are the coach's. */
+#define CALSYNC_PERSONAL_FIELDS                                                                   \
+    (((uint64_t)1 << CALSYNC_F_CANCEL_REASON) | ((uint64_t)1 << CALSYNC_F_CANCELED_BY) |          \
+     ((uint64_t)1 << CALSYNC_F_EMAIL) | ((uint64_t)1 << CALSYNC_F_NAME) |                         \
+     ((uint64_t)1 << CALSYNC_F_TIMEZONE) | ((uint64_t)1 << CALSYNC_F_CANCEL_URL) |                \
+     ((uint64_t)1 << CALSYNC_F_RESCHEDULE_URL))
 
 /* The snake_case name of a field ("rescheduled_to_uri"); NULL if out of range. */
 const char *calsync_field_name(calsync_field f);
@@ -502,6 +526,16 @@ int calsync_state_apply_sched(calsync_facts *out, calsync_outcome *outcome,
 int calsync_state_apply_mark(calsync_facts *out, calsync_outcome *outcome,
                              const calsync_facts *stored, const calsync_mark *mark,
                              calsync_error *err);
+
+/*
+ * Records a privacy erasure of the invitee at `at` (microseconds, not
+ * CALSYNC_TIME_NONE).  stored must not be NULL.  The answer keeps the
+ * earliest erasure and has every personal fact absent; so will every later
+ * answer about these facts, whatever event arrives.  Erasing again changes
+ * nothing (changed == 0).  *out: strings borrowed from stored.
+ */
+int calsync_state_apply_erasure(calsync_facts *out, calsync_outcome *outcome,
+                                const calsync_facts *stored, int64_t at, calsync_error *err);
 
 /* Merges two fact sets of the same invitee (the join).  For tests and
  * for folding back-fill results. */

@@ -77,6 +77,7 @@ static const char *const field_names[CALSYNC_F_COUNT] = {
     [CALSYNC_F_JOIN_URL] = "join_url",
     [CALSYNC_F_HOST_EMAIL] = "host_email",
     [CALSYNC_F_HOST_NAME] = "host_name",
+    [CALSYNC_F_ERASED_AT] = "erased_at",
 };
 
 /* The changed mask is a uint64_t: one bit per field must fit. */
@@ -149,6 +150,7 @@ void calsync_facts_init(calsync_facts *f)
     f->sched_updated_at = CALSYNC_TIME_NONE;
     f->start_at = CALSYNC_TIME_NONE;
     f->end_at = CALSYNC_TIME_NONE;
+    f->erased_at = CALSYNC_TIME_NONE;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -169,15 +171,22 @@ static calsync_str least_present(calsync_str a, calsync_str b)
     return calsync_str_cmp(a, b) <= 0 ? a : b;
 }
 
+/*
+ * The content tie-breaks of the cancel and info groups compare the
+ * invitee's personal fields last.  An erasure empties exactly those, so it
+ * can only change the winner between two contributions whose non-personal
+ * fields are equal anyway: the non-personal result is the same whether or
+ * not either side was erased, and the join stays a semilattice.
+ */
 static int cancel_cmp(const calsync_facts *a, const calsync_facts *b)
 {
     int c = cmp_i64(a->cancel_at, b->cancel_at);
     if (c == 0)
+        c = calsync_str_cmp(a->canceler_type, b->canceler_type);
+    if (c == 0)
         c = calsync_str_cmp(a->cancel_reason, b->cancel_reason);
     if (c == 0)
         c = calsync_str_cmp(a->canceled_by, b->canceled_by);
-    if (c == 0)
-        c = calsync_str_cmp(a->canceler_type, b->canceler_type);
     return c;
 }
 
@@ -213,6 +222,8 @@ static int info_cmp(const calsync_facts *a, const calsync_facts *b)
 {
     int c = info_version_cmp(a, b);
     if (c == 0)
+        c = cmp_i64(a->invitee_created_at, b->invitee_created_at);
+    if (c == 0)
         c = calsync_str_cmp(a->email, b->email);
     if (c == 0)
         c = calsync_str_cmp(a->name, b->name);
@@ -222,8 +233,6 @@ static int info_cmp(const calsync_facts *a, const calsync_facts *b)
         c = calsync_str_cmp(a->cancel_url, b->cancel_url);
     if (c == 0)
         c = calsync_str_cmp(a->reschedule_url, b->reschedule_url);
-    if (c == 0)
-        c = cmp_i64(a->invitee_created_at, b->invitee_created_at);
     return c;
 }
 
@@ -299,6 +308,29 @@ static void take_sched(calsync_facts *dst, const calsync_facts *src)
     dst->host_name = src->host_name;
 }
 
+/* The earliest of two times, CALSYNC_TIME_NONE counting as absent. */
+static int64_t earliest_present(int64_t a, int64_t b)
+{
+    if (a == CALSYNC_TIME_NONE)
+        return b;
+    if (b == CALSYNC_TIME_NONE)
+        return a;
+    return a < b ? a : b;
+}
+
+/* An erased invitee keeps none of its personal facts (CALSYNC_PERSONAL_FIELDS). */
+static void forget_personal(calsync_facts *f)
+{
+    static const calsync_str absent = {NULL, 0};
+    f->cancel_reason = absent;
+    f->canceled_by = absent;
+    f->email = absent;
+    f->name = absent;
+    f->timezone = absent;
+    f->cancel_url = absent;
+    f->reschedule_url = absent;
+}
+
 static int clamp_len(size_t len)
 {
     return len > 120 ? 120 : (int)len;
@@ -348,6 +380,10 @@ static int join(calsync_facts *out, const calsync_facts *a, const calsync_facts 
         take_info(&r, b);
     if (sched_cmp(b, a) > 0)
         take_sched(&r, b);
+
+    r.erased_at = earliest_present(a->erased_at, b->erased_at);
+    if (r.erased_at != CALSYNC_TIME_NONE)
+        forget_personal(&r);
 
     *out = r;
     return CALSYNC_OK;
@@ -412,6 +448,7 @@ static uint64_t facts_diff(const calsync_facts *a, const calsync_facts *b)
     m |= str_bit(a->join_url, b->join_url, CALSYNC_F_JOIN_URL);
     m |= str_bit(a->host_email, b->host_email, CALSYNC_F_HOST_EMAIL);
     m |= str_bit(a->host_name, b->host_name, CALSYNC_F_HOST_NAME);
+    m |= num_bit(a->erased_at, b->erased_at, CALSYNC_F_ERASED_AT);
     return m;
 }
 
@@ -725,6 +762,20 @@ int calsync_state_apply_mark(calsync_facts *out, calsync_outcome *outcome,
     c.coach_mark_at = mark->at;
     c.coach_mark_by = mark->by;
     return settle(out, outcome, stored, &c, SPEAKS_COACH, err);
+}
+
+int calsync_state_apply_erasure(calsync_facts *out, calsync_outcome *outcome,
+                                const calsync_facts *stored, int64_t at, calsync_error *err)
+{
+    if (out == NULL || stored == NULL)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out or stored is NULL");
+    if (at == CALSYNC_TIME_NONE)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "an erasure needs its time");
+
+    calsync_facts c;
+    calsync_facts_init(&c);
+    c.erased_at = at;
+    return settle(out, outcome, stored, &c, 0, err);
 }
 
 int calsync_state_merge(calsync_facts *out, const calsync_facts *a, const calsync_facts *b,

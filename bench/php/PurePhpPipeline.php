@@ -20,7 +20,10 @@ final class PurePhpPipeline
     ];
     private const MARK_ORDER = ['none' => 0, 'attended' => 1, 'no_show' => 2, 'rescheduled' => 3];
     private const NOSHOW_ORDER = ['unknown' => 0, 'deleted' => 1, 'present' => 2];
-    private const INFO = ['email', 'name', 'timezone', 'cancel_url', 'reschedule_url', 'invitee_created_at'];
+    // Content tie-breaks compare the invitee's personal facts last, as the core does.
+    private const INFO = ['invitee_created_at', 'email', 'name', 'timezone', 'cancel_url', 'reschedule_url'];
+    private const CANCEL = ['cancel_at', 'canceler_type', 'cancel_reason', 'canceled_by'];
+    private const PERSONAL = ['email', 'name', 'timezone', 'cancel_url', 'reschedule_url', 'cancel_reason', 'canceled_by'];
     private const SCHED = ['start_at', 'end_at', 'event_name', 'event_type_uri', 'event_status', 'location_type',
         'join_url', 'host_email', 'host_name'];
 
@@ -226,7 +229,8 @@ final class PurePhpPipeline
             'noshow_absent_seen_at' => null, 'info_updated_at' => null, 'info_envelope_at' => null, 'email' => null,
             'name' => null, 'timezone' => null, 'cancel_url' => null, 'reschedule_url' => null, 'invitee_created_at' => null,
             'sched_updated_at' => null, 'start_at' => null, 'end_at' => null, 'event_name' => null, 'event_type_uri' => null,
-            'event_status' => null, 'location_type' => null, 'join_url' => null, 'host_email' => null, 'host_name' => null];
+            'event_status' => null, 'location_type' => null, 'join_url' => null, 'host_email' => null, 'host_name' => null,
+            'erased_at' => null];
     }
 
     public function applyEvent(?array $stored, array $ev, int $now): array
@@ -328,8 +332,8 @@ final class PurePhpPipeline
         $r['booked'] = $a['booked'] || $b['booked'];
         $r['event_uri'] = self::least($a['event_uri'], $b['event_uri']);
         $r['canceled'] = $a['canceled'] || $b['canceled'];
-        if ($this->fieldsCmp($b, $a, ['cancel_at', 'cancel_reason', 'canceled_by', 'canceler_type']) > 0) {
-            foreach (['cancel_at', 'cancel_reason', 'canceled_by', 'canceler_type'] as $k) {
+        if ($this->fieldsCmp($b, $a, self::CANCEL) > 0) {
+            foreach (self::CANCEL as $k) {
                 $r[$k] = $b[$k];
             }
         }
@@ -356,6 +360,13 @@ final class PurePhpPipeline
         if ((self::cmp($b['sched_updated_at'], $a['sched_updated_at']) ?: $this->fieldsCmp($b, $a, self::SCHED)) > 0) {
             foreach (['sched_updated_at', ...self::SCHED] as $k) {
                 $r[$k] = $b[$k];
+            }
+        }
+        $r['erased_at'] = $a['erased_at'] === null ? $b['erased_at']
+            : ($b['erased_at'] === null ? $a['erased_at'] : min($a['erased_at'], $b['erased_at']));
+        if ($r['erased_at'] !== null) {
+            foreach (self::PERSONAL as $k) {
+                $r[$k] = null;
             }
         }
         return $r;

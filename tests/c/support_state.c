@@ -144,6 +144,7 @@ static field_value field_of(const calsync_facts *f, calsync_field field)
     case CALSYNC_F_JOIN_URL: return str_value(f->join_url);
     case CALSYNC_F_HOST_EMAIL: return str_value(f->host_email);
     case CALSYNC_F_HOST_NAME: return str_value(f->host_name);
+    case CALSYNC_F_ERASED_AT: return num_value(f->erased_at);
     case CALSYNC_F_COUNT: break;
     }
     return num_value(0);
@@ -173,6 +174,36 @@ int support_state_first_diff(const calsync_facts *a, const calsync_facts *b)
     for (int f = 0; f < CALSYNC_F_COUNT; f++)
         if (!support_state_field_equal(a, b, (calsync_field)f))
             return f;
+    return -1;
+}
+
+static const calsync_field personal_fields[] = {
+    CALSYNC_F_EMAIL,          CALSYNC_F_NAME,          CALSYNC_F_TIMEZONE,
+    CALSYNC_F_CANCEL_URL,     CALSYNC_F_RESCHEDULE_URL, CALSYNC_F_CANCEL_REASON,
+    CALSYNC_F_CANCELED_BY,
+};
+
+void support_state_forget_personal(calsync_facts *f)
+{
+    calsync_str absent = {NULL, 0};
+    f->email = f->name = f->timezone = absent;
+    f->cancel_url = f->reschedule_url = absent;
+    f->cancel_reason = f->canceled_by = absent;
+}
+
+uint64_t support_state_personal_mask(void)
+{
+    uint64_t m = 0;
+    for (size_t i = 0; i < sizeof personal_fields / sizeof personal_fields[0]; i++)
+        m |= (uint64_t)1 << personal_fields[i];
+    return m;
+}
+
+int support_state_first_personal(const calsync_facts *f)
+{
+    for (size_t i = 0; i < sizeof personal_fields / sizeof personal_fields[0]; i++)
+        if (field_of(f, personal_fields[i]).s.ptr != NULL)
+            return (int)personal_fields[i];
     return -1;
 }
 

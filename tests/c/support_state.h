@@ -32,6 +32,14 @@ uint64_t support_state_diff_mask(const calsync_facts *a, const calsync_facts *b)
 /* The first differing field, or -1 when equal. */
 int support_state_first_diff(const calsync_facts *a, const calsync_facts *b);
 
+/* The invitee's personal facts, listed here independently of the library:
+ * email, name, timezone, cancel_url, reschedule_url, cancel_reason,
+ * canceled_by.  forget empties them; mask has their bits; the first
+ * personal field that is present, or -1. */
+void support_state_forget_personal(calsync_facts *f);
+uint64_t support_state_personal_mask(void);
+int support_state_first_personal(const calsync_facts *f);
+
 /* Writes field f of facts as text ("absent", a number, or the string). */
 void support_state_print_field(FILE *out, const calsync_facts *f, calsync_field field);
 

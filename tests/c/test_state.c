@@ -94,6 +94,18 @@ static calsync_outcome apply_sc(row *r, const calsync_scheduled_event *se)
     return o;
 }
 
+static calsync_outcome apply_er(row *r, int64_t at)
+{
+    calsync_facts before = r->f;
+    calsync_outcome o;
+    calsync_error err;
+    assert_true(r->exists);
+    assert_int_equal(calsync_state_apply_erasure(&r->f, &o, &r->f, at, &err), CALSYNC_OK);
+    assert_int_equal(err.code, CALSYNC_OK);
+    assert_true(o.changed == support_state_diff_mask(&before, &r->f));
+    return o;
+}
+
 /* Delivers a webhook the way the plugin does: its own row, then its peer's. */
 static void deliver(row *a, row *b, const calsync_event_view *v)
 {
@@ -250,7 +262,8 @@ static void test_field_names_cover_every_field_in_order(void **state)
                                                       "location_type",
                                                       "join_url",
                                                       "host_email",
-                                                      "host_name"};
+                                                      "host_name",
+                                                      "erased_at"};
     for (int f = 0; f < CALSYNC_F_COUNT; f++) {
         assert_non_null(calsync_field_name((calsync_field)f));
         assert_string_equal(calsync_field_name((calsync_field)f), want[f]);
@@ -955,11 +968,285 @@ static void test_every_field_reports_its_changed_bit(void **state)
     seen |= apply_ev(&a, &v, T(0)).changed;
     support_state_view(&v, CALSYNC_EVENT_REST_INVITEE, URI_A, EVENT_A, T(200), T(0));
     seen |= apply_ev(&a, &v, T(900)).changed;
+    seen |= apply_er(&a, T(950)).changed;
 
     for (int f = 0; f < CALSYNC_F_COUNT; f++)
         if (!(seen & BIT(f)))
             fail_msg("no apply reported a change of %s", calsync_field_name((calsync_field)f));
     assert_true(seen == ALL_FIELDS);
+}
+
+/* ---- privacy erasure ---------------------------------------------------------- */
+
+/* Every personal fact of the invitee is absent (host_email / host_name are the coach's). */
+static void assert_no_personal_facts(const calsync_facts *f)
+{
+    assert_null(f->email.ptr);
+    assert_null(f->name.ptr);
+    assert_null(f->timezone.ptr);
+    assert_null(f->cancel_url.ptr);
+    assert_null(f->reschedule_url.ptr);
+    assert_null(f->cancel_reason.ptr);
+    assert_null(f->canceled_by.ptr);
+}
+
+/* Only the personal fields and erased_at may differ. */
+static void assert_same_but_personal(const calsync_facts *a, const calsync_facts *b)
+{
+    uint64_t d = support_state_diff_mask(a, b);
+    if (d & ~(CALSYNC_PERSONAL_FIELDS | BIT(CALSYNC_F_ERASED_AT)))
+        fail_msg("non-personal field %s differs",
+                 calsync_field_name((calsync_field)support_state_first_diff(a, b)));
+}
+
+/* A row booked with an embedded event, then canceled by the invitee with a reason. */
+static row canceled_row(void)
+{
+    row r = {0};
+    calsync_event_view v;
+    created(&v, URI_A, EVENT_A, T(100));
+    support_state_embed_sched(&v, T(90), T(1000));
+    apply_ev(&r, &v, T(0));
+    canceled(&v, URI_A, EVENT_A, T(200), "Sick");
+    apply_ev(&r, &v, T(0));
+    return r;
+}
+
+static void test_erasure_empties_the_personal_facts_and_reports_them(void **state)
+{
+    (void)state;
+    row r = canceled_row();
+    calsync_facts before = r.f;
+    assert_non_null(r.f.canceled_by.ptr);
+    calsync_outcome o = apply_er(&r, T(500));
+    assert_true(r.f.erased_at == T(500));
+    assert_no_personal_facts(&r.f);
+    /* Exactly the personal facts it held, and the erasure itself. */
+    assert_true(o.changed == (CALSYNC_PERSONAL_FIELDS | BIT(CALSYNC_F_ERASED_AT)));
+    assert_same_but_personal(&before, &r.f);
+    assert_true(str_is(r.f.host_email, "coach@example.org") && str_is(r.f.host_name, "Coach Lee"));
+    assert_true(str_is(r.f.canceler_type, "invitee") && r.f.cancel_at == T(200));
+    assert_int_equal(o.old_status, CALSYNC_STATUS_CANCELED);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_CANCELED);
+    assert_int_equal(o.notes, 0);
+
+    /* Erasing again changes nothing; an earlier erasure only moves the time. */
+    o = apply_er(&r, T(600));
+    assert_true(o.changed == 0 && r.f.erased_at == T(500));
+    o = apply_er(&r, T(400));
+    assert_true(o.changed == BIT(CALSYNC_F_ERASED_AT) && r.f.erased_at == T(400));
+    o = apply_er(&r, T(-5)); /* any time but CALSYNC_TIME_NONE */
+    assert_true(r.f.erased_at == T(-5));
+}
+
+static void test_late_events_for_an_erased_invitee_do_not_restore_personal_facts(void **state)
+{
+    (void)state;
+    row r = booked_row();
+    apply_er(&r, T(150));
+
+    /* A late invitee.created with newer details: the details merge, not the person. */
+    calsync_event_view v;
+    created(&v, URI_A, EVENT_A, T(300));
+    support_state_embed_sched(&v, T(300), T(2000));
+    calsync_outcome o = apply_ev(&r, &v, T(0));
+    assert_no_personal_facts(&r.f);
+    assert_true(r.f.info_updated_at == T(300) && r.f.start_at == T(2000));
+    assert_false(o.changed & CALSYNC_PERSONAL_FIELDS);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_SCHEDULED);
+
+    /* A host cancel: the cancel applies, its reason and author do not. */
+    canceled(&v, URI_A, EVENT_A, T(400), "Coach is ill");
+    v.canceled_by = support_state_str("Coach Lee");
+    v.canceler_type = support_state_str("host");
+    o = apply_ev(&r, &v, T(0));
+    assert_no_personal_facts(&r.f);
+    assert_true(r.f.canceled && r.f.cancel_at == T(400) && str_is(r.f.canceler_type, "host"));
+    assert_false(o.changed & CALSYNC_PERSONAL_FIELDS);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_CANCELED);
+
+    /* Calendly's no-show button and the coach's mark still count. */
+    no_show_created(&v, URI_A, T(400), T(450), NO_SHOW_1);
+    o = apply_ev(&r, &v, T(0));
+    assert_no_personal_facts(&r.f);
+    assert_true(str_is(r.f.noshow_uri, NO_SHOW_1));
+    assert_int_equal(o.new_status, CALSYNC_STATUS_NO_SHOW);
+    o = apply_mk(&r, CALSYNC_MARK_ATTENDED, T(460), 7);
+    assert_no_personal_facts(&r.f);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_ATTENDED);
+
+    /* A REST invitee (back-fill), newest of all, with every detail. */
+    support_state_view(&v, CALSYNC_EVENT_REST_INVITEE, URI_A, EVENT_A, T(500), T(0));
+    v.status = CALSYNC_INVITEE_CANCELED;
+    v.has_cancellation = 1;
+    v.canceled_at = T(400);
+    v.cancel_reason = support_state_str("Coach is ill");
+    v.canceled_by = support_state_str("Coach Lee");
+    v.canceler_type = support_state_str("host");
+    o = apply_ev(&r, &v, T(900));
+    assert_no_personal_facts(&r.f);
+    assert_false(o.changed & CALSYNC_PERSONAL_FIELDS);
+    assert_true(r.f.info_updated_at == T(500) && r.f.noshow_absent_seen_at == T(900));
+    assert_int_equal(o.new_status, CALSYNC_STATUS_ATTENDED);
+    assert_true(r.f.erased_at == T(150));
+}
+
+static void test_peer_and_sched_on_an_erased_row_keep_it_erased(void **state)
+{
+    (void)state;
+    row a = booked_row(), b = {0};
+    apply_er(&a, T(150));
+    calsync_event_view cancel_a, create_b;
+    reschedule_pair(&cancel_a, &create_b);
+    /* B's invitee.created names A as its old end: A's row gets the link only. */
+    calsync_outcome o = apply_pr(&a, &create_b);
+    assert_true(str_is(a.f.rescheduled_to_uri, URI_B) && a.f.reschedule_canceled);
+    assert_no_personal_facts(&a.f);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_RESCHEDULED);
+    /* A's cancel: its reason and canceled_by stay out. */
+    apply_ev(&a, &cancel_a, T(0));
+    assert_no_personal_facts(&a.f);
+    /* B is another invitee: a booking after the erasure is new data. */
+    apply_ev(&b, &create_b, T(0));
+    assert_true(str_is(b.f.email, "ana@example.org") && b.f.erased_at == CALSYNC_TIME_NONE);
+
+    calsync_scheduled_event se;
+    rest_sched(&se, EVENT_A, T(300));
+    o = apply_sc(&a, &se);
+    assert_no_personal_facts(&a.f);
+    assert_true(a.f.start_at == T(2000) && str_is(a.f.host_email, "coach@example.org"));
+    assert_false(o.changed & CALSYNC_PERSONAL_FIELDS);
+}
+
+/* Facts that say "erased" but still hold personal values (a row the eraser
+ * tombstoned without emptying, or a caller's hand-made facts): every entry
+ * point answers without them and reports them as changed. */
+static void test_every_entry_point_empties_a_tombstoned_row(void **state)
+{
+    (void)state;
+    row base = canceled_row();
+    base.f.erased_at = T(150);
+    calsync_facts out;
+    calsync_outcome o;
+    calsync_error err;
+    uint64_t held = support_state_diff_mask(&base.f, &(calsync_facts){0}) & CALSYNC_PERSONAL_FIELDS;
+    assert_true(held == CALSYNC_PERSONAL_FIELDS);
+
+    calsync_event_view v;
+    no_show_created(&v, URI_A, T(200), T(450), NO_SHOW_1);
+    assert_int_equal(calsync_state_apply_event(&out, &o, &base.f, &v, T(0), &err), CALSYNC_OK);
+    assert_no_personal_facts(&out);
+    assert_true((o.changed & CALSYNC_PERSONAL_FIELDS) == CALSYNC_PERSONAL_FIELDS);
+
+    calsync_event_view cancel_a, create_b;
+    reschedule_pair(&cancel_a, &create_b);
+    assert_int_equal(calsync_state_apply_peer(&out, &o, &base.f, &create_b, &err), CALSYNC_OK);
+    assert_no_personal_facts(&out);
+    assert_true((o.changed & CALSYNC_PERSONAL_FIELDS) == CALSYNC_PERSONAL_FIELDS);
+
+    calsync_scheduled_event se;
+    rest_sched(&se, EVENT_A, T(50));
+    assert_int_equal(calsync_state_apply_sched(&out, &o, &base.f, &se, &err), CALSYNC_OK);
+    assert_no_personal_facts(&out);
+
+    calsync_mark m = {CALSYNC_MARK_ATTENDED, T(460), 7};
+    assert_int_equal(calsync_state_apply_mark(&out, &o, &base.f, &m, &err), CALSYNC_OK);
+    assert_no_personal_facts(&out);
+    assert_true((o.changed & CALSYNC_PERSONAL_FIELDS) == CALSYNC_PERSONAL_FIELDS);
+
+    assert_int_equal(calsync_state_apply_erasure(&out, &o, &base.f, T(150), &err), CALSYNC_OK);
+    assert_no_personal_facts(&out);
+    assert_true(o.changed == CALSYNC_PERSONAL_FIELDS);
+
+    calsync_facts empty;
+    calsync_facts_init(&empty);
+    assert_int_equal(calsync_state_merge(&out, &empty, &base.f, &err), CALSYNC_OK);
+    assert_no_personal_facts(&out);
+    assert_true(out.erased_at == T(150));
+    assert_same_but_personal(&base.f, &out);
+}
+
+/* The content tie-breaks must not pick another winner for a non-personal
+ * field because one side's personal fields were emptied. */
+static void test_erasure_keeps_the_content_tie_breaks_a_semilattice(void **state)
+{
+    (void)state;
+    calsync_facts x, y, z;
+    calsync_facts_init(&x);
+    x.info_updated_at = T(7);
+    x.cancel_at = T(5);
+    y = z = x;
+    /* Same versions; x's personal values sort first, its others last. */
+    x.email = support_state_str("a@example.org");
+    x.cancel_reason = support_state_str("a");
+    x.invitee_created_at = T(5);
+    x.canceler_type = support_state_str("invitee");
+    y.email = support_state_str("b@example.org");
+    y.cancel_reason = support_state_str("b");
+    y.invitee_created_at = T(1);
+    y.canceler_type = support_state_str("host");
+    z.erased_at = T(9); /* erased, between the two */
+    z.invitee_created_at = T(3);
+    z.canceler_type = support_state_str("calendly");
+
+    calsync_facts xy, xy_z, yz, x_yz, xz, xz_y;
+    assert_int_equal(calsync_state_merge(&xy, &x, &y, NULL), CALSYNC_OK);
+    assert_int_equal(calsync_state_merge(&xy_z, &xy, &z, NULL), CALSYNC_OK);
+    assert_int_equal(calsync_state_merge(&yz, &y, &z, NULL), CALSYNC_OK);
+    assert_int_equal(calsync_state_merge(&x_yz, &x, &yz, NULL), CALSYNC_OK);
+    assert_int_equal(calsync_state_merge(&xz, &x, &z, NULL), CALSYNC_OK);
+    assert_int_equal(calsync_state_merge(&xz_y, &xz, &y, NULL), CALSYNC_OK);
+    assert_true(calsync_facts_equal(&xy_z, &x_yz));
+    assert_true(calsync_facts_equal(&xy_z, &xz_y));
+    /* The greatest non-personal values win, erased or not. */
+    assert_true(xy_z.invitee_created_at == T(5));
+    assert_true(str_is(xy_z.canceler_type, "invitee"));
+    assert_no_personal_facts(&xy_z);
+    /* Without the erasure, the same non-personal winner. */
+    assert_true(xy.invitee_created_at == T(5) && str_is(xy.canceler_type, "invitee"));
+    assert_true(str_is(xy.email, "a@example.org"));
+}
+
+static void test_erasure_commutes_with_the_events(void **state)
+{
+    (void)state;
+    calsync_event_view evs[3];
+    created(&evs[0], URI_A, EVENT_A, T(100));
+    canceled(&evs[1], URI_A, EVENT_A, T(200), "Sick");
+    no_show_created(&evs[2], URI_A, T(200), T(250), NO_SHOW_1);
+    /* Erase first, last, and in between: the same facts. */
+    row want = {0};
+    for (int k = 0; k < 3; k++)
+        apply_ev(&want, &evs[k], T(0));
+    apply_er(&want, T(300));
+    assert_no_personal_facts(&want.f);
+    for (int at = 0; at < 3; at++) {
+        row r = {0};
+        for (int k = 2; k >= 0; k--) {
+            apply_ev(&r, &evs[k], T(0));
+            if (k == at)
+                apply_er(&r, T(300));
+        }
+        assert_true(calsync_facts_equal(&want.f, &r.f));
+    }
+}
+
+static void test_erasure_refuses_bad_arguments(void **state)
+{
+    (void)state;
+    row a = booked_row();
+    calsync_facts out;
+    calsync_outcome o;
+    calsync_error err;
+    assert_int_equal(calsync_state_apply_erasure(&out, &o, NULL, T(5), &err), CALSYNC_ERR_INVALID);
+    assert_int_equal(err.code, CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_state_apply_erasure(NULL, &o, &a.f, T(5), &err), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_state_apply_erasure(&out, &o, &a.f, CALSYNC_TIME_NONE, &err),
+                     CALSYNC_ERR_INVALID);
+    assert_non_null(strstr(err.message, "time"));
+    /* The outcome and the error are optional. */
+    assert_int_equal(calsync_state_apply_erasure(&out, NULL, &a.f, T(5), NULL), CALSYNC_OK);
+    assert_true(out.erased_at == T(5));
 }
 
 int main(void)
@@ -1003,6 +1290,13 @@ int main(void)
         cmocka_unit_test(test_null_stored_counts_as_empty_facts),
         cmocka_unit_test(test_merge_follows_the_rule_of_each_field_group),
         cmocka_unit_test(test_every_field_reports_its_changed_bit),
+        cmocka_unit_test(test_erasure_empties_the_personal_facts_and_reports_them),
+        cmocka_unit_test(test_late_events_for_an_erased_invitee_do_not_restore_personal_facts),
+        cmocka_unit_test(test_peer_and_sched_on_an_erased_row_keep_it_erased),
+        cmocka_unit_test(test_every_entry_point_empties_a_tombstoned_row),
+        cmocka_unit_test(test_erasure_keeps_the_content_tie_breaks_a_semilattice),
+        cmocka_unit_test(test_erasure_commutes_with_the_events),
+        cmocka_unit_test(test_erasure_refuses_bad_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,10 @@
 /* Fuzz target for the session state: bytes become contributions; in order, reversed and repeated they must agree. */
+/*
+ * Each op is 8 bytes: b[0] % 4 picks an invitee event (0, 1), a coach mark
+ * or, when b[5] & 0x80, a privacy erasure (2), and a REST
+ * scheduled event or a merge of raw facts (3; the facts are erased when
+ * b[2] & 0x80, still holding a name, as a row the eraser only tombstoned).
+ */
 #include "calsync.h"
 
 #include <stdint.h>
@@ -143,6 +149,7 @@ static void build_facts(calsync_facts *f, const unsigned char *b, int row)
     f->sched_updated_at = time_of(b[7]);
     f->start_at = time_of(b[7] >> 3);
     f->join_url = link_of(b[7] >> 5);
+    f->erased_at = (b[2] & 0x80u) ? time_of(b[1] >> 2) : CALSYNC_TIME_NONE;
 }
 
 static void start_row(rows *r, int i)
@@ -178,6 +185,13 @@ static void apply_op(rows *r, const unsigned char *b)
         break;
     }
     case 2: {
+        if (b[5] & 0x80u) {
+            start_row(r, i);
+            /* Like a mark's, an erasure's time is never absent. */
+            int64_t at = (int64_t)(b[5] & 7u) * 1000000 + ((b[5] >> 3) & 1u);
+            rc = calsync_state_apply_erasure(&r->f[i], &o, &r->f[i], at, NULL);
+            break;
+        }
         calsync_mark m;
         m.value = (calsync_mark_value)(b[2] % 4);
         m.at = (int64_t)(b[3] & 7u) * 1000000 + (b[3] >> 7);
@@ -203,6 +217,19 @@ static void apply_op(rows *r, const unsigned char *b)
     }
     if (rc != CALSYNC_OK)
         abort(); /* no input built here can name another invitee or event */
+}
+
+/* An erased row holds no personal fact of the invitee. */
+static void check_erased(const rows *r)
+{
+    for (int i = 0; i < ROWS; i++) {
+        const calsync_facts *f = &r->f[i];
+        if (!r->exists[i] || f->erased_at == CALSYNC_TIME_NONE)
+            continue;
+        if (f->email.ptr || f->name.ptr || f->timezone.ptr || f->cancel_url.ptr ||
+            f->reschedule_url.ptr || f->cancel_reason.ptr || f->canceled_by.ptr)
+            abort();
+    }
 }
 
 static void check_same(const rows *x, const rows *y)
@@ -242,6 +269,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     check_same(&forward, &backward);
     check_same(&forward, &doubled);
+    check_erased(&forward);
 
     /* Replaying the whole sequence on its own result changes nothing. */
     rows again = forward;
