@@ -13,7 +13,7 @@ defined( 'ABSPATH' ) || exit;
 final class PrivacyRepository extends Repository {
 
 	/** Audit fields that hold the invitee's own words or identity. */
-	public const PERSONAL_AUDIT_FIELDS = array( 'invitee_email', 'invitee_name', 'cancel_reason', 'cancel_url', 'reschedule_url' );
+	public const PERSONAL_AUDIT_FIELDS = array( 'invitee_email', 'invitee_name', 'cancel_reason', 'canceled_by', 'timezone', 'cancel_url', 'reschedule_url' );
 
 	public function table(): string {
 		return $this->db->prefix . 'tfsp_coach_sessions';
@@ -32,7 +32,7 @@ final class PrivacyRepository extends Repository {
 			? $this->db->prepare( 'invitee_email = %s', $email )
 			: $this->db->prepare( '(student_id = %d OR invitee_email = %s)', $user_id, $email );
 		if ( null !== $erased_as ) {
-			$who .= $this->db->prepare( ' AND (invitee_email IS NULL OR invitee_email <> %s)', $erased_as );
+			$who .= ' AND erased_at IS NULL'; // Erasing: the rows not erased yet.
 		}
 		return (array) $this->checked(
 			$this->db->get_results(
@@ -52,18 +52,19 @@ final class PrivacyRepository extends Repository {
 	 * @param int[] $ids Session ids.
 	 */
 	public function anonymise_sessions( array $ids, string $email_placeholder, string $text_placeholder ): int {
+		unset( $email_placeholder, $text_placeholder ); // Erased rows hold no e-mail or name at all, not a placeholder.
 		$ids = array_values( array_filter( array_map( 'intval', $ids ) ) );
 		if ( ! $ids ) {
 			return 0;
 		}
 		$in = implode( ',', $ids );
+		// The tombstone (erased_at) is a fact of the state rules: later deliveries keep merging
+		// into the row, and the core keeps every personal fact of an erased invitee empty.
 		$this->checked(
 			$this->db->query(
 				$this->db->prepare(
-					"UPDATE {$this->table()} SET invitee_email = %s, invitee_name = IF(invitee_name IS NULL, NULL, %s), cancel_reason = IF(cancel_reason IS NULL, NULL, %s), cancel_url = NULL, reschedule_url = NULL, webhook_data = NULL WHERE id IN ({$in})", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-					$email_placeholder,
-					$text_placeholder,
-					$text_placeholder
+					"UPDATE {$this->table()} SET erased_at = IFNULL(erased_at, %s), invitee_email = NULL, invitee_name = NULL, cancel_reason = NULL, canceled_by = NULL, timezone = NULL, cancel_url = NULL, reschedule_url = NULL, webhook_data = NULL WHERE id IN ({$in})", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					Clock::to_datetime( Clock::now_us() )
 				)
 			)
 		);
@@ -71,10 +72,24 @@ final class PrivacyRepository extends Repository {
 	}
 
 	/**
-	 * Clears the stored bodies of the ledger rows of these invitees; the rows themselves stay.
+	 * Empties every stored body about these invitees: by URI, by session, and bodies that
+	 * never parsed (no URI) but hold the address.
 	 *
 	 * @param string[] $uris Invitee URIs.
+	 * @param int[]    $ids  Their session ids.
 	 */
+	public function clear_ledger_bodies_of( array $uris, array $ids, string $email ): void {
+		$this->clear_ledger_bodies( $uris );
+		$ledger = $this->db->prefix . 'tfsp_calendly_events';
+		$ids    = array_values( array_filter( array_map( 'intval', $ids ) ) );
+		if ( $ids ) {
+			$this->checked( $this->db->query( "UPDATE {$ledger} SET raw_body = NULL WHERE session_id IN (" . implode( ',', $ids ) . ') AND raw_body IS NOT NULL' ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		}
+		if ( '' !== $email ) {
+			$this->checked( $this->db->query( $this->db->prepare( "UPDATE {$ledger} SET raw_body = NULL WHERE invitee_uri IS NULL AND raw_body LIKE %s", '%' . $this->db->esc_like( $email ) . '%' ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		}
+	}
+
 	public function clear_ledger_bodies( array $uris ): void {
 		$uris = array_values( array_unique( array_filter( $uris, static fn( $u ) => is_string( $u ) && '' !== $u ) ) );
 		if ( ! $uris ) {

@@ -145,7 +145,7 @@ final class Privacy {
 			$rows = $this->repository->sessions_of( $user ? (int) $user->ID : null, $email, $placeholder, 0, self::BATCH );
 			if ( $rows ) {
 				$ids = array_map( static fn( $r ) => (int) $r['id'], $rows );
-				$this->repository->clear_ledger_bodies( array_map( static fn( $r ) => (string) $r['calendly_uri'], $rows ) );
+				$this->repository->clear_ledger_bodies_of( array_map( static fn( $r ) => (string) $r['calendly_uri'], $rows ), $ids, $email );
 				$this->repository->anonymise_audit( $ids, $text );
 				$this->repository->anonymise_sessions( $ids, $placeholder, $text );
 				$removed = true;
