@@ -50,6 +50,7 @@ register_deactivation_hook( __FILE__, array( \TFSP\CalendlySync\Plugin::class, '
 // answers 503 so that Calendly retries later instead of meeting a fatal error.
 if ( ! \TFSP\CalendlySync\Plugin::requirements_met() ) {
 	\TFSP\CalendlySync\Admin\RequirementNotice::register();
+	\TFSP\CalendlySync\Plugin::instance()->wire_user_events(); // Deleted users are released; matches are owed until the extension is back.
 	add_action(
 		'rest_api_init',
 		static function (): void {

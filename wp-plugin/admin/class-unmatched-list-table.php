@@ -11,6 +11,7 @@ namespace TFSP\CalendlySync\Admin;
 use TFSP\CalendlySync\DatabaseError;
 use TFSP\CalendlySync\Plugin;
 use TFSP\CalendlySync\SessionListRepository;
+use TFSP\CalendlySync\UserEvents;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -157,6 +158,9 @@ final class UnmatchedListTable extends \WP_List_Table {
 			if ( ! $user ) {
 				continue;
 			}
+			if ( 'exact' === $match['reason'] && self::unconfirmed( $user ) ) {
+				$match['reason'] = 'exact_unconfirmed'; // Why the core's exact match was not linked on its own.
+			}
 			echo '<label class="tfsp-calendly-suggestion"><input type="radio" name="user" value="' . esc_attr( (string) $user->ID ) . '"' . checked( 0, $i, false ) . '> ' . esc_html( $user->display_name ) . ' &lt;' . esc_html( $user->user_email ) . '&gt; <span class="tfsp-calendly-reason">(' . esc_html( self::reason_label( (string) $match['reason'], (int) ( $match['distance'] ?? 0 ), (string) ( $match['email'] ?? '' ) ) ) . ')</span></label><br>';
 		}
 		echo '<label>' . esc_html__( 'Or another user', 'tfsp-calendly-sync' ) . ' <input type="text" name="user_other" size="24" placeholder="' . esc_attr__( 'e-mail, login or ID', 'tfsp-calendly-sync' ) . '"></label><br>';
@@ -175,6 +179,8 @@ final class UnmatchedListTable extends \WP_List_Table {
 		switch ( $reason ) {
 			case 'exact':
 				return __( 'same e-mail', 'tfsp-calendly-sync' );
+			case 'exact_unconfirmed':
+				return __( 'exact e-mail, unconfirmed account', 'tfsp-calendly-sync' );
 			case 'alias':
 				return __( 'a known alias', 'tfsp-calendly-sync' );
 			case 'dots':
@@ -189,6 +195,12 @@ final class UnmatchedListTable extends \WP_List_Table {
 		}
 		unset( $via );
 		return $reason;
+	}
+
+	/** Whether nobody vouched for the user's current e-mail (see UserEvents). */
+	private static function unconfirmed( \WP_User $user ): bool {
+		$flagged = (string) get_user_meta( $user->ID, UserEvents::UNCONFIRMED_META, true );
+		return '' !== $flagged && strtolower( trim( (string) $user->user_email ) ) === $flagged;
 	}
 
 	/** The core's suggestions for an address, from a bounded candidate set. */

@@ -98,6 +98,11 @@ final class Plugin {
 		return $this->service( 'users', fn() => new UserRepository( $this->db ) );
 	}
 
+	/** Matching of accounts to sessions after the fact, and release of a deleted user's sessions. */
+	public function user_matcher(): UserMatcher {
+		return $this->service( 'user_matcher', fn() => new UserMatcher( $this->database(), new SessionMatchRepository( $this->db ), $this->audit(), $this->users() ) );
+	}
+
 	/** The Calendly API: the only builder of Calsync\Client. */
 	public function api(): Api {
 		return $this->service( 'api', fn() => new Api( $this->settings(), HealthCheck::on_api_error( $this->alerts(), $this->settings_repository() ) ) );
@@ -152,6 +157,10 @@ final class Plugin {
 		add_action( HealthCheck::HOOK, fn() => $this->health_check()->run() );
 		add_action( StaleLookup::HOOK, fn() => ( new StaleLookup( $this->database(), $this->ledger(), $this->sync(), $this->api(), $this->settings() ) )->run() );
 		add_action( Backfill::HOOK, fn() => $this->backfill()->run() );
+		$this->wire_user_events();
+		// Matches owed while the extension was not loaded.
+		add_action( RetryFailedDeliveries::HOOK, fn() => $this->user_matcher()->run_owed() );
+		add_action( 'admin_init', fn() => $this->user_matcher()->run_owed() );
 		add_action( 'admin_notices', fn() => $this->alerts()->render_notice() );
 		add_action(
 			'rest_api_init',
@@ -166,6 +175,15 @@ final class Plugin {
 		add_filter( 'site_status_tests', array( $this, 'site_status_tests' ) );
 		( new Admin\Menu( $this ) )->register(); // wp-admin pages and their REST routes.
 		( new Coaching( $this, $this->db ) )->boot(); // Progress page, student portal, booking, coach reminders, privacy.
+	}
+
+	/**
+	 * Account events (new account, changed e-mail, deleted user): wired with
+	 * or without the extension, so that a deleted user's sessions are released
+	 * and a match is recorded as owed while the core is missing.
+	 */
+	public function wire_user_events(): void {
+		( new UserEvents( $this ) )->register();
 	}
 
 	/** Activation: roles and capabilities always; schema and jobs once the extension is there. */

@@ -60,11 +60,14 @@ final class UserRepository extends Repository {
 	 * A bounded set of users an unmatched address may belong to, for
 	 * Calsync\Email::match's suggestions: users at the same domain, users
 	 * whose address starts with the same local part (dots and +tag removed),
-	 * users with the invitee's name, and aliases at the same domain.
+	 * users with the invitee's name, and aliases at the same domain; first of
+	 * all the users holding the address itself (an account nobody vouched for
+	 * yet, or one whose booking an admin unlinked), whatever the limits cut.
 	 *
 	 * @return array<int,array{user_id:int,email:string,name:?string,alias:bool}>
 	 */
 	public function suggestion_candidates( string $normalized, ?string $name, int $limit = 50 ): array {
+		$exact = $this->email_candidates( $normalized );
 		$at     = strrpos( $normalized, '@' );
 		$local  = false === $at ? $normalized : substr( $normalized, 0, $at );
 		$domain = false === $at ? '' : substr( $normalized, $at + 1 );
@@ -87,12 +90,15 @@ final class UserRepository extends Repository {
 			array_push( $args, trim( $name ), $limit );
 		}
 		if ( ! $parts ) {
-			return array();
+			return $exact;
 		}
 		// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared, WordPress.DB.PreparedSQLPlaceholders.UnfinishedPrepare -- the parts hold placeholders only.
 		$rows = $this->checked( $this->db->get_results( $this->db->prepare( implode( ' UNION ', $parts ), ...$args ), ARRAY_A ) );
-		$out  = array();
+		$out  = $exact;
 		$seen = array();
+		foreach ( $exact as $candidate ) {
+			$seen[ $candidate['user_id'] . '|' . strtolower( $candidate['email'] ) ] = true;
+		}
 		foreach ( (array) $rows as $row ) {
 			$key = $row['ID'] . '|' . strtolower( (string) $row['user_email'] );
 			if ( isset( $seen[ $key ] ) || count( $out ) >= 4 * $limit ) {

@@ -1,0 +1,108 @@
+<?php
+/**
+ * SQL of {prefix}tfsp_coach_sessions for matching users to sessions after the fact: the rows an
+ * account's e-mail may claim (locked), and the rows of a deleted user.  The caller holds the
+ * transaction (Database::begin/commit) and decides, through the core, what to write.
+ *
+ * @package TFSP\CalendlySync
+ */
+
+namespace TFSP\CalendlySync;
+
+defined( 'ABSPATH' ) || exit;
+
+final class SessionMatchRepository extends Repository {
+
+	public function table(): string {
+		return $this->db->prefix . 'tfsp_coach_sessions';
+	}
+
+	/**
+	 * Locks the sessions that automatic matching may still give a student for
+	 * this address: no student yet, not unlinked by an admin, not erased.
+	 * invitee_email is indexed and its collation compares case-insensitively,
+	 * so only those rows are locked.
+	 *
+	 * @return array<int,array{id:string,invitee_email:string,invitee_name:?string}>
+	 * @throws DatabaseError On a database error.
+	 */
+	public function lock_unmatched_by_email( string $normalized ): array {
+		return (array) $this->checked(
+			$this->db->get_results(
+				$this->db->prepare(
+					"SELECT id, invitee_email, invitee_name FROM {$this->table()}
+					WHERE invitee_email = %s AND student_id IS NULL AND student_unlinked = 0 AND erased_at IS NULL
+					ORDER BY id FOR UPDATE",
+					$normalized
+				),
+				ARRAY_A
+			)
+		);
+	}
+
+	/**
+	 * Locks the sessions without a coach whose first host has this address.
+	 * host_email has no index: the candidates are found by a plain
+	 * (non-locking) read, then only those rows are locked by primary key and
+	 * the condition checked again on their current version, so that the scan
+	 * never locks the whole table.
+	 *
+	 * @return array<int,array{id:string,host_email:string}>
+	 * @throws DatabaseError On a database error.
+	 */
+	public function lock_coachless_by_host( string $normalized ): array {
+		$ids = (array) $this->checked( $this->db->get_col( $this->db->prepare( "SELECT id FROM {$this->table()} WHERE coach_id IS NULL AND host_email = %s ORDER BY id", $normalized ) ) );
+		if ( ! $ids ) {
+			return array();
+		}
+		$ids          = array_map( 'intval', $ids );
+		$placeholders = implode( ',', array_fill( 0, count( $ids ), '%d' ) );
+		$args         = array_merge( $ids, array( $normalized ) );
+		return (array) $this->checked(
+			$this->db->get_results(
+				// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQLPlaceholders.UnfinishedPrepare -- placeholders built above.
+				$this->db->prepare( "SELECT id, host_email FROM {$this->table()} WHERE id IN ({$placeholders}) AND coach_id IS NULL AND host_email = %s ORDER BY id FOR UPDATE", ...$args ),
+				ARRAY_A
+			)
+		);
+	}
+
+	/**
+	 * Locks the sessions that name this user in a column (student_id and
+	 * coach_id are indexed, so only those rows are locked).
+	 *
+	 * @param string $column "student_id" or "coach_id".
+	 * @return int[] Session ids.
+	 * @throws DatabaseError On a database error.
+	 */
+	public function lock_by_user( string $column, int $user_id ): array {
+		self::check_column( $column );
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- $column is one of two names.
+		$ids = (array) $this->checked( $this->db->get_col( $this->db->prepare( "SELECT id FROM {$this->table()} WHERE {$column} = %d ORDER BY id FOR UPDATE", $user_id ) ) );
+		return array_map( 'intval', $ids );
+	}
+
+	/**
+	 * Sets the student or the coach of a locked row (null: none).
+	 *
+	 * @param string $column "student_id" or "coach_id".
+	 * @throws DatabaseError On a database error.
+	 */
+	public function set_user( int $id, string $column, ?int $user_id ): void {
+		self::check_column( $column );
+		$this->checked(
+			$this->db->query(
+				$this->prepare_nullable(
+					"UPDATE {$this->table()} SET {$column} = %d, updated_at = %s WHERE id = %d",
+					array( $user_id, Clock::mysql_now(), $id )
+				)
+			)
+		);
+	}
+
+	private static function check_column( string $column ): void {
+		if ( ! in_array( $column, array( 'student_id', 'coach_id' ), true ) ) {
+			throw new \InvalidArgumentException( 'Unknown user column ' . $column );
+		}
+	}
+}
