@@ -7,7 +7,8 @@
  * URL with a fresh tfsp_sub query argument (so it never meets the 409 of
  * the old URL), and the old ones are deleted only after it exists; then the
  * same again back to the plain URL, so the site ends with one subscription
- * at its webhook URL.  The
+ * at its webhook URL.  A new signing key is pending until Calendly accepts it
+ * (201), and only then enters the key ring as the current key.  The
  * previous signing key stays in the key ring until every old subscription
  * is gone, so deliveries signed by either verify meanwhile.
  *
@@ -98,7 +99,10 @@ final class Connection {
 
 	/**
 	 * Registers the subscription with a signing key: the given one, or a new
-	 * one (rotation); a pinned key is always used as it is.  Old
+	 * one (rotation); a pinned key is always used as it is.  A key that is
+	 * not the current one is held as pending and becomes current only when
+	 * Calendly answers 201; a refused attempt discards it, so the key ring
+	 * of the live subscription never changes on a failure.  Old
 	 * subscriptions of this site are deleted once the new one exists.
 	 *
 	 * @return array<string,mixed>|\WP_Error The subscription.
@@ -113,18 +117,22 @@ final class Connection {
 			if ( ! $ring ) {
 				return new \WP_Error( 'tfsp_calendly_no_signing_key', __( 'TFSP_CALENDLY_SIGNING_KEY is defined but empty or too short (16 characters at least).', 'tfsp-calendly-sync' ) );
 			}
-			$key = $ring[0];
-		} else {
-			$key = $signing_key ?? self::generate_key();
-			if ( ! isset( $ring[0] ) || $ring[0] !== $key ) {
-				// Stored before the subscription exists: the API never shows the key again.
-				$set = $this->settings->set( 'signing_key', $key );
-				if ( is_wp_error( $set ) ) {
-					return $set;
-				}
-			}
+			return $this->create( $ring[0] );
 		}
-		return $this->create( $key );
+		$key = $signing_key ?? self::generate_key();
+		if ( isset( $ring[0] ) && $ring[0] === $key ) {
+			return $this->create( $key );
+		}
+		// Stored (sealed) before the subscription exists: the API never shows the key again.
+		$held = $this->settings->hold_pending_signing_key( $key );
+		if ( is_wp_error( $held ) ) {
+			return $held;
+		}
+		$made = $this->create( $key );
+		if ( is_wp_error( $made ) ) {
+			$this->settings->discard_pending_signing_key();
+		}
+		return $made;
 	}
 
 	/** A new subscription with the current key (after Calendly disabled the old one). @return array<string,mixed>|\WP_Error */
@@ -255,6 +263,10 @@ final class Connection {
 				$this->alerts->raise( 'webhooks_refused', __( 'Calendly answered 403 to the webhook subscription (a plan without webhooks, or a token without the right). The sync polls Calendly every 15 minutes instead.', 'tfsp-calendly-sync' ) );
 			}
 			return self::wp_error( $e );
+		}
+		if ( $this->current_key() !== $key ) {
+			// Calendly accepted the pending key: now it is current, before the old subscriptions go.
+			$this->settings->promote_pending_signing_key( $key );
 		}
 		$this->store->delete( '_webhooks_refused' );
 		$this->alerts->clear( 'webhooks_refused' );
