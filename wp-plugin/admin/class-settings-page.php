@@ -230,6 +230,9 @@ final class SettingsPage {
 			echo esc_html( sprintf( __( 'Registered at %s', 'tfsp-calendly-sync' ), (string) ( $sub['created_at'] ?? '' ) ) ) . '<br><code>' . esc_html( (string) ( $sub['uri'] ?? '' ) ) . '</code><br>';
 			/* translators: %s: URL */
 			echo esc_html( sprintf( __( 'Callback: %s', 'tfsp-calendly-sync' ), (string) ( $sub['callback_url'] ?? '' ) ) ) . '</p>';
+			if ( null !== $connection->url_changed() ) {
+				echo '<p class="tfsp-calendly-error">' . esc_html__( 'This subscription was made for another webhook URL than this site\'s today (see the Sync page). Re-registering makes a new one for this URL and leaves the old one in Calendly.', 'tfsp-calendly-sync' ) . '</p>';
+			}
 		}
 		/* translators: %s: URL */
 		echo '<p class="description">' . esc_html( sprintf( __( 'Webhook route of this site: %s', 'tfsp-calendly-sync' ), Connection::webhook_url() ) ) . '</p><p>';
@@ -305,6 +308,10 @@ final class SettingsPage {
 			} else {
 				/* translators: %s: subscription URI */
 				Notices::add( 'success', sprintf( __( 'Webhook registered: %s', 'tfsp-calendly-sync' ), (string) $result['uri'] ) );
+				if ( ! empty( $result['left_in_calendly'] ) ) {
+					/* translators: 1: subscription URI, 2: its callback URL */
+					Notices::add( 'warning', sprintf( __( 'The older subscription %1$s, made for %2$s, was left in Calendly because it is not for this site\'s URL. Delete it in Calendly once no site uses it.', 'tfsp-calendly-sync' ), (string) $result['left_in_calendly']['uri'], (string) $result['left_in_calendly']['callback_url'] ) );
+				}
 				$this->plugin->health_check()->run();
 			}
 		}

@@ -78,6 +78,7 @@ final class SyncPage {
 		$error = $table->prepare_items();
 		echo '<div class="wrap tfsp-calendly"><h1>' . esc_html__( 'Calendly sync', 'tfsp-calendly-sync' ) . '</h1>';
 		Notices::render();
+		$this->render_url_changed();
 		$this->render_health();
 		$this->render_backfill();
 		$this->render_alerts();
@@ -92,6 +93,19 @@ final class SyncPage {
 		echo '</form>';
 		$table->row_forms();
 		echo '</div>';
+	}
+
+	/** The subscription was made for another webhook URL than this site's today: what happened and what to do. */
+	private function render_url_changed(): void {
+		$moved = $this->plugin->connection()->url_changed();
+		if ( null === $moved ) {
+			return;
+		}
+		echo '<div class="notice notice-error inline tfsp-calendly-url-changed"><p><strong>' . esc_html__( 'The webhook URL of this site changed.', 'tfsp-calendly-sync' ) . '</strong> ';
+		/* translators: 1: Calendly subscription URI, 2: URL it was made for, 3: this site's webhook URL now */
+		echo esc_html( sprintf( __( 'The Calendly webhook subscription %1$s was made for %2$s; this site\'s webhook URL is now %3$s. Calendly keeps delivering to the old URL, and this site leaves that subscription alone: it neither deletes nor replaces it, and does not back-fill because of it.', 'tfsp-calendly-sync' ), $moved['uri'], $moved['subscription_url'], $moved['site_url'] ) ) . '</p><p>';
+		esc_html_e( 'What to do: if this site moved or its permalinks changed for good, register the webhook subscription again on the settings page (a new subscription is made for the new URL; delete the old one in Calendly once nothing uses it). If this is a copy of the site (staging), leave it: the subscription belongs to the site at the old URL.', 'tfsp-calendly-sync' );
+		echo '</p></div>';
 	}
 
 	private function render_health(): void {

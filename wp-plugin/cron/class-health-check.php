@@ -3,6 +3,8 @@
  * WP-Cron job tfsp_calendly_health (every 15 minutes, under a database lock): the subscription's
  * state and retry_started_at, the last verified delivery, failing ledger rows; recovery and polling.
  *
+ * The subscription is recognised by its Calendly URI, and it is only ever
+ * re-created by a site whose webhook URL is still the one it was made for.
  * On "disabled" (or a subscription that is gone) it creates a new one, queues
  * a back-fill of the window the webhooks missed, then alerts.  While Calendly
  * refuses webhooks (403) it queues a back-fill of the recent window each run
@@ -198,7 +200,7 @@ final class HealthCheck {
 			$health['problems'][]            = __( 'No webhook subscription is registered yet.', 'tfsp-calendly-sync' );
 			return;
 		}
-		$ours  = $this->connection->our_subscriptions( (string) ( $current['scope'] ?? 'organization' ) );
+		$ours  = $this->connection->our_subscriptions();
 		$found = null;
 		foreach ( $ours as $sub ) {
 			if ( ( $sub['uri'] ?? '' ) === $current['uri'] ) {
@@ -210,6 +212,17 @@ final class HealthCheck {
 		$health['subscription']['uri']              = $current['uri'];
 		$health['subscription']['state']            = $state;
 		$health['subscription']['retry_started_at'] = $found['retry_started_at'] ?? null;
+
+		// Made for another URL (the site moved, its permalinks changed, or this
+		// is a copy): it belongs to the site at that URL, so nothing here
+		// deletes, replaces or re-creates it, nor back-fills because of it.
+		$moved = $this->connection->url_changed();
+		$health['subscription']['url_changed'] = $moved;
+		if ( null !== $moved ) {
+			/* translators: 1: URL the subscription was made for, 2: this site's webhook URL now */
+			$health['problems'][] = sprintf( __( 'The webhook subscription was made for %1$s, but this site\'s webhook URL is now %2$s: nothing is re-created or back-filled until an admin registers the subscription again (see the Sync page).', 'tfsp-calendly-sync' ), $moved['subscription_url'], $moved['site_url'] );
+			return;
+		}
 
 		if ( 'active' === $state ) {
 			if ( count( $ours ) > 1 ) {

@@ -89,7 +89,7 @@ final class StaleLookup {
 				$this->ledger->set_outcome( $id, 'stale', null, 'look-up: ' . $e->getMessage(), $attempts, SessionSync::next_attempt( $attempts ) );
 				return 'unreachable';
 			}
-			$give_up = 'not_found' === $e->kind || $attempts >= SessionSync::MAX_ATTEMPTS;
+			$give_up = in_array( $e->kind, array( 'not_found', 'argument' ), true ) || $attempts >= SessionSync::MAX_ATTEMPTS;
 			$this->ledger->set_outcome( $id, $give_up ? 'failed' : 'stale', null, 'look-up: ' . $e->getMessage(), $attempts, $give_up ? null : SessionSync::next_attempt( $attempts ) );
 			return $give_up ? 'failed' : 'retrying';
 		}

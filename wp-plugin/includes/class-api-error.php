@@ -15,7 +15,8 @@ final class ApiError extends \RuntimeException {
 	 * not_configured (no token or API base), secret_unreadable, token_rejected
 	 * (401), forbidden (403), not_found (404), conflict (409), rate_limited
 	 * (429 after the client's own waits), unreachable (transport), invalid
-	 * (400, or an answer that does not parse), server (5xx), other.
+	 * (400, or an answer that does not parse), server (5xx), argument (the
+	 * client refused a value before sending: ValueError/TypeError), other.
 	 */
 	public string $kind;
 

@@ -1,7 +1,8 @@
 <?php
 /**
  * The one place that builds Calsync\Client: from the settings (API base URL, token), with the
- * plugin's timeouts, pacing under the rate limit, and ApiException turned into ApiError.
+ * plugin's timeouts, pacing under the rate limit, and ApiException (and the client's argument
+ * errors) turned into ApiError.
  *
  * Every Calendly call of the plugin goes through here, so that request
  * counts, the rate-limit window and a rejected token are seen in one place.
@@ -162,7 +163,8 @@ final class Api {
 
 	/**
 	 * Runs one client call: waits out a used-up rate-limit window first,
-	 * then maps the extension's exceptions onto ApiError.
+	 * then maps the extension's exceptions, and the client's argument errors
+	 * (ValueError, TypeError), onto ApiError.
 	 *
 	 * @template T
 	 * @param callable(\Calsync\Client):T $fn
@@ -183,6 +185,12 @@ final class Api {
 			$error = new ApiError( 'invalid', 0, sprintf( /* translators: 1: JSON path, 2: error */ __( 'Calendly answered something the plugin cannot read (%1$s: %2$s).', 'tfsp-calendly-sync' ), $e->path, $e->getMessage() ), 0, $e );
 		} catch ( \Calsync\Exception $e ) {
 			$error = new ApiError( 'other', 0, $e->getMessage(), 0, $e );
+		} catch ( \ValueError | \TypeError $e ) {
+			// The client refused an argument before sending anything (a "UUID"
+			// from a payload that is none, a cursor that is no page token): the
+			// same call would be refused again, so it is not transient.
+			/* translators: %s: the client's message, which names the argument (never its value) */
+			$error = new ApiError( 'argument', 0, sprintf( __( 'The Calendly client refused a value before sending the request: %s', 'tfsp-calendly-sync' ), $e->getMessage() ), 0, $e );
 		}
 		if ( $this->on_error ) {
 			( $this->on_error )( $error );

@@ -7,7 +7,8 @@
  * URL with a fresh tfsp_sub query argument (so it never meets the 409 of
  * the old URL), and the old ones are deleted only after it exists; then the
  * same again back to the plain URL, so the site ends with one subscription
- * at its webhook URL.  The
+ * at its webhook URL.  A new signing key is pending until Calendly accepts it
+ * (201), and only then enters the key ring as the current key.  The
  * previous signing key stays in the key ring until every old subscription
  * is gone, so deliveries signed by either verify meanwhile.
  *
@@ -80,9 +81,55 @@ final class Connection {
 		return rest_url( 'tfsp-calendly/v1/webhook' );
 	}
 
-	/** True when a callback URL is this site's webhook route (any tfsp_sub). */
-	public static function is_ours( string $callback_url ): bool {
-		return untrailingslashit( remove_query_arg( self::SUB_ARG, $callback_url ) ) === untrailingslashit( self::webhook_url() );
+	/** A callback URL without the tfsp_sub argument: the webhook route it points at. */
+	public static function route_of( string $callback_url ): string {
+		return untrailingslashit( remove_query_arg( self::SUB_ARG, $callback_url ) );
+	}
+
+	/** True when a callback URL points at this site's webhook route as it is today (any tfsp_sub). */
+	public static function is_this_sites_url( string $callback_url ): bool {
+		return self::route_of( $callback_url ) === untrailingslashit( self::webhook_url() );
+	}
+
+	/**
+	 * Null while the stored subscription was made for today's webhook URL;
+	 * after a move or a permalink change (or on a copy of the site), what it
+	 * was made for and what the URL is now.  Such a site never deletes,
+	 * replaces or re-creates the subscription on its own.
+	 *
+	 * @return array{uri:string,subscription_url:string,site_url:string}|null
+	 */
+	public function url_changed(): ?array {
+		$sub = $this->subscription();
+		if ( null === $sub || '' === (string) ( $sub['callback_url'] ?? '' ) || self::is_this_sites_url( (string) $sub['callback_url'] ) ) {
+			return null;
+		}
+		return array(
+			'uri'              => (string) $sub['uri'],
+			'subscription_url' => self::route_of( (string) $sub['callback_url'] ),
+			'site_url'         => self::webhook_url(),
+		);
+	}
+
+	/**
+	 * The URIs of the older subscriptions this site made at its own URL and
+	 * still has to delete (the replaced ones).
+	 *
+	 * @return string[]
+	 */
+	private function old_uris(): array {
+		$list = json_decode( (string) $this->store->find_quietly( '_old_subscriptions' ), true );
+		return is_array( $list ) ? array_values( array_filter( $list, 'is_string' ) ) : array();
+	}
+
+	/** @param string[] $uris */
+	private function put_old_uris( array $uris ): void {
+		$uris = array_values( array_unique( $uris ) );
+		if ( $uris ) {
+			$this->store->put( '_old_subscriptions', (string) wp_json_encode( $uris ) );
+		} else {
+			$this->store->delete( '_old_subscriptions' );
+		}
 	}
 
 	/**
@@ -98,7 +145,10 @@ final class Connection {
 
 	/**
 	 * Registers the subscription with a signing key: the given one, or a new
-	 * one (rotation); a pinned key is always used as it is.  Old
+	 * one (rotation); a pinned key is always used as it is.  A key that is
+	 * not the current one is held as pending and becomes current only when
+	 * Calendly answers 201; a refused attempt discards it, so the key ring
+	 * of the live subscription never changes on a failure.  Old
 	 * subscriptions of this site are deleted once the new one exists.
 	 *
 	 * @return array<string,mixed>|\WP_Error The subscription.
@@ -113,18 +163,22 @@ final class Connection {
 			if ( ! $ring ) {
 				return new \WP_Error( 'tfsp_calendly_no_signing_key', __( 'TFSP_CALENDLY_SIGNING_KEY is defined but empty or too short (16 characters at least).', 'tfsp-calendly-sync' ) );
 			}
-			$key = $ring[0];
-		} else {
-			$key = $signing_key ?? self::generate_key();
-			if ( ! isset( $ring[0] ) || $ring[0] !== $key ) {
-				// Stored before the subscription exists: the API never shows the key again.
-				$set = $this->settings->set( 'signing_key', $key );
-				if ( is_wp_error( $set ) ) {
-					return $set;
-				}
-			}
+			return $this->create( $ring[0] );
 		}
-		return $this->create( $key );
+		$key = $signing_key ?? self::generate_key();
+		if ( isset( $ring[0] ) && $ring[0] === $key ) {
+			return $this->create( $key );
+		}
+		// Stored (sealed) before the subscription exists: the API never shows the key again.
+		$held = $this->settings->hold_pending_signing_key( $key );
+		if ( is_wp_error( $held ) ) {
+			return $held;
+		}
+		$made = $this->create( $key );
+		if ( is_wp_error( $made ) ) {
+			$this->settings->discard_pending_signing_key();
+		}
+		return $made;
 	}
 
 	/** A new subscription with the current key (after Calendly disabled the old one). @return array<string,mixed>|\WP_Error */
@@ -133,28 +187,42 @@ final class Connection {
 	}
 
 	/**
-	 * Deletes this site's subscriptions other than the current one; once none
-	 * is left, drops the previous key from the ring.
+	 * Deletes the older subscriptions this site made at its own URL (never
+	 * one made for another URL); once none is left, drops the previous key
+	 * from the ring.
 	 *
 	 * @return int Old subscriptions still there (0 when clean).
 	 * @throws ApiError When Calendly cannot be asked.
 	 */
 	public function remove_old_subscriptions(): int {
 		$current = $this->subscription();
-		$left    = 0;
-		foreach ( $this->our_subscriptions( $current['scope'] ?? 'organization' ) as $sub ) {
-			if ( null !== $current && ( $sub['uri'] ?? '' ) === $current['uri'] ) {
-				continue;
-			}
-			try {
-				$this->api->delete_subscription( Api::uuid_of( (string) $sub['uri'] ) );
-			} catch ( ApiError $e ) {
-				if ( 'not_found' !== $e->kind ) {
-					++$left;
+		$old     = $this->old_uris();
+		$left    = array();
+		if ( $old ) {
+			$live = array();
+			foreach ( $this->api->all_subscriptions( (string) $this->settings->get( 'organization_uri' ) ) as $sub ) {
+				if ( is_array( $sub ) && isset( $sub['uri'] ) ) {
+					$live[ (string) $sub['uri'] ] = (string) ( $sub['callback_url'] ?? '' );
 				}
 			}
+			foreach ( $old as $uri ) {
+				if ( ( null !== $current && $uri === $current['uri'] ) || ! isset( $live[ $uri ] ) ) {
+					continue; // The current one, or gone already.
+				}
+				if ( ! self::is_this_sites_url( $live[ $uri ] ) ) {
+					continue; // Made for another URL: that site's, never deleted from here.
+				}
+				try {
+					$this->api->delete_subscription( Api::uuid_of( $uri ) );
+				} catch ( ApiError $e ) {
+					if ( 'not_found' !== $e->kind ) {
+						$left[] = $uri;
+					}
+				}
+			}
+			$this->put_old_uris( $left );
 		}
-		if ( 0 === $left && ! $this->settings->is_pinned( 'signing_key' ) ) {
+		if ( ! $left && ! $this->settings->is_pinned( 'signing_key' ) ) {
 			try {
 				$ring = $this->settings->signing_keys();
 				if ( count( $ring ) > 1 ) {
@@ -164,24 +232,29 @@ final class Connection {
 				unset( $e ); // Reported by Settings::health().
 			}
 		}
-		return $left;
+		return count( $left );
 	}
 
 	/**
-	 * Subscriptions of the organization whose callback is this site's route.
+	 * This site's subscriptions as Calendly lists them: the current one and
+	 * the older ones still to delete, recognised by their URIs (never by
+	 * comparing callback URLs with today's rest_url()).
 	 *
 	 * @return array<int,array<string,mixed>>
 	 * @throws ApiError When Calendly cannot be asked.
 	 */
-	public function our_subscriptions( string $scope = 'organization' ): array {
-		$organization = (string) $this->settings->get( 'organization_uri' );
-		$out          = array();
-		foreach ( $this->api->all_subscriptions( $organization ) as $sub ) {
-			if ( is_array( $sub ) && self::is_ours( (string) ( $sub['callback_url'] ?? '' ) ) ) {
+	public function our_subscriptions(): array {
+		$current = $this->subscription();
+		$mine    = $this->old_uris();
+		if ( null !== $current && '' !== (string) $current['uri'] ) {
+			$mine[] = (string) $current['uri'];
+		}
+		$out = array();
+		foreach ( $this->api->all_subscriptions( (string) $this->settings->get( 'organization_uri' ) ) as $sub ) {
+			if ( is_array( $sub ) && in_array( (string) ( $sub['uri'] ?? '' ), $mine, true ) ) {
 				$out[] = $sub;
 			}
 		}
-		unset( $scope );
 		return $out;
 	}
 
@@ -208,8 +281,8 @@ final class Connection {
 		// (Calendly answers 409 to a second subscription at the same URL).
 		try {
 			$taken = false;
-			foreach ( $this->our_subscriptions() as $sub ) {
-				$taken = $taken || untrailingslashit( (string) ( $sub['callback_url'] ?? '' ) ) === untrailingslashit( self::webhook_url() );
+			foreach ( $this->api->all_subscriptions( $organization ) as $sub ) {
+				$taken = $taken || ( is_array( $sub ) && untrailingslashit( (string) ( $sub['callback_url'] ?? '' ) ) === untrailingslashit( self::webhook_url() ) );
 			}
 			$steps = $taken
 				? array( add_query_arg( self::SUB_ARG, strtolower( wp_generate_password( 8, false ) ), self::webhook_url() ), self::webhook_url() )
@@ -256,8 +329,27 @@ final class Connection {
 			}
 			return self::wp_error( $e );
 		}
+		if ( $this->current_key() !== $key ) {
+			// Calendly accepted the pending key: now it is current, before the old subscriptions go.
+			$this->settings->promote_pending_signing_key( $key );
+		}
 		$this->store->delete( '_webhooks_refused' );
 		$this->alerts->clear( 'webhooks_refused' );
+		// The subscription it replaces is deleted once this one exists, but only
+		// when it was made for this site's URL as it is now; one made for
+		// another URL (before a move, or a staging copy's original) is left.
+		$previous = $this->subscription();
+		$left     = null;
+		if ( null !== $previous && '' !== (string) $previous['uri'] ) {
+			if ( self::is_this_sites_url( (string) ( $previous['callback_url'] ?? '' ) ) ) {
+				$this->put_old_uris( array_merge( $this->old_uris(), array( (string) $previous['uri'] ) ) );
+			} else {
+				$left = array(
+					'uri'          => (string) $previous['uri'],
+					'callback_url' => (string) $previous['callback_url'],
+				);
+			}
+		}
 		$record = array(
 			'uri'          => (string) ( $sub['uri'] ?? '' ),
 			'callback_url' => (string) ( $sub['callback_url'] ?? $url ),
@@ -270,7 +362,10 @@ final class Connection {
 		} catch ( ApiError $e ) {
 			unset( $e ); // The health check tries again; the old key stays in the ring until then.
 		}
-		return $record + array( 'state' => (string) ( $sub['state'] ?? 'active' ) );
+		return $record + array(
+			'state'             => (string) ( $sub['state'] ?? 'active' ),
+			'left_in_calendly'  => $left,
+		);
 	}
 
 	private function current_key(): ?string {

@@ -1,6 +1,7 @@
 <?php
 /**
- * Transactions and named locks (GET_LOCK), so that several web nodes never run one job twice.
+ * Transactions and named locks (GET_LOCK), so that several web nodes never run one job twice;
+ * lock names are per site (database and table prefix), so that another site on the same server never blocks ours.
  *
  * @package TFSP\CalendlySync
  */
@@ -28,9 +29,31 @@ final class Database extends Repository {
 		$this->db->query( 'ROLLBACK' );
 	}
 
-	/** The lock's name, unique per site: "<prefix>tfsp_calendly_<job>". */
+	/** MariaDB's longest user-level lock name. */
+	public const LOCK_NAME_MAX = 64;
+
+	/** The lock's name, unique per site: see lock_name_for(). */
 	public function lock_name( string $job ): string {
-		return substr( $this->db->prefix . 'tfsp_calendly_' . $job, 0, 64 );
+		return self::lock_name_for( (string) $this->db->dbname, $this->db->prefix, $job );
+	}
+
+	/**
+	 * The one rule for lock names: "tfsp_calendly:<database>:<prefix>:<job>",
+	 * so that two sites on one MariaDB server (same prefix, other database)
+	 * never share a lock; when that is longer than MariaDB allows, the
+	 * database and prefix become a hash, and if even that is too long, the
+	 * whole name does.
+	 */
+	public static function lock_name_for( string $database, string $prefix, string $job ): string {
+		$name = 'tfsp_calendly:' . $database . ':' . $prefix . ':' . $job;
+		if ( strlen( $name ) <= self::LOCK_NAME_MAX ) {
+			return $name;
+		}
+		$name = 'tfsp_calendly:' . substr( hash( 'sha256', $database . "\0" . $prefix ), 0, 32 ) . ':' . $job;
+		if ( strlen( $name ) <= self::LOCK_NAME_MAX ) {
+			return $name;
+		}
+		return 'tfsp_calendly:' . substr( hash( 'sha256', $database . "\0" . $prefix . "\0" . $job ), 0, self::LOCK_NAME_MAX - 14 );
 	}
 
 	/** Takes the named lock without waiting (timeout 0 by default); false when another connection holds it. */

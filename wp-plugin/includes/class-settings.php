@@ -134,6 +134,55 @@ final class Settings {
 		return true;
 	}
 
+	/** Where a newly generated signing key waits, sealed, until Calendly accepts it. */
+	public const PENDING_SIGNING_KEY = '_pending_signing_key';
+
+	/**
+	 * Keeps a new signing key as pending: sealed in the settings table, not in
+	 * the key ring, so that a registration Calendly refuses changes nothing.
+	 *
+	 * @return true|\WP_Error
+	 */
+	public function hold_pending_signing_key( string $key ) {
+		if ( $this->is_pinned( 'signing_key' ) ) {
+			return new \WP_Error( 'tfsp_calendly_setting_pinned', sprintf( /* translators: %s: constant name */ __( 'This setting is fixed in wp-config.php by %s and cannot be changed here.', 'tfsp-calendly-sync' ), self::constant_name( 'signing_key' ) ) );
+		}
+		$normal = $this->normalize( $this->definition( 'signing_key' ), array( $key ) );
+		if ( is_wp_error( $normal ) ) {
+			return $normal;
+		}
+		try {
+			$this->repository->put( self::PENDING_SIGNING_KEY, $this->secrets->seal( $key, self::PENDING_SIGNING_KEY ) );
+		} catch ( SecretUnavailable $e ) {
+			return new \WP_Error( 'tfsp_calendly_no_seal_key', __( 'Secrets cannot be sealed: define TFSP_CALENDLY_SEAL_KEY (at least 16 characters) or set the WordPress salts in wp-config.php.', 'tfsp-calendly-sync' ) );
+		} catch ( DatabaseError $e ) {
+			return new \WP_Error( 'tfsp_calendly_db_error', __( 'The setting could not be saved because of a database error.', 'tfsp-calendly-sync' ) );
+		}
+		return true;
+	}
+
+	/**
+	 * Calendly accepted the pending key: it becomes the current key (the
+	 * former current one stays as the previous key until the old
+	 * subscriptions are gone), and the pending copy is dropped.
+	 *
+	 * @return true|\WP_Error
+	 */
+	public function promote_pending_signing_key( string $key ) {
+		$set = $this->set( 'signing_key', $key );
+		$this->discard_pending_signing_key();
+		return $set;
+	}
+
+	/** A registration failed: its pending key is forgotten. */
+	public function discard_pending_signing_key(): void {
+		try {
+			$this->repository->delete( self::PENDING_SIGNING_KEY );
+		} catch ( DatabaseError $e ) {
+			unset( $e ); // A stale pending key is harmless: the next registration overwrites it.
+		}
+	}
+
 	/**
 	 * The webhook signing keys, current first.
 	 *

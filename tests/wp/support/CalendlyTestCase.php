@@ -146,6 +146,30 @@ abstract class CalendlyTestCase extends StackTestCase {
 	}
 
 	/**
+	 * A wp-admin page as the logged-in administrator.
+	 *
+	 * @return array{status:int,body:string}
+	 */
+	protected static function adminPage( string $path ): array {
+		$ch = curl_init( self::env( 'WP_URL' ) . '/wp-admin/' . ltrim( $path, '/' ) );
+		curl_setopt_array(
+			$ch,
+			array(
+				CURLOPT_RETURNTRANSFER => true,
+				CURLOPT_TIMEOUT        => 60,
+				CURLOPT_HTTPHEADER     => array( 'Cookie: ' . self::admin()['cookie'] ),
+			)
+		);
+		$body   = (string) curl_exec( $ch );
+		$status = (int) curl_getinfo( $ch, CURLINFO_RESPONSE_CODE );
+		curl_close( $ch );
+		return array(
+			'status' => $status,
+			'body'   => $body,
+		);
+	}
+
+	/**
 	 * The session row the fake's truth calls for, for an invitee of
 	 * /_control/state and its scheduled event, derived on its own: with no
 	 * coach marks, a Calendly no-show gives no_show, the canceled old end of
@@ -249,7 +273,8 @@ abstract class CalendlyTestCase extends StackTestCase {
 		$cookies = array();
 		foreach ( file( $jar ) as $line ) {
 			$parts = explode( "\t", trim( $line ) );
-			if ( 7 === count( $parts ) && str_starts_with( $parts[5], 'wordpress_logged_in_' ) ) {
+			// The logged-in cookie (REST) and the auth cookie (wp-admin pages).
+			if ( 7 === count( $parts ) && str_starts_with( $parts[5], 'wordpress_' ) && 'wordpress_test_cookie' !== $parts[5] ) {
 				$cookies[] = $parts[5] . '=' . $parts[6];
 			}
 		}

@@ -83,6 +83,33 @@ abstract class StackTestCase extends TestCase {
 		);
 	}
 
+	/** The must-use plugin through which a test pins wp-config constants (removed by unpinConstants()). */
+	private static function pinFile(): string {
+		return self::env( 'WP_PATH' ) . '/wp-content/mu-plugins/tfsp-test-pinned-constants.php';
+	}
+
+	/**
+	 * Defines constants for every request of the stack until unpinConstants(), the way
+	 * wp-config.php would (a must-use plugin, loaded before the plugin reads its settings).
+	 *
+	 * @param array<string,string> $constants Name => value.
+	 */
+	public static function pinConstants( array $constants ): void {
+		$php = "<?php\n// Written by a test of tests/wp; removed when it ends.\n";
+		foreach ( $constants as $name => $value ) {
+			$php .= 'define( ' . var_export( $name, true ) . ', ' . var_export( $value, true ) . " );\n";
+		}
+		file_put_contents( self::pinFile() . '.tmp', $php );
+		rename( self::pinFile() . '.tmp', self::pinFile() );
+		register_shutdown_function( array( self::class, 'unpinConstants' ) );
+	}
+
+	public static function unpinConstants(): void {
+		if ( file_exists( self::pinFile() ) ) {
+			unlink( self::pinFile() );
+		}
+	}
+
 	/** Stores a non-secret setting in its stored form (what the settings page would write). */
 	public static function putSetting( string $name, string $stored ): void {
 		self::exec(

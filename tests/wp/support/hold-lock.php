@@ -1,0 +1,24 @@
+<?php
+/**
+ * Test helper: takes one of the plugin's job locks the way a site on the same MariaDB server
+ * would, and holds it until its stdin is closed.
+ *   php hold-lock.php WP_DIR DB_NAME JOB [PREFIX]
+ * DB_NAME (and PREFIX, default the stack's) name that site: the stack's own plugin code runs
+ * against a second connection to that database.  Prints "held NAME" or "busy NAME" (NAME the
+ * lock's name), then waits for EOF on stdin and releases the lock.
+ */
+$tfsp_test_args         = $argv;
+$_SERVER['HTTP_HOST']   = '127.0.0.1';
+$_SERVER['REQUEST_URI'] = '/';
+require $argv[1] . '/wp-load.php';
+[ , , $tfsp_db_name, $tfsp_job ] = $tfsp_test_args;
+$tfsp_other = new wpdb( DB_USER, DB_PASSWORD, $tfsp_db_name, DB_HOST );
+$tfsp_other->set_prefix( $tfsp_test_args[4] ?? $GLOBALS['table_prefix'] );
+$tfsp_lock = new \TFSP\CalendlySync\Database( $tfsp_other );
+$tfsp_held = $tfsp_lock->try_lock( $tfsp_job );
+echo $tfsp_held ? 'held ' : 'busy ', $tfsp_lock->lock_name( $tfsp_job ), "\n";
+fflush( STDOUT );
+stream_get_contents( STDIN );
+if ( $tfsp_held ) {
+	$tfsp_lock->unlock( $tfsp_job );
+}
