@@ -199,6 +199,18 @@ abstract class StackTestCase extends TestCase {
 		return self::rows( 'SELECT * FROM ' . self::table( 'tfsp_calendly_events' ) . ' WHERE invitee_uri = ? ORDER BY id', array( $invitee_uri ) );
 	}
 
+	/**
+	 * What identifies one delivery, read from its body (raw or redacted, both keep it): the
+	 * event name, the invitee URI and the envelope's created_at.
+	 */
+	protected static function deliveryIdentity( ?string $body ): string {
+		$json = null === $body ? null : json_decode( $body, true );
+		if ( ! is_array( $json ) ) {
+			return 'unparsed:' . hash( 'sha256', (string) $body );
+		}
+		return hash( 'sha256', json_encode( array( $json['event'] ?? null, $json['payload']['uri'] ?? null, $json['created_at'] ?? null ) ) );
+	}
+
 	/** The ledger row that stores exactly this body, if any. */
 	protected static function ledgerByBody( string $body ): ?array {
 		$rows = self::rows( 'SELECT * FROM ' . self::table( 'tfsp_calendly_events' ) . ' WHERE raw_body = ?', array( $body ) );
