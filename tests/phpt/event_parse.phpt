@@ -191,7 +191,7 @@ valid JSON: ok
 location.data removed: ok
 no conference password left: ok
 location type kept: ok
-answers kept: ok
+answers removed: ok
 invitee kept: ok
 payment removed: ok
 redacting is stable: ok
