@@ -244,6 +244,21 @@ final class UserMatchingTest extends CalendlyTestCase {
 		$this->assertSame( array(), self::rows( 'SELECT umeta_id FROM ' . self::table( 'usermeta' ) . " WHERE user_id = ? AND meta_key = 'tfsp_calendly_match_owed'", array( $user ) ) );
 	}
 
+	public function test_without_the_extension_a_deleted_user_is_still_released(): void {
+		$email = self::email();
+		$uri   = $this->book( $email );
+		self::waitIdle();
+		$user = $this->adminCreatesUser( $email );
+		$this->assertSame( (string) $user, self::session( $uri )['student_id'] );
+
+		[ $code, $out, $err ] = self::php( 'delete-user.php', array( $user ), false );
+		$this->assertSame( 0, $code, 'no fatal error without the extension: ' . $out . $err );
+		$row = self::session( $uri );
+		$this->assertNull( $row['student_id'], 'released without the core: nothing to decide' );
+		$last = $this->lastAudit( (int) $row['id'], 'student_id' );
+		$this->assertSame( array( 'sync', (string) $user, null ), array( $last['actor_type'], $last['old_value'], $last['new_value'] ) );
+	}
+
 	/** Books through the fake Calendly; returns the invitee URI. */
 	private function book( string $email, array $more = array() ): string {
 		return self::control( 'book', array( 'email' => $email, 'start_time' => gmdate( 'Y-m-d\TH:00:00\Z', time() + 86400 * random_int( 2, 60 ) ) ) + $more )['invitee_uri'];
