@@ -188,7 +188,7 @@ final class DatabaseOutageTest extends CalendlyTestCase {
 		$this->assertTrue( (bool) ( self::fake( 'GET', '/_control/idle?timeout=90' )['idle'] ?? false ), 'the fake\'s retries finished' );
 
 		// ---- what was sent, per distinct body
-		$log   = self::control( 'deliveries?since=' . $since, array(), 'GET' )['deliveries'];
+		$log   = self::control( 'deliveries?bodies=1&since=' . $since, array(), 'GET' )['deliveries'];
 		$state = self::fakeState();
 		$truth = array();
 		foreach ( $state['invitees'] as $i ) {

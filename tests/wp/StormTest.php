@@ -191,7 +191,7 @@ final class StormTest extends StackTestCase {
 		$session_ids = array_flip( array_column( $actual, 'id' ) );
 
 		// ---- the ledger: each distinct delivery once, every copy counted
-		$log       = self::control( 'GET', 'deliveries?since=' . $since, null, 120 )['deliveries'];
+		$log       = self::control( 'GET', 'deliveries?bodies=1&since=' . $since, null, 120 )['deliveries'];
 		$sent      = array(); // body sha256 => delivered copies
 		$copies    = array(); // emission => copies made
 		$refused   = 0;

@@ -77,6 +77,11 @@ final class UserMatchingTest extends CalendlyTestCase {
 			$html,
 			'the Unmatched list names the reason'
 		);
+
+		// A booking made after the registration does not claim the unconfirmed account either.
+		$later = $this->book( $email );
+		self::waitIdle();
+		$this->assertNull( self::session( $later )['student_id'], 'a delivery does not link an account nobody vouched for' );
 	}
 
 	public function test_the_setting_is_on_the_settings_page_with_its_default(): void {

@@ -413,7 +413,8 @@ final class SessionSync {
 
 		// Student: on insert and whenever the e-mail changes; a link once made
 		// (possibly by the admin) is never undone here.
-		if ( isset( $changes['email'] ) && null === $row['student_id'] && is_string( $facts['email'] ?? null ) ) {
+		// Never a row an admin unlinked, nor an erased one.
+		if ( isset( $changes['email'] ) && null === $row['student_id'] && 0 === (int) ( $row['student_unlinked'] ?? 0 ) && null === ( $facts['erased_at'] ?? null ) && is_string( $facts['email'] ?? null ) ) {
 			$student = $this->match_student( $facts['email'], $facts['name'] ?? null );
 			if ( null !== $student ) {
 				$columns['student_id'] = $student;
@@ -438,7 +439,14 @@ final class SessionSync {
 		} catch ( \Calsync\Exception $e ) {
 			return null; // Not an address: the row waits, unmatched, for the admin.
 		}
-		$candidates = $this->users->email_candidates( $normalized );
+		// An account whose e-mail nobody vouched for does not claim bookings on its own: the
+		// booking waits in Unmatched bookings ("exact e-mail, unconfirmed account").
+		$candidates = array_values(
+			array_filter(
+				$this->users->email_candidates( $normalized ),
+				static fn( array $c ): bool => $c['alias'] || strtolower( (string) get_user_meta( $c['user_id'], UserEvents::UNCONFIRMED_META, true ) ) !== $normalized
+			)
+		);
 		if ( ! $candidates ) {
 			return null;
 		}
