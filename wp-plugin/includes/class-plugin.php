@@ -148,6 +148,8 @@ final class Plugin {
 		add_action( StaleLookup::HOOK, fn() => ( new StaleLookup( $this->database(), $this->ledger(), $this->sync(), $this->api(), $this->settings() ) )->run() );
 		add_action( Backfill::HOOK, fn() => $this->backfill()->run() );
 		add_action( 'admin_notices', fn() => $this->alerts()->render_notice() );
+		// Before anything else of the REST API: an oversized webhook body is refused unread.
+		add_action( 'rest_api_init', fn() => WebhookController::refuse_oversized_body( $this ), -1000 );
 		add_action(
 			'rest_api_init',
 			function (): void {
