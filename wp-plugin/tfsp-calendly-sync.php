@@ -45,6 +45,16 @@ spl_autoload_register(
 register_activation_hook( __FILE__, array( \TFSP\CalendlySync\Plugin::class, 'activate' ) );
 register_deactivation_hook( __FILE__, array( \TFSP\CalendlySync\Plugin::class, 'deactivate' ) );
 
+// On the Plugins screen, with or without the extension: what deleting the
+// plugin will do about Calendly, and what to delete by hand when it cannot.
+add_action(
+	'after_plugin_row_' . plugin_basename( __FILE__ ),
+	static function ( $file ): void {
+		$plugin = \TFSP\CalendlySync\Plugin::instance();
+		( new \TFSP\CalendlySync\Uninstaller( $plugin->settings(), $plugin->settings_repository() ) )->render_plugin_row( $file );
+	}
+);
+
 // The requirement gate: without the calsync extension nothing that needs it
 // loads; the site keeps working, wp-admin says why, and the webhook route
 // answers 503 so that Calendly retries later instead of meeting a fatal error.

@@ -1,6 +1,9 @@
 <?php
 /**
- * Uninstall: always removes the plugin's capabilities and scheduled jobs.  Only when the
+ * Uninstall: always removes the plugin's capabilities, scheduled jobs and sealed secrets, and
+ * deletes this site's Calendly webhook subscription when the extension is loaded, Calendly
+ * answers and the subscription was made for this site's URL (Uninstaller; the Plugins screen
+ * says beforehand what is left to delete by hand).  Only when the
  * setting delete_data_on_uninstall is on does it also drop the plugin's own tables, delete
  * the session rows the sync created (auto_created = 1) and remove the Coach role (its users
  * become subscribers).  The portal's tfsp_coach_sessions table, its own rows and the
@@ -29,6 +32,19 @@ delete_transient( 'tfsp_calendly_progress_weeks' );
 global $wpdb;
 $tfsp_calendly_pinned = defined( 'TFSP_CALENDLY_DELETE_DATA_ON_UNINSTALL' ) ? (bool) constant( 'TFSP_CALENDLY_DELETE_DATA_ON_UNINSTALL' ) : null;
 $tfsp_calendly_delete = $tfsp_calendly_pinned ?? ( '1' === ( new SettingsRepository( $wpdb ) )->find_quietly( 'delete_data_on_uninstall' ) );
+
+// Calendly first, while the token is still there; then the secrets, whatever else stays.
+$tfsp_calendly_plugin = Plugin::instance();
+$tfsp_calendly_plugin->settings()->refresh();
+$tfsp_calendly_uninstaller = new \TFSP\CalendlySync\Uninstaller( $tfsp_calendly_plugin->settings(), $tfsp_calendly_plugin->settings_repository() );
+try {
+	if ( Plugin::requirements_met() ) {
+		$tfsp_calendly_uninstaller->delete_subscriptions( $tfsp_calendly_plugin->api() );
+	}
+	$tfsp_calendly_uninstaller->delete_secrets();
+} catch ( \TFSP\CalendlySync\DatabaseError $tfsp_calendly_error ) {
+	unset( $tfsp_calendly_error ); // Before the first migration there is no settings table: nothing to delete.
+}
 
 foreach ( wp_roles()->role_objects as $tfsp_calendly_role ) {
 	$tfsp_calendly_role->remove_cap( Plugin::CAP_MANAGE );

@@ -84,6 +84,12 @@ def _seed(v):
     return v
 
 
+def _error_status(v):
+    if isinstance(v, bool) or not isinstance(v, int) or not (v == 0 or 400 <= v <= 599):
+        raise ValueError("must be 0 (off) or an HTTP error status from 400 to 599")
+    return v
+
+
 def _order(v):
     if v not in ("canceled_first", "created_first", "random"):
         raise ValueError("must be canceled_first, created_first or random")
@@ -105,6 +111,7 @@ SWITCHES = {  # name: (default, validator); README.md documents each one
     "rate_limit": (500, _count),
     "rate_window_seconds": (60, _positive_int),
     "webhooks_plan_gate": (False, _bool),
+    "subscription_create_status": (0, _error_status),
     "latency_ms": (0, _seconds),
     "fail_rate": (0.0, _rate),
     "drop_rate": (0.0, _rate),
@@ -1274,6 +1281,12 @@ class Fake:
     def create_sub(self, b, ctx):
         if self.sw["webhooks_plan_gate"]:
             raise denied("Please upgrade your Calendly account to Standard to use webhooks.")
+        if self.sw["subscription_create_status"]:
+            st = self.sw["subscription_create_status"]
+            title = {400: "Invalid Argument", 401: "Unauthenticated", 403: "Permission Denied", 404: "Resource Not Found",
+                     409: "Already Exists", 429: "Too Many Requests", 500: "Internal Server Error",
+                     503: "Service Unavailable"}.get(st, "Error")
+            raise ApiError(st, title, "Injected failure (subscription_create_status).")
         details = []
         url = b.get("url")
         if not isinstance(url, str) or not url:

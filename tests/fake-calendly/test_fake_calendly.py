@@ -589,6 +589,13 @@ class FakeCalendlyTest(unittest.TestCase):
         status, _, err = self.subscribe()
         self.assertEqual((status, err["title"]), (403, "Permission Denied"))
         control("switches", {"webhooks_plan_gate": False})
+        # Injected failure of subscription creation only; other calls still answer
+        control("switches", {"subscription_create_status": 500})
+        status, _, err = self.subscribe()
+        self.assertEqual((status, err["title"]), (500, "Internal Server Error"))
+        self.assertEqual(request("GET", "/users/me")[0], 200)
+        control("switches", {"subscription_create_status": 0})
+        self.assertEqual(request("POST", "/_control/switches", {"subscription_create_status": 302}, token=None)[0], 400)
         # 400 validation, loopback only
         status, _, err = self.subscribe(url="http://example.com/hook", events=[], scope="user", user=None)
         self.assertEqual(status, 400)

@@ -1,9 +1,12 @@
 <?php
 /**
  * uninstall.php, with and without the delete_data_on_uninstall switch, run against a copy of
- * the whole site under a scratch prefix: capabilities and jobs always go; the plugin's tables,
- * the rows the sync created and the Coach role go only with the switch; the portal's sessions
- * table and its own rows always stay.
+ * the whole site under a scratch prefix: capabilities, jobs and the sealed secrets always go;
+ * the plugin's tables, the rows the sync created and the Coach role go only with the switch;
+ * the portal's sessions table and its own rows always stay.  The Calendly subscription is
+ * deleted only with the extension loaded, Calendly answering, and a callback URL that is this
+ * site's; the Plugins screen says beforehand what to delete by hand otherwise.  The copy gets
+ * a subscription of its own in the fake Calendly, so that the dev site's stays.
  */
 require_once __DIR__ . '/support/CoachingTestCase.php';
 
@@ -27,9 +30,78 @@ final class UninstallTest extends CoachingTestCase {
 		// WordPress keys roles and capabilities by the prefix.
 		self::exec( "UPDATE `{$this->prefix}options` SET option_name = ? WHERE option_name = ?", array( $this->prefix . 'user_roles', $from . 'user_roles' ) );
 		self::exec( "UPDATE `{$this->prefix}usermeta` SET meta_key = CONCAT(?, SUBSTRING(meta_key, ?)) WHERE meta_key IN (?, ?)", array( $this->prefix, strlen( $from ) + 1, $from . 'capabilities', $from . 'user_level' ) );
+		$this->subscription = $this->subscribe( self::env( 'WEBHOOK_URL' ) . '?tfsp_sub=' . substr( $this->prefix, 3, 6 ) );
+	}
+
+	/** The copy's own subscription in the fake: uri and callback_url. */
+	private array $subscription;
+
+	/** One call to the fake Calendly's REST API with the stack's token. */
+	private static function fakeRest( string $method, string $path, ?array $body = null ): array {
+		$ch = curl_init( self::env( 'FAKE_CALENDLY_URL' ) . $path );
+		curl_setopt_array(
+			$ch,
+			array(
+				CURLOPT_CUSTOMREQUEST  => $method,
+				CURLOPT_RETURNTRANSFER => true,
+				CURLOPT_TIMEOUT        => 30,
+				CURLOPT_HTTPHEADER     => array( 'Content-Type: application/json', 'Authorization: Bearer ' . self::env( 'FAKE_CALENDLY_TOKEN' ) ),
+				CURLOPT_POSTFIELDS     => null === $body ? null : json_encode( $body ),
+			)
+		);
+		$raw    = (string) curl_exec( $ch );
+		$status = (int) curl_getinfo( $ch, CURLINFO_RESPONSE_CODE );
+		curl_close( $ch );
+		return array( $status, json_decode( $raw, true ) );
+	}
+
+	/** Creates a subscription in the fake and records it as the copy's current one. */
+	private function subscribe( string $url ): array {
+		[ , $me ] = self::fakeRest( 'GET', '/users/me' );
+		[ $status, $made ] = self::fakeRest(
+			'POST',
+			'/webhook_subscriptions',
+			array(
+				'url'          => $url,
+				'events'       => array( 'invitee.created' ),
+				'organization' => $me['resource']['current_organization'],
+				'scope'        => 'organization',
+				'signing_key'  => bin2hex( random_bytes( 16 ) ),
+			)
+		);
+		$this->assertSame( 201, $status, json_encode( $made ) );
+		$record   = array(
+			'uri'          => $made['resource']['uri'],
+			'callback_url' => $made['resource']['callback_url'],
+			'scope'        => 'organization',
+			'created_at'   => gmdate( 'Y-m-d\TH:i:s\Z' ),
+		);
+		$settings = $this->scratch( 'tfsp_calendly_settings' );
+		self::exec( "INSERT INTO `$settings` (setting_key, setting_value) VALUES ('_subscription', ?) ON DUPLICATE KEY UPDATE setting_value = VALUES(setting_value)", array( json_encode( $record ) ) );
+		self::exec( "DELETE FROM `$settings` WHERE setting_key = '_old_subscriptions'" );
+		return $record;
+	}
+
+	private static function inFake( string $uri ): bool {
+		[ $status ] = self::fakeRest( 'GET', '/webhook_subscriptions/' . basename( $uri ) );
+		return 200 === $status;
+	}
+
+	/** The copy's secret rows left. */
+	private function secrets(): array {
+		return array_column( self::rows( "SELECT setting_key FROM `{$this->scratch( 'tfsp_calendly_settings' )}` WHERE setting_key IN ('token', 'signing_key', '_pending_signing_key')" ), 'setting_key' );
+	}
+
+	/** The dev site's own subscription, which no test here may delete. */
+	private static function liveSubscription(): string {
+		$raw = self::rows( 'SELECT setting_value FROM ' . self::table( 'tfsp_calendly_settings' ) . " WHERE setting_key = '_subscription'" )[0]['setting_value'];
+		return json_decode( $raw, true )['uri'];
 	}
 
 	protected function tearDown(): void {
+		if ( self::inFake( $this->subscription['uri'] ) ) {
+			self::fakeRest( 'DELETE', '/webhook_subscriptions/' . basename( $this->subscription['uri'] ) );
+		}
 		foreach ( $this->tables() as $table ) {
 			self::exec( "DROP TABLE `$table`" );
 		}
@@ -44,8 +116,8 @@ final class UninstallTest extends CoachingTestCase {
 		return array_column( self::rows( 'SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE ?', array( $this->prefix . '%' ) ), 't' );
 	}
 
-	private function uninstall(): void {
-		[ $code, $out, $err ] = self::php( 'uninstall.php', array( $this->prefix ) );
+	private function uninstall( bool $with_extension = true ): void {
+		[ $code, $out, $err ] = self::php( 'uninstall.php', array( $this->prefix ), $with_extension );
 		$this->assertSame( 0, $code, $err . $out );
 		$this->assertStringContainsString( 'uninstalled', $out );
 	}
@@ -110,5 +182,53 @@ final class UninstallTest extends CoachingTestCase {
 		$caps = self::rows( "SELECT meta_value FROM `{$this->scratch( 'usermeta' )}` WHERE user_id = ? AND meta_key = ?", array( $coach, $this->prefix . 'capabilities' ) );
 		$this->assertStringContainsString( 'subscriber', $caps[0]['meta_value'], 'the coach becomes a subscriber' );
 		$this->assertContains( self::table( 'tfsp_calendly_settings' ), array_map( static fn( $r ) => (string) array_values( $r )[0], self::rows( 'SHOW TABLES' ) ), 'the dev site is untouched' );
+	}
+
+	public function test_this_sites_subscription_and_the_secrets_are_deleted_and_sessions_stay(): void {
+		[ $portal, $synced ] = $this->seed();
+		self::exec( "DELETE FROM `{$this->scratch( 'tfsp_calendly_settings' )}` WHERE setting_key = 'delete_data_on_uninstall'" );
+		$this->assertNotEmpty( $this->secrets() );
+		$this->assertTrue( self::inFake( $this->subscription['uri'] ) );
+
+		$this->uninstall();
+
+		$this->assertFalse( self::inFake( $this->subscription['uri'] ), 'the subscription made for this site is deleted' );
+		$this->assertTrue( self::inFake( self::liveSubscription() ), 'the dev site keeps its own' );
+		$this->assertSame( array(), $this->secrets(), 'the sealed secrets are deleted' );
+		$sessions = $this->scratch( 'tfsp_coach_sessions' );
+		$this->assertCount( 2, self::rows( "SELECT id FROM `$sessions` WHERE id IN (?, ?)", array( $portal, $synced ) ), 'sessions stay' );
+	}
+
+	public function test_without_the_extension_the_subscription_stays_and_the_secrets_go(): void {
+		$this->uninstall( false );
+		$this->assertTrue( self::inFake( $this->subscription['uri'] ), 'nothing can call Calendly without the extension' );
+		$this->assertSame( array(), $this->secrets(), 'the sealed secrets are deleted all the same' );
+	}
+
+	public function test_a_subscription_made_for_another_url_is_left_alone(): void {
+		self::fakeRest( 'DELETE', '/webhook_subscriptions/' . basename( $this->subscription['uri'] ) );
+		$this->subscription = $this->subscribe( 'http://127.0.0.2:9/wp-json/tfsp-calendly/v1/webhook' );
+		$this->uninstall();
+		$this->assertTrue( self::inFake( $this->subscription['uri'] ), 'another site\'s subscription is never deleted from here' );
+		$this->assertSame( array(), $this->secrets() );
+	}
+
+	public function test_the_plugins_screen_says_what_uninstall_does_about_calendly(): void {
+		$admin = self::login( self::env( 'WP_ADMIN_USER' ), self::env( 'WP_ADMIN_PASSWORD' ) );
+		$live  = self::liveSubscription();
+		$page  = html_entity_decode( self::http( '/wp-admin/plugins.php', $admin )['body'], ENT_QUOTES );
+		$this->assertStringContainsString( 'Deleting this plugin also deletes its Calendly webhook subscription ' . $live, $page );
+
+		// With another webhook URL (plain permalinks), deleting is left to the admin, who is told what to delete.
+		$options = self::table( 'options' );
+		$before  = self::rows( "SELECT option_value FROM $options WHERE option_name = 'permalink_structure'" )[0]['option_value'];
+		self::exec( "UPDATE $options SET option_value = '' WHERE option_name = 'permalink_structure'" );
+		try {
+			$page = html_entity_decode( self::http( '/wp-admin/plugins.php', $admin )['body'], ENT_QUOTES );
+		} finally {
+			self::exec( "UPDATE $options SET option_value = ? WHERE option_name = 'permalink_structure'", array( $before ) );
+		}
+		$this->assertStringContainsString( 'Deleting this plugin will NOT delete the Calendly webhook subscription ' . $live, $page );
+		$this->assertStringContainsString( 'DELETE /webhook_subscriptions/' . basename( $live ), $page, 'says what to delete by hand' );
 	}
 }

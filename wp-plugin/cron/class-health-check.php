@@ -6,7 +6,9 @@
  * The subscription is recognised by its Calendly URI, and it is only ever
  * re-created by a site whose webhook URL is still the one it was made for.
  * On "disabled" (or a subscription that is gone) it creates a new one, queues
- * a back-fill of the window the webhooks missed, then alerts.  While Calendly
+ * a back-fill of the window the webhooks missed (one recovery job at a time,
+ * widened when needed; none more while re-creating keeps failing for the
+ * same reason), then alerts.  While Calendly
  * refuses webhooks (403) it queues a back-fill of the recent window each run
  * instead (polling) and asks again for webhooks once a day.  The result is
  * stored as the "_health" snapshot that Site Health and the REST route show.
@@ -40,6 +42,9 @@ final class HealthCheck {
 	/** A recovery back-fill reaches this far back before the failures began, and this far ahead. */
 	private const RECOVERY_MARGIN = DAY_IN_SECONDS;
 	private const RECOVERY_AHEAD  = 366 * DAY_IN_SECONDS;
+
+	/** Where the last failure to re-create the subscription is kept (settings table). */
+	private const RECOVERY_FAILURE = '_recovery_failure';
 
 	private Database $db;
 	private Settings $settings;
@@ -237,19 +242,50 @@ final class HealthCheck {
 		}
 
 		// Disabled (or deleted behind our back): a new subscription first, then
-		// the back-fill of what was missed, then the alert.
-		$since = $this->gap_start( $found, $now );
-		$made  = $this->connection->recreate();
+		// the back-fill of what was missed (one recovery job at a time), then
+		// the alert.  While re-creating keeps failing for the same reason,
+		// nothing more is queued: the first failure's back-fill already reads
+		// what Calendly has, and the one after the success covers the rest.
+		$failing = $this->recovery_failure();
+		$since   = $this->gap_start( $found, $now );
+		if ( null !== $failing ) {
+			$since = min( $since, (int) $failing['since'] );
+		}
+		$made = $this->connection->recreate();
+		$job  = null;
 		if ( is_wp_error( $made ) ) {
-			$health['problems'][] = $made->get_error_message();
 			if ( null !== $this->connection->webhooks_refused() ) {
 				$health['mode'] = 'polling';
 			}
-		} else {
-			$health['subscription']['recreated'] = true;
-			$health['subscription']['new_uri']   = $made['uri'];
+			$reason = $made->get_error_code();
+			$same   = null !== $failing && $failing['reason'] === $reason;
+			$failing = array(
+				'reason'        => $reason,
+				'message'       => $made->get_error_message(),
+				'since'         => $since,
+				'failing_since' => $same ? (int) $failing['failing_since'] : $now,
+				'attempts'      => $same ? (int) $failing['attempts'] + 1 : 1,
+			);
+			$this->store->put( self::RECOVERY_FAILURE, (string) wp_json_encode( $failing ) );
+			if ( ! $same ) {
+				$job = $this->backfill->queue_recovery( ( $since - self::RECOVERY_MARGIN ) * 1000000, ( $now + self::RECOVERY_AHEAD ) * 1000000 );
+			}
+			$health['subscription']['recreate_failing'] = $failing;
+			$health['subscription']['backfill_job']     = $job;
+			$message = null !== $job
+				/* translators: 1: Calendly's answer, 2: back-fill job id */
+				? sprintf( __( 'The webhook subscription could not be re-created: %1$s. Back-fill #%2$d reads the events missed so far; the health check tries again every 15 minutes.', 'tfsp-calendly-sync' ), $failing['message'], $job )
+				/* translators: 1: number of attempts, 2: time of the first failure, 3: Calendly's answer */
+				: sprintf( __( 'Re-creating the webhook subscription keeps failing for the same reason (%1$d attempts since %2$s): %3$s. No further back-fill is queued while it fails like this; once the subscription is re-created, one back-fill recovers everything missed since the failures began.', 'tfsp-calendly-sync' ), $failing['attempts'], gmdate( 'Y-m-d H:i', $failing['failing_since'] ) . ' UTC', $failing['message'] );
+			$health['problems'][] = $message;
+			/* translators: 1: time the failures began, 2: what happened since */
+			$this->alerts->raise( 'subscription_disabled', 'disabled' === $state ? sprintf( __( 'Calendly disabled the webhook subscription after failing deliveries since %1$s. %2$s', 'tfsp-calendly-sync' ), gmdate( 'Y-m-d H:i', $since ) . ' UTC', $message ) : $message );
+			return;
 		}
-		$job                          = $this->backfill->queue( 'recovery', ( $since - self::RECOVERY_MARGIN ) * 1000000, ( $now + self::RECOVERY_AHEAD ) * 1000000, null );
+		$this->store->delete( self::RECOVERY_FAILURE );
+		$health['subscription']['recreated'] = true;
+		$health['subscription']['new_uri']   = $made['uri'];
+		$job                                 = $this->backfill->queue_recovery( ( $since - self::RECOVERY_MARGIN ) * 1000000, ( $now + self::RECOVERY_AHEAD ) * 1000000 );
 		$health['subscription']['backfill_job'] = $job;
 		$message = 'disabled' === $state
 			/* translators: 1: time the failures began, 2: back-fill job id */
@@ -257,9 +293,21 @@ final class HealthCheck {
 			/* translators: %d: back-fill job id */
 			: sprintf( __( 'The webhook subscription was gone from Calendly. A new one was created and back-fill #%d recovers the missed events.', 'tfsp-calendly-sync' ), $job );
 		$health['problems'][] = $message;
-		if ( 'disabled' === $state ) {
+		if ( 'disabled' === $state || null !== $failing ) {
 			$this->alerts->raise( 'subscription_disabled', $message );
 		}
+	}
+
+	/**
+	 * The last failure to re-create the subscription (reason, Calendly's
+	 * answer, start of the gap, first failure, attempts), or null.
+	 *
+	 * @return array<string,mixed>|null
+	 */
+	private function recovery_failure(): ?array {
+		$raw  = $this->store->find_quietly( self::RECOVERY_FAILURE );
+		$data = null === $raw ? null : json_decode( $raw, true );
+		return is_array( $data ) && isset( $data['reason'], $data['since'] ) ? $data : null;
 	}
 
 	/** When the webhooks stopped arriving: retry_started_at, else the last verified delivery, else a day ago. */

@@ -60,6 +60,32 @@ final class BackfillRepository extends Repository {
 		return null !== $this->checked( $this->db->get_var( $this->db->prepare( "SELECT id FROM {$this->table()} WHERE reason = %s AND state IN ('queued', 'running') LIMIT 1", $reason ) ) );
 	}
 
+	/** The newest job of this reason in this state ("queued" or "running"), or null. */
+	public function newest_in_state( string $reason, string $state ): ?array {
+		$row = $this->checked( $this->db->get_row( $this->db->prepare( "SELECT * FROM {$this->table()} WHERE reason = %s AND state = %s ORDER BY id DESC LIMIT 1", $reason, $state ), ARRAY_A ) );
+		return $row ? $row : null;
+	}
+
+	/**
+	 * Widens a job that is still queued to cover [$from, $to) too (earliest
+	 * from, latest to).  False when it is no longer queued (a slice just
+	 * started it): then its window must not move under the cursor.
+	 */
+	public function widen_queued( int $id, string $from, string $to ): bool {
+		$done = $this->checked(
+			$this->db->query(
+				$this->db->prepare(
+					"UPDATE {$this->table()} SET window_from = LEAST(window_from, %s), window_to = GREATEST(window_to, %s), updated_at = %s WHERE id = %d AND state = 'queued'",
+					$from,
+					$to,
+					Clock::mysql_now(),
+					$id
+				)
+			)
+		);
+		return 1 === (int) $done || ( 0 === (int) $done && null !== $this->checked( $this->db->get_var( $this->db->prepare( "SELECT id FROM {$this->table()} WHERE id = %d AND state = 'queued'", $id ) ) ) );
+	}
+
 	/** Marks a job running (first slice sets started_at). */
 	public function start( int $id ): void {
 		$now = Clock::mysql_now();

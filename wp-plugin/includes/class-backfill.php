@@ -62,6 +62,25 @@ final class Backfill {
 		return $id;
 	}
 
+	/**
+	 * Queues the back-fill that recovers what a disabled (or vanished)
+	 * subscription missed, one at a time: a queued recovery job is widened
+	 * (earliest from, latest to) instead of adding another; while one is
+	 * running, at most one follow-up is queued (and then widened).
+	 *
+	 * @param int $from Start of the window, microseconds (inclusive).
+	 * @param int $to   End of the window, microseconds (exclusive).
+	 * @return int The id of the job that covers the window.
+	 */
+	public function queue_recovery( int $from, int $to ): int {
+		$queued = $this->jobs->newest_in_state( 'recovery', 'queued' );
+		if ( null !== $queued && $this->jobs->widen_queued( (int) $queued['id'], Clock::to_datetime( $from ), Clock::to_datetime( $to ) ) ) {
+			self::schedule( 0 );
+			return (int) $queued['id'];
+		}
+		return $this->queue( 'recovery', $from, $to, null );
+	}
+
 	/** Schedules the next run in $delay seconds unless one is already due sooner. */
 	public static function schedule( int $delay ): void {
 		$next = wp_next_scheduled( self::HOOK );

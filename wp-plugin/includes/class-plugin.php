@@ -162,6 +162,8 @@ final class Plugin {
 		add_action( RetryFailedDeliveries::HOOK, fn() => $this->user_matcher()->run_owed() );
 		add_action( 'admin_init', fn() => $this->user_matcher()->run_owed() );
 		add_action( 'admin_notices', fn() => $this->alerts()->render_notice() );
+		// Before anything else of the REST API: an oversized webhook body is refused unread.
+		add_action( 'rest_api_init', fn() => WebhookController::refuse_oversized_body( $this ), -1000 );
 		add_action(
 			'rest_api_init',
 			function (): void {

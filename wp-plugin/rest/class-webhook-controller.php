@@ -3,7 +3,8 @@
  * POST /tfsp-calendly/v1/webhook: Calendly's signed deliveries.
  *
  * A public route, authenticated by its signature rather than by cookies or
- * nonces.  Checks in order: body size (413), signature with the key ring
+ * nonces.  Checks in order: body size (413, from rest_api_init before WordPress
+ * reads or decodes the body, see refuse_oversized_body()), signature with the key ring
  * (401, or 429 once the client address has too many failed verifications
  * this minute; a valid signature is never refused), staleness (kept, 202),
  * then SessionSync (200 processed, duplicate or ignored; 202 failed).  Any
@@ -52,6 +53,52 @@ final class WebhookController extends \WP_REST_Controller {
 				'schema' => array( $this, 'get_public_item_schema' ),
 			)
 		);
+	}
+
+	/** The route, as WordPress's rest_route query variable names it. */
+	public const ROUTE = '/tfsp-calendly/v1/webhook';
+
+	/**
+	 * rest_api_init, first of all: a request to the webhook route whose
+	 * Content-Length is over the limit is answered 413 here, before
+	 * WP_REST_Server reads the body into the request and json-decodes it
+	 * (an unsigned 3 MB body of nested arrays exhausts PHP's memory there).
+	 * What PHP buffers before this is bounded by the web server's own limit
+	 * (client_max_body_size / LimitRequestBody, see the README).
+	 */
+	public static function refuse_oversized_body( Plugin $plugin ): void {
+		if ( ! defined( 'REST_REQUEST' ) || ! REST_REQUEST || ! isset( $GLOBALS['wp'] ) || empty( $GLOBALS['wp']->query_vars['rest_route'] ) ) {
+			return;
+		}
+		if ( strtolower( untrailingslashit( (string) $GLOBALS['wp']->query_vars['rest_route'] ) ) !== self::ROUTE ) {
+			return;
+		}
+		$length = isset( $_SERVER['CONTENT_LENGTH'] ) ? (int) $_SERVER['CONTENT_LENGTH'] : 0; // phpcs:ignore WordPress.Security.ValidatedSanitizedInput
+		try {
+			$limit = (int) $plugin->settings()->get( 'webhook_body_limit' );
+		} catch ( \Throwable $e ) {
+			$limit = (int) $plugin->settings()->definitions()['webhook_body_limit']['default'];
+		}
+		if ( $length <= $limit ) {
+			return; // create_item() checks the body it gets too (a body sent without Content-Length).
+		}
+		try {
+			$plugin->counters()->increment( 'body_too_large' );
+		} catch ( DatabaseError $e ) {
+			unset( $e ); // The answer matters more than the count.
+		}
+		status_header( 413 );
+		nocache_headers();
+		header( 'Content-Type: application/json; charset=' . get_option( 'blog_charset' ) );
+		header( 'Connection: close' );
+		echo wp_json_encode(
+			array(
+				'code'    => 'tfsp_calendly_body_too_large',
+				'message' => __( 'The webhook body is larger than the configured limit.', 'tfsp-calendly-sync' ),
+				'data'    => array( 'status' => 413 ),
+			)
+		);
+		exit;
 	}
 
 	/**

@@ -307,6 +307,7 @@ abstract class CalendlyTestCase extends StackTestCase {
 		self::switches( array( 'webhooks_plan_gate' => false ) );
 		self::plugin( 'connect', array( self::env( 'FAKE_CALENDLY_TOKEN' ) ) );
 		self::deleteSetting( '_webhooks_refused' );
+		self::deleteSetting( '_recovery_failure' );
 		self::plugin( 'register', array( self::env( 'CALENDLY_SIGNING_KEY' ) ) );
 		foreach ( array( 'subscription_disabled', 'token_rejected', 'webhooks_refused', 'backfill_failing', 'ledger_failing' ) as $kind ) {
 			self::deleteSetting( '_alert_' . $kind );

@@ -246,6 +246,30 @@ abstract class StackTestCase extends TestCase {
 		return array( proc_close( $proc ), (string) $out, (string) $err );
 	}
 
+	/**
+	 * Takes one of the plugin's job locks in a process of its own (support/hold-lock.php), as
+	 * the site on DATABASE with PREFIX (default: the stack's) would, until releaseLock().
+	 *
+	 * @return array{0:resource,1:array,2:string} process, pipes, "held NAME" or "busy NAME".
+	 */
+	protected static function holdLock( string $database, string $job, ?string $prefix = null ): array {
+		$cmd = array( PHP_BINARY, '-d', 'extension=' . self::env( 'CALSYNC_EXTENSION' ), __DIR__ . '/hold-lock.php', self::env( 'WP_PATH' ), $database, $job );
+		if ( null !== $prefix ) {
+			$cmd[] = $prefix;
+		}
+		$proc = proc_open( $cmd, array( 0 => array( 'pipe', 'r' ), 1 => array( 'pipe', 'w' ), 2 => array( 'file', '/dev/null', 'w' ) ), $pipes );
+		$line = trim( (string) fgets( $pipes[1] ) );
+		return array( $proc, $pipes, $line );
+	}
+
+	/** Ends a holdLock() process: closing its stdin makes it release the lock and exit. */
+	protected static function releaseLock( array $held ): void {
+		[ $proc, $pipes ] = $held;
+		fclose( $pipes[0] );
+		fclose( $pipes[1] );
+		proc_close( $proc );
+	}
+
 	/** Creates a WordPress user with this e-mail (and optional alias); returns its id. */
 	protected static function createUser( string $email, ?string $alias = null, string $role = 'subscriber' ): int {
 		[ $code, $out, $err ] = self::php( 'create-user.php', array( $email, $alias ?? '', $role ) );
