@@ -69,6 +69,9 @@ class Row:
     unlinked: Optional[bool] = None  # True after an admin's unlink; None: not predicted
     coach: object = None             # user id, None, or UNKNOWN
     erased: bool = False
+    # The new end of a reschedule named this row as its old invitee: it was canceled by a reschedule
+    # (DESIGN's "canceled because of a reschedule" fact), even before its own cancel arrives.
+    peer_rescheduled: bool = False
     marks: list = field(default_factory=list)  # (time, value or None for "cleared")
     db_id: Optional[int] = None
 
@@ -169,7 +172,8 @@ class Model:
             self.row(inv.facts.new_invitee).from_uri = uri
         if inv.facts.old_invitee:
             row.from_uri = inv.facts.old_invitee
-            self.row(inv.facts.old_invitee).to_uri = uri
+            old = self.row(inv.facts.old_invitee)
+            old.to_uri, old.peer_rescheduled = uri, True
         # Matching runs on delivery, for unmatched rows an admin did not unlink.
         if self.matchable(row):
             owner = self.owner_of(inv.email)
@@ -268,17 +272,15 @@ class Model:
 
     # ------------------------------------------------------------ predictions
 
-    def status(self, row: Row) -> Optional[str]:
-        """DESIGN's derived status; None when the row holds no snapshot of its own."""
-        if row.own is None:
-            return None
+    def status(self, row: Row) -> str:
+        """DESIGN's derived status: the latest mark, else reschedule-cancel, else cancel, else scheduled."""
         if row.marks:
             at, value = max(row.marks, key=lambda m: m[0])
             if value is not None:
                 return value
-        if row.own.rescheduled:
+        if row.peer_rescheduled or (row.own is not None and row.own.rescheduled):
             return "rescheduled"
-        if row.own.canceled:
+        if row.own is not None and row.own.canceled:
             return "canceled"
         return "scheduled"
 
@@ -314,6 +316,7 @@ class Model:
     def expected_row(self, row: Row) -> dict:
         """Column => value the session row must hold (only what the model predicts)."""
         exp: dict = {
+            "status": self.status(row),
             "rescheduled_from_uri": row.from_uri,
             "rescheduled_to_uri": row.to_uri,
             "student_id": row.student,
@@ -324,7 +327,6 @@ class Model:
             exp["student_unlinked"] = 1
         if row.own is not None:
             inv = self.invitees[row.uri]
-            exp["status"] = self.status(row)
             exp["event_uri"] = inv.event_uri
             exp["start_at"] = inv.start
             exp["end_at"] = inv.end

@@ -544,7 +544,12 @@ def program_strategy(steps: int):
     choices = []
     for n in names:
         choices += [st.tuples(st.just(n), st.fixed_dictionaries(COMMANDS[n][0]))] * (4 if n == "calendly" else weights.get(n, 3))
-    return st.lists(st.one_of(choices), min_size=1, max_size=steps)
+    rest = st.lists(st.one_of(choices), min_size=1, max_size=max(1, steps - 1))
+    if "calendly" not in names:
+        return rest
+    # Every sequence opens with Calendly changes, so that the operations on sessions have sessions to act on.
+    first = st.tuples(st.just("calendly"), st.fixed_dictionaries(COMMANDS["calendly"][0]))
+    return st.builds(lambda a, b: [a] + b, first, rest)
 
 
 def run_program(program) -> None:
