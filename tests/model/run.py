@@ -398,6 +398,9 @@ class PluginMachine:
         except Exception as e:
             self.problems.append(f"the comparison broke: {type(e).__name__}: {e}")
         if self.problems:
+            if not Run.failing:
+                print("model: a sequence failed; shrinking it (the shortest failure found is printed at the end)."
+                      " As first found:" + self.report().replace("\n", "\n  "), flush=True)
             Run.failing = True
             raise AssertionError(self.report())
         if not Run.failing:
@@ -418,8 +421,10 @@ class PluginMachine:
         db = {r["calendly_uri"]: r for r in STACK.rows("SELECT * FROM {p}tfsp_coach_sessions")}
         cols = STACK.columns("tfsp_coach_sessions")
         if "rows" in ENABLED_CHECKS:
-            for uri in self.m.rows:
-                if uri not in db:
+            for uri, row in self.m.rows.items():
+                # A row known only as the other end of a reschedule (its own events lost) may or may
+                # not have a row yet: DESIGN says the pair is linked, not that the far end gets a row.
+                if uri not in db and row.own is not None:
                     p.append(f"rows: {self.label(uri)} has no session row")
             for uri in db:
                 if uri not in self.m.rows:

@@ -9,6 +9,7 @@ import http.cookiejar
 import json
 import os
 import subprocess
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -164,12 +165,19 @@ class Stack:
         self.php("cron", *hooks)
 
     def stack_command(self, command: str) -> None:
+        """scripts/stack db-down or db-up on the stack under test.  db-up is tried again a few
+        times: a MariaDB that took long to stop may still hold its port for a moment."""
         env = dict(os.environ)
-        env.setdefault("CALSYNC_DB_PORT", self.env.get("DB_PORT", "33306"))
-        p = subprocess.run([os.path.join(ROOT, "scripts", "stack"), command], capture_output=True, text=True,
-                           env=env, timeout=120)
-        if p.returncode != 0:
-            raise StackError(f"scripts/stack {command}: {p.stdout[-400:]} {p.stderr[-400:]}")
+        env.setdefault("CALSYNC_STACK", os.path.dirname(self.env["WP_PATH"]))
+        env["CALSYNC_DB_PORT"] = self.env.get("DB_PORT", env.get("CALSYNC_DB_PORT", "33306"))
+        for attempt in range(5):
+            p = subprocess.run([os.path.join(ROOT, "scripts", "stack"), command], capture_output=True, text=True,
+                               env=env, timeout=120)
+            if p.returncode == 0:
+                break
+            if command != "db-up" or attempt == 4:
+                raise StackError(f"scripts/stack {command}: {p.stdout[-400:]} {p.stderr[-400:]}")
+            time.sleep(2)
         self.disconnect()
 
     # ------------------------------------------------------------ a fresh start
