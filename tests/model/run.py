@@ -17,6 +17,7 @@ Environment:
     CALSYNC_MODEL_OPS         comma-separated operations to draw from (default all; "-name" leaves one out)
     CALSYNC_MODEL_CHECKS      comma-separated predictions to compare (default all; "-name" leaves one out)
     CALSYNC_MODEL_VERBOSE     1: print every passing sequence too
+    CALSYNC_MODEL_PROGRAM     run this one program (JSON list of [operation, arguments]) instead
 """
 
 from __future__ import annotations
@@ -603,6 +604,17 @@ def main() -> int:
     _engine.ConjectureRunner.finish_shrinking_deadline = property(_get, _set)
     hypothesis.core.global_force_seed = seed
 
+    if env.get("CALSYNC_MODEL_PROGRAM"):
+        # One hand-written program, no generation: [["register", {"pick": 0}], ["calendly", {...}], ...]
+        program = [(name, args) for name, args in json.loads(env["CALSYNC_MODEL_PROGRAM"])]
+        try:
+            run_program(program)
+        except AssertionError as e:
+            print(e, flush=True)
+            print("0 passed, 1 failed", flush=True)
+            return 1
+        print("1 passed, 0 failed", flush=True)
+        return 0
     test = settings(max_examples=sequences, deadline=None, database=None,
                     phases=(Phase.explicit, Phase.generate, Phase.shrink), suppress_health_check=list(HealthCheck),
                     report_multiple_bugs=False, print_blob=False)(given(program=program_strategy(steps))(run_program))
