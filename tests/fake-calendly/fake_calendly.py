@@ -128,6 +128,8 @@ SWITCHES = {  # name: (default, validator); README.md documents each one
     "signature_extra_v1": (False, _bool),
     "extra_fields": (False, _bool),
     "resend_missed_after_recreate": (False, _bool),
+    "stale_t_rate": (0.0, _rate),
+    "stale_t_seconds": (3600, _seconds),
 }
 
 
@@ -639,6 +641,8 @@ class Fake:
                 t = job.t0 if (job.t0 is not None and not self.sw["refresh_t_on_retry"]) else self.clock.now_us() // US
                 if job.t0 is None:
                     job.t0 = t
+                if self.sw["stale_t_rate"] and self.rng.random() < self.sw["stale_t_rate"]:
+                    t -= int(self.sw["stale_t_seconds"])  # a late retry: signed, but with an old t
                 v1 = hmac.new(s.signing_key.encode("utf-8"), str(t).encode() + b"." + job.body,
                               hashlib.sha256).hexdigest()
                 sig = f"t={t},v1={v1}"

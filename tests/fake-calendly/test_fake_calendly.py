@@ -289,6 +289,22 @@ class FakeCalendlyTest(unittest.TestCase):
                 else:
                     self.assertEqual((t2, second["signature"]), (t1, first["signature"]))
 
+    def test_stale_t_rate_signs_some_attempts_with_an_old_t(self):
+        self.sub()
+        control("switches", {"stale_t_rate": 1, "stale_t_seconds": 1000})
+        self.book()
+        self.idle()
+        (got,) = RECEIVER.got()
+        self.assertAlmostEqual(verify(got), time.time() - 1000, delta=60)  # valid HMAC, old t
+        self.assertEqual(control("deliveries")["deliveries"][0]["t"], verify(got))
+        control("switches", {"stale_t_rate": 0})
+        self.book(start="2026-03-10T16:00:00Z")
+        self.idle()
+        self.assertLess(abs(verify(RECEIVER.got()[1]) - time.time()), 60)
+        for bad in ({"stale_t_rate": 2}, {"stale_t_seconds": -1}):
+            status, _, _ = request("POST", "/_control/switches", bad, token=None)
+            self.assertEqual(status, 400, bad)
+
     def test_disabled_after_compressed_24h_of_failures(self):
         sub = self.sub()
         uid = sub["uri"].rsplit("/", 1)[1]
