@@ -112,6 +112,11 @@ final class StaleLookup {
 		/* translators: %d: ledger row id */
 		$note = sprintf( 'stale delivery: the API\'s answer was applied instead (ledger #%d)', (int) $result['ledger_id'] );
 		$this->ledger->set_outcome( $id, 'processed', $result['session_id'], $note, $attempts, null );
+		if ( empty( $result['erased'] ) ) {
+			// Processed: the raw bytes give way to the redacted envelope (an erased invitee's
+			// bodies were emptied by the writer already).
+			$this->ledger->replace_body( $id, $event->redactedJson() );
+		}
 		return 'processed';
 	}
 }

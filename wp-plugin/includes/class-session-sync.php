@@ -364,6 +364,7 @@ final class SessionSync {
 			'outcome'    => 'processed',
 			'ledger_id'  => $ledger['id'],
 			'session_id' => (int) $own['id'],
+			'erased'     => $erased,
 		);
 	}
 
