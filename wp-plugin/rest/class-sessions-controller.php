@@ -47,12 +47,7 @@ final class SessionsController extends \WP_REST_Controller {
 					'callback'            => array( $this, 'update_item' ),
 					'permission_callback' => array( $this, 'update_item_permissions_check' ),
 					'args'                => array(
-						'id'   => array(
-							'description' => __( 'The session.', 'tfsp-calendly-sync' ),
-							'type'        => 'integer',
-							'minimum'     => 1,
-							'required'    => true,
-						),
+						'id'   => self::id_arg(),
 						'mark' => array(
 							'description' => __( 'The attendance mark; "none" clears it.', 'tfsp-calendly-sync' ),
 							'type'        => 'string',
@@ -79,12 +74,7 @@ final class SessionsController extends \WP_REST_Controller {
 					'callback'            => array( $this, 'link_student' ),
 					'permission_callback' => array( $this, 'link_student_permissions_check' ),
 					'args'                => array(
-						'id'             => array(
-							'description' => __( 'The session.', 'tfsp-calendly-sync' ),
-							'type'        => 'integer',
-							'minimum'     => 1,
-							'required'    => true,
-						),
+						'id'             => self::id_arg(),
 						'student_id'     => array(
 							'description' => __( 'The WordPress user who is the student; 0 unlinks the session (automatic matching then leaves it alone).', 'tfsp-calendly-sync' ),
 							'type'        => 'integer',
@@ -100,6 +90,16 @@ final class SessionsController extends \WP_REST_Controller {
 				),
 				'schema' => array( $this, 'get_link_schema' ),
 			)
+		);
+	}
+
+	/** The {id} of every session route. */
+	private static function id_arg(): array {
+		return array(
+			'description' => __( 'The session.', 'tfsp-calendly-sync' ),
+			'type'        => 'integer',
+			'minimum'     => 1,
+			'required'    => true,
 		);
 	}
 
