@@ -228,8 +228,10 @@ class Model:
         """The admin's link route; returns (HTTP status, ids moved) as specified."""
         row = self.rows[uri]
         if student_id == 0:
+            # Only a session whose link or flag changes is reattributed; unlinking twice is a no-op.
+            moved = [row.db_id] if row.student is not None or row.unlinked is not True else []
             row.student, row.unlinked = None, True
-            return 200, [row.db_id]
+            return 200, moved
         email = self.row_email(row)
         if remember:
             other = [u for u in self.users.values() if u.id != student_id and (norm(u.email) == norm(email) or norm(email) in u.aliases)]
@@ -239,7 +241,7 @@ class Model:
         if row.student != student_id:
             moved.append(row.db_id)
         row.student = student_id
-        row.unlinked = None  # an explicit link: whether the flag is cleared is not specified
+        row.unlinked = False  # an explicit link clears the admin's earlier unlink
         if remember:
             u = self.users[student_id]
             if norm(email) != norm(u.email):
@@ -323,8 +325,8 @@ class Model:
         }
         if row.coach is not UNKNOWN and row.own is not None:
             exp["coach_id"] = row.coach
-        if row.unlinked:
-            exp["student_unlinked"] = 1
+        if row.unlinked is not None:
+            exp["student_unlinked"] = 1 if row.unlinked else 0
         if row.own is not None:
             inv = self.invitees[row.uri]
             exp["event_uri"] = inv.event_uri

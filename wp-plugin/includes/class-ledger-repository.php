@@ -17,7 +17,9 @@ final class LedgerRepository extends Repository {
 
 	/**
 	 * Inserts the delivery, or bumps deliveries of the row with the same
-	 * dedupe key, and locks it.  The raw body goes in as hex so that the
+	 * dedupe key, and locks it.  A copy of a processed delivery never brings
+	 * its raw bytes back (they were redacted, or emptied by an erasure or by
+	 * retention).  The raw body goes in as hex so that the
 	 * statement stays ASCII and the bytes are stored exactly.
 	 *
 	 * @return array{id:int,outcome:string,attempts:int,inserted:bool}
@@ -28,7 +30,7 @@ final class LedgerRepository extends Repository {
 			"INSERT INTO {$this->table()} (dedupe_key, event_name, invitee_uri, first_received, last_received, deliveries, outcome, attempts, next_attempt_at, last_error, raw_body, signature_t)
 			VALUES (%s, %s, %s, %s, %s, 1, %s, %d, %s, %s, UNHEX(%s), %d)
 			ON DUPLICATE KEY UPDATE deliveries = deliveries + 1, last_received = VALUES(last_received),
-				raw_body = IF(raw_body IS NULL, VALUES(raw_body), raw_body)",
+				raw_body = IF(raw_body IS NULL AND outcome <> 'processed', VALUES(raw_body), raw_body)",
 			array( $dedupe_key, $event_name, $invitee_uri, $now, $now, $outcome, $attempts, $next_attempt_at, $error, bin2hex( $raw_body ), $signature_t )
 		);
 		$this->checked( $this->db->query( $sql ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
