@@ -105,6 +105,19 @@ final class WebhookEventKindsTest extends StackTestCase {
 		$this->assertStringNotContainsString( $p['payload']['payment']['external_id'], (string) $row['webhook_data'] );
 	}
 
+	public function test_a_copy_of_a_processed_delivery_never_brings_its_raw_bytes_back(): void {
+		$p    = $this->fixtures->load( 'invitee_created' );
+		$body = Fixtures::encode( $p );
+		$this->assertSame( 'processed', $this->deliver( $body )['json']['status'] );
+		// Retention (or an erasure) empties the stored body; Calendly then sends a late copy.
+		self::exec( 'UPDATE ' . self::table( 'tfsp_calendly_events' ) . ' SET raw_body = NULL WHERE invitee_uri = ?', array( $p['payload']['uri'] ) );
+		$this->assertSame( 'duplicate', $this->deliver( $body )['json']['status'] );
+		$ledger = self::ledger( $p['payload']['uri'] );
+		$this->assertCount( 1, $ledger );
+		$this->assertSame( '2', $ledger[0]['deliveries'] );
+		$this->assertNull( $ledger[0]['raw_body'], 'the copy is counted, its bytes are not kept' );
+	}
+
 	public function test_a_processed_delivery_keeps_only_its_redacted_body(): void {
 		$p = $this->fixtures->load( 'reschedule_old_canceled' );
 		$p['payload']['text_reminder_number']  = '+1 555 0199';
