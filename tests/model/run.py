@@ -626,6 +626,14 @@ def main() -> int:
         traceback.print_exc(limit=0)
         print("model: the shortest failing sequence found is above (the program as Hypothesis drew it, then the "
               f"operations and differences); replay with CALSYNC_MODEL_SEED={seed}", flush=True)
+    finally:
+        # The suites after this one share the stack: leave the fake with its default switches
+        # (the last sequence may have turned off the embedded scheduled event, say).
+        try:
+            STACK.wait_idle(60)
+        except Exception:  # noqa: BLE001 -- the reset below drops what is left
+            pass
+        STACK.control("reset", {"keep_subscriptions": True})
     print(f"model: {Run.passed_ops} operations in {Run.passed} sequences passed; "
           f"{time.time() - Run.started:.0f} s", flush=True)
     print(f"{Run.passed} passed, {failed} failed", flush=True)
