@@ -245,16 +245,19 @@ final class SyncPage {
 		}
 		global $wpdb;
 		$ledger = new LedgerListRepository( $wpdb );
-		$db     = $this->plugin->database();
 		try {
-			if ( ! $db->try_lock( 'retry', 5 ) ) {
-				Notices::add( 'warning', __( 'The scheduled retry is running; try again in a minute.', 'tfsp-calendly-sync' ) );
-				return;
-			}
+			$ran = $this->plugin->database()->with_lock( 'retry', fn() => $this->replay_rows( $ledger, $ids ), 5, false );
 		} catch ( DatabaseError $e ) {
 			Notices::add( 'error', __( 'The database could not be reached.', 'tfsp-calendly-sync' ) );
 			return;
 		}
+		if ( ! $ran ) {
+			Notices::add( 'warning', __( 'The scheduled retry is running; try again in a minute.', 'tfsp-calendly-sync' ) );
+		}
+	}
+
+	/** @param int[] $ids Ledger rows. @return true */
+	private function replay_rows( LedgerListRepository $ledger, array $ids ): bool {
 		try {
 			foreach ( $ids as $id ) {
 				$row = $ledger->for_replay( (int) $id );
@@ -274,9 +277,8 @@ final class SyncPage {
 			}
 		} catch ( DatabaseError $e ) {
 			Notices::add( 'error', __( 'The retry stopped because of a database error.', 'tfsp-calendly-sync' ) );
-		} finally {
-			$db->unlock( 'retry' );
 		}
+		return true;
 	}
 
 	private function require_manage(): void {

@@ -57,12 +57,14 @@ final class CoachReminders {
 	 */
 	public function run(): ?array {
 		try {
-			if ( ! $this->db->try_lock( 'reminders' ) ) {
-				return null;
-			}
+			return $this->db->with_lock( 'reminders', fn() => $this->send(), 0, null );
 		} catch ( DatabaseError $e ) {
-			return null;
+			return null; // The lock could not be asked for: the next run tries again.
 		}
+	}
+
+	/** The job itself, run under its lock. */
+	private function send(): ?array {
 		$sent = array();
 		try {
 			$cutoff   = $this->cutoff();
@@ -117,8 +119,6 @@ final class CoachReminders {
 			);
 		} catch ( DatabaseError $e ) {
 			error_log( 'tfsp-calendly-sync reminders: ' . $e->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions
-		} finally {
-			$this->db->unlock( 'reminders' );
 		}
 		return $sent;
 	}

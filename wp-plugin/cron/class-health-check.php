@@ -71,12 +71,14 @@ final class HealthCheck {
 	/** @return array<string,mixed> The snapshot; empty when another node holds the lock. */
 	public function run(): array {
 		try {
-			if ( ! $this->db->try_lock( 'health' ) ) {
-				return array();
-			}
+			return $this->db->with_lock( 'health', fn() => $this->check_and_store(), 0, array() );
 		} catch ( DatabaseError $e ) {
-			return array();
+			return array(); // The lock could not be asked for: the next run tries again.
 		}
+	}
+
+	/** The job itself, run under its lock. */
+	private function check_and_store(): array {
 		try {
 			$health = $this->check();
 			$this->store->put( '_health', (string) wp_json_encode( $health ) );
@@ -84,8 +86,6 @@ final class HealthCheck {
 		} catch ( DatabaseError $e ) {
 			error_log( 'tfsp-calendly-sync health: ' . $e->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions
 			return array();
-		} finally {
-			$this->db->unlock( 'health' );
 		}
 	}
 

@@ -43,12 +43,14 @@ final class Retention {
 	/** @return array{raw_bodies:int,webhook_data:int}|array{} Rows cleared; empty when another node holds the lock. */
 	public function run(): array {
 		try {
-			if ( ! $this->db->try_lock( 'retention' ) ) {
-				return array();
-			}
+			return $this->db->with_lock( 'retention', fn() => $this->clear(), 0, array() );
 		} catch ( DatabaseError $e ) {
-			return array();
+			return array(); // The lock could not be asked for: the next run tries again.
 		}
+	}
+
+	/** The job itself, run under its lock. */
+	private function clear(): array {
 		$cleared = array(
 			'raw_bodies'   => 0,
 			'webhook_data' => 0,
@@ -72,8 +74,6 @@ final class Retention {
 			$this->throttle->purge( time() - HOUR_IN_SECONDS );
 		} catch ( DatabaseError $e ) {
 			error_log( 'tfsp-calendly-sync retention: ' . $e->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions
-		} finally {
-			$this->db->unlock( 'retention' );
 		}
 		return $cleared;
 	}

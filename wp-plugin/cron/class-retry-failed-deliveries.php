@@ -34,12 +34,14 @@ final class RetryFailedDeliveries {
 	/** @return array<string,int> Outcomes counted, or an empty array when another node holds the lock. */
 	public function run(): array {
 		try {
-			if ( ! $this->db->try_lock( 'retry' ) ) {
-				return array();
-			}
+			return $this->db->with_lock( 'retry', fn() => $this->retry_due(), 0, array() );
 		} catch ( DatabaseError $e ) {
-			return array();
+			return array(); // The lock could not be asked for: the next run tries again.
 		}
+	}
+
+	/** The job itself, run under its lock. */
+	private function retry_due(): array {
 		$counts = array();
 		try {
 			foreach ( $this->ledger->due_for_retry( gmdate( 'Y-m-d H:i:s' ), self::BATCH ) as $row ) {
@@ -48,8 +50,6 @@ final class RetryFailedDeliveries {
 			}
 		} catch ( DatabaseError $e ) {
 			error_log( 'tfsp-calendly-sync retry: ' . $e->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions
-		} finally {
-			$this->db->unlock( 'retry' );
 		}
 		return $counts;
 	}

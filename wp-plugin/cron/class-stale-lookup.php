@@ -43,12 +43,14 @@ final class StaleLookup {
 	/** @return array<string,int> Outcomes counted; empty when another node holds the lock. */
 	public function run(): array {
 		try {
-			if ( ! $this->db->try_lock( 'stale' ) ) {
-				return array();
-			}
+			return $this->db->with_lock( 'stale', fn() => $this->resolve_due(), 0, array() );
 		} catch ( DatabaseError $e ) {
-			return array();
+			return array(); // The lock could not be asked for: the next run tries again.
 		}
+	}
+
+	/** The job itself, run under its lock. */
+	private function resolve_due(): array {
 		$counts = array();
 		try {
 			foreach ( $this->ledger->stale_due( gmdate( 'Y-m-d H:i:s' ), self::BATCH ) as $row ) {
@@ -60,8 +62,6 @@ final class StaleLookup {
 			}
 		} catch ( DatabaseError $e ) {
 			error_log( 'tfsp-calendly-sync stale look-up: ' . $e->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions
-		} finally {
-			$this->db->unlock( 'stale' );
 		}
 		return $counts;
 	}

@@ -100,12 +100,14 @@ final class Backfill {
 	 */
 	public function run( ?float $seconds = null ): array {
 		try {
-			if ( ! $this->db->try_lock( 'backfill' ) ) {
-				return array();
-			}
+			return $this->db->with_lock( 'backfill', fn() => $this->run_slices( $seconds ), 0, array() );
 		} catch ( DatabaseError $e ) {
-			return array();
+			return array(); // The lock could not be asked for: the next run tries again.
 		}
+	}
+
+	/** The job itself, run under its lock. */
+	private function run_slices( ?float $seconds ): array {
 		$states   = array();
 		$delay    = null;
 		$deadline = microtime( true ) + ( $seconds ?? (float) $this->settings->get( 'backfill_slice_seconds' ) );
@@ -128,8 +130,6 @@ final class Backfill {
 		} catch ( DatabaseError $e ) {
 			error_log( 'tfsp-calendly-sync backfill: ' . $e->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions
 			$delay = MINUTE_IN_SECONDS;
-		} finally {
-			$this->db->unlock( 'backfill' );
 		}
 		if ( null !== $delay ) {
 			self::schedule( $delay );

@@ -50,20 +50,19 @@ final class Coaching {
 
 	/** The progress totals and chart, computed in the background, under a database lock. */
 	public function refresh_progress(): void {
-		$db = $this->plugin->database();
 		try {
-			if ( ! $db->try_lock( 'progress' ) ) {
-				return;
-			}
+			$this->plugin->database()->with_lock(
+				'progress',
+				function (): void {
+					try {
+						$this->progress()->refresh();
+					} catch ( DatabaseError $e ) {
+						error_log( 'tfsp-calendly-sync progress: ' . $e->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions
+					}
+				}
+			);
 		} catch ( DatabaseError $e ) {
-			return;
-		}
-		try {
-			$this->progress()->refresh();
-		} catch ( DatabaseError $e ) {
-			error_log( 'tfsp-calendly-sync progress: ' . $e->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions
-		} finally {
-			$db->unlock( 'progress' );
+			unset( $e ); // The lock could not be asked for: the next run tries again.
 		}
 	}
 

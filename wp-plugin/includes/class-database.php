@@ -1,7 +1,13 @@
 <?php
 /**
- * Transactions and named locks (GET_LOCK), so that several web nodes never run one job twice;
- * lock names are per site (database and table prefix), so that another site on the same server never blocks ours.
+ * The two ways the plugin coordinates with other requests and web nodes:
+ * transaction() runs a unit of work in one transaction, tried again after a
+ * deadlock, and with_lock() runs a job while this site holds the job's lock,
+ * so that several web nodes never run one job at once.  Lock names are per
+ * site (database and table prefix), so that another site on the same server
+ * never blocks ours.
+ *
+ * Nothing else in the plugin starts a transaction or takes a lock.
  *
  * @package TFSP\CalendlySync
  */
@@ -14,6 +20,68 @@ final class Database extends Repository {
 
 	public function table(): string {
 		return '';
+	}
+
+	/** Tries of one transaction that met a deadlock or a lock wait timeout. */
+	public const TRANSACTION_TRIES = 5;
+
+	/**
+	 * Runs $work in one transaction: committed when it returns, rolled back
+	 * when it throws (and the exception passes on).  A deadlock or lock wait
+	 * timeout rolls back and runs $work again, up to $tries times in all, so
+	 * $work must only touch the database (or be safe to repeat).
+	 *
+	 * @template T
+	 * @param callable():T $work
+	 * @return T What $work returned.
+	 * @throws DatabaseError When the database fails (after the last try).
+	 */
+	public function transaction( callable $work, int $tries = self::TRANSACTION_TRIES ) {
+		for ( $try = 1; ; $try++ ) {
+			$this->begin();
+			try {
+				$result = $work();
+				$this->commit();
+				return $result;
+			} catch ( DatabaseError $e ) {
+				$this->rollback();
+				if ( ! $e->is_retryable() || $try >= $tries ) {
+					throw $e;
+				}
+				usleep( random_int( 2000, 20000 ) * $try );
+			} catch ( \Throwable $e ) {
+				$this->rollback();
+				throw $e;
+			}
+		}
+	}
+
+	/**
+	 * Runs $job while this site holds the job's lock, and releases it when
+	 * $job returns or throws.
+	 *
+	 * The contract, which does not depend on how the lock is kept: at most
+	 * one holder per site and job name at a time, across every web node; a
+	 * holder that is not there any more (its process died) does not block
+	 * the job for ever; the lock is not re-entrant (do not nest the same
+	 * name).  When another request holds it, $fn is not run and $busy is
+	 * returned; $wait_seconds is how long to wait for it first.
+	 *
+	 * @template T
+	 * @param callable():T $fn
+	 * @param mixed        $busy What to return when another request holds the lock.
+	 * @return T|mixed
+	 * @throws DatabaseError When the lock cannot be asked for; $fn's own exceptions pass on, after the release.
+	 */
+	public function with_lock( string $job, callable $fn, int $wait_seconds = 0, $busy = null ) {
+		if ( ! $this->try_lock( $job, $wait_seconds ) ) {
+			return $busy;
+		}
+		try {
+			return $fn();
+		} finally {
+			$this->unlock( $job );
+		}
 	}
 
 	public function begin(): void {
@@ -57,12 +125,12 @@ final class Database extends Repository {
 	}
 
 	/** Takes the named lock without waiting (timeout 0 by default); false when another connection holds it. */
-	public function try_lock( string $job, int $timeout = 0 ): bool {
+	private function try_lock( string $job, int $timeout = 0 ): bool {
 		$got = $this->checked( $this->db->get_var( $this->db->prepare( 'SELECT GET_LOCK(%s, %d)', $this->lock_name( $job ), $timeout ) ) );
 		return '1' === (string) $got;
 	}
 
-	public function unlock( string $job ): void {
+	private function unlock( string $job ): void {
 		$this->db->query( $this->db->prepare( 'SELECT RELEASE_LOCK(%s)', $this->lock_name( $job ) ) );
 	}
 }

@@ -228,15 +228,16 @@ final class Plugin {
 	 * @return true|\WP_Error
 	 */
 	public function upgrade() {
-		$db = $this->database();
+		$busy = new \WP_Error( 'tfsp_calendly_migration_busy', __( 'Another request is upgrading the Calendly Sync tables; try again in a minute.', 'tfsp-calendly-sync' ) );
 		try {
-			$locked = $db->try_lock( 'migrate', 10 );
+			return $this->database()->with_lock( 'migrate', fn() => $this->migrate_locked(), 10, $busy );
 		} catch ( DatabaseError $e ) {
 			return new \WP_Error( 'tfsp_calendly_db_error', $e->getMessage() );
 		}
-		if ( ! $locked ) {
-			return new \WP_Error( 'tfsp_calendly_migration_busy', __( 'Another request is upgrading the Calendly Sync tables; try again in a minute.', 'tfsp-calendly-sync' ) );
-		}
+	}
+
+	/** @return true|\WP_Error */
+	private function migrate_locked() {
 		try {
 			$result = true;
 			if ( $this->schema()->needs_migration() ) {
@@ -249,7 +250,6 @@ final class Plugin {
 		} catch ( DatabaseError $e ) {
 			$result = new \WP_Error( 'tfsp_calendly_db_error', $e->getMessage() );
 		} finally {
-			$db->unlock( 'migrate' );
 			$this->settings()->refresh();
 		}
 		return $result;

@@ -18,9 +18,6 @@ defined( 'ABSPATH' ) || exit;
 
 final class UserMatcher {
 
-	/** Tries of one transaction that met a deadlock or a lock wait timeout. */
-	private const TRANSACTION_TRIES = 5;
-
 	/** User meta: a match this account is owed, kept while the extension is not loaded (value: the reason). */
 	public const OWED_META = 'tfsp_calendly_match_owed';
 
@@ -73,7 +70,7 @@ final class UserMatcher {
 		if ( ! $user ) {
 			return array();
 		}
-		return $this->transaction(
+		return $this->db->transaction(
 			function () use ( $normalized, $user, $actor_type, $actor_id, $reason ): array {
 				return $this->link_once( $normalized, $user, $actor_type, $actor_id, $reason );
 			}
@@ -143,7 +140,7 @@ final class UserMatcher {
 	 */
 	public function release_user( int $user_id, ?int $reassign, string $reason ): array {
 		$to = null !== $reassign && $reassign > 0 && $reassign !== $user_id ? $reassign : null;
-		return $this->transaction(
+		return $this->db->transaction(
 			function () use ( $user_id, $to, $reason ): array {
 				$now     = Clock::now_us();
 				$audit   = array();
@@ -213,32 +210,5 @@ final class UserMatcher {
 			return null;
 		}
 		return isset( $match['link'] ) ? (int) $match['link'] : null;
-	}
-
-	/**
-	 * Runs $work in a transaction, again after a deadlock or lock wait timeout.
-	 *
-	 * @param callable():array $work
-	 * @return array What $work returned.
-	 * @throws DatabaseError When the database fails.
-	 */
-	private function transaction( callable $work ): array {
-		for ( $try = 1; ; $try++ ) {
-			$this->db->begin();
-			try {
-				$result = $work();
-				$this->db->commit();
-				return $result;
-			} catch ( DatabaseError $e ) {
-				$this->db->rollback();
-				if ( ! $e->is_retryable() || $try >= self::TRANSACTION_TRIES ) {
-					throw $e;
-				}
-				usleep( random_int( 2000, 20000 ) * $try );
-			} catch ( \Throwable $e ) {
-				$this->db->rollback();
-				throw $e;
-			}
-		}
 	}
 }

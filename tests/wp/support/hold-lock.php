@@ -15,10 +15,20 @@ require $argv[1] . '/wp-load.php';
 $tfsp_other = new wpdb( DB_USER, DB_PASSWORD, $tfsp_db_name, DB_HOST );
 $tfsp_other->set_prefix( $tfsp_test_args[4] ?? $GLOBALS['table_prefix'] );
 $tfsp_lock = new \TFSP\CalendlySync\Database( $tfsp_other );
-$tfsp_held = $tfsp_lock->try_lock( $tfsp_job );
-echo $tfsp_held ? 'held ' : 'busy ', $tfsp_lock->lock_name( $tfsp_job ), "\n";
-fflush( STDOUT );
-stream_get_contents( STDIN );
-if ( $tfsp_held ) {
-	$tfsp_lock->unlock( $tfsp_job );
+$tfsp_name = $tfsp_lock->lock_name( $tfsp_job );
+$tfsp_held = $tfsp_lock->with_lock(
+	$tfsp_job,
+	static function () use ( $tfsp_name ): bool {
+		echo 'held ', $tfsp_name, "\n";
+		fflush( STDOUT );
+		stream_get_contents( STDIN );
+		return true;
+	},
+	0,
+	false
+);
+if ( ! $tfsp_held ) {
+	echo 'busy ', $tfsp_name, "\n";
+	fflush( STDOUT );
+	stream_get_contents( STDIN );
 }
