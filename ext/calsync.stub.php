@@ -167,7 +167,17 @@ namespace Calsync {
      * The session state rules.  Every apply* returns
      * ["facts" => array, "status" => string, "old_status" => string,
      *  "conflict" => bool, "old_conflict" => bool,
-     *  "changes" => [field => [old, new], ...], "notes" => [string, ...]].
+     *  "changes" => [field => [old, new], ...], "notes" => [string, ...],
+     *  "attendance_due_at" => ?int, "needs_attendance" => bool,
+     *  "counts_alone" => bool,
+     *  "outbound" => [["action" => string, "invitee_uri" => string,
+     *                  "no_show_uri" => ?string], ...]].
+     * attendance_due_at: the facts' end_at (microseconds) when the status is
+     * "scheduled" and end_at is known, else null; needs_attendance:
+     * attendance_due_at !== null && attendance_due_at < now (the call's
+     * $now where it has one, else the current time); counts_alone: the
+     * status is "attended" (chain effects: chainStanding()).  outbound is
+     * empty except for applyMark() with $twoWayNoShow.
      */
     final class State
     {
@@ -181,8 +191,15 @@ namespace Calsync {
 
         public static function applyScheduledEvent(?array $facts, ScheduledEvent $event): array {}
 
-        /** $mark: "attended", "no_show", "rescheduled" or "none" (cleared). */
-        public static function applyMark(array $facts, string $mark, int $at, int $by): array {}
+        /**
+         * $mark: "attended", "no_show", "rescheduled" or "none" (cleared).
+         * With $twoWayNoShow, "outbound" names what Calendly must be told:
+         * "create_no_show" when the current mark becomes no_show and no
+         * Calendly no-show URI is known, "delete_no_show" (with the known
+         * "no_show_uri", or null) when it stops being no_show; only for
+         * facts with a non-empty invitee_uri.
+         */
+        public static function applyMark(array $facts, string $mark, int $at, int $by, bool $twoWayNoShow = false): array {}
 
         /**
          * A privacy erasure at $at (microseconds): the answer's facts carry
@@ -196,8 +213,33 @@ namespace Calsync {
         /** The join of two fact sets of one invitee: returns the facts only. */
         public static function merge(array $a, array $b): array {}
 
-        /** ["status" => string, "conflict" => bool, "mark" => string]. */
-        public static function derive(array $facts): array {}
+        /**
+         * ["status" => string, "conflict" => bool, "mark" => string,
+         *  "attendance_due_at" => ?int, "needs_attendance" => bool,
+         *  "counts_alone" => bool]; $now: microseconds, default the current time.
+         */
+        public static function derive(array $facts, ?int $now = null): array {}
+
+        /**
+         * Two answers of apply*, the second applied to the first's facts, as
+         * one answer: the second answer with "changes" combined (per field:
+         * the first's old value if it changed the field, else the second's;
+         * the second's new value if it changed the field, else the first's;
+         * in field order), "notes" and "outbound" of both (the first's first),
+         * and "old_status" / "old_conflict" of the first.
+         */
+        public static function then(array $first, array $second): array {}
+
+        /**
+         * Which rows count toward progress, as a list of bools in input
+         * order.  $rows: a list of ["uri" => string, "rescheduled_to_uri" =>
+         * ?string, "status" => string, "student_id" => ?int] (other keys are
+         * ignored; at most 1000 rows).  A row counts iff it is "attended",
+         * has a student, and no attended row of the same student follows it
+         * along rescheduled_to_uri (URIs case-insensitive, at most 20 rows,
+         * stopping at a missing row or a loop).
+         */
+        public static function chainStanding(array $rows): array {}
 
         /** Our status name for ours or a legacy spelling, or null if unknown. */
         public static function normalizeStatus(string $status): ?string {}

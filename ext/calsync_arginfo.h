@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 413fd86f15a0b4239ef6a04ab9b85c8cf3292f4d */
+ * Stub hash: 9cb1867c3502a949cfb9aabf046deff5b1028ae7 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Time_parse, 0, 1, IS_LONG, 0)
 	ZEND_ARG_TYPE_INFO(0, value, IS_STRING, 0)
@@ -87,6 +87,7 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_State_applyMark, 0
 	ZEND_ARG_TYPE_INFO(0, mark, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO(0, at, IS_LONG, 0)
 	ZEND_ARG_TYPE_INFO(0, by, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, twoWayNoShow, _IS_BOOL, 0, "false")
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_State_applyErasure, 0, 2, IS_ARRAY, 0)
@@ -101,6 +102,16 @@ ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_State_derive, 0, 1, IS_ARRAY, 0)
 	ZEND_ARG_TYPE_INFO(0, facts, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, now, IS_LONG, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_State_then, 0, 2, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, first, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, second, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_State_chainStanding, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, rows, IS_ARRAY, 0)
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_State_normalizeStatus, 0, 1, IS_STRING, 1)
@@ -217,6 +228,8 @@ ZEND_METHOD(Calsync_State, applyMark);
 ZEND_METHOD(Calsync_State, applyErasure);
 ZEND_METHOD(Calsync_State, merge);
 ZEND_METHOD(Calsync_State, derive);
+ZEND_METHOD(Calsync_State, then);
+ZEND_METHOD(Calsync_State, chainStanding);
 ZEND_METHOD(Calsync_State, normalizeStatus);
 ZEND_METHOD(Calsync_Email, normalize);
 ZEND_METHOD(Calsync_Email, match);
@@ -317,6 +330,8 @@ static const zend_function_entry class_Calsync_State_methods[] = {
 	ZEND_ME(Calsync_State, applyErasure, arginfo_class_Calsync_State_applyErasure, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Calsync_State, merge, arginfo_class_Calsync_State_merge, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Calsync_State, derive, arginfo_class_Calsync_State_derive, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_ME(Calsync_State, then, arginfo_class_Calsync_State_then, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_ME(Calsync_State, chainStanding, arginfo_class_Calsync_State_chainStanding, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Calsync_State, normalizeStatus, arginfo_class_Calsync_State_normalizeStatus, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_FE_END
 };

@@ -61,37 +61,18 @@ static const fact_desc fact_fields[CALSYNC_F_COUNT] = {
 
 _Static_assert(CALSYNC_F_COUNT <= 64, "calsync_outcome.changed holds one bit per field");
 
-static const char *const mark_names[] = {
-    [CALSYNC_MARK_NONE] = "none",
-    [CALSYNC_MARK_ATTENDED] = "attended",
-    [CALSYNC_MARK_NO_SHOW] = "no_show",
-    [CALSYNC_MARK_RESCHEDULED] = "rescheduled",
-};
-
-static const char *const noshow_names[] = {
-    [CALSYNC_NOSHOW_UNKNOWN] = "unknown",
-    [CALSYNC_NOSHOW_DELETED] = "deleted",
-    [CALSYNC_NOSHOW_PRESENT] = "present",
-};
-
-/* Index of s in names, or -1. */
-static int name_index(const char *const *names, size_t n, const zend_string *s)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (zend_string_equals_cstr(s, names[i], strlen(names[i])))
-            return (int)i;
-    }
-    return -1;
-}
-
+/* The names of marks, no-show states and notes are the core's
+ * (calsync_mark_name, calsync_noshow_name, calsync_note_name). */
 static const char *mark_name(calsync_mark_value m)
 {
-    return (size_t)m < sizeof mark_names / sizeof mark_names[0] ? mark_names[m] : "none";
+    const char *name = calsync_mark_name(m);
+    return name != NULL ? name : "none";
 }
 
 static const char *noshow_name(calsync_noshow_state s)
 {
-    return (size_t)s < sizeof noshow_names / sizeof noshow_names[0] ? noshow_names[s] : "unknown";
+    const char *name = calsync_noshow_name(s);
+    return name != NULL ? name : "unknown";
 }
 
 /* ---- array -> facts ------------------------------------------------------- */
@@ -160,15 +141,15 @@ static zend_result facts_from_array(calsync_facts *out, zend_string **srcs, Hash
                 expected = "string";
                 goto type_error;
             }
-            int m = name_index(mark_names, sizeof mark_names / sizeof mark_names[0], Z_STR_P(zv));
-            if (m < 0) {
+            calsync_mark_value m;
+            if (calsync_mark_from_name(&m, Z_STRVAL_P(zv), Z_STRLEN_P(zv)) != CALSYNC_OK) {
                 zend_argument_value_error(arg_num,
                                           "key \"%s\" must be one of \"none\", \"attended\", "
                                           "\"no_show\" or \"rescheduled\"",
                                           name);
                 return FAILURE;
             }
-            out->coach_mark = (calsync_mark_value)m;
+            out->coach_mark = m;
             continue;
         }
         case FT_NOSHOW: {
@@ -176,15 +157,14 @@ static zend_result facts_from_array(calsync_facts *out, zend_string **srcs, Hash
                 expected = "string";
                 goto type_error;
             }
-            int s =
-                name_index(noshow_names, sizeof noshow_names / sizeof noshow_names[0], Z_STR_P(zv));
-            if (s < 0) {
+            calsync_noshow_state st;
+            if (calsync_noshow_from_name(&st, Z_STRVAL_P(zv), Z_STRLEN_P(zv)) != CALSYNC_OK) {
                 zend_argument_value_error(
                     arg_num, "key \"%s\" must be one of \"unknown\", \"deleted\" or \"present\"",
                     name);
                 return FAILURE;
             }
-            out->noshow = (calsync_noshow_state)s;
+            out->noshow = st;
             continue;
         }
         }
@@ -284,18 +264,41 @@ static void facts_to_array(zval *dst, zval *vals, const calsync_facts *f,
     }
 }
 
-static const struct {
-    unsigned bit;
-    const char *name;
-} note_names[] = {
-    {CALSYNC_NOTE_STALE_MARK, "stale_mark"}, {CALSYNC_NOTE_ECHO, "echo"},
-    {CALSYNC_NOTE_CONFLICT, "conflict"},     {CALSYNC_NOTE_NO_REVIVE, "no_revive"},
-    {CALSYNC_NOTE_STALE_INFO, "stale_info"},
-};
+/* The derived fields of a row on its own at now (shared by derive and every apply*). */
+static void assessment_to_array(HashTable *ht, const calsync_assessment *as)
+{
+    zval z;
+    calsync_zval_time(&z, as->attendance_due_at);
+    CALSYNC_ADD(ht, "attendance_due_at", &z);
+    ZVAL_BOOL(&z, as->needs_attendance != 0);
+    CALSYNC_ADD(ht, "needs_attendance", &z);
+    ZVAL_BOOL(&z, as->counts_alone != 0);
+    CALSYNC_ADD(ht, "counts_alone", &z);
+}
 
-/* The answer of every apply*: facts, status, changes and notes. */
+/* The outbound actions as a list of ["action", "invitee_uri", "no_show_uri"]. */
+static void outbound_to_array(zval *dst, const calsync_outbound *acts, size_t n,
+                              zend_string *const *srcs)
+{
+    array_init_size(dst, (uint32_t)n);
+    for (size_t i = 0; i < n; i++) {
+        zval act, z;
+        array_init_size(&act, 3);
+        ZVAL_STRING(&z, calsync_outbound_name(acts[i].action));
+        CALSYNC_ADD(Z_ARRVAL(act), "action", &z);
+        str_to_zval(&z, acts[i].invitee_uri, srcs ? srcs[CALSYNC_F_INVITEE_URI] : NULL, NULL);
+        CALSYNC_ADD(Z_ARRVAL(act), "invitee_uri", &z);
+        str_to_zval(&z, acts[i].no_show_uri, srcs ? srcs[CALSYNC_F_NOSHOW_URI] : NULL, NULL);
+        CALSYNC_ADD(Z_ARRVAL(act), "no_show_uri", &z);
+        zend_hash_next_index_insert_new(Z_ARRVAL_P(dst), &act);
+    }
+}
+
+/* The answer of every apply*: facts, status, changes, notes, the derived
+ * fields at now, and the outbound actions (acts may be NULL when none). */
 static void outcome_to_array(zval *dst, const calsync_facts *out, const calsync_outcome *oc,
-                             const calsync_facts *stored, zend_string *const *stored_srcs)
+                             const calsync_facts *stored, zend_string *const *stored_srcs,
+                             int64_t now, const calsync_outbound *acts, size_t nacts)
 {
     zval vals[CALSYNC_F_COUNT];
     zval facts, z;
@@ -306,7 +309,7 @@ static void outcome_to_array(zval *dst, const calsync_facts *out, const calsync_
         stored = &empty;
     }
 
-    array_init_size(dst, 7);
+    array_init_size(dst, 11);
     HashTable *ht = Z_ARRVAL_P(dst);
     facts_to_array(&facts, vals, out, stored_srcs, NULL);
     CALSYNC_ADD(ht, "facts", &facts);
@@ -340,11 +343,19 @@ static void outcome_to_array(zval *dst, const calsync_facts *out, const calsync_
 
     zval notes;
     array_init(&notes);
-    for (size_t i = 0; i < sizeof note_names / sizeof note_names[0]; i++) {
-        if (oc->notes & note_names[i].bit)
-            add_next_index_string(&notes, note_names[i].name);
+    for (unsigned bit = 1; bit != 0 && bit <= CALSYNC_NOTE_LAST; bit <<= 1) {
+        if (oc->notes & bit)
+            add_next_index_string(&notes, calsync_note_name(bit));
     }
     CALSYNC_ADD(ht, "notes", &notes);
+
+    calsync_assessment as;
+    calsync_state_assess(&as, out, now);
+    assessment_to_array(ht, &as);
+
+    zval outbound;
+    outbound_to_array(&outbound, acts, acts ? nacts : 0, stored_srcs);
+    CALSYNC_ADD(ht, "outbound", &outbound);
 }
 
 /* Core failures of the state calls: INVALID means an argument the glue
@@ -405,13 +416,14 @@ ZEND_METHOD(Calsync_State, applyEvent)
     calsync_outcome oc;
     calsync_error err;
     calsync_error_reset(&err);
-    if (calsync_state_apply_event(&out, &oc, facts_ht ? &stored : NULL, ev,
-                                  now_is_null ? calsync_now_us() : (int64_t)now,
-                                  &err) != CALSYNC_OK) {
+    int64_t now_us = now_is_null ? calsync_now_us() : (int64_t)now;
+    if (calsync_state_apply_event(&out, &oc, facts_ht ? &stored : NULL, ev, now_us, &err) !=
+        CALSYNC_OK) {
         throw_state_error(&err, 2);
         RETURN_THROWS();
     }
-    outcome_to_array(return_value, &out, &oc, facts_ht ? &stored : NULL, facts_ht ? srcs : NULL);
+    outcome_to_array(return_value, &out, &oc, facts_ht ? &stored : NULL, facts_ht ? srcs : NULL,
+                     now_us, NULL, 0);
 }
 
 ZEND_METHOD(Calsync_State, applyPeer)
@@ -442,7 +454,8 @@ ZEND_METHOD(Calsync_State, applyPeer)
         throw_state_error(&err, 2);
         RETURN_THROWS();
     }
-    outcome_to_array(return_value, &out, &oc, facts_ht ? &stored : NULL, facts_ht ? srcs : NULL);
+    outcome_to_array(return_value, &out, &oc, facts_ht ? &stored : NULL, facts_ht ? srcs : NULL,
+                     calsync_now_us(), NULL, 0);
 }
 
 ZEND_METHOD(Calsync_State, applyScheduledEvent)
@@ -473,7 +486,8 @@ ZEND_METHOD(Calsync_State, applyScheduledEvent)
         throw_state_error(&err, 2);
         RETURN_THROWS();
     }
-    outcome_to_array(return_value, &out, &oc, facts_ht ? &stored : NULL, facts_ht ? srcs : NULL);
+    outcome_to_array(return_value, &out, &oc, facts_ht ? &stored : NULL, facts_ht ? srcs : NULL,
+                     calsync_now_us(), NULL, 0);
 }
 
 ZEND_METHOD(Calsync_State, applyMark)
@@ -481,15 +495,18 @@ ZEND_METHOD(Calsync_State, applyMark)
     HashTable *facts_ht;
     zend_string *mark_str;
     zend_long at, by;
-    ZEND_PARSE_PARAMETERS_START(4, 4)
+    bool two_way = false;
+    ZEND_PARSE_PARAMETERS_START(4, 5)
     Z_PARAM_ARRAY_HT(facts_ht)
     Z_PARAM_STR(mark_str)
     Z_PARAM_LONG(at)
     Z_PARAM_LONG(by)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_BOOL(two_way)
     ZEND_PARSE_PARAMETERS_END();
 
-    int m = name_index(mark_names, sizeof mark_names / sizeof mark_names[0], mark_str);
-    if (m < 0) {
+    calsync_mark_value m;
+    if (calsync_mark_from_name(&m, ZSTR_VAL(mark_str), ZSTR_LEN(mark_str)) != CALSYNC_OK) {
         zend_argument_value_error(
             2, "must be one of \"attended\", \"no_show\", \"rescheduled\" or \"none\"");
         RETURN_THROWS();
@@ -499,15 +516,21 @@ ZEND_METHOD(Calsync_State, applyMark)
     if (facts_from_array(&stored, srcs, facts_ht, 1) == FAILURE)
         RETURN_THROWS();
 
-    calsync_mark mark = {(calsync_mark_value)m, (int64_t)at, (int64_t)by};
+    calsync_mark mark = {m, (int64_t)at, (int64_t)by};
     calsync_outcome oc;
+    calsync_outbound acts[CALSYNC_OUTBOUND_MAX];
+    size_t nacts = 0;
     calsync_error err;
     calsync_error_reset(&err);
     if (calsync_state_apply_mark(&out, &oc, &stored, &mark, &err) != CALSYNC_OK) {
         throw_state_error(&err, 3);
         RETURN_THROWS();
     }
-    outcome_to_array(return_value, &out, &oc, &stored, srcs);
+    if (calsync_state_mark_outbound(acts, &nacts, &stored, &out, two_way, &err) != CALSYNC_OK) {
+        calsync_throw(&err);
+        RETURN_THROWS();
+    }
+    outcome_to_array(return_value, &out, &oc, &stored, srcs, calsync_now_us(), acts, nacts);
 }
 
 ZEND_METHOD(Calsync_State, applyErasure)
@@ -531,7 +554,7 @@ ZEND_METHOD(Calsync_State, applyErasure)
         throw_state_error(&err, 2);
         RETURN_THROWS();
     }
-    outcome_to_array(return_value, &out, &oc, &stored, srcs);
+    outcome_to_array(return_value, &out, &oc, &stored, srcs, calsync_now_us(), NULL, 0);
 }
 
 ZEND_METHOD(Calsync_State, merge)
@@ -561,8 +584,12 @@ ZEND_METHOD(Calsync_State, merge)
 ZEND_METHOD(Calsync_State, derive)
 {
     HashTable *facts_ht;
-    ZEND_PARSE_PARAMETERS_START(1, 1)
+    zend_long now = 0;
+    bool now_is_null = true;
+    ZEND_PARSE_PARAMETERS_START(1, 2)
     Z_PARAM_ARRAY_HT(facts_ht)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_LONG_OR_NULL(now, now_is_null)
     ZEND_PARSE_PARAMETERS_END();
 
     calsync_facts f;
@@ -570,16 +597,18 @@ ZEND_METHOD(Calsync_State, derive)
     if (facts_from_array(&f, srcs, facts_ht, 1) == FAILURE)
         RETURN_THROWS();
 
-    int conflict = 0;
-    calsync_status s = calsync_state_derive(&f, &conflict);
+    calsync_assessment as;
+    calsync_state_assess(&as, &f, now_is_null ? calsync_now_us() : (int64_t)now);
     zval z;
-    array_init_size(return_value, 3);
-    ZVAL_STRING(&z, calsync_status_name(s));
-    CALSYNC_ADD(Z_ARRVAL_P(return_value), "status", &z);
-    ZVAL_BOOL(&z, conflict != 0);
-    CALSYNC_ADD(Z_ARRVAL_P(return_value), "conflict", &z);
-    ZVAL_STRING(&z, mark_name(calsync_state_current_mark(&f)));
-    CALSYNC_ADD(Z_ARRVAL_P(return_value), "mark", &z);
+    array_init_size(return_value, 6);
+    HashTable *ht = Z_ARRVAL_P(return_value);
+    ZVAL_STRING(&z, calsync_status_name(as.status));
+    CALSYNC_ADD(ht, "status", &z);
+    ZVAL_BOOL(&z, as.conflict != 0);
+    CALSYNC_ADD(ht, "conflict", &z);
+    ZVAL_STRING(&z, mark_name(as.mark));
+    CALSYNC_ADD(ht, "mark", &z);
+    assessment_to_array(ht, &as);
 }
 
 ZEND_METHOD(Calsync_State, normalizeStatus)
@@ -593,4 +622,308 @@ ZEND_METHOD(Calsync_State, normalizeStatus)
     if (calsync_status_from_name(&s, ZSTR_VAL(name), ZSTR_LEN(name)) != CALSYNC_OK)
         RETURN_NULL();
     RETURN_STRING(calsync_status_name(s));
+}
+
+/* ---- State::then: two answers as one --------------------------------------- */
+
+/* The parts of an apply* answer that the combination reads, with its
+ * changed mask, statuses and notes in the core's terms. */
+typedef struct answer_parts {
+    HashTable *changes;
+    zval *pairs[CALSYNC_F_COUNT]; /* borrowed from changes; NULL when unchanged */
+    HashTable *notes;
+    HashTable *outbound; /* NULL when the answer has none (an older answer) */
+    zval *old_status;
+    zval *old_conflict;
+    calsync_outcome oc;
+} answer_parts;
+
+static zval *answer_key(HashTable *ht, const char *key, uint32_t arg, int want_type)
+{
+    zval *zv = zend_hash_str_find_deref(ht, key, strlen(key));
+    if (zv == NULL) {
+        zend_argument_value_error(arg, "must be an answer of State::apply*(): key \"%s\" is missing",
+                                  key);
+        return NULL;
+    }
+    int ok = want_type == _IS_BOOL ? (Z_TYPE_P(zv) == IS_TRUE || Z_TYPE_P(zv) == IS_FALSE)
+                                   : Z_TYPE_P(zv) == want_type;
+    if (!ok) {
+        zend_argument_type_error(arg, "key \"%s\" must be of type %s, %s given", key,
+                                 zend_get_type_by_const(want_type), zend_zval_type_name(zv));
+        return NULL;
+    }
+    return zv;
+}
+
+static zend_result answer_status(calsync_status *out, HashTable *ht, const char *key, uint32_t arg,
+                                 zval **zv_out)
+{
+    zval *zv = answer_key(ht, key, arg, IS_STRING);
+    if (zv == NULL)
+        return FAILURE;
+    if (calsync_status_from_exact_name(out, Z_STRVAL_P(zv), Z_STRLEN_P(zv)) != CALSYNC_OK) {
+        zend_argument_value_error(arg, "key \"%s\" must be a status name", key);
+        return FAILURE;
+    }
+    if (zv_out != NULL)
+        *zv_out = zv;
+    return SUCCESS;
+}
+
+static int field_index(const zend_string *name)
+{
+    for (int i = 0; i < CALSYNC_F_COUNT; i++) {
+        const char *f = calsync_field_name((calsync_field)i);
+        if (zend_string_equals_cstr(name, f, strlen(f)))
+            return i;
+    }
+    return -1;
+}
+
+static zend_result answer_from_array(answer_parts *a, HashTable *ht, uint32_t arg)
+{
+    memset(a, 0, sizeof *a);
+    zval *zv;
+    if (answer_status(&a->oc.new_status, ht, "status", arg, NULL) == FAILURE ||
+        answer_status(&a->oc.old_status, ht, "old_status", arg, &a->old_status) == FAILURE)
+        return FAILURE;
+    if ((zv = answer_key(ht, "conflict", arg, _IS_BOOL)) == NULL)
+        return FAILURE;
+    a->oc.new_conflict = Z_TYPE_P(zv) == IS_TRUE;
+    if ((a->old_conflict = answer_key(ht, "old_conflict", arg, _IS_BOOL)) == NULL)
+        return FAILURE;
+    a->oc.old_conflict = Z_TYPE_P(a->old_conflict) == IS_TRUE;
+
+    if ((zv = answer_key(ht, "changes", arg, IS_ARRAY)) == NULL)
+        return FAILURE;
+    a->changes = Z_ARRVAL_P(zv);
+    zend_string *key;
+    zend_ulong idx;
+    zval *pair;
+    ZEND_HASH_FOREACH_KEY_VAL(a->changes, idx, key, pair)
+    {
+        int f = key != NULL ? field_index(key) : -1;
+        if (f < 0) {
+            if (key != NULL)
+                zend_argument_value_error(arg, "key \"changes\" names an unknown field \"%s\"",
+                                          ZSTR_VAL(key));
+            else
+                zend_argument_value_error(arg, "key \"changes\" names an unknown field " ZEND_ULONG_FMT,
+                                          idx);
+            return FAILURE;
+        }
+        ZVAL_DEREF(pair);
+        if (Z_TYPE_P(pair) != IS_ARRAY || zend_hash_num_elements(Z_ARRVAL_P(pair)) != 2 ||
+            zend_hash_index_find(Z_ARRVAL_P(pair), 0) == NULL ||
+            zend_hash_index_find(Z_ARRVAL_P(pair), 1) == NULL) {
+            zend_argument_value_error(arg, "key \"changes\" must map \"%s\" to [old, new]",
+                                      ZSTR_VAL(key));
+            return FAILURE;
+        }
+        a->pairs[f] = pair;
+        a->oc.changed |= (uint64_t)1 << f;
+    }
+    ZEND_HASH_FOREACH_END();
+
+    if ((zv = answer_key(ht, "notes", arg, IS_ARRAY)) == NULL)
+        return FAILURE;
+    a->notes = Z_ARRVAL_P(zv);
+    zval *note;
+    ZEND_HASH_FOREACH_VAL(a->notes, note)
+    {
+        ZVAL_DEREF(note);
+        unsigned bit = Z_TYPE_P(note) == IS_STRING
+                           ? calsync_note_from_name(Z_STRVAL_P(note), Z_STRLEN_P(note))
+                           : 0;
+        if (bit == 0) {
+            zend_argument_value_error(arg, "key \"notes\" must hold only note names");
+            return FAILURE;
+        }
+        a->oc.notes |= bit;
+    }
+    ZEND_HASH_FOREACH_END();
+
+    zv = zend_hash_str_find_deref(ht, "outbound", sizeof("outbound") - 1);
+    if (zv != NULL) {
+        if (Z_TYPE_P(zv) != IS_ARRAY) {
+            zend_argument_type_error(arg, "key \"outbound\" must be of type array, %s given",
+                                     zend_zval_type_name(zv));
+            return FAILURE;
+        }
+        a->outbound = Z_ARRVAL_P(zv);
+    }
+    return SUCCESS;
+}
+
+/* Appends copies of every value of src (may be NULL) to the list dst. */
+static void append_values(zval *dst, HashTable *src)
+{
+    if (src == NULL)
+        return;
+    zval *v;
+    ZEND_HASH_FOREACH_VAL(src, v)
+    {
+        Z_TRY_ADDREF_P(v);
+        zend_hash_next_index_insert(Z_ARRVAL_P(dst), v);
+    }
+    ZEND_HASH_FOREACH_END();
+}
+
+ZEND_METHOD(Calsync_State, then)
+{
+    HashTable *first_ht, *second_ht;
+    ZEND_PARSE_PARAMETERS_START(2, 2)
+    Z_PARAM_ARRAY_HT(first_ht)
+    Z_PARAM_ARRAY_HT(second_ht)
+    ZEND_PARSE_PARAMETERS_END();
+
+    answer_parts a, b;
+    if (answer_from_array(&a, first_ht, 1) == FAILURE ||
+        answer_from_array(&b, second_ht, 2) == FAILURE)
+        RETURN_THROWS();
+
+    calsync_outcome oc;
+    calsync_error err;
+    calsync_error_reset(&err);
+    if (calsync_outcome_then(&oc, &a.oc, &b.oc, &err) != CALSYNC_OK) {
+        calsync_throw(&err);
+        RETURN_THROWS();
+    }
+
+    /* The second answer, with what the core combined put in. */
+    HashTable *ht = zend_array_dup(second_ht);
+    RETVAL_ARR(ht);
+
+    zval changes;
+    array_init(&changes);
+    for (int i = 0; i < CALSYNC_F_COUNT; i++) {
+        if (!((oc.changed >> i) & 1u))
+            continue;
+        int in_first = (a.oc.changed >> i) & 1u, in_second = (b.oc.changed >> i) & 1u;
+        zval *old_v = zend_hash_index_find(Z_ARRVAL_P(in_first ? a.pairs[i] : b.pairs[i]), 0);
+        zval *new_v = zend_hash_index_find(Z_ARRVAL_P(in_second ? b.pairs[i] : a.pairs[i]), 1);
+        zval pair, o, n;
+        ZVAL_COPY_DEREF(&o, old_v);
+        ZVAL_COPY_DEREF(&n, new_v);
+        array_init_size(&pair, 2);
+        zend_hash_next_index_insert_new(Z_ARRVAL(pair), &o);
+        zend_hash_next_index_insert_new(Z_ARRVAL(pair), &n);
+        const char *name = calsync_field_name((calsync_field)i);
+        zend_hash_str_add_new(Z_ARRVAL(changes), name, strlen(name), &pair);
+    }
+    zend_hash_str_update(ht, "changes", sizeof("changes") - 1, &changes);
+
+    /* A PHP answer lists its notes: both lists, the first's first. */
+    zval notes;
+    array_init(&notes);
+    append_values(&notes, a.notes);
+    append_values(&notes, b.notes);
+    zend_hash_str_update(ht, "notes", sizeof("notes") - 1, &notes);
+
+    zval z;
+    ZVAL_STRING(&z, calsync_status_name(oc.old_status));
+    zend_hash_str_update(ht, "old_status", sizeof("old_status") - 1, &z);
+    ZVAL_BOOL(&z, oc.old_conflict != 0);
+    zend_hash_str_update(ht, "old_conflict", sizeof("old_conflict") - 1, &z);
+
+    /* Every action either answer called for is still to be carried out. */
+    zval outbound;
+    array_init(&outbound);
+    append_values(&outbound, a.outbound);
+    append_values(&outbound, b.outbound);
+    zend_hash_str_update(ht, "outbound", sizeof("outbound") - 1, &outbound);
+}
+
+/* ---- State::chainStanding --------------------------------------------------- */
+
+static zend_result chain_row_from_array(calsync_chain_row *r, zval *zrow, uint32_t i)
+{
+    ZVAL_DEREF(zrow);
+    if (Z_TYPE_P(zrow) != IS_ARRAY) {
+        zend_argument_type_error(1, "must contain only arrays, %s given at position %u",
+                                 zend_zval_type_name(zrow), i);
+        return FAILURE;
+    }
+    HashTable *ht = Z_ARRVAL_P(zrow);
+    memset(r, 0, sizeof *r);
+
+    zval *zv = zend_hash_str_find_deref(ht, "uri", sizeof("uri") - 1);
+    if (zv == NULL || Z_TYPE_P(zv) != IS_STRING || Z_STRLEN_P(zv) == 0) {
+        zend_argument_value_error(1, "row %u must have a non-empty string \"uri\"", i);
+        return FAILURE;
+    }
+    r->uri = calsync_str_from_zstr(Z_STR_P(zv));
+
+    zv = zend_hash_str_find_deref(ht, "rescheduled_to_uri", sizeof("rescheduled_to_uri") - 1);
+    if (zv != NULL && Z_TYPE_P(zv) != IS_NULL) {
+        if (Z_TYPE_P(zv) != IS_STRING) {
+            zend_argument_type_error(1, "row %u key \"rescheduled_to_uri\" must be of type ?string, %s given",
+                                     i, zend_zval_type_name(zv));
+            return FAILURE;
+        }
+        r->rescheduled_to_uri = calsync_str_from_zstr(Z_STR_P(zv));
+    }
+
+    zv = zend_hash_str_find_deref(ht, "status", sizeof("status") - 1);
+    if (zv == NULL || Z_TYPE_P(zv) != IS_STRING ||
+        calsync_status_from_exact_name(&r->status, Z_STRVAL_P(zv), Z_STRLEN_P(zv)) != CALSYNC_OK) {
+        zend_argument_value_error(1,
+                                  "row %u key \"status\" must be one of \"scheduled\", "
+                                  "\"canceled\", \"rescheduled\", \"attended\" or \"no_show\"",
+                                  i);
+        return FAILURE;
+    }
+
+    zv = zend_hash_str_find_deref(ht, "student_id", sizeof("student_id") - 1);
+    if (zv != NULL && Z_TYPE_P(zv) != IS_NULL) {
+        if (Z_TYPE_P(zv) != IS_LONG) {
+            zend_argument_type_error(1, "row %u key \"student_id\" must be of type ?int, %s given", i,
+                                     zend_zval_type_name(zv));
+            return FAILURE;
+        }
+        r->has_student = 1;
+        r->student_id = (int64_t)Z_LVAL_P(zv);
+    }
+    return SUCCESS;
+}
+
+ZEND_METHOD(Calsync_State, chainStanding)
+{
+    HashTable *rows_ht;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+    Z_PARAM_ARRAY_HT(rows_ht)
+    ZEND_PARSE_PARAMETERS_END();
+
+    uint32_t n = zend_hash_num_elements(rows_ht);
+    if (n == 0)
+        RETURN_EMPTY_ARRAY();
+    calsync_chain_row *rows = safe_emalloc(n, sizeof *rows, 0);
+    int *counts = safe_emalloc(n, sizeof *counts, 0);
+    uint32_t i = 0;
+    zval *zrow;
+    ZEND_HASH_FOREACH_VAL(rows_ht, zrow)
+    {
+        if (chain_row_from_array(&rows[i], zrow, i) == FAILURE)
+            goto out;
+        i++;
+    }
+    ZEND_HASH_FOREACH_END();
+
+    calsync_error err;
+    calsync_error_reset(&err);
+    int rc = calsync_state_chain_counts(counts, rows, n, &err);
+    if (rc == CALSYNC_ERR_TOO_LARGE || rc == CALSYNC_ERR_INVALID) {
+        zend_argument_value_error(1, "was refused by the chain rule: %s", err.message);
+        goto out;
+    } else if (rc != CALSYNC_OK) {
+        calsync_throw(&err);
+        goto out;
+    }
+    array_init_size(return_value, n);
+    for (i = 0; i < n; i++)
+        add_next_index_bool(return_value, counts[i] != 0);
+out:
+    efree(rows);
+    efree(counts);
 }

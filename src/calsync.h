@@ -329,6 +329,22 @@ typedef enum calsync_noshow_state {
     CALSYNC_NOSHOW_PRESENT = 2  /* invitee_no_show.created / REST   */
 } calsync_noshow_state;
 
+/* "none", "attended", "no_show", "rescheduled"; NULL if out of range. */
+const char *calsync_mark_name(calsync_mark_value m);
+/* The exact name (no legacy spellings, no trimming, case-sensitive) to a
+ * mark.  CALSYNC_ERR_INVALID when unknown. */
+int calsync_mark_from_name(calsync_mark_value *out, const char *s, size_t len);
+
+/* "unknown", "deleted", "present"; NULL if out of range. */
+const char *calsync_noshow_name(calsync_noshow_state s);
+/* The exact name to a state.  CALSYNC_ERR_INVALID when unknown. */
+int calsync_noshow_from_name(calsync_noshow_state *out, const char *s, size_t len);
+
+/* Our own status name exactly ("scheduled", ..., "no_show": no legacy
+ * spelling, no trimming, case-sensitive), as stored in the status column.
+ * CALSYNC_ERR_INVALID when it is not one. */
+int calsync_status_from_exact_name(calsync_status *out, const char *s, size_t len);
+
 /*
  * The stored facts of one session row (one invitee).  Each field group is
  * a join-semilattice, so merging is commutative, associative and
@@ -474,6 +490,13 @@ const char *calsync_field_name(calsync_field f);
 #define CALSYNC_NOTE_CONFLICT     0x04u /* after the merge: canceled, yet marked        */
 #define CALSYNC_NOTE_NO_REVIVE    0x08u /* an active invitee after a cancel: stays canceled */
 #define CALSYNC_NOTE_STALE_INFO   0x10u /* older invitee/event details: not applied     */
+#define CALSYNC_NOTE_LAST         CALSYNC_NOTE_STALE_INFO /* the highest note bit */
+
+/* "stale_mark", "echo", "conflict", "no_revive", "stale_info" for one
+ * CALSYNC_NOTE_* bit; NULL for anything else (0, several bits, unknown). */
+const char *calsync_note_name(unsigned note);
+/* The name of one note to its bit; 0 when unknown. */
+unsigned calsync_note_from_name(const char *s, size_t len);
 
 typedef struct calsync_outcome {
     uint64_t changed;            /* bit (1 << calsync_field): differs from stored */
@@ -563,6 +586,121 @@ calsync_mark_value calsync_state_current_mark(const calsync_facts *f);
 
 /* 1 when every field is equal (strings by content), else 0. */
 int calsync_facts_equal(const calsync_facts *a, const calsync_facts *b);
+
+/*
+ * What the plugin stores beside the facts, for one row on its own at `now`
+ * (microseconds):
+ *
+ *  - status, conflict, mark: calsync_state_derive / calsync_state_current_mark.
+ *  - attendance_due_at: the session's end (end_at) when the status is
+ *    scheduled and end_at is known; else CALSYNC_TIME_NONE.  Facts made
+ *    from Calendly's events never hold an end without a start (start and
+ *    end belong to one group, taken whole from a scheduled event, which
+ *    the parser refuses without both), so this is "a scheduled session
+ *    with a start and an end"; start_at is deliberately not tested, so
+ *    that the rule is exactly the plugin's SQL on its stored columns,
+ *    whatever a row holds: status = 'scheduled' AND end_at IS NOT NULL.
+ *  - needs_attendance: attendance_due_at is known and attendance_due_at <
+ *    now (SQL: ... AND end_at < now).  A session ending exactly at now
+ *    does not need attendance yet.
+ *  - counts_alone: the status is attended.  Whether the row counts toward
+ *    progress also depends on its reschedule chain:
+ *    calsync_state_chain_counts.
+ */
+typedef struct calsync_assessment {
+    calsync_status status;
+    int conflict;
+    calsync_mark_value mark;
+    int64_t attendance_due_at;
+    int needs_attendance;
+    int counts_alone;
+} calsync_assessment;
+
+/* Fills *out for f (NULL: empty facts).  out NULL: nothing happens. */
+void calsync_state_assess(calsync_assessment *out, const calsync_facts *f, int64_t now);
+
+/*
+ * Two answers applied one after the other as one answer (the second was
+ * applied to the facts the first answered).  *out: changed is the union of
+ * both masks; old_status and old_conflict are the first's; new_status and
+ * new_conflict the second's; notes the union of both.  The change report
+ * of the combination, field by field over out->changed: the old value is
+ * the first answer's old value when first->changed has the field's bit,
+ * else the second's; the new value is the second answer's new value when
+ * second->changed has the bit, else the first's.  out may alias first or
+ * second.  CALSYNC_ERR_INVALID when a pointer is NULL.
+ */
+int calsync_outcome_then(calsync_outcome *out, const calsync_outcome *first,
+                         const calsync_outcome *second, calsync_error *err);
+
+/* ---- Reschedule chains: which attended rows count toward progress ------- */
+
+#define CALSYNC_CHAIN_ROWS_MAX 1000 /* more rows in one call: CALSYNC_ERR_TOO_LARGE */
+#define CALSYNC_CHAIN_STEPS 20      /* rows followed from a row at most        */
+
+/* One session row as the chain rule sees it.  Strings borrowed. */
+typedef struct calsync_chain_row {
+    calsync_str uri;                /* the invitee URI; required, non-empty   */
+    calsync_str rescheduled_to_uri; /* absent or empty: the chain ends here   */
+    calsync_status status;          /* the stored (derived) status            */
+    int has_student;                /* 0: no student (unmatched)              */
+    int64_t student_id;             /* when has_student                       */
+} calsync_chain_row;
+
+/*
+ * counts_out[i] (n entries, caller-owned) is 1 when rows[i] counts toward
+ * its student's progress, else 0.  A row counts iff its status is attended,
+ * it has a student, and it is not superseded: following rescheduled_to_uri
+ * forward from it through the given rows (URIs compared ASCII
+ * case-insensitively; at most CALSYNC_CHAIN_STEPS rows; the walk stops at a
+ * missing row or at a row already visited, the starting row included)
+ * reaches no attended row of the same student.  Rows of other students or
+ * other statuses on the way are walked through.  A row without a student
+ * counts for nobody, so it never counts and never supersedes.
+ *
+ * The answer depends on the set of rows, not on their order.  Two rows
+ * with the same URI must be the same row (equal rescheduled_to_uri, status
+ * and student); otherwise CALSYNC_ERR_INVALID, as for a missing URI, an
+ * unknown status or NULL pointers.  n > CALSYNC_CHAIN_ROWS_MAX:
+ * CALSYNC_ERR_TOO_LARGE.  n == 0 is fine (nothing is written).
+ */
+int calsync_state_chain_counts(int *counts_out, const calsync_chain_row *rows, size_t n,
+                               calsync_error *err);
+
+/* ---- Outbound actions: what the plugin must tell Calendly -------------- */
+
+typedef enum calsync_outbound_action {
+    CALSYNC_OUTBOUND_CREATE_NO_SHOW = 1, /* POST /invitee_no_shows for invitee_uri */
+    CALSYNC_OUTBOUND_DELETE_NO_SHOW = 2  /* DELETE the no-show (no_show_uri; absent:
+                                          * look it up through the invitee first) */
+} calsync_outbound_action;
+
+/* "create_no_show", "delete_no_show"; NULL if unknown. */
+const char *calsync_outbound_name(calsync_outbound_action a);
+
+typedef struct calsync_outbound {
+    calsync_outbound_action action;
+    calsync_str invitee_uri; /* borrowed from `after` */
+    calsync_str no_show_uri; /* borrowed from `after`; absent when unknown (always for create) */
+} calsync_outbound;
+
+#define CALSYNC_OUTBOUND_MAX 1 /* actions one mark can call for */
+
+/*
+ * The two-way no-show: what a coach's mark (before -> after, the facts
+ * before and after calsync_state_apply_mark) asks of Calendly.  Nothing
+ * unless two_way_no_show and after has a non-empty invitee URI.  Then
+ * CREATE_NO_SHOW when the current mark (calsync_state_current_mark) after
+ * is no_show, before it was not, and after has no no-show URI (absent or
+ * empty: Calendly has not reported one, so it does not know); or
+ * DELETE_NO_SHOW when before it was no_show and after it is not, with
+ * after's no-show URI (absent when unknown or empty).  Writes
+ * *out_count (0 or 1) actions into out.  CALSYNC_ERR_INVALID when a
+ * pointer is NULL.
+ */
+int calsync_state_mark_outbound(calsync_outbound out[CALSYNC_OUTBOUND_MAX], size_t *out_count,
+                                const calsync_facts *before, const calsync_facts *after,
+                                int two_way_no_show, calsync_error *err);
 
 /* ------------------------------------------------------------------------ */
 /* E-mail matching                                                           */

@@ -1,6 +1,8 @@
 /* Session state: every source becomes a contribution of facts, one join merges it, the status is derived. */
 #include "internal.h"
 
+#include <stdlib.h>
+
 #define BIT(f) ((uint64_t)1 << (f))
 
 /* What a contribution speaks for, so that the notes judge only its own registers. */
@@ -80,6 +82,36 @@ static const char *const field_names[CALSYNC_F_COUNT] = {
     [CALSYNC_F_ERASED_AT] = "erased_at",
 };
 
+static const char *const mark_names[] = {
+    [CALSYNC_MARK_NONE] = "none",
+    [CALSYNC_MARK_ATTENDED] = "attended",
+    [CALSYNC_MARK_NO_SHOW] = "no_show",
+    [CALSYNC_MARK_RESCHEDULED] = "rescheduled",
+};
+
+static const char *const noshow_names[] = {
+    [CALSYNC_NOSHOW_UNKNOWN] = "unknown",
+    [CALSYNC_NOSHOW_DELETED] = "deleted",
+    [CALSYNC_NOSHOW_PRESENT] = "present",
+};
+
+/* In bit order: the order in which answers list their notes. */
+static const struct {
+    unsigned bit;
+    const char *name;
+} note_names[] = {
+    {CALSYNC_NOTE_STALE_MARK, "stale_mark"}, {CALSYNC_NOTE_ECHO, "echo"},
+    {CALSYNC_NOTE_CONFLICT, "conflict"},     {CALSYNC_NOTE_NO_REVIVE, "no_revive"},
+    {CALSYNC_NOTE_STALE_INFO, "stale_info"},
+};
+
+static const char *const outbound_names[] = {
+    [CALSYNC_OUTBOUND_CREATE_NO_SHOW] = "create_no_show",
+    [CALSYNC_OUTBOUND_DELETE_NO_SHOW] = "delete_no_show",
+};
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
 /* The changed mask is a uint64_t: one bit per field must fit. */
 _Static_assert(CALSYNC_F_COUNT <= 64, "calsync_outcome.changed holds one bit per field");
 
@@ -123,6 +155,84 @@ int calsync_status_from_name(calsync_status *out, const char *s, size_t len)
         }
     }
     return CALSYNC_ERR_INVALID;
+}
+
+/* Index of the exact name s[0..len) in a table with holes, or -1. */
+static int exact_index(const char *const *names, size_t n, const char *s, size_t len)
+{
+    if (s == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (names[i] != NULL && strlen(names[i]) == len && memcmp(names[i], s, len) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+int calsync_status_from_exact_name(calsync_status *out, const char *s, size_t len)
+{
+    if (out == NULL)
+        return CALSYNC_ERR_INVALID;
+    int i = exact_index(status_names, COUNT_OF(status_names), s, len);
+    if (i < 0)
+        return CALSYNC_ERR_INVALID;
+    *out = (calsync_status)i;
+    return CALSYNC_OK;
+}
+
+const char *calsync_mark_name(calsync_mark_value m)
+{
+    return (unsigned)m < COUNT_OF(mark_names) ? mark_names[m] : NULL;
+}
+
+int calsync_mark_from_name(calsync_mark_value *out, const char *s, size_t len)
+{
+    if (out == NULL)
+        return CALSYNC_ERR_INVALID;
+    int i = exact_index(mark_names, COUNT_OF(mark_names), s, len);
+    if (i < 0)
+        return CALSYNC_ERR_INVALID;
+    *out = (calsync_mark_value)i;
+    return CALSYNC_OK;
+}
+
+const char *calsync_noshow_name(calsync_noshow_state st)
+{
+    return (unsigned)st < COUNT_OF(noshow_names) ? noshow_names[st] : NULL;
+}
+
+int calsync_noshow_from_name(calsync_noshow_state *out, const char *s, size_t len)
+{
+    if (out == NULL)
+        return CALSYNC_ERR_INVALID;
+    int i = exact_index(noshow_names, COUNT_OF(noshow_names), s, len);
+    if (i < 0)
+        return CALSYNC_ERR_INVALID;
+    *out = (calsync_noshow_state)i;
+    return CALSYNC_OK;
+}
+
+const char *calsync_note_name(unsigned note)
+{
+    for (size_t i = 0; i < COUNT_OF(note_names); i++)
+        if (note_names[i].bit == note)
+            return note_names[i].name;
+    return NULL;
+}
+
+unsigned calsync_note_from_name(const char *s, size_t len)
+{
+    if (s == NULL)
+        return 0;
+    for (size_t i = 0; i < COUNT_OF(note_names); i++)
+        if (strlen(note_names[i].name) == len && memcmp(note_names[i].name, s, len) == 0)
+            return note_names[i].bit;
+    return 0;
+}
+
+const char *calsync_outbound_name(calsync_outbound_action a)
+{
+    return (unsigned)a < COUNT_OF(outbound_names) ? outbound_names[a] : NULL;
 }
 
 const char *calsync_field_name(calsync_field f)
@@ -787,4 +897,233 @@ int calsync_state_merge(calsync_facts *out, const calsync_facts *a, const calsyn
     if (rc == CALSYNC_OK)
         calsync_error_clear(err);
     return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* What the plugin stores beside the facts                                   */
+/* ------------------------------------------------------------------------ */
+
+void calsync_state_assess(calsync_assessment *out, const calsync_facts *f, int64_t now)
+{
+    if (out == NULL)
+        return;
+    calsync_facts empty;
+    if (f == NULL) {
+        calsync_facts_init(&empty);
+        f = &empty;
+    }
+    out->status = calsync_state_derive(f, &out->conflict);
+    out->mark = calsync_state_current_mark(f);
+    /* Exactly the SQL on the stored columns: status = 'scheduled' AND
+     * end_at IS NOT NULL AND end_at < now (see calsync.h). */
+    out->attendance_due_at =
+        out->status == CALSYNC_STATUS_SCHEDULED ? f->end_at : CALSYNC_TIME_NONE;
+    out->needs_attendance = out->attendance_due_at != CALSYNC_TIME_NONE && out->attendance_due_at < now;
+    out->counts_alone = out->status == CALSYNC_STATUS_ATTENDED;
+}
+
+int calsync_outcome_then(calsync_outcome *out, const calsync_outcome *first,
+                         const calsync_outcome *second, calsync_error *err)
+{
+    if (out == NULL || first == NULL || second == NULL)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out, first or second is NULL");
+    calsync_outcome r;
+    r.changed = first->changed | second->changed;
+    r.old_status = first->old_status;
+    r.old_conflict = first->old_conflict;
+    r.new_status = second->new_status;
+    r.new_conflict = second->new_conflict;
+    r.notes = first->notes | second->notes;
+    *out = r;
+    calsync_error_clear(err);
+    return CALSYNC_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Reschedule chains                                                         */
+/* ------------------------------------------------------------------------ */
+
+/* A power of two at least twice CALSYNC_CHAIN_ROWS_MAX: the table stays
+ * at most half full, so probing ends quickly. */
+#define CHAIN_SLOTS 2048u
+_Static_assert(CHAIN_SLOTS >= 2 * CALSYNC_CHAIN_ROWS_MAX, "the URI table must stay half empty");
+_Static_assert((CHAIN_SLOTS & (CHAIN_SLOTS - 1)) == 0, "the URI table size is a power of two");
+
+static int present_uri(calsync_str s)
+{
+    return s.ptr != NULL && s.len > 0;
+}
+
+/* ASCII case-insensitive equality of two present strings (PHP's strtolower). */
+static int uri_eq(calsync_str a, calsync_str b)
+{
+    if (a.len != b.len)
+        return 0;
+    for (size_t i = 0; i < a.len; i++)
+        if (ascii_lower(a.ptr[i]) != ascii_lower(b.ptr[i]))
+            return 0;
+    return 1;
+}
+
+/* FNV-1a over the lower-cased bytes. */
+static uint32_t uri_hash(calsync_str s)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < s.len; i++) {
+        h ^= (unsigned char)ascii_lower(s.ptr[i]);
+        h *= 16777619u;
+    }
+    return h;
+}
+
+typedef struct chain_index {
+    int32_t slot[CHAIN_SLOTS]; /* row index, -1 empty */
+    const calsync_chain_row *rows;
+} chain_index;
+
+/* The row with this URI, or -1. */
+static int32_t chain_find(const chain_index *ix, calsync_str uri)
+{
+    if (!present_uri(uri))
+        return -1;
+    for (uint32_t k = uri_hash(uri) & (CHAIN_SLOTS - 1);; k = (k + 1) & (CHAIN_SLOTS - 1)) {
+        int32_t i = ix->slot[k];
+        if (i < 0 || uri_eq(ix->rows[i].uri, uri))
+            return i;
+    }
+}
+
+static int same_student(const calsync_chain_row *a, const calsync_chain_row *b)
+{
+    return a->has_student && b->has_student && a->student_id == b->student_id;
+}
+
+static int same_row(const calsync_chain_row *a, const calsync_chain_row *b)
+{
+    int a_next = present_uri(a->rescheduled_to_uri), b_next = present_uri(b->rescheduled_to_uri);
+    if (a_next != b_next || (a_next && !uri_eq(a->rescheduled_to_uri, b->rescheduled_to_uri)))
+        return 0;
+    if (a->status != b->status || !a->has_student != !b->has_student)
+        return 0;
+    return !a->has_student || a->student_id == b->student_id;
+}
+
+/* Whether a later attended row of the same student stands for rows[start]. */
+static int superseded(const chain_index *ix, int32_t start)
+{
+    const calsync_chain_row *from = &ix->rows[start];
+    int32_t seen[CALSYNC_CHAIN_STEPS + 1];
+    size_t nseen = 0;
+    seen[nseen++] = start;
+    calsync_str next = from->rescheduled_to_uri;
+    for (int step = 0; step < CALSYNC_CHAIN_STEPS; step++) {
+        int32_t j = chain_find(ix, next);
+        if (j < 0)
+            return 0; /* the chain leaves the rows we were given */
+        for (size_t k = 0; k < nseen; k++)
+            if (seen[k] == j)
+                return 0; /* a loop */
+        const calsync_chain_row *r = &ix->rows[j];
+        if (r->status == CALSYNC_STATUS_ATTENDED && same_student(from, r))
+            return 1;
+        seen[nseen++] = j;
+        next = r->rescheduled_to_uri;
+    }
+    return 0;
+}
+
+int calsync_state_chain_counts(int *counts_out, const calsync_chain_row *rows, size_t n,
+                               calsync_error *err)
+{
+    if (n == 0) {
+        calsync_error_clear(err);
+        return CALSYNC_OK;
+    }
+    if (counts_out == NULL || rows == NULL)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "counts_out or rows is NULL");
+    if (n > CALSYNC_CHAIN_ROWS_MAX)
+        return calsync_fail(err, CALSYNC_ERR_TOO_LARGE, NULL,
+                            "%zu rows: at most %d can be judged in one call", n,
+                            CALSYNC_CHAIN_ROWS_MAX);
+
+    chain_index *ix = malloc(sizeof *ix);
+    int32_t *canon = malloc(n * sizeof *canon);
+    int rc = CALSYNC_OK;
+    if (ix == NULL || canon == NULL) {
+        rc = calsync_fail(err, CALSYNC_ERR_NOMEM, NULL, "out of memory");
+        goto out;
+    }
+    for (uint32_t k = 0; k < CHAIN_SLOTS; k++)
+        ix->slot[k] = -1;
+    ix->rows = rows;
+
+    for (size_t i = 0; i < n; i++) {
+        const calsync_chain_row *r = &rows[i];
+        if (!present_uri(r->uri)) {
+            rc = calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "row %zu has no uri", i);
+            goto out;
+        }
+        if ((unsigned)r->status > CALSYNC_STATUS_NO_SHOW) {
+            rc = calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "row %zu has an unknown status %d",
+                              i, (int)r->status);
+            goto out;
+        }
+        uint32_t k = uri_hash(r->uri) & (CHAIN_SLOTS - 1);
+        while (ix->slot[k] >= 0 && !uri_eq(rows[ix->slot[k]].uri, r->uri))
+            k = (k + 1) & (CHAIN_SLOTS - 1);
+        if (ix->slot[k] < 0) {
+            ix->slot[k] = (int32_t)i;
+            canon[i] = (int32_t)i;
+        } else if (same_row(&rows[ix->slot[k]], r)) {
+            canon[i] = ix->slot[k]; /* the same row given twice */
+        } else {
+            rc = calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+                              "rows %d and %zu have the same uri %.*s but differ",
+                              (int)ix->slot[k], i, clamp_len(r->uri.len), r->uri.ptr);
+            goto out;
+        }
+    }
+
+    for (size_t i = 0; i < n; i++) {
+        const calsync_chain_row *r = &rows[canon[i]];
+        counts_out[i] = r->status == CALSYNC_STATUS_ATTENDED && r->has_student &&
+                        !superseded(ix, canon[i]);
+    }
+    calsync_error_clear(err);
+out:
+    free(ix);
+    free(canon);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Outbound actions                                                          */
+/* ------------------------------------------------------------------------ */
+
+int calsync_state_mark_outbound(calsync_outbound out[CALSYNC_OUTBOUND_MAX], size_t *out_count,
+                                const calsync_facts *before, const calsync_facts *after,
+                                int two_way_no_show, calsync_error *err)
+{
+    if (out == NULL || out_count == NULL || before == NULL || after == NULL)
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+                            "out, out_count, before or after is NULL");
+    *out_count = 0;
+    calsync_error_clear(err);
+    if (!two_way_no_show || !present_uri(after->invitee_uri))
+        return CALSYNC_OK;
+
+    int was = calsync_state_current_mark(before) == CALSYNC_MARK_NO_SHOW;
+    int is = calsync_state_current_mark(after) == CALSYNC_MARK_NO_SHOW;
+    calsync_str known = present_uri(after->noshow_uri) ? after->noshow_uri : calsync_str_of(NULL, 0);
+    if (is && !was && known.ptr == NULL) {
+        out[0].action = CALSYNC_OUTBOUND_CREATE_NO_SHOW;
+    } else if (was && !is) {
+        out[0].action = CALSYNC_OUTBOUND_DELETE_NO_SHOW;
+    } else {
+        return CALSYNC_OK;
+    }
+    out[0].invitee_uri = after->invitee_uri;
+    out[0].no_show_uri = known;
+    *out_count = 1;
+    return CALSYNC_OK;
 }

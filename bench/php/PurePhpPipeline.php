@@ -313,8 +313,11 @@ final class PurePhpPipeline
                 $changes[$k] = [$stored[$k], $v];
             }
         }
+        $due = 'scheduled' === $newStatus ? $r['end_at'] : null;
         return ['facts' => $r, 'status' => $newStatus, 'old_status' => $oldStatus, 'conflict' => $newConflict,
-            'old_conflict' => $oldConflict, 'changes' => $changes, 'notes' => self::orderNotes($notes)];
+            'old_conflict' => $oldConflict, 'changes' => $changes, 'notes' => self::orderNotes($notes),
+            'attendance_due_at' => $due, 'needs_attendance' => null !== $due && $due < $now,
+            'counts_alone' => 'attended' === $newStatus, 'outbound' => []];
     }
 
     private static function orderNotes(array $notes): array

@@ -98,7 +98,7 @@ check('100 kB string kept', State::merge($odd, [])['email'] === str_repeat('x', 
 --EXPECT--
 -- a new row
 created on no row: scheduled -> scheduled changed=invitee_uri,booked,event_uri,info_updated_at,info_envelope_at,email,name,timezone,cancel_url,reschedule_url,invitee_created_at,sched_updated_at,start_at,end_at,event_name,event_type_uri,event_status,location_type,join_url,host_email,host_name
-array(7) {
+array(11) {
   [0]=>
   string(5) "facts"
   [1]=>
@@ -113,6 +113,14 @@ array(7) {
   string(7) "changes"
   [6]=>
   string(5) "notes"
+  [7]=>
+  string(17) "attendance_due_at"
+  [8]=>
+  string(16) "needs_attendance"
+  [9]=>
+  string(12) "counts_alone"
+  [10]=>
+  string(8) "outbound"
 }
 facts have every key, in emptyFacts order: ok
 changes are [old, new]: ok

@@ -171,7 +171,7 @@ array(2) {
   NULL
 }
 string(4) "none"
-{"status":"canceled","conflict":false,"mark":"none"}
+{"status":"canceled","conflict":false,"mark":"none","attendance_due_at":null,"needs_attendance":false,"counts_alone":false}
 merge: none
 -- wrong arguments
 TypeError: Calsync\State::applyErasure(): Argument #2 ($at) must be of type int, string given

@@ -83,25 +83,37 @@ Calendly unmark after attended: attended -> attended notes=echo changed=noshow,n
 coach attended before the Calendly no-show: no_show -> no_show notes=stale_mark changed=coach_mark,coach_mark_at,coach_mark_by
 coach attended after it: no_show -> attended changed=coach_mark,coach_mark_at,coach_mark_by
 -- derive
-array(3) {
+array(6) {
   ["status"]=>
   string(8) "attended"
   ["conflict"]=>
   bool(true)
   ["mark"]=>
   string(8) "attended"
+  ["attendance_due_at"]=>
+  NULL
+  ["needs_attendance"]=>
+  bool(false)
+  ["counts_alone"]=>
+  bool(true)
 }
-array(3) {
+array(6) {
   ["status"]=>
   string(9) "scheduled"
   ["conflict"]=>
   bool(false)
   ["mark"]=>
   string(4) "none"
+  ["attendance_due_at"]=>
+  NULL
+  ["needs_attendance"]=>
+  bool(false)
+  ["counts_alone"]=>
+  bool(false)
 }
-{"status":"rescheduled","conflict":false,"mark":"none"}
-{"status":"no_show","conflict":false,"mark":"no_show"}
-{"status":"no_show","conflict":false,"mark":"no_show"}
+{"status":"rescheduled","conflict":false,"mark":"none","attendance_due_at":null,"needs_attendance":false,"counts_alone":false}
+{"status":"no_show","conflict":false,"mark":"no_show","attendance_due_at":null,"needs_attendance":false,"counts_alone":false}
+{"status":"no_show","conflict":false,"mark":"no_show","attendance_due_at":null,"needs_attendance":false,"counts_alone":false}
 -- normalizeStatus
 "scheduled" => 'scheduled'
 "canceled" => 'canceled'

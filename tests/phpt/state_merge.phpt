@@ -87,7 +87,7 @@ associative: ok
 idempotent: ok
 empty is the identity: ok
 merge of all equals applying all: ok
-{"status":"attended","conflict":true,"mark":"attended"}
+{"status":"attended","conflict":true,"mark":"attended","attendance_due_at":null,"needs_attendance":false,"counts_alone":true}
 merge returns facts only: ok
 -- every permutation of five deliveries, with repeats, gives one result
 int(120)
