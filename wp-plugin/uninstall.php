@@ -65,6 +65,6 @@ if ( $tfsp_calendly_delete ) {
 		}
 	}
 	remove_role( Plugin::COACH_ROLE );
-	( new \TFSP\CalendlySync\SessionRepository( $wpdb ) )->delete_auto_created();
+	Plugin::instance()->session_writer()->delete_auto_created();
 	Plugin::instance()->schema()->drop_own_tables();
 }

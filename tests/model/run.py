@@ -44,7 +44,7 @@ OPS = ("calendly", "backfill", "mark", "link", "register", "email", "delete", "e
        # variants of "calendly": lost webhooks, copies signed with an old t, payloads without scheduled_event
        "silent", "stale", "no_embed")
 CHECKS = ("rows", "status", "student", "coach", "links", "booking", "erasure", "progress", "privacy", "redaction",
-          "answers")
+          "answers", "counts")
 
 STUDENTS = {"ana@model.example.org": "Ana Quillon", "ben@model.example.org": "Ben Marwick",
             "cai@model.example.org": "Cai Ostrander", "dee@model.example.org": "Dee Halvorsen"}
@@ -477,6 +477,8 @@ class PluginMachine:
             for uid in sorted(want):
                 if have.get(uid) != want[uid]:
                     p.append(f"progress: {self.user_label(uid)}: model {want[uid]} attended, plugin {have.get(uid)}")
+        if "counts" in ENABLED_CHECKS and STACK.has_table("tfsp_calendly_session_counts"):
+            self.compare_counts()
         if "privacy" in ENABLED_CHECKS:
             self.compare_privacy(db)
         if "redaction" in ENABLED_CHECKS:
@@ -485,6 +487,18 @@ class PluginMachine:
                 kept = [w for w, needle in (("answers", ANSWER), ("phone", PHONE), ("conference password", '"password"')) if needle in body]
                 if kept:
                     p.append(f"redaction: processed ledger row {r['id']} ({r['event_name']} of {self.label(r['invitee_uri'])}) keeps the {', '.join(kept)}")
+
+    def compare_counts(self) -> None:
+        """The Sessions list's sharded counters hold exactly what a COUNT over the rows finds."""
+        have = {r["counter_key"]: int(r["n"]) for r in STACK.rows(
+            "SELECT counter_key, SUM(n) AS n FROM {p}tfsp_calendly_session_counts GROUP BY counter_key")}
+        want = {}
+        for r in STACK.rows("SELECT status, IFNULL(coach_id, 0) AS coach, conflict FROM {p}tfsp_coach_sessions WHERE type_ignored = 0"):
+            for key in ("all", f"status:{r['status']}", f"coach:{int(r['coach'])}") + (("conflict",) if int(r["conflict"]) else ()):
+                want[key] = want.get(key, 0) + 1
+        for key in sorted(set(have) | set(want)):
+            if have.get(key, 0) != want.get(key, 0):
+                self.problems.append(f"counts: counter {key} holds {have.get(key, 0)}, the rows count {want.get(key, 0)}")
 
     def compare_privacy(self, db: dict) -> None:
         for uri, secrets in sorted(self.m.erased_secrets.items(), key=lambda kv: self.label(kv[0])):

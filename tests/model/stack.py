@@ -22,7 +22,8 @@ HELPER = os.path.join(HERE, "support", "helper.php")
 
 # Tables emptied before every sequence (settings are kept).
 PLUGIN_TABLES = ("tfsp_coach_sessions", "tfsp_calendly_events", "tfsp_session_audit", "tfsp_calendly_backfills",
-                 "tfsp_calendly_seen_events", "tfsp_session_coaches", "tfsp_calendly_leases")
+                 "tfsp_calendly_seen_events", "tfsp_session_coaches", "tfsp_calendly_leases",
+                 "tfsp_calendly_session_counts")
 
 
 class StackError(AssertionError):

@@ -44,5 +44,22 @@ final class TwoWayNoShowTest extends CalendlyTestCase {
 			'the echoes add no status change'
 		);
 		$this->assertSame( (string) $coach, array_values( array_filter( self::audit( $id ), static fn( $a ) => 'coach' === $a['actor_type'] ) )[0]['actor_user_id'] );
+		$marked_at = array_values( array_filter( self::audit( $id ), static fn( $a ) => 'coach' === $a['actor_type'] && 'coach_mark_at' === $a['field'] ) );
+		$this->assertNotEmpty( $marked_at );
+		foreach ( $marked_at as $a ) {
+			$this->assertMatchesRegularExpression( '/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/', (string) $a['new_value'], 'a coach\'s audit rows hold times in RFC 3339, as Calendly\'s do' );
+		}
+	}
+
+	public function test_without_two_way_no_show_a_mark_tells_calendly_nothing(): void {
+		$coach  = self::createUser( self::email( 'coach' ), null, 'tfsp_coach' );
+		$booked = self::control( 'book', array( 'email' => self::email(), 'start_time' => gmdate( 'Y-m-d\TH:00:00\Z', time() - 7200 ) ) );
+		self::waitIdle();
+		$id     = (int) self::session( $booked['invitee_uri'] )['id'];
+		$result = self::plugin( 'mark', array( $id, 'no_show', $coach ) );
+		$this->assertSame( 'no_show', $result['status'] );
+		$this->assertNull( $result['calendly'], 'the core asked for no outbound action' );
+		$invitee = self::fake( 'GET', '/scheduled_events/' . $booked['event_uuid'] . '/invitees/' . $booked['invitee_uuid'], null, $status, self::env( 'FAKE_CALENDLY_TOKEN' ) );
+		$this->assertNull( $invitee['resource']['no_show'] );
 	}
 }

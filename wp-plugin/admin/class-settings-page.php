@@ -288,7 +288,7 @@ final class SettingsPage {
 			$set( 'event_types', $types );
 			try {
 				// Existing rows follow the new choice: other types leave the lists and counts.
-				$this->plugin->sessions()->reevaluate_types( (array) $this->settings()->get( 'event_types' ) );
+				$this->plugin->sync()->reevaluate_types();
 			} catch ( DatabaseError $e ) {
 				++$errors;
 				Notices::add( 'error', __( 'The event types were saved, but existing sessions could not be re-evaluated because of a database error; save again.', 'tfsp-calendly-sync' ) );

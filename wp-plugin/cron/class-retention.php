@@ -10,7 +10,7 @@ namespace TFSP\CalendlySync\Cron;
 use TFSP\CalendlySync\Database;
 use TFSP\CalendlySync\DatabaseError;
 use TFSP\CalendlySync\LedgerRepository;
-use TFSP\CalendlySync\SessionRepository;
+use TFSP\CalendlySync\SessionWriter;
 use TFSP\CalendlySync\Settings;
 use TFSP\CalendlySync\ThrottleRepository;
 
@@ -28,11 +28,11 @@ final class Retention {
 
 	private Database $db;
 	private LedgerRepository $ledger;
-	private SessionRepository $sessions;
+	private SessionWriter $sessions;
 	private ThrottleRepository $throttle;
 	private Settings $settings;
 
-	public function __construct( Database $db, LedgerRepository $ledger, SessionRepository $sessions, ThrottleRepository $throttle, Settings $settings ) {
+	public function __construct( Database $db, LedgerRepository $ledger, SessionWriter $sessions, ThrottleRepository $throttle, Settings $settings ) {
 		$this->db       = $db;
 		$this->ledger   = $ledger;
 		$this->sessions = $sessions;

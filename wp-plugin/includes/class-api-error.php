@@ -9,7 +9,7 @@ namespace TFSP\CalendlySync;
 
 defined( 'ABSPATH' ) || exit;
 
-final class ApiError extends \RuntimeException {
+final class ApiError extends PluginError {
 
 	/**
 	 * not_configured (no token or API base), secret_unreadable, token_rejected
@@ -30,7 +30,7 @@ final class ApiError extends \RuntimeException {
 		$this->kind           = $kind;
 		$this->status         = $status;
 		$this->retry_after_ms = $retry_after_ms;
-		parent::__construct( $message, $status, $previous );
+		parent::__construct( 'api', $message, array( 'calendly_status' => $status ), $previous, $status );
 	}
 
 	/** The kind of an HTTP status. */

@@ -20,13 +20,15 @@ final class Attendance {
 
 	private Database $db;
 	private SessionRepository $sessions;
+	private SessionWriter $writer;
 	private AuditRepository $audit;
 	private Settings $settings;
 	private Api $api;
 
-	public function __construct( Database $db, SessionRepository $sessions, AuditRepository $audit, Settings $settings, Api $api ) {
+	public function __construct( Database $db, SessionRepository $sessions, SessionWriter $writer, AuditRepository $audit, Settings $settings, Api $api ) {
 		$this->db       = $db;
 		$this->sessions = $sessions;
+		$this->writer   = $writer;
 		$this->audit    = $audit;
 		$this->settings = $settings;
 		$this->api      = $api;
@@ -41,36 +43,40 @@ final class Attendance {
 	 */
 	public function mark( int $session_id, string $mark, int $coach_id ) {
 		if ( ! in_array( $mark, self::MARKS, true ) ) {
-			return new \WP_Error( 'tfsp_calendly_invalid_mark', __( 'That is not an attendance mark.', 'tfsp-calendly-sync' ), array( 'status' => 400 ) );
+			return ( new PluginError( 'input', 'not a mark: ' . $mark, array( 'params' => array( 'mark' => __( 'That is not an attendance mark.', 'tfsp-calendly-sync' ) ) ) ) )->to_wp_error( __( 'That is not an attendance mark.', 'tfsp-calendly-sync' ) );
 		}
-		$now_us = Clock::now_us();
+		$two_way = (bool) $this->settings->get( 'two_way_no_show' );
 		try {
-			$this->db->begin();
-			$row = $this->sessions->lock_by_id( $session_id );
-			if ( null === $row ) {
-				$this->db->rollback();
-				return new \WP_Error( 'tfsp_calendly_no_session', __( 'There is no such session.', 'tfsp-calendly-sync' ), array( 'status' => 404 ) );
-			}
-			$facts  = $this->sessions->row_to_facts( $row, \Calsync\State::emptyFacts() );
-			$before = \Calsync\State::derive( $facts );
-			$result = \Calsync\State::applyMark( $facts, $mark, $now_us, $coach_id );
-			$this->write( $row, $result, $coach_id, $now_us );
-			$this->db->commit();
+			$result = $this->db->transaction(
+				function () use ( $session_id, $mark, $coach_id, $two_way ): ?array {
+					$row = $this->sessions->lock_by_id( $session_id );
+					if ( null === $row ) {
+						return null;
+					}
+					$by     = new AuditActor( 'coach', $coach_id, 'attendance mark' );
+					$facts  = $this->sessions->row_to_facts( $row, \Calsync\State::emptyFacts() );
+					$answer = \Calsync\State::applyMark( $facts, $mark, $by->at_us, $coach_id, $two_way );
+					$this->writer->store_answer( $row, false, $answer, $by );
+					return $answer;
+				}
+			);
 		} catch ( DatabaseError $e ) {
-			$this->db->rollback();
-			return new \WP_Error( 'tfsp_calendly_db_error', __( 'The mark could not be saved because of a database error.', 'tfsp-calendly-sync' ), array( 'status' => 503 ) );
+			return $e->to_wp_error( __( 'The mark could not be saved because of a database error.', 'tfsp-calendly-sync' ) );
 		} catch ( \Calsync\Exception | \ValueError $e ) {
-			$this->db->rollback();
-			return new \WP_Error( 'tfsp_calendly_mark_refused', $e->getMessage(), array( 'status' => 409 ) );
+			$error = PluginError::from_core( $e );
+			return $error->to_wp_error( $error->notice( $e->getMessage() ) );
+		}
+		if ( null === $result ) {
+			return ( new PluginError( 'no_session', 'no session ' . $session_id ) )->to_wp_error();
 		}
 
+		// The core's outbound actions: the two-way no-show, carried out after the commit.
 		$calendly = null;
-		$after    = \Calsync\State::derive( $result['facts'] );
-		if ( $this->settings->get( 'two_way_no_show' ) && is_string( $row['calendly_uri'] ) && '' !== $row['calendly_uri'] ) {
-			if ( 'no_show' === $after['mark'] && 'no_show' !== $before['mark'] && empty( $result['facts']['noshow_uri'] ) ) {
-				$calendly = $this->send_no_show( $session_id, (string) $row['calendly_uri'], $coach_id );
-			} elseif ( 'no_show' === $before['mark'] && 'no_show' !== $after['mark'] ) {
-				$calendly = $this->delete_no_show( $session_id, (string) $row['calendly_uri'], $result['facts']['noshow_uri'] ?? null, $coach_id );
+		foreach ( (array) ( $result['outbound'] ?? array() ) as $action ) {
+			if ( 'create_no_show' === $action['action'] ) {
+				$calendly = $this->send_no_show( $session_id, (string) $action['invitee_uri'], $coach_id );
+			} elseif ( 'delete_no_show' === $action['action'] ) {
+				$calendly = $this->delete_no_show( $session_id, (string) $action['invitee_uri'], $action['no_show_uri'] ?? null, $coach_id );
 			}
 		}
 		return array(
@@ -78,30 +84,6 @@ final class Attendance {
 			'changed'  => (bool) $result['changes'],
 			'calendly' => $calendly,
 		);
-	}
-
-	/** Writes the core's answer and the audit rows (actor "coach"). */
-	private function write( array $row, array $result, int $coach_id, int $now_us ): void {
-		$id      = (int) $row['id'];
-		$columns = $this->sessions->facts_to_columns( $result['facts'] );
-
-		$columns['status']     = (string) $result['status'];
-		$columns['conflict']   = $result['conflict'] ? 1 : 0;
-		$columns['updated_at'] = Clock::mysql_now();
-		foreach ( (array) $result['changes'] as $key => $pair ) {
-			$column = SessionRepository::FACTS[ $key ][0] ?? (string) $key;
-			$this->audit->add( $id, 'coach', $coach_id, $column, self::text( $pair[0] ?? null ), self::text( $pair[1] ?? null ), 'attendance mark', null, $now_us );
-		}
-		if ( (string) $row['status'] !== $columns['status'] ) {
-			$this->audit->add( $id, 'coach', $coach_id, 'status', (string) $row['status'], $columns['status'], 'attendance mark', null, $now_us );
-		}
-		if ( (int) $row['conflict'] !== $columns['conflict'] ) {
-			$this->audit->add( $id, 'coach', $coach_id, 'conflict', (string) (int) $row['conflict'], (string) $columns['conflict'], 'attendance mark', null, $now_us );
-		}
-		foreach ( (array) $result['notes'] as $note ) {
-			$this->audit->add( $id, 'coach', $coach_id, 'note', null, (string) $note, 'attendance mark', null, $now_us );
-		}
-		$this->sessions->update( $id, $columns );
 	}
 
 	private function send_no_show( int $session_id, string $invitee_uri, int $coach_id ): string {
@@ -144,16 +126,5 @@ final class Attendance {
 		} catch ( DatabaseError $e ) {
 			unset( $e );
 		}
-	}
-
-	/** @param mixed $value */
-	private static function text( $value ): ?string {
-		if ( null === $value ) {
-			return null;
-		}
-		if ( is_bool( $value ) ) {
-			return $value ? '1' : '0';
-		}
-		return is_scalar( $value ) ? (string) $value : (string) wp_json_encode( $value );
 	}
 }

@@ -38,7 +38,7 @@ final class Coaching {
 	public function boot(): void {
 		( new PortalShortcode( $this->progress() ) )->register();
 		( new BookingShortcode( $this->plugin->settings() ) )->register();
-		( new Privacy( new PrivacyRepository( $this->db ) ) )->register();
+		$this->plugin->privacy()->register();
 		add_action( CoachReminders::HOOK, fn() => $this->reminders()->run() );
 		add_action( Progress::REFRESH_HOOK, array( $this, 'refresh_progress' ) );
 		add_action( 'init', array( self::class, 'schedule' ) );
@@ -48,13 +48,15 @@ final class Coaching {
 		}
 	}
 
-	/** The progress totals and chart, computed in the background, under a database lock. */
+	/** The stored answers of rows written elsewhere, then the progress totals and chart, in the background, under a database lock. */
 	public function refresh_progress(): void {
 		try {
 			$this->plugin->database()->with_lock(
 				'progress',
 				function (): void {
 					try {
+						// Rows the portal's own code wrote get the core's answer first.
+						$this->plugin->session_writer()->restand_stale();
 						$this->progress()->refresh();
 					} catch ( DatabaseError $e ) {
 						error_log( 'tfsp-calendly-sync progress: ' . $e->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions

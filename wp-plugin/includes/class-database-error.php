@@ -9,7 +9,11 @@ namespace TFSP\CalendlySync;
 
 defined( 'ABSPATH' ) || exit;
 
-final class DatabaseError extends \RuntimeException {
+final class DatabaseError extends PluginError {
+
+	public function __construct( string $message, ?\Throwable $previous = null ) {
+		parent::__construct( 'database', $message, array(), $previous );
+	}
 
 	/** True for a deadlock or a lock wait timeout: the whole transaction may be tried again. */
 	public function is_retryable(): bool {

@@ -59,11 +59,11 @@ final class Plugin {
 	}
 
 	public function schema(): Schema {
-		return $this->service( 'schema', fn() => new Schema( $this->db, $this->settings_repository(), $this->audit() ) );
+		return $this->service( 'schema', fn() => new Schema( $this->db, $this->settings_repository(), $this->session_writer(), $this->database() ) );
 	}
 
 	public function sync(): SessionSync {
-		return $this->service( 'sync', fn() => new SessionSync( $this->database(), $this->sessions(), $this->ledger(), $this->audit(), $this->users(), $this->settings() ) );
+		return $this->service( 'sync', fn() => new SessionSync( $this->database(), $this->sessions(), $this->session_writer(), $this->ledger(), $this->users(), $this->settings() ) );
 	}
 
 	public function database(): Database {
@@ -76,6 +76,20 @@ final class Plugin {
 
 	public function sessions(): SessionRepository {
 		return $this->service( 'sessions', fn() => new SessionRepository( $this->db ) );
+	}
+
+	/** The one writer of the sessions table. */
+	public function session_writer(): SessionWriter {
+		return $this->service( 'session_writer', fn() => new SessionWriter( $this->db, $this->sessions(), $this->audit() ) );
+	}
+
+	/** The lists of sessions (admin pages, REST). */
+	public function session_list(): SessionListRepository {
+		return $this->service( 'session_list', fn() => new SessionListRepository( $this->db ) );
+	}
+
+	public function privacy(): Privacy {
+		return $this->service( 'privacy', fn() => new Privacy( new PrivacyRepository( $this->db ), $this->session_writer() ) );
 	}
 
 	public function ledger(): LedgerRepository {
@@ -100,7 +114,7 @@ final class Plugin {
 
 	/** Matching of accounts to sessions after the fact, and release of a deleted user's sessions. */
 	public function user_matcher(): UserMatcher {
-		return $this->service( 'user_matcher', fn() => new UserMatcher( $this->database(), new SessionMatchRepository( $this->db ), $this->audit(), $this->users() ) );
+		return $this->service( 'user_matcher', fn() => new UserMatcher( $this->database(), new SessionMatchRepository( $this->db ), $this->session_writer(), $this->users() ) );
 	}
 
 	/** The Calendly API: the only builder of Calsync\Client. */
@@ -134,12 +148,12 @@ final class Plugin {
 
 	/** An admin's links and unlinks of sessions to students (Unmatched page and REST). */
 	public function student_links(): StudentLinks {
-		return $this->service( 'student_links', fn() => new StudentLinks( new SessionListRepository( $this->db ), $this->users(), $this->audit() ) );
+		return $this->service( 'student_links', fn() => new StudentLinks( $this->database(), $this->session_list(), $this->session_writer(), $this->users() ) );
 	}
 
 	/** Coach marks (the admin's marking screen calls this). */
 	public function attendance(): Attendance {
-		return $this->service( 'attendance', fn() => new Attendance( $this->database(), $this->sessions(), $this->audit(), $this->settings(), $this->api() ) );
+		return $this->service( 'attendance', fn() => new Attendance( $this->database(), $this->sessions(), $this->session_writer(), $this->audit(), $this->settings(), $this->api() ) );
 	}
 
 	/** A value the plugin keeps for itself in the settings table ("_schema_version", ...). */
@@ -153,7 +167,7 @@ final class Plugin {
 		add_action( 'init', array( $this, 'schedule_jobs' ) );
 		add_filter( 'cron_schedules', array( self::class, 'cron_schedules' ) ); // phpcs:ignore WordPress.WP.CronInterval
 		add_action( RetryFailedDeliveries::HOOK, fn() => ( new RetryFailedDeliveries( $this->database(), $this->ledger(), $this->sync() ) )->run() );
-		add_action( Retention::HOOK, fn() => ( new Retention( $this->database(), $this->ledger(), $this->sessions(), $this->throttle(), $this->settings() ) )->run() );
+		add_action( Retention::HOOK, fn() => ( new Retention( $this->database(), $this->ledger(), $this->session_writer(), $this->throttle(), $this->settings() ) )->run() );
 		add_action( HealthCheck::HOOK, fn() => $this->health_check()->run() );
 		add_action( StaleLookup::HOOK, fn() => ( new StaleLookup( $this->database(), $this->ledger(), $this->sync(), $this->api(), $this->settings() ) )->run() );
 		add_action( Backfill::HOOK, fn() => $this->backfill()->run() );

@@ -47,31 +47,6 @@ final class PrivacyRepository extends Repository {
 	}
 
 	/**
-	 * Replaces a person's data in session rows by placeholders; keeps the rows, their status, times and student link.
-	 *
-	 * @param int[] $ids Session ids.
-	 */
-	public function anonymise_sessions( array $ids, string $email_placeholder, string $text_placeholder ): int {
-		unset( $email_placeholder, $text_placeholder ); // Erased rows hold no e-mail or name at all, not a placeholder.
-		$ids = array_values( array_filter( array_map( 'intval', $ids ) ) );
-		if ( ! $ids ) {
-			return 0;
-		}
-		$in = implode( ',', $ids );
-		// The tombstone (erased_at) is a fact of the state rules: later deliveries keep merging
-		// into the row, and the core keeps every personal fact of an erased invitee empty.
-		$this->checked(
-			$this->db->query(
-				$this->db->prepare(
-					"UPDATE {$this->table()} SET erased_at = IFNULL(erased_at, %s), invitee_email = NULL, invitee_name = NULL, cancel_reason = NULL, canceled_by = NULL, timezone = NULL, cancel_url = NULL, reschedule_url = NULL, webhook_data = NULL WHERE id IN ({$in})", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-					Clock::to_datetime( Clock::now_us() )
-				)
-			)
-		);
-		return (int) $this->db->rows_affected;
-	}
-
-	/**
 	 * Empties every stored body about these invitees: by URI, by session, and bodies that
 	 * never parsed (no URI) but hold the address.
 	 *

@@ -22,9 +22,11 @@ final class Privacy {
 	private const BATCH = 100;
 
 	private PrivacyRepository $repository;
+	private SessionWriter $writer;
 
-	public function __construct( PrivacyRepository $repository ) {
+	public function __construct( PrivacyRepository $repository, SessionWriter $writer ) {
 		$this->repository = $repository;
+		$this->writer     = $writer;
 	}
 
 	public function register(): void {
@@ -147,7 +149,7 @@ final class Privacy {
 				$ids = array_map( static fn( $r ) => (int) $r['id'], $rows );
 				$this->repository->clear_ledger_bodies_of( array_map( static fn( $r ) => (string) $r['calendly_uri'], $rows ), $ids, $email );
 				$this->repository->anonymise_audit( $ids, $text );
-				$this->repository->anonymise_sessions( $ids, $placeholder, $text );
+				$this->writer->erase( $ids );
 				$removed = true;
 			}
 		} catch ( DatabaseError $e ) {

@@ -32,14 +32,12 @@ final class ProgressRepository extends Repository {
 	 * @param string $search     Part of a name, login or e-mail; '' for all.
 	 * @param string $completion "completed", "in_progress" or '' (all).
 	 * @param int    $required   Attended sessions the requirement asks for.
-	 * @param int[]  $superseded Attended rows that do not count (see Progress::superseded()).
 	 */
-	private function students_from( string $search, string $completion, int $required, array $superseded ): string {
+	private function students_from( string $search, string $completion, int $required ): string {
 		$t    = $this->table();
 		$from = "(SELECT student_id FROM {$t} WHERE type_ignored = 0 AND student_id IS NOT NULL GROUP BY student_id) x JOIN {$this->db->users} u ON u.ID = x.student_id";
 		if ( '' !== $completion ) {
-			$not   = $superseded ? ' AND id NOT IN (' . implode( ',', array_map( 'intval', $superseded ) ) . ')' : '';
-			$from .= $this->db->prepare( " LEFT JOIN (SELECT student_id FROM {$t} WHERE type_ignored = 0 AND status = 'attended' AND student_id IS NOT NULL{$not} GROUP BY student_id HAVING COUNT(*) >= %d) c ON c.student_id = x.student_id", $required ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			$from .= $this->db->prepare( " LEFT JOIN (SELECT student_id FROM {$t} WHERE type_ignored = 0 AND counts_toward_progress = 1 AND student_id IS NOT NULL GROUP BY student_id HAVING COUNT(*) >= %d) c ON c.student_id = x.student_id", $required ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 			$from .= 'completed' === $completion ? ' WHERE c.student_id IS NOT NULL' : ' WHERE c.student_id IS NULL';
 		} else {
 			$from .= ' WHERE 1 = 1';
@@ -57,17 +55,15 @@ final class ProgressRepository extends Repository {
 	 * attended sessions counted) through index student_status, so that a page
 	 * stops after its rows instead of reading every student.
 	 *
-	 * @param int[] $superseded Attended rows that do not count.
 	 */
-	private function students_probed( string $search, string $completion, int $required, array $superseded ): string {
+	private function students_probed( string $search, string $completion, int $required ): string {
 		$t = $this->table();
 		if ( '' === $completion ) {
 			$where = "(SELECT s.id FROM {$t} s WHERE s.type_ignored = 0 AND s.student_id = u.ID LIMIT 1) IS NOT NULL";
 		} else {
-			$not   = $superseded ? ' AND a.id NOT IN (' . implode( ',', array_map( 'intval', $superseded ) ) . ')' : '';
 			$op    = 'completed' === $completion ? '>=' : '<';
 			$where = "(SELECT s.id FROM {$t} s WHERE s.type_ignored = 0 AND s.student_id = u.ID LIMIT 1) IS NOT NULL AND "
-				. $this->db->prepare( "(SELECT COUNT(*) FROM {$t} a WHERE a.type_ignored = 0 AND a.student_id = u.ID AND a.status = 'attended'{$not}) {$op} %d", $required ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+				. $this->db->prepare( "(SELECT COUNT(*) FROM {$t} a WHERE a.type_ignored = 0 AND a.student_id = u.ID AND a.counts_toward_progress = 1) {$op} %d", $required ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		}
 		if ( '' !== $search ) {
 			$like  = '%' . $this->db->esc_like( $search ) . '%';
@@ -83,10 +79,9 @@ final class ProgressRepository extends Repository {
 	 * 20,000 students).
 	 *
 	 * @param string $orderby    "login", "email" or "name".
-	 * @param int[]  $superseded Attended rows that do not count.
 	 * @return array<int,array{ID:string,user_login:string,display_name:string,user_email:string}>
 	 */
-	public function students( string $search, string $completion, int $required, array $superseded, string $orderby, bool $desc, int $limit, int $offset ): array {
+	public function students( string $search, string $completion, int $required, string $orderby, bool $desc, int $limit, int $offset ): array {
 		$columns = array(
 			'login' => 'u.user_login',
 			'email' => 'u.user_email',
@@ -94,15 +89,15 @@ final class ProgressRepository extends Repository {
 		);
 		$col     = $columns[ $orderby ] ?? 'u.user_login';
 		$dir     = $desc ? 'DESC' : 'ASC';
-		$from    = 'name' === $orderby ? $this->students_from( $search, $completion, $required, $superseded ) : $this->students_probed( $search, $completion, $required, $superseded );
+		$from    = 'name' === $orderby ? $this->students_from( $search, $completion, $required ) : $this->students_probed( $search, $completion, $required );
 		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- $from prepared above, column and direction from fixed lists.
 		$sql = $this->db->prepare( "SELECT u.ID, u.user_login, u.display_name, u.user_email FROM {$from} ORDER BY {$col} {$dir}, u.ID {$dir} LIMIT %d OFFSET %d", $limit, $offset );
 		return (array) $this->checked( $this->db->get_results( $sql, ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
 	}
 
 	/** How many students a list holds. */
-	public function count_students( string $search, string $completion, int $required, array $superseded ): int {
-		$from = '' === $search ? $this->students_from( $search, $completion, $required, $superseded ) : $this->students_probed( $search, $completion, $required, $superseded );
+	public function count_students( string $search, string $completion, int $required ): int {
+		$from = '' === $search ? $this->students_from( $search, $completion, $required ) : $this->students_probed( $search, $completion, $required );
 		return (int) $this->checked( $this->db->get_var( "SELECT COUNT(*) FROM {$from}" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 	}
 
@@ -129,20 +124,18 @@ final class ProgressRepository extends Repository {
 	 * Per-student counts for a set of students.
 	 *
 	 * @param int[] $student_ids Students.
-	 * @param int[] $superseded  Attended rows that do not count.
 	 * @return array<int,array{attended:int,upcoming:int,no_show:int,last_session:?string}>
 	 */
-	public function stats_for( array $student_ids, array $superseded, string $now ): array {
+	public function stats_for( array $student_ids, string $now ): array {
 		$ids = array_values( array_filter( array_map( 'intval', $student_ids ) ) );
 		if ( ! $ids ) {
 			return array();
 		}
 		$in  = implode( ',', $ids );
-		$not = $superseded ? ' AND id NOT IN (' . implode( ',', array_map( 'intval', $superseded ) ) . ')' : '';
 		$t   = $this->table();
 		// Three index range reads per student instead of one scan of all their rows.
 		// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		$attended = $this->checked( $this->db->get_results( "SELECT student_id, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND student_id IN ({$in}) AND status = 'attended'{$not} GROUP BY student_id", ARRAY_A ) );
+		$attended = $this->checked( $this->db->get_results( "SELECT student_id, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND student_id IN ({$in}) AND counts_toward_progress = 1 GROUP BY student_id", ARRAY_A ) );
 		$no_show  = $this->checked( $this->db->get_results( "SELECT student_id, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND student_id IN ({$in}) AND status = 'no_show' GROUP BY student_id", ARRAY_A ) );
 		$upcoming = $this->checked( $this->db->get_results( $this->db->prepare( "SELECT student_id, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND student_id IN ({$in}) AND status = 'scheduled' AND start_at >= %s GROUP BY student_id", $now ), ARRAY_A ) );
 		$last     = $this->checked( $this->db->get_results( $this->db->prepare( "SELECT student_id, MAX(start_at) AS at FROM {$t} WHERE type_ignored = 0 AND student_id IN ({$in}) AND status IN ('attended','no_show','scheduled') AND start_at < %s GROUP BY student_id", $now ), ARRAY_A ) );
@@ -168,64 +161,19 @@ final class ProgressRepository extends Repository {
 	}
 
 	/**
-	 * Attended rows that were rescheduled away (a mark given before Calendly's
-	 * reschedule arrived): the only rows that can start a chain that would
-	 * otherwise count twice.  Few on any site; index status_rc.
-	 *
-	 * @param int[]|null $student_ids Limit to these students; null for all.
-	 * @return array<int,array{id:string,student_id:?string,rescheduled_to_uri:?string}>
-	 */
-	public function superseded_seeds( ?array $student_ids = null ): array {
-		$t     = $this->table();
-		$where = '';
-		if ( null !== $student_ids ) {
-			$ids = array_values( array_filter( array_map( 'intval', $student_ids ) ) );
-			if ( ! $ids ) {
-				return array();
-			}
-			$where = ' AND student_id IN (' . implode( ',', $ids ) . ')';
-		}
-		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		return (array) $this->checked( $this->db->get_results( "SELECT id, student_id, rescheduled_to_uri FROM {$t} WHERE type_ignored = 0 AND status = 'attended' AND reschedule_canceled = 1 AND rescheduled_to_uri IS NOT NULL{$where}", ARRAY_A ) );
-	}
-
-	/**
-	 * Rows by invitee URI (one step along a reschedule chain).
-	 *
-	 * @param string[] $uris Invitee URIs.
-	 * @return array<string,array{id:string,student_id:?string,status:string,rescheduled_to_uri:?string}> Keyed by lower-case URI.
-	 */
-	public function chain_rows( array $uris ): array {
-		$uris = array_values( array_unique( array_filter( $uris, 'is_string' ) ) );
-		if ( ! $uris ) {
-			return array();
-		}
-		$placeholders = implode( ',', array_fill( 0, count( $uris ), '%s' ) );
-		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQLPlaceholders.UnfinishedPrepare
-		$rows = $this->checked( $this->db->get_results( $this->db->prepare( "SELECT id, student_id, status, calendly_uri, rescheduled_to_uri FROM {$this->table()} WHERE calendly_uri IN ({$placeholders})", ...$uris ), ARRAY_A ) );
-		$out  = array();
-		foreach ( (array) $rows as $row ) {
-			$out[ strtolower( (string) $row['calendly_uri'] ) ] = $row;
-		}
-		return $out;
-	}
-
-	/**
 	 * Program totals.
 	 *
-	 * @param int[] $superseded Attended rows that do not count.
 	 * @return array{students:int,completed:int,attended:int,upcoming:int,needs_attendance:int,no_show:int,canceled:int}
 	 */
-	public function totals( int $required, array $superseded, string $now ): array {
+	public function totals( int $required, string $now ): array {
 		$t   = $this->table();
-		$not = $superseded ? ' AND id NOT IN (' . implode( ',', array_map( 'intval', $superseded ) ) . ')' : '';
 		// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		$students  = $this->count_students( '', '', $required, $superseded );
-		$completed = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM (SELECT student_id FROM {$t} WHERE type_ignored = 0 AND status = 'attended' AND student_id IS NOT NULL{$not} GROUP BY student_id HAVING COUNT(*) >= %d) c", $required ) ) );
+		$students  = $this->count_students( '', '', $required );
+		$completed = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM (SELECT student_id FROM {$t} WHERE type_ignored = 0 AND counts_toward_progress = 1 AND student_id IS NOT NULL GROUP BY student_id HAVING COUNT(*) >= %d) c", $required ) ) );
 		$by_status = $this->checked( $this->db->get_results( "SELECT status, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND status IN ('attended','no_show','canceled','rescheduled') GROUP BY status", ARRAY_A ) );
-		$attended  = $this->checked( $this->db->get_var( "SELECT COUNT(*) FROM {$t} WHERE type_ignored = 0 AND status = 'attended' AND student_id IS NOT NULL{$not}" ) );
+		$attended  = $this->checked( $this->db->get_var( "SELECT COUNT(*) FROM {$t} WHERE type_ignored = 0 AND counts_toward_progress = 1 AND student_id IS NOT NULL" ) );
 		$upcoming  = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM {$t} WHERE type_ignored = 0 AND status = 'scheduled' AND end_at >= %s", $now ) ) );
-		$needs     = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM {$t} WHERE type_ignored = 0 AND status = 'scheduled' AND end_at < %s", $now ) ) );
+		$needs     = $this->checked( $this->db->get_var( "SELECT COUNT(*) FROM {$t} WHERE type_ignored = 0 AND " . $this->needs_attendance( $now ) ) );
 		// phpcs:enable
 		$counts = array();
 		foreach ( (array) $by_status as $row ) {
@@ -314,8 +262,7 @@ final class ProgressRepository extends Repository {
 		return (array) $this->checked(
 			$this->db->get_results(
 				$this->db->prepare(
-					'SELECT ' . self::COLUMNS . ", host_email FROM {$t} WHERE type_ignored = 0 AND status = 'scheduled' AND end_at < %s{$coach} ORDER BY end_at, id LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-					$ended_before,
+					'SELECT ' . self::COLUMNS . ", host_email FROM {$t} WHERE type_ignored = 0 AND " . $this->needs_attendance( $ended_before ) . "{$coach} ORDER BY end_at, id LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 					$limit
 				),
 				ARRAY_A
@@ -328,7 +275,7 @@ final class ProgressRepository extends Repository {
 		$t     = $this->table();
 		$coach = null === $coach_id ? '' : $this->db->prepare( ' AND coach_id = %d', $coach_id );
 		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		return (int) $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM {$t} WHERE type_ignored = 0 AND status = 'scheduled' AND end_at < %s{$coach}", $ended_before ) ) );
+		return (int) $this->checked( $this->db->get_var( "SELECT COUNT(*) FROM {$t} WHERE type_ignored = 0 AND " . $this->needs_attendance( $ended_before ) . $coach ) );
 	}
 
 	/**
@@ -339,7 +286,7 @@ final class ProgressRepository extends Repository {
 	public function coaches_needing_mark( string $ended_before ): array {
 		return (array) $this->checked(
 			$this->db->get_results(
-				$this->db->prepare( "SELECT coach_id, COUNT(*) AS n FROM {$this->table()} WHERE type_ignored = 0 AND status = 'scheduled' AND end_at < %s GROUP BY coach_id", $ended_before ), // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+				"SELECT coach_id, COUNT(*) AS n FROM {$this->table()} WHERE type_ignored = 0 AND " . $this->needs_attendance( $ended_before ) . ' GROUP BY coach_id', // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 				ARRAY_A
 			)
 		);

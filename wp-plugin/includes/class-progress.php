@@ -3,11 +3,11 @@
  * Progress toward the required number of attended sessions: per student, for the program, and
  * sessions per week, for the Progress page, its CSV export and the student portal.
  *
- * Only attended rows count, and a reschedule chain counts once: an attended
- * row that was rescheduled away (the coach marked it before Calendly's
- * reschedule arrived) does not count when a later row of its chain, of the
- * same student, is attended too.  Such rows are rare, so they are found
- * first (index status_rc) and left out of every count by id.
+ * Which sessions count is the core's answer, stored with each row
+ * (counts_toward_progress, written by SessionWriter): only attended rows
+ * count, and a reschedule chain counts once.  Every figure here is a SQL
+ * read of the stored answers, so reading needs neither the core nor the
+ * extension.
  *
  * Program totals and the weekly chart read large parts of the table (about a
  * second with a million rows), so they are computed in the background every
@@ -36,9 +36,6 @@ final class Progress {
 	/** Totals older than this are computed on the spot (the refresh job runs every five minutes). */
 	private const CACHE_SECONDS = 15 * MINUTE_IN_SECONDS;
 
-	/** Steps followed along a reschedule chain at most. */
-	private const CHAIN_STEPS = 20;
-
 	private ProgressRepository $repository;
 	private Settings $settings;
 
@@ -65,52 +62,12 @@ final class Progress {
 	}
 
 	/**
-	 * Ids of attended rows that do not count, because a later row of their reschedule chain is attended.
-	 *
-	 * @param int[]|null $student_ids Limit to these students; null for all.
-	 * @return int[]
-	 */
-	public function superseded( ?array $student_ids = null ): array {
-		$out = array();
-		// Walk every chain one step per query: seed id => [student, next URI].
-		$open = array();
-		foreach ( $this->repository->superseded_seeds( $student_ids ) as $seed ) {
-			$open[ (int) $seed['id'] ] = array( (string) $seed['student_id'], strtolower( (string) $seed['rescheduled_to_uri'] ), array() );
-		}
-		for ( $step = 0; $step < self::CHAIN_STEPS && $open; $step++ ) {
-			$rows = $this->repository->chain_rows( array_values( array_unique( array_column( $open, 1 ) ) ) );
-			foreach ( $open as $id => [ $student, $next, $seen ] ) {
-				$row = $rows[ $next ] ?? null;
-				if ( null === $row || isset( $seen[ $next ] ) ) {
-					unset( $open[ $id ] ); // The chain ends (or loops) without another attended row.
-					continue;
-				}
-				if ( 'attended' === $row['status'] && (string) $row['student_id'] === $student ) {
-					$out[] = $id;
-					unset( $open[ $id ] );
-					continue;
-				}
-				$seen[ $next ] = true;
-				$after         = strtolower( (string) $row['rescheduled_to_uri'] );
-				if ( '' === $after ) {
-					unset( $open[ $id ] );
-					continue;
-				}
-				$open[ $id ] = array( $student, $after, $seen );
-			}
-		}
-		sort( $out );
-		return $out;
-	}
-
-	/**
 	 * One page of the students list with their progress.
 	 *
 	 * @return array{total:int,rows:array<int,array<string,mixed>>}
 	 */
 	public function students_page( string $search, string $completion, string $orderby, bool $desc, int $per_page, int $page ): array {
 		$required   = $this->required();
-		$superseded = '' === $completion ? array() : $this->superseded();
 		// Without a search the list's size is one of the totals, kept fresh by the refresh job.
 		if ( '' === $search ) {
 			$totals = $this->totals();
@@ -120,9 +77,9 @@ final class Progress {
 				'in_progress' => $totals['students'] - $totals['completed'],
 			)[ $completion ];
 		} else {
-			$total = $this->repository->count_students( $search, $completion, $required, $superseded );
+			$total = $this->repository->count_students( $search, $completion, $required );
 		}
-		$students   = $this->repository->students( $search, $completion, $required, $superseded, $orderby, $desc, $per_page, max( 0, ( $page - 1 ) * $per_page ) );
+		$students   = $this->repository->students( $search, $completion, $required, $orderby, $desc, $per_page, max( 0, ( $page - 1 ) * $per_page ) );
 		return array(
 			'total' => $total,
 			'rows'  => $this->with_stats( $students, $required ),
@@ -138,7 +95,7 @@ final class Progress {
 	public function with_stats( array $students, ?int $required = null ): array {
 		$required = $required ?? $this->required();
 		$ids      = array_map( static fn( $s ) => (int) $s['ID'], $students );
-		$stats    = $this->repository->stats_for( $ids, $this->superseded( $ids ), self::now() );
+		$stats    = $this->repository->stats_for( $ids, self::now() );
 		$rows     = array();
 		foreach ( $students as $student ) {
 			$id     = (int) $student['ID'];
@@ -171,7 +128,7 @@ final class Progress {
 	 */
 	public function of_student( int $user_id ): array {
 		$required = $this->required();
-		$stats    = $this->repository->stats_for( array( $user_id ), $this->superseded( array( $user_id ) ), self::now() );
+		$stats    = $this->repository->stats_for( array( $user_id ), self::now() );
 		$attended = (int) ( $stats[ $user_id ]['attended'] ?? 0 );
 		return array(
 			'attended'  => $attended,
@@ -198,7 +155,7 @@ final class Progress {
 
 	private function compute_totals(): array {
 		$required                = $this->required();
-		$totals                  = $this->repository->totals( $required, $this->superseded(), self::now() );
+		$totals                  = $this->repository->totals( $required, self::now() );
 		$totals['required']      = $required;
 		$totals['computed_at']   = time();
 		return $totals;

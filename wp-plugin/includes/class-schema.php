@@ -26,11 +26,13 @@ final class Schema {
 	 * every migration); each later schema change is a numbered step in
 	 * STEPS, run once, in order, and safe to run twice.
 	 */
-	public const VERSION = 5;
+	public const VERSION = 7;
 
 	/** @var array<int,string> Step number => method. */
 	private const STEPS = array(
 		5 => 'step_5_seams',
+		6 => 'step_6_stored_answers',
+		7 => 'step_7_session_counts',
 	);
 
 	/**
@@ -46,18 +48,25 @@ final class Schema {
 			// The event type is not a chosen coaching type: kept, but out of every list and count.
 			'type_ignored'     => 'tinyint(1) NOT NULL DEFAULT 0',
 		),
+		6 => array(
+			// The core's answer: the session counts toward its student's progress (an attended
+			// reschedule chain counts once).  Every count reads it; see SessionWriter.
+			'counts_toward_progress' => 'tinyint(1) NOT NULL DEFAULT 0',
+		),
 	);
 
 	private const OUR_STATUSES = array( 'scheduled', 'canceled', 'rescheduled', 'attended', 'no_show' );
 
 	private \wpdb $db;
 	private SettingsRepository $settings;
-	private AuditRepository $audit;
+	private SessionWriter $writer;
+	private Database $database;
 
-	public function __construct( \wpdb $db, SettingsRepository $settings, AuditRepository $audit ) {
+	public function __construct( \wpdb $db, SettingsRepository $settings, SessionWriter $writer, Database $database ) {
 		$this->db       = $db;
 		$this->settings = $settings;
-		$this->audit    = $audit;
+		$this->writer   = $writer;
+		$this->database = $database;
 	}
 
 	public function sessions_table(): string {
@@ -67,7 +76,7 @@ final class Schema {
 	/** The plugin's own tables (not the portal's sessions table). */
 	public function own_tables(): array {
 		$p = $this->db->prefix;
-		return array( $p . 'tfsp_calendly_settings', $p . 'tfsp_calendly_events', $p . 'tfsp_session_audit', $p . 'tfsp_calendly_throttle', $p . 'tfsp_calendly_counters', $p . 'tfsp_calendly_backfills', $p . 'tfsp_calendly_seen_events' );
+		return array( $p . 'tfsp_calendly_settings', $p . 'tfsp_calendly_events', $p . 'tfsp_session_audit', $p . 'tfsp_calendly_throttle', $p . 'tfsp_calendly_counters', $p . 'tfsp_calendly_backfills', $p . 'tfsp_calendly_seen_events', $p . 'tfsp_calendly_session_counts' );
 	}
 
 	/** The schema version the database is at (0: never migrated). */
@@ -94,7 +103,6 @@ final class Schema {
 				$this->check( dbDelta( $this->sessions_ddl() ) );
 			}
 			$this->ensure_session_indexes();
-			$this->map_legacy_statuses();
 			$this->settings->put( '_session_date_format', $this->session_date_format() );
 			$installed = $this->installed_version();
 			foreach ( self::STEPS as $number => $method ) {
@@ -103,10 +111,11 @@ final class Schema {
 					$this->settings->put( '_schema_version', (string) $number );
 				}
 			}
+			// After the steps: a mapped row's stored answers are written with it.
+			$this->map_legacy_statuses();
 			$this->settings->put( '_schema_version', (string) self::VERSION );
 			$this->settings->delete( '_schema_error' );
 		} catch ( DatabaseError $e ) {
-			$this->db->query( 'ROLLBACK' );
 			$message = $e->getMessage();
 			if ( $this->table_exists( $this->db->prefix . 'tfsp_calendly_settings' ) ) {
 				try {
@@ -179,6 +188,45 @@ final class Schema {
 		if ( ! isset( $indexes['sched_pending'] ) ) {
 			$this->run( "ALTER TABLE {$this->sessions_table()} ADD KEY sched_pending (sched_updated_at,id)" );
 		}
+	}
+
+	/**
+	 * Step 6, the core's answers stored with each row: whether it counts
+	 * toward progress, computed by the core for every row (its reschedule
+	 * chain included), and the indexes that the progress counts and the
+	 * look-up of stale answers read.
+	 */
+	private function step_6_stored_answers(): void {
+		$this->add_session_columns( self::STEP_COLUMNS[6] );
+		$indexes = $this->indexes( $this->sessions_table() );
+		$adds    = array();
+		if ( ! isset( $indexes['counts_student'] ) ) {
+			$adds[] = 'ADD KEY counts_student (counts_toward_progress,student_id)';
+		}
+		if ( ! isset( $indexes['status_counts'] ) ) {
+			$adds[] = 'ADD KEY status_counts (status,counts_toward_progress)';
+		}
+		if ( $adds ) {
+			$this->run( "ALTER TABLE {$this->sessions_table()} " . implode( ', ', $adds ) );
+		}
+		$this->writer->restand_all();
+	}
+
+	/**
+	 * Step 7, the Sessions list's totals as sharded counters (see
+	 * SessionWriter), counted once from the rows.
+	 */
+	private function step_7_session_counts(): void {
+		$collate = $this->db->get_charset_collate();
+		$this->run(
+			"CREATE TABLE IF NOT EXISTS {$this->writer->counts_table()} (
+counter_key varchar(64) NOT NULL,
+shard tinyint(3) unsigned NOT NULL,
+n bigint(20) NOT NULL DEFAULT 0,
+PRIMARY KEY (counter_key,shard)
+) ENGINE=InnoDB {$collate}"
+		);
+		$this->database->transaction( fn() => $this->writer->rebuild_counts() );
 	}
 
 	/** @param array<string,string> $definitions Column => definition; adds those missing. */
@@ -446,15 +494,7 @@ PRIMARY KEY  (counter_key)
 				if ( ! $ids ) {
 					break;
 				}
-				$ids = array_map( 'intval', $ids );
-				$this->run( 'START TRANSACTION' );
-				$in = implode( ',', $ids );
-				$this->run( $this->db->prepare( "UPDATE {$table} SET status = %s WHERE id IN ({$in}) AND BINARY status = BINARY %s", $mapped, $legacy ) ); // phpcs:ignore
-				$now = Clock::now_us();
-				foreach ( $ids as $id ) {
-					$this->audit->add( $id, 'system', null, 'status', (string) $legacy, $mapped, 'legacy status mapping', null, $now );
-				}
-				$this->run( 'COMMIT' );
+				$this->database->transaction( fn() => $this->writer->map_legacy_status( array_map( 'intval', $ids ), (string) $legacy, $mapped ) );
 			} while ( true );
 		}
 	}

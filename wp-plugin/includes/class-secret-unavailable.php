@@ -9,7 +9,7 @@ namespace TFSP\CalendlySync;
 
 defined( 'ABSPATH' ) || exit;
 
-final class SecretUnavailable extends \RuntimeException {
+final class SecretUnavailable extends PluginError {
 
 	/** @var string The setting's name. */
 	public string $setting;
@@ -20,6 +20,6 @@ final class SecretUnavailable extends \RuntimeException {
 	public function __construct( string $setting, string $reason ) {
 		$this->setting = $setting;
 		$this->reason  = $reason;
-		parent::__construct( sprintf( 'The stored value of "%s" cannot be opened (%s).', $setting, $reason ) );
+		parent::__construct( 'secret', sprintf( 'The stored value of "%s" cannot be opened (%s).', $setting, $reason ), array( 'setting' => $setting ) );
 	}
 }

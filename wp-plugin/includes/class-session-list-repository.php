@@ -30,6 +30,11 @@ final class SessionListRepository extends Repository {
 	/** Columns the admin lists show. */
 	private const COLUMNS = 'id, student_id, student_unlinked, erased_at, coach_id, status, conflict, start_at, end_at, invitee_name, invitee_email, event_name, host_name, host_email, calendly_uri, rescheduled_from_uri, rescheduled_to_uri, reschedule_url, cancel_url, canceled, cancel_reason, canceled_by, canceler_type, cancel_at, coach_mark, coach_mark_at, noshow, timezone, updated_at';
 
+	/** The columns of a listed row, with the stored answer's "needs attendance" now (0/1). */
+	private function columns(): string {
+		return self::COLUMNS . ', (' . $this->needs_attendance( gmdate( 'Y-m-d H:i:s' ) ) . ') AS needs_attendance';
+	}
+
 	public function table(): string {
 		return $this->db->prefix . 'tfsp_coach_sessions';
 	}
@@ -61,20 +66,56 @@ final class SessionListRepository extends Repository {
 		}
 		$direction = $asc ? 'ASC' : 'DESC';
 		$order     = 'id' === $column ? "id {$direction}" : "{$column} {$direction}, id {$direction}";
-		$sql       = 'SELECT ' . self::COLUMNS . " FROM {$this->table()} WHERE " . implode( ' AND ', $where ) . " ORDER BY {$order} LIMIT " . max( 1, $limit );
+		$sql       = 'SELECT ' . $this->columns() . " FROM {$this->table()} WHERE " . implode( ' AND ', $where ) . " ORDER BY {$order} LIMIT " . max( 1, $limit );
 		$rows      = (array) $this->checked( $this->db->get_results( $sql, ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- every part prepared in where()/keyset().
 		return $reverse ? array_reverse( $rows ) : $rows;
 	}
 
-	/** Rows matching the filters. @throws DatabaseError On a database error. */
+	/**
+	 * Rows matching the filters, exactly.  The unfiltered list, the canceled,
+	 * rescheduled and conflicts views and one coach's list read the writer's
+	 * sharded counters (a sum of a few rows); every other filter counts over
+	 * its index.
+	 *
+	 * @throws DatabaseError On a database error.
+	 */
 	public function count( array $filters ): int {
+		$counter = self::counter_of( $filters );
+		if ( null !== $counter ) {
+			$table = $this->db->prefix . 'tfsp_calendly_session_counts';
+			return (int) $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COALESCE(SUM(n), 0) FROM {$table} WHERE counter_key = %s", $counter ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		}
 		$sql = "SELECT COUNT(*) FROM {$this->table()} WHERE " . implode( ' AND ', $this->where( $filters ) );
 		return (int) $this->checked( $this->db->get_var( $sql ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- every part prepared in where().
 	}
 
+	/** The counter (see SessionWriter::count_keys()) that holds the count of these filters, or null. */
+	private static function counter_of( array $filters ): ?string {
+		foreach ( array( 'session', 'student', 'from', 'to' ) as $key ) {
+			if ( ! empty( $filters[ $key ] ) ) {
+				return null;
+			}
+		}
+		if ( isset( $filters['search'] ) && '' !== $filters['search'] ) {
+			return null;
+		}
+		$view  = $filters['view'] ?? 'all';
+		$coach = empty( $filters['coach'] ) ? null : (int) $filters['coach'];
+		if ( null !== $coach ) {
+			return 'all' === $view ? 'coach:' . $coach : null;
+		}
+		$views = array(
+			'all'         => 'all',
+			'canceled'    => 'status:canceled',
+			'rescheduled' => 'status:rescheduled',
+			'conflicts'   => 'conflict',
+		);
+		return $views[ $view ] ?? null;
+	}
+
 	/** One session as the lists show it, or null. */
 	public function find( int $id ): ?array {
-		$row = $this->checked( $this->db->get_row( $this->db->prepare( 'SELECT ' . self::COLUMNS . " FROM {$this->table()} WHERE id = %d", $id ), ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$row = $this->checked( $this->db->get_row( $this->db->prepare( 'SELECT ' . $this->columns() . " FROM {$this->table()} WHERE id = %d", $id ), ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		return $row ? $row : null;
 	}
 
@@ -119,7 +160,7 @@ final class SessionListRepository extends Repository {
 		} elseif ( null !== $before_id ) {
 			$where[] = $this->db->prepare( 'id > %d', $before_id );
 		}
-		$sql  = 'SELECT ' . self::COLUMNS . " FROM {$this->table()} WHERE " . implode( ' AND ', $where ) . ' ORDER BY id ' . ( $asc ? 'ASC' : 'DESC' ) . ' LIMIT ' . max( 1, $limit );
+		$sql  = 'SELECT ' . $this->columns() . " FROM {$this->table()} WHERE " . implode( ' AND ', $where ) . ' ORDER BY id ' . ( $asc ? 'ASC' : 'DESC' ) . ' LIMIT ' . max( 1, $limit );
 		$rows = (array) $this->checked( $this->db->get_results( $sql, ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- parts prepared above.
 		return $asc ? array_reverse( $rows ) : $rows;
 	}
@@ -130,50 +171,22 @@ final class SessionListRepository extends Repository {
 	}
 
 	/**
-	 * Moves sessions to a student, or unlinks one, in one transaction with
-	 * the rows locked and one audit row per changed session.
+	 * The rows an admin's link moves, locked (the caller holds the transaction): the chosen
+	 * session, and with an e-mail every session with it that is unmatched, not unlinked by an
+	 * admin and not erased (never one already linked to someone).
 	 *
-	 * @param int         $id         The chosen session.
-	 * @param string|null $email      Normalised e-mail: also moves every session with it that is
-	 *                                unmatched, not unlinked by an admin and not erased (never one
-	 *                                already linked to someone).  Null: only the chosen session.
-	 * @param int|null    $student_id The student; null unlinks the chosen session and marks it
-	 *                                "unlinked by an admin", so that automatic matching leaves it.
-	 * @return int[] The ids whose student changed, the chosen one first.
-	 * @throws DatabaseError On any database error (nothing is changed).
+	 * @param string|null $email Normalised e-mail, or null for the chosen session only.
+	 * @return array<int,array{id:string,student_id:?string,student_unlinked:string}> The chosen one first.
+	 * @throws DatabaseError On any database error.
 	 */
-	public function attribute( int $id, ?string $email, ?int $student_id, AuditRepository $audit, int $admin_id, string $reason ): array {
-		$changed = array();
-		$this->checked( $this->db->query( 'START TRANSACTION' ) );
-		try {
-			$rows = (array) $this->checked( $this->db->get_results( $this->db->prepare( "SELECT id, student_id, student_unlinked FROM {$this->table()} WHERE id = %d FOR UPDATE", $id ), ARRAY_A ) );
-			if ( null !== $email && null !== $student_id ) {
-				// The column's collation compares case-insensitively; invitee_email is indexed.
-				$more = $this->checked( $this->db->get_results( $this->db->prepare( "SELECT id, student_id, student_unlinked FROM {$this->table()} WHERE invitee_email = %s AND student_id IS NULL AND student_unlinked = 0 AND erased_at IS NULL AND id <> %d ORDER BY id FOR UPDATE", $email, $id ), ARRAY_A ) );
-				$rows = array_merge( $rows, (array) $more );
-			}
-			$now = Clock::now_us();
-			foreach ( $rows as $row ) {
-				$old      = null === $row['student_id'] ? null : (int) $row['student_id'];
-				$unlinked = null === $student_id ? 1 : 0;
-				if ( $old === $student_id && (int) $row['student_unlinked'] === $unlinked ) {
-					continue;
-				}
-				$this->checked( $this->db->query( $this->prepare_nullable( "UPDATE {$this->table()} SET student_id = %d, student_unlinked = %d, updated_at = %s WHERE id = %d", array( $student_id, $unlinked, Clock::mysql_now(), (int) $row['id'] ) ) ) );
-				if ( $old !== $student_id ) {
-					$audit->add( (int) $row['id'], 'admin', $admin_id, 'student_id', null === $old ? null : (string) $old, null === $student_id ? null : (string) $student_id, $reason, null, $now );
-				}
-				if ( (int) $row['student_unlinked'] !== $unlinked ) {
-					$audit->add( (int) $row['id'], 'admin', $admin_id, 'student_unlinked', (string) (int) $row['student_unlinked'], (string) $unlinked, $reason, null, $now );
-				}
-				$changed[] = (int) $row['id'];
-			}
-			$this->checked( $this->db->query( 'COMMIT' ) );
-		} catch ( DatabaseError $e ) {
-			$this->db->query( 'ROLLBACK' );
-			throw $e;
+	public function lock_for_link( int $id, ?string $email ): array {
+		$rows = (array) $this->checked( $this->db->get_results( $this->db->prepare( "SELECT id, student_id, student_unlinked FROM {$this->table()} WHERE id = %d FOR UPDATE", $id ), ARRAY_A ) );
+		if ( null !== $email ) {
+			// The column's collation compares case-insensitively; invitee_email is indexed.
+			$more = $this->checked( $this->db->get_results( $this->db->prepare( "SELECT id, student_id, student_unlinked FROM {$this->table()} WHERE invitee_email = %s AND student_id IS NULL AND student_unlinked = 0 AND erased_at IS NULL AND id <> %d ORDER BY id FOR UPDATE", $email, $id ), ARRAY_A ) );
+			$rows = array_merge( $rows, (array) $more );
 		}
-		return $changed;
+		return $rows;
 	}
 
 	/**
@@ -228,7 +241,7 @@ final class SessionListRepository extends Repository {
 		$where = array( 'type_ignored = 0' ); // Rows of event types that are not coaching sessions stay out of every list.
 		switch ( $filters['view'] ?? 'all' ) {
 			case 'needs_attendance':
-				$where[] = $this->db->prepare( "status = 'scheduled' AND end_at < %s", $now );
+				$where[] = $this->needs_attendance( $now );
 				break;
 			case 'upcoming':
 				$where[] = $this->db->prepare( "status = 'scheduled' AND start_at >= %s", $now );

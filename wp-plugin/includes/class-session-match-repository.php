@@ -82,24 +82,6 @@ final class SessionMatchRepository extends Repository {
 		return array_map( 'intval', $ids );
 	}
 
-	/**
-	 * Sets the student or the coach of a locked row (null: none).
-	 *
-	 * @param string $column "student_id" or "coach_id".
-	 * @throws DatabaseError On a database error.
-	 */
-	public function set_user( int $id, string $column, ?int $user_id ): void {
-		self::check_column( $column );
-		$this->checked(
-			$this->db->query(
-				$this->prepare_nullable(
-					"UPDATE {$this->table()} SET {$column} = %d, updated_at = %s WHERE id = %d",
-					array( $user_id, Clock::mysql_now(), $id )
-				)
-			)
-		);
-	}
-
 	private static function check_column( string $column ): void {
 		if ( ! in_array( $column, array( 'student_id', 'coach_id' ), true ) ) {
 			throw new \InvalidArgumentException( 'Unknown user column ' . $column );

@@ -1,6 +1,7 @@
 <?php
 /**
- * SQL of {prefix}tfsp_coach_sessions: one row per Calendly invitee, holding the facts of Calsync\State plus derived columns.
+ * Reads of {prefix}tfsp_coach_sessions for the write path (rows locked for a change) and the
+ * mapping between a row and the facts of Calsync\State.  SessionWriter writes the rows.
  *
  * @package TFSP\CalendlySync
  */
@@ -62,28 +63,6 @@ final class SessionRepository extends Repository {
 
 	public function table(): string {
 		return $this->db->prefix . 'tfsp_coach_sessions';
-	}
-
-	/**
-	 * Makes sure a row exists for the invitee and locks it (INSERT ... ON
-	 * DUPLICATE KEY UPDATE takes an exclusive lock either way, so concurrent
-	 * first events neither collide nor deadlock on a shared lock).
-	 *
-	 * @return bool True when the row was created now.
-	 */
-	public function ensure_locked( string $uri, string $now ): bool {
-		$this->checked(
-			$this->db->query(
-				$this->db->prepare(
-					"INSERT INTO {$this->table()} (calendly_uri, auto_created, status, created_at, updated_at) VALUES (%s, 1, 'scheduled', %s, %s)
-					ON DUPLICATE KEY UPDATE id = id",
-					$uri,
-					$now,
-					$now
-				)
-			)
-		);
-		return 1 === (int) $this->db->rows_affected;
 	}
 
 	/**
@@ -178,57 +157,5 @@ final class SessionRepository extends Repository {
 			}
 		}
 		return $columns;
-	}
-
-	/** Updates columns of one row; null values become NULL. */
-	public function update( int $id, array $columns ): void {
-		if ( ! $columns ) {
-			return;
-		}
-		$formats = array();
-		foreach ( $columns as $value ) {
-			$formats[] = is_int( $value ) ? '%d' : '%s';
-		}
-		$this->checked( $this->db->update( $this->table(), $columns, array( 'id' => $id ), $formats, array( '%d' ) ) );
-	}
-
-	/**
-	 * Clears webhook_data of rows not updated since $before (retention).
-	 *
-	 * @return int Rows cleared.
-	 */
-	public function clear_webhook_data( string $before, int $limit ): int {
-		$this->checked( $this->db->query( $this->db->prepare( "UPDATE {$this->table()} SET webhook_data = NULL WHERE webhook_data IS NOT NULL AND updated_at < %s LIMIT %d", $before, $limit ) ) );
-		return (int) $this->db->rows_affected;
-	}
-
-	/** Deletes the rows the sync created (uninstall with delete_data_on_uninstall); the portal's own rows stay. */
-	public function delete_auto_created(): void {
-		$this->db->query( "DELETE FROM {$this->table()} WHERE auto_created = 1" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-	}
-
-	/** Sets or clears type_ignored of the row of an invitee; false when there is none. */
-	public function set_type_ignored( string $uri, bool $ignored ): bool {
-		$this->checked( $this->db->query( $this->db->prepare( "UPDATE {$this->table()} SET type_ignored = %d WHERE calendly_uri = %s", $ignored ? 1 : 0, $uri ) ) );
-		return (int) $this->db->rows_affected > 0 || null !== $this->checked( $this->db->get_var( $this->db->prepare( "SELECT id FROM {$this->table()} WHERE calendly_uri = %s", $uri ) ) );
-	}
-
-	/**
-	 * After the admin changed the chosen event types: rows of types no longer chosen leave
-	 * the lists and counts, rows of chosen types come back.  An empty choice means every type.
-	 *
-	 * @param string[] $types The chosen event type URIs.
-	 * @return int Rows changed.
-	 */
-	public function reevaluate_types( array $types ): int {
-		if ( ! $types ) {
-			$this->checked( $this->db->query( "UPDATE {$this->table()} SET type_ignored = 0 WHERE type_ignored = 1" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-			return (int) $this->db->rows_affected;
-		}
-		$in = implode( ',', array_fill( 0, count( $types ), '%s' ) );
-		// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQLPlaceholders
-		$this->checked( $this->db->query( $this->db->prepare( "UPDATE {$this->table()} SET type_ignored = IF(event_type_uri IN ($in), 0, 1) WHERE event_type_uri IS NOT NULL AND type_ignored <> IF(event_type_uri IN ($in), 0, 1)", array_merge( $types, $types ) ) ) );
-		// phpcs:enable
-		return (int) $this->db->rows_affected;
 	}
 }

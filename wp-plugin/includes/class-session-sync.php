@@ -15,9 +15,6 @@ defined( 'ABSPATH' ) || exit;
 
 final class SessionSync {
 
-	/** Tries of one transaction that met a deadlock or a lock wait timeout. */
-	private const TRANSACTION_TRIES = 5;
-
 	/** Retry of failed ledger rows: attempts in all, first delay and cap (seconds). */
 	public const MAX_ATTEMPTS = 8;
 	public const RETRY_BASE   = 60;
@@ -25,16 +22,16 @@ final class SessionSync {
 
 	private Database $db;
 	private SessionRepository $sessions;
+	private SessionWriter $writer;
 	private LedgerRepository $ledger;
-	private AuditRepository $audit;
 	private UserRepository $users;
 	private Settings $settings;
 
-	public function __construct( Database $db, SessionRepository $sessions, LedgerRepository $ledger, AuditRepository $audit, UserRepository $users, Settings $settings ) {
+	public function __construct( Database $db, SessionRepository $sessions, SessionWriter $writer, LedgerRepository $ledger, UserRepository $users, Settings $settings ) {
 		$this->db       = $db;
 		$this->sessions = $sessions;
+		$this->writer   = $writer;
 		$this->ledger   = $ledger;
-		$this->audit    = $audit;
 		$this->users    = $users;
 		$this->settings = $settings;
 	}
@@ -53,7 +50,7 @@ final class SessionSync {
 		try {
 			$event = \Calsync\Event::parse( $body );
 		} catch ( \Calsync\Exception $e ) {
-			$error = $e instanceof \Calsync\PayloadException && '' !== $e->path ? $e->path . ': ' . $e->getMessage() : $e->getMessage();
+			$error = PluginError::from_core( $e )->getMessage();
 			return $this->record( \Calsync\Event::rawDedupeKey( $body ), null, null, $stale ? 'stale' : 'failed', $body, $signature_t, $error );
 		}
 		$view = $event->toArray();
@@ -108,31 +105,15 @@ final class SessionSync {
 		);
 		if ( 'failed' === $result['outcome'] ) {
 			// Kept for the ledger's view; not retried from the body (the next back-fill reads it again).
-			$this->db->begin();
-			try {
-				$row = $this->ledger->upsert_locked( $invitee->dedupeKey(), $source, $uri, 'failed', $body, null, $result['error'] ?? null, null, 1 );
-				$this->ledger->set_outcome( $row['id'], 'failed', null, $result['error'] ?? null, $row['attempts'] + 1, null );
-				$this->db->commit();
-			} catch ( DatabaseError $e ) {
-				$this->db->rollback();
-				throw $e;
-			}
-			$result['ledger_id'] = $row['id'];
+			$result['ledger_id'] = $this->db->transaction(
+				function () use ( $invitee, $source, $uri, $body, $result ): int {
+					$row = $this->ledger->upsert_locked( $invitee->dedupeKey(), $source, $uri, 'failed', $body, null, $result['error'] ?? null, null, 1 );
+					$this->ledger->set_outcome( $row['id'], 'failed', null, $result['error'] ?? null, $row['attempts'] + 1, null );
+					return (int) $row['id'];
+				}
+			);
 		}
 		return $result;
-	}
-
-	/** Two core answers applied one after the other, as one answer. */
-	private static function then( array $first, array $second ): array {
-		$changes = (array) $first['changes'];
-		foreach ( (array) $second['changes'] as $key => $pair ) {
-			$changes[ $key ] = array( isset( $changes[ $key ] ) ? $changes[ $key ][0] : ( $pair[0] ?? null ), $pair[1] ?? null );
-		}
-		$second['changes']      = $changes;
-		$second['notes']        = array_merge( (array) $first['notes'], (array) $second['notes'] );
-		$second['old_status']   = $first['old_status'];
-		$second['old_conflict'] = $first['old_conflict'];
-		return $second;
 	}
 
 	/**
@@ -164,7 +145,7 @@ final class SessionSync {
 				$error = $result['error'];
 			}
 		} catch ( \Calsync\Exception $e ) {
-			$error = $e instanceof \Calsync\PayloadException && '' !== $e->path ? $e->path . ': ' . $e->getMessage() : $e->getMessage();
+			$error = PluginError::from_core( $e )->getMessage();
 		}
 		$give_up = $attempts >= self::MAX_ATTEMPTS;
 		$this->ledger->set_outcome( $id, $give_up ? 'failed' : 'retrying', null, $error, $attempts, $give_up ? null : self::next_attempt( $attempts ) );
@@ -183,7 +164,18 @@ final class SessionSync {
 	 * @throws DatabaseError When the database fails.
 	 */
 	public function ignore_type( string $uri ): bool {
-		return $this->sessions->set_type_ignored( $uri, true );
+		return $this->writer->set_type_ignored( $uri, true );
+	}
+
+	/**
+	 * After the chosen event types changed (Settings page): existing rows follow the new choice,
+	 * and the list's counters are counted again, in one transaction.
+	 *
+	 * @return int Rows changed.
+	 * @throws DatabaseError When the database fails (nothing changed).
+	 */
+	public function reevaluate_types(): int {
+		return $this->db->transaction( fn() => $this->writer->reevaluate_types( (array) $this->settings->get( 'event_types' ) ) );
 	}
 
 	/** When attempt number $attempts + 1 is due: exponential back-off with a cap. */
@@ -236,14 +228,7 @@ final class SessionSync {
 		$uri    = null !== $uri && strlen( $uri ) > SessionRepository::URI_MAX ? null : $uri;
 		$error  = null === $error ? null : mb_strcut( $error, 0, LedgerRepository::ERROR_MAX, 'UTF-8' );
 		$failed = 'failed' === $outcome;
-		try {
-			$this->db->begin();
-			$row = $this->ledger->upsert_locked( $dedupe_key, $name, $uri, $outcome, $body, $signature_t, $error, $failed ? self::next_attempt( 1 ) : null, $failed ? 1 : 0 );
-			$this->db->commit();
-		} catch ( DatabaseError $e ) {
-			$this->db->rollback();
-			throw $e;
-		}
+		$row    = $this->db->transaction( fn() => $this->ledger->upsert_locked( $dedupe_key, $name, $uri, $outcome, $body, $signature_t, $error, $failed ? self::next_attempt( 1 ) : null, $failed ? 1 : 0 ) );
 		$stored = $row['inserted'] ? $outcome : $row['outcome'];
 		return array(
 			'outcome'    => 'processed' === $stored ? 'duplicate' : $stored,
@@ -258,26 +243,17 @@ final class SessionSync {
 	 * @return array{outcome:string,ledger_id:?int,session_id:?int,error?:string}
 	 */
 	private function apply( \Calsync\Event $event, string $body, ?int $signature_t, ?int $ledger_id, ?array $rest = null ): array {
-		for ( $try = 1; ; $try++ ) {
-			try {
-				return $this->apply_once( $event, $body, $signature_t, $ledger_id, $rest );
-			} catch ( DatabaseError $e ) {
-				$this->db->rollback();
-				if ( ! $e->is_retryable() || $try >= self::TRANSACTION_TRIES ) {
-					throw $e;
-				}
-				usleep( random_int( 2000, 20000 ) * $try );
-			} catch ( \Calsync\Exception | \ValueError $e ) {
-				// The state rules refused the stored facts or the event (for
-				// example a row that holds another invitee): nothing written.
-				$this->db->rollback();
-				return array(
-					'outcome'    => 'failed',
-					'ledger_id'  => $ledger_id,
-					'session_id' => null,
-					'error'      => 'state: ' . $e->getMessage(),
-				);
-			}
+		try {
+			return $this->db->transaction( fn() => $this->apply_once( $event, $body, $signature_t, $ledger_id, $rest ) );
+		} catch ( \Calsync\Exception | \ValueError $e ) {
+			// The state rules refused the stored facts or the event (for
+			// example a row that holds another invitee): nothing written.
+			return array(
+				'outcome'    => 'failed',
+				'ledger_id'  => $ledger_id,
+				'session_id' => null,
+				'error'      => 'state: ' . $e->getMessage(),
+			);
 		}
 	}
 
@@ -289,7 +265,6 @@ final class SessionSync {
 		$peer   = $event->peerUri();
 		$name   = null === $rest ? (string) ( $event->toArray()['event_name'] ?? $event->kind() ) : $rest['source'];
 
-		$this->db->begin();
 		if ( null === $ledger_id ) {
 			$ledger = $this->ledger->upsert_locked( $event->dedupeKey(), $name, $uri, 'processed', $body, $signature_t, null, null, 0 );
 		} else {
@@ -302,7 +277,6 @@ final class SessionSync {
 		// An API answer is applied again even when seen before: the facts merge
 		// idempotently, and its scheduled event may have moved meanwhile.
 		if ( null === $rest && ! $ledger['inserted'] && 'processed' === $ledger['outcome'] ) {
-			$this->db->commit();
 			return array(
 				'outcome'    => 'duplicate',
 				'ledger_id'  => $ledger['id'],
@@ -319,7 +293,7 @@ final class SessionSync {
 		sort( $uris, SORT_STRING );
 		$created = array();
 		foreach ( $uris as $u ) {
-			$created[ strtolower( $u ) ] = $this->sessions->ensure_locked( $u, $now );
+			$created[ strtolower( $u ) ] = $this->writer->ensure_locked( $u, $now );
 		}
 		$rows  = $this->sessions->lock_by_uris( $uris );
 		$empty = \Calsync\State::emptyFacts();
@@ -331,10 +305,11 @@ final class SessionSync {
 		$facts  = $created[ strtolower( $uri ) ] ? null : $this->sessions->row_to_facts( $own, $empty );
 		$result = \Calsync\State::applyEvent( $facts, $event, $now_us );
 		if ( null !== ( $rest['scheduled_event'] ?? null ) ) {
-			$result = self::then( $result, \Calsync\State::applyScheduledEvent( $result['facts'], $rest['scheduled_event'] ) );
+			$result = \Calsync\State::then( $result, \Calsync\State::applyScheduledEvent( $result['facts'], $rest['scheduled_event'] ) );
 		}
 		$erased = null !== ( $result['facts']['erased_at'] ?? null );
-		$this->write( $own, $result, $created[ strtolower( $uri ) ], $ledger['id'], $name, null === $rest && ! $erased ? $event->redactedJson() : null, $now_us, $now );
+		$by     = new AuditActor( 'calendly', null, $name, $ledger['id'], $now_us );
+		$this->write( $own, $result, $created[ strtolower( $uri ) ], $by, null === $rest && ! $erased ? $event->redactedJson() : null );
 
 		if ( count( $uris ) > 1 ) {
 			$other  = $rows[ strtolower( (string) $peer ) ] ?? null;
@@ -343,7 +318,7 @@ final class SessionSync {
 			}
 			$pfacts = $created[ strtolower( (string) $peer ) ] ? null : $this->sessions->row_to_facts( $other, $empty );
 			$presult = \Calsync\State::applyPeer( $pfacts, $event );
-			$this->write( $other, $presult, $created[ strtolower( (string) $peer ) ], $ledger['id'], $name . ' (reschedule link)', null, $now_us, $now );
+			$this->write( $other, $presult, $created[ strtolower( (string) $peer ) ], $by->as( 'calendly', $name . ' (reschedule link)' ), null );
 		}
 
 		$this->ledger->set_outcome( $ledger['id'], 'processed', (int) $own['id'], null, $ledger['attempts'] + 1, null );
@@ -359,7 +334,6 @@ final class SessionSync {
 			// Processed: the raw bytes are no longer needed; the redacted envelope replaces them.
 			$this->ledger->replace_body( $ledger['id'], $event->redactedJson() );
 		}
-		$this->db->commit();
 		return array(
 			'outcome'    => 'processed',
 			'ledger_id'  => $ledger['id'],
@@ -369,49 +343,17 @@ final class SessionSync {
 	}
 
 	/**
-	 * Writes the core's answer to a locked row: the facts, the derived
-	 * columns, the student and coach links, and one audit row per change.
+	 * The core's answer to a locked row, stored by the writer, with the
+	 * student and coach links that a changed e-mail or host decides.
 	 */
-	private function write( array $row, array $result, bool $created, int $ledger_id, string $reason, ?string $webhook_data, int $now_us, string $now ): void {
-		$id      = (int) $row['id'];
+	private function write( array $row, array $result, bool $created, AuditActor $by, ?string $webhook_data ): void {
 		$facts   = $result['facts'];
 		$changes = (array) $result['changes'];
-		$columns = $this->sessions->facts_to_columns( $facts );
-
-		$columns['status']   = (string) $result['status'];
-		$columns['conflict'] = $result['conflict'] ? 1 : 0;
-		$event_uuid          = self::last_segment( $facts['event_uri'] ?? null );
-		if ( null !== $event_uuid && strlen( $event_uuid ) <= SessionRepository::URI_MAX ) {
-			$columns['calendly_event_id'] = $event_uuid;
-		}
-		if ( is_int( $facts['start_at'] ?? null ) ) {
-			$format                  = $this->session_date_format();
-			$columns['session_date'] = 'U' === $format ? (int) intdiv( $facts['start_at'], 1000000 ) : Clock::to_site_time( $facts['start_at'], $format );
-		}
+		$columns = array();
+		$more    = array();
 		if ( null !== $webhook_data ) {
 			$columns['webhook_data'] = $webhook_data;
 		}
-		$columns['updated_at'] = $now;
-
-		$audit = array();
-		foreach ( $changes as $key => $pair ) {
-			if ( 'noshow_absent_seen_at' === $key ) {
-				continue; // When an API read last saw no no-show: bookkeeping, not a change.
-			}
-			$column = SessionRepository::FACTS[ $key ][0] ?? (string) $key;
-			$audit[] = array( $id, 'calendly', null, $column, self::audit_value( $key, $pair[0] ?? null ), self::audit_value( $key, $pair[1] ?? null ), $reason, $ledger_id, $now_us );
-		}
-		$old_status = $created ? null : (string) $row['status'];
-		if ( $old_status !== $columns['status'] ) {
-			$audit[] = array( $id, 'calendly', null, 'status', $old_status, $columns['status'], $reason, $ledger_id, $now_us );
-		}
-		if ( ! $created && (int) $row['conflict'] !== $columns['conflict'] ) {
-			$audit[] = array( $id, 'calendly', null, 'conflict', (string) (int) $row['conflict'], (string) $columns['conflict'], $reason, $ledger_id, $now_us );
-		}
-		foreach ( (array) $result['notes'] as $note ) {
-			$audit[] = array( $id, 'calendly', null, 'note', null, (string) $note, $reason, $ledger_id, $now_us );
-		}
-
 		// Student: on insert and whenever the e-mail changes; a link once made
 		// (possibly by the admin) is never undone here.
 		// Never a row an admin unlinked, nor an erased one.
@@ -419,7 +361,7 @@ final class SessionSync {
 			$student = $this->match_student( $facts['email'], $facts['name'] ?? null );
 			if ( null !== $student ) {
 				$columns['student_id'] = $student;
-				$audit[] = array( $id, 'sync', null, 'student_id', null, (string) $student, 'e-mail match', $ledger_id, $now_us );
+				$more[]                = array( 'sync', 'student_id', null, (string) $student, 'e-mail match' );
 			}
 		}
 		// Coach: the user whose e-mail is the first host's.
@@ -427,11 +369,10 @@ final class SessionSync {
 			$coach = $this->match_coach( $facts['host_email'] );
 			if ( null !== $coach && (int) $row['coach_id'] !== $coach ) {
 				$columns['coach_id'] = $coach;
-				$audit[] = array( $id, 'sync', null, 'coach_id', null === $row['coach_id'] ? null : (string) $row['coach_id'], (string) $coach, 'host e-mail match', $ledger_id, $now_us );
+				$more[]              = array( 'sync', 'coach_id', null === $row['coach_id'] ? null : (string) $row['coach_id'], (string) $coach, 'host e-mail match' );
 			}
 		}
-		$this->audit->add_many( $audit );
-		$this->sessions->update( $id, $columns );
+		$this->writer->store_answer( $row, $created, $result, $by, $columns, $more );
 	}
 
 	private function match_student( string $email, ?string $name ): ?int {
@@ -461,37 +402,5 @@ final class SessionSync {
 		} catch ( \Calsync\Exception $e ) {
 			return null;
 		}
-	}
-
-	private function session_date_format(): string {
-		static $format = null;
-		if ( null === $format ) {
-			$format = Plugin::instance()->internal_setting( '_session_date_format' ) ?? 'Y-m-d H:i:s';
-		}
-		return $format;
-	}
-
-	/** @param mixed $value A fact value. */
-	private static function audit_value( string $key, $value ): ?string {
-		if ( null === $value ) {
-			return null;
-		}
-		if ( is_bool( $value ) ) {
-			return $value ? '1' : '0';
-		}
-		$type = SessionRepository::FACTS[ $key ][1] ?? 'str';
-		if ( is_int( $value ) && in_array( $type, array( 'time', 'datetime' ), true ) ) {
-			return \Calsync\Time::format( $value );
-		}
-		return is_scalar( $value ) ? (string) $value : (string) wp_json_encode( $value );
-	}
-
-	private static function last_segment( $uri ): ?string {
-		if ( ! is_string( $uri ) || '' === $uri ) {
-			return null;
-		}
-		$path = (string) wp_parse_url( $uri, PHP_URL_PATH );
-		$last = basename( rtrim( $path, '/' ) );
-		return '' === $last ? null : $last;
 	}
 }

@@ -18,14 +18,16 @@ defined( 'ABSPATH' ) || exit;
 
 final class StudentLinks {
 
+	private Database $db;
 	private SessionListRepository $sessions;
+	private SessionWriter $writer;
 	private UserRepository $users;
-	private AuditRepository $audit;
 
-	public function __construct( SessionListRepository $sessions, UserRepository $users, AuditRepository $audit ) {
+	public function __construct( Database $db, SessionListRepository $sessions, SessionWriter $writer, UserRepository $users ) {
+		$this->db       = $db;
 		$this->sessions = $sessions;
+		$this->writer   = $writer;
 		$this->users    = $users;
-		$this->audit    = $audit;
 	}
 
 	/**
@@ -42,7 +44,7 @@ final class StudentLinks {
 			return self::db_error();
 		}
 		if ( null === $session ) {
-			return new \WP_Error( 'tfsp_calendly_no_session', __( 'There is no such session.', 'tfsp-calendly-sync' ), array( 'status' => 404 ) );
+			return ( new PluginError( 'no_session', 'no session ' . $session_id ) )->to_wp_error();
 		}
 		if ( 0 === $student_id ) {
 			if ( $remember_email ) {
@@ -97,7 +99,7 @@ final class StudentLinks {
 	/** @return array{session:array,reattributed_ids:int[],alias:?string}|\WP_Error */
 	private function attribute( array $session, ?string $email, ?int $student_id, int $admin_id, string $reason ) {
 		try {
-			$changed = $this->sessions->attribute( (int) $session['id'], $email, $student_id, $this->audit, $admin_id, $reason );
+			$changed = $this->db->transaction( fn() => $this->move( (int) $session['id'], $email, $student_id, $admin_id, $reason ) );
 			$row     = $this->sessions->find( (int) $session['id'] );
 		} catch ( DatabaseError $e ) {
 			return self::db_error();
@@ -107,6 +109,33 @@ final class StudentLinks {
 			'reattributed_ids' => $changed,
 			'alias'            => $email,
 		);
+	}
+
+	/**
+	 * Moves the chosen session (and with an e-mail, its unmatched sessions) to a student, or
+	 * unlinks the chosen one ($student_id null: "unlinked by an admin", so that automatic
+	 * matching leaves it).  Runs inside the caller's transaction.
+	 *
+	 * @return int[] The ids whose link changed, the chosen one first.
+	 */
+	private function move( int $id, ?string $email, ?int $student_id, int $admin_id, string $reason ): array {
+		$changes  = array();
+		$unlinked = null === $student_id ? 1 : 0;
+		foreach ( $this->sessions->lock_for_link( $id, null !== $student_id ? $email : null ) as $row ) {
+			$old = null === $row['student_id'] ? null : (int) $row['student_id'];
+			if ( $old === $student_id && (int) $row['student_unlinked'] === $unlinked ) {
+				continue;
+			}
+			$changes[] = array(
+				'id'       => (int) $row['id'],
+				'column'   => 'student_id',
+				'from'     => $old,
+				'to'       => $student_id,
+				'unlinked' => array( (int) $row['student_unlinked'], $unlinked ),
+			);
+		}
+		$this->writer->set_links( $changes, new AuditActor( 'admin', $admin_id, $reason ) );
+		return array_map( static fn( array $c ): int => $c['id'], $changes );
 	}
 
 	private static function invalid( string $param, string $message ): \WP_Error {
@@ -123,6 +152,6 @@ final class StudentLinks {
 	}
 
 	private static function db_error(): \WP_Error {
-		return new \WP_Error( 'tfsp_calendly_db_error', __( 'The session could not be changed because of a database error; nothing was changed.', 'tfsp-calendly-sync' ), array( 'status' => 503 ) );
+		return ( new DatabaseError( 'database error' ) )->to_wp_error( __( 'The session could not be changed because of a database error; nothing was changed.', 'tfsp-calendly-sync' ) );
 	}
 }

@@ -26,13 +26,13 @@ final class UserMatcher {
 
 	private Database $db;
 	private SessionMatchRepository $sessions;
-	private AuditRepository $audit;
+	private SessionWriter $writer;
 	private UserRepository $users;
 
-	public function __construct( Database $db, SessionMatchRepository $sessions, AuditRepository $audit, UserRepository $users ) {
+	public function __construct( Database $db, SessionMatchRepository $sessions, SessionWriter $writer, UserRepository $users ) {
 		$this->db       = $db;
 		$this->sessions = $sessions;
-		$this->audit    = $audit;
+		$this->writer   = $writer;
 		$this->users    = $users;
 	}
 
@@ -142,18 +142,19 @@ final class UserMatcher {
 		$to = null !== $reassign && $reassign > 0 && $reassign !== $user_id ? $reassign : null;
 		return $this->db->transaction(
 			function () use ( $user_id, $to, $reason ): array {
-				$now     = Clock::now_us();
-				$audit   = array();
-				$changed = array();
+				$changes = array();
 				foreach ( array( 'student_id', 'coach_id' ) as $column ) {
 					foreach ( $this->sessions->lock_by_user( $column, $user_id ) as $id ) {
-						$this->sessions->set_user( $id, $column, $to );
-						$audit[]   = array( $id, 'sync', null, $column, (string) $user_id, null === $to ? null : (string) $to, $reason, null, $now );
-						$changed[] = $id;
+						$changes[] = array(
+							'id'     => $id,
+							'column' => $column,
+							'from'   => $user_id,
+							'to'     => $to,
+						);
 					}
 				}
-				$this->audit->add_many( $audit );
-				return array_values( array_unique( $changed ) );
+				$this->writer->set_links( $changes, new AuditActor( 'sync', null, $reason ) );
+				return array_values( array_unique( array_column( $changes, 'id' ) ) );
 			}
 		);
 	}
@@ -175,31 +176,38 @@ final class UserMatcher {
 				'alias'   => true,
 			);
 		}
-		$now     = Clock::now_us();
-		$audit   = array();
-		$changed = array();
+		$by       = new AuditActor( $actor_type, $actor_id, $reason );
+		$students = array();
 		foreach ( $this->sessions->lock_unmatched_by_email( $normalized ) as $row ) {
 			if ( $this->names( (string) $row['invitee_email'], null === $row['invitee_name'] ? null : (string) $row['invitee_name'], $candidates ) !== $user_id ) {
 				continue;
 			}
-			$this->sessions->set_user( (int) $row['id'], 'student_id', $user_id );
-			$audit[]   = array( (int) $row['id'], $actor_type, $actor_id, 'student_id', null, (string) $user_id, $reason, null, $now );
-			$changed[] = (int) $row['id'];
+			$students[] = array(
+				'id'     => (int) $row['id'],
+				'column' => 'student_id',
+				'from'   => null,
+				'to'     => $user_id,
+			);
 		}
+		$this->writer->set_links( $students, $by );
 		// Coaches, as the webhook links them: by the user's own e-mail, never an alias.
-		$own = array_values( array_filter( $candidates, static fn( $c ) => ! $c['alias'] ) );
+		$coaches = array();
+		$own     = array_values( array_filter( $candidates, static fn( $c ) => ! $c['alias'] ) );
 		if ( $own && $this->names( $normalized, null, $own ) === $user_id ) {
 			foreach ( $this->sessions->lock_coachless_by_host( $normalized ) as $row ) {
 				if ( $this->names( (string) $row['host_email'], null, $own ) !== $user_id ) {
 					continue;
 				}
-				$this->sessions->set_user( (int) $row['id'], 'coach_id', $user_id );
-				$audit[]   = array( (int) $row['id'], $actor_type, $actor_id, 'coach_id', null, (string) $user_id, $reason . ' (host e-mail)', null, $now );
-				$changed[] = (int) $row['id'];
+				$coaches[] = array(
+					'id'     => (int) $row['id'],
+					'column' => 'coach_id',
+					'from'   => null,
+					'to'     => $user_id,
+				);
 			}
 		}
-		$this->audit->add_many( $audit );
-		return array_values( array_unique( $changed ) );
+		$this->writer->set_links( $coaches, $by->as( $actor_type, $reason . ' (host e-mail)' ) );
+		return array_values( array_unique( array_merge( array_column( $students, 'id' ), array_column( $coaches, 'id' ) ) ) );
 	}
 
 	/** The user the core links this address to among the candidates, or null. */

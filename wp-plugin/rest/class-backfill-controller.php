@@ -112,7 +112,7 @@ final class BackfillController extends \WP_REST_Controller {
 			$id  = $this->plugin->backfill()->queue( 'admin', $from, $to, get_current_user_id() );
 			$job = $this->plugin->backfills()->find( $id );
 		} catch ( DatabaseError $e ) {
-			return new \WP_Error( 'tfsp_calendly_db_error', __( 'The back-fill could not be queued because of a database error.', 'tfsp-calendly-sync' ), array( 'status' => 503 ) );
+			return $e->to_wp_error( __( 'The back-fill could not be queued because of a database error.', 'tfsp-calendly-sync' ) );
 		}
 		$response = rest_ensure_response( $this->prepare_item_for_response( $job, $request ) );
 		$response->set_status( 201 );
@@ -125,7 +125,7 @@ final class BackfillController extends \WP_REST_Controller {
 		try {
 			$job = $this->plugin->backfills()->find( (int) $request['id'] );
 		} catch ( DatabaseError $e ) {
-			return new \WP_Error( 'tfsp_calendly_db_error', __( 'The back-fill could not be read because of a database error.', 'tfsp-calendly-sync' ), array( 'status' => 503 ) );
+			return $e->to_wp_error( __( 'The back-fill could not be read because of a database error.', 'tfsp-calendly-sync' ) );
 		}
 		if ( null === $job ) {
 			return new \WP_Error( 'rest_not_found', __( 'There is no such back-fill.', 'tfsp-calendly-sync' ), array( 'status' => 404 ) );

@@ -85,7 +85,7 @@ final class HealthController extends \WP_REST_Controller {
 		try {
 			$health = $request['refresh'] ? $this->plugin->health_check()->run() : HealthCheck::snapshot( $this->plugin->settings_repository() );
 		} catch ( DatabaseError $e ) {
-			return new \WP_Error( 'tfsp_calendly_db_error', __( 'The health data could not be read because of a database error.', 'tfsp-calendly-sync' ), array( 'status' => 503 ) );
+			return $e->to_wp_error( __( 'The health data could not be read because of a database error.', 'tfsp-calendly-sync' ) );
 		}
 		if ( ! $health ) {
 			return rest_ensure_response(

@@ -197,7 +197,7 @@ final class SessionsController extends \WP_REST_Controller {
 		try {
 			$plugin->audit()->add( $id, 'coach', $user_id, 'note', null, $note, 'attendance mark: ' . $mark, null, Clock::now_us() );
 		} catch ( DatabaseError $e ) {
-			return new \WP_Error( 'tfsp_calendly_db_error', __( 'The mark was saved, but its note could not be saved because of a database error.', 'tfsp-calendly-sync' ), array( 'status' => 503 ) );
+			return $e->to_wp_error( __( 'The mark was saved, but its note could not be saved because of a database error.', 'tfsp-calendly-sync' ) );
 		}
 		return $result;
 	}

@@ -31,7 +31,7 @@ switch ( $argv[2] ) {
 		$tfsp_out = $tfsp_plugin->backfill()->run( isset( $tfsp_args[0] ) ? (float) $tfsp_args[0] : null );
 		break;
 	case 'reevaluate-types': // What saving the event types on the Settings page does.
-		$tfsp_out = $tfsp_plugin->sessions()->reevaluate_types( (array) $tfsp_plugin->settings()->get( 'event_types' ) );
+		$tfsp_out = $tfsp_plugin->sync()->reevaluate_types();
 		break;
 	case 'queue-backfill':
 		$tfsp_out = $tfsp_plugin->backfill()->queue( 'admin', \Calsync\Time::parse( $tfsp_args[0] ), \Calsync\Time::parse( $tfsp_args[1] ), null );

@@ -1,0 +1,632 @@
+<?php
+/**
+ * The one writer of {prefix}tfsp_coach_sessions.
+ *
+ * Every change of a session row goes through here: the core's answer to a
+ * delivery, a back-fill or a coach's mark (its facts, its derived status,
+ * conflict and whether it counts toward progress), the student and coach
+ * links, the eraser's tombstone, retention, the ignored event types and the
+ * legacy status mapping.  Each write records its audit rows in the same
+ * transaction as the row.  The callers own the transaction
+ * (Database::transaction) and the row locks; this class decides nothing
+ * about a session: it stores what Calsync\State answered.
+ *
+ * Whether an attended session counts toward progress depends on the rows of
+ * its reschedule chain (an attended chain counts once), so whenever a row
+ * of a chain changes, the chain is read and Calsync\State::chainStanding
+ * answers for every row of it; the answers are stored in
+ * counts_toward_progress, which every count reads.
+ *
+ * The Sessions list's totals (all rows, each status, conflicts, each coach)
+ * are counters sharded over COUNT_SHARDS rows of
+ * {prefix}tfsp_calendly_session_counts: each write adds its change to one
+ * shard drawn at random, in its own transaction, so that concurrent
+ * deliveries seldom wait for one another (and on a Galera cluster seldom
+ * conflict); a reader sums the shards.  Bulk changes count again
+ * (rebuild_counts()).
+ *
+ * @package TFSP\CalendlySync
+ */
+
+namespace TFSP\CalendlySync;
+
+defined( 'ABSPATH' ) || exit;
+
+final class SessionWriter extends Repository {
+
+	/** Rows of one reschedule chain read at most (in each direction, one query per step). */
+	private const CHAIN_STEPS = 20;
+
+	/** Rows per batch when every row's standing is computed again (migration). */
+	private const RESTAND_BATCH = 1000;
+
+	/** Rows each counter is spread over. */
+	public const COUNT_SHARDS = 16;
+
+	/** Columns of a row that the chain standing reads. */
+	private const CHAIN_COLUMNS = 'id, calendly_uri, rescheduled_to_uri, rescheduled_from_uri, status, student_id, counts_toward_progress';
+
+	private SessionRepository $sessions;
+	private AuditRepository $audit;
+
+	public function __construct( \wpdb $db, SessionRepository $sessions, AuditRepository $audit ) {
+		parent::__construct( $db );
+		$this->sessions = $sessions;
+		$this->audit    = $audit;
+	}
+
+	public function table(): string {
+		return $this->db->prefix . 'tfsp_coach_sessions';
+	}
+
+	public function counts_table(): string {
+		return $this->db->prefix . 'tfsp_calendly_session_counts';
+	}
+
+	/**
+	 * Makes sure a row exists for the invitee and locks it (INSERT ... ON
+	 * DUPLICATE KEY UPDATE takes an exclusive lock either way, so concurrent
+	 * first events neither collide nor deadlock on a shared lock).
+	 *
+	 * @return bool True when the row was created now.
+	 */
+	public function ensure_locked( string $uri, string $now ): bool {
+		$this->checked(
+			$this->db->query(
+				$this->db->prepare(
+					"INSERT INTO {$this->table()} (calendly_uri, auto_created, status, created_at, updated_at) VALUES (%s, 1, 'scheduled', %s, %s)
+					ON DUPLICATE KEY UPDATE id = id",
+					$uri,
+					$now,
+					$now
+				)
+			)
+		);
+		return 1 === (int) $this->db->rows_affected;
+	}
+
+	/**
+	 * Stores the core's answer in a locked row, with one audit row per
+	 * change of a fact, of the status and of the conflict flag, and one per
+	 * note of the core.
+	 *
+	 * @param array      $row     The locked row as read (or the stub just created).
+	 * @param bool       $created The row was created in this transaction.
+	 * @param array      $answer  A Calsync\State answer: facts, status, conflict, changes, notes.
+	 * @param AuditActor $by      Who or what caused the change.
+	 * @param array      $columns More columns of the row (links, webhook data), already decided.
+	 * @param array      $more    Audit rows of those columns: each [actor type, field, old, new, reason].
+	 */
+	public function store_answer( array $row, bool $created, array $answer, AuditActor $by, array $columns = array(), array $more = array() ): void {
+		$id    = (int) $row['id'];
+		$facts = (array) $answer['facts'];
+
+		$columns = array_merge( $this->sessions->facts_to_columns( $facts ), $columns );
+
+		$columns['status']                 = (string) $answer['status'];
+		$columns['conflict']               = $answer['conflict'] ? 1 : 0;
+		$student                           = array_key_exists( 'student_id', $columns ) ? $columns['student_id'] : $row['student_id'];
+		$columns['counts_toward_progress'] = $this->standing_alone( (int) $row['id'], (string) ( $facts['invitee_uri'] ?? $row['calendly_uri'] ?? '' ), $columns['status'], null === $student ? null : (int) $student );
+		$event_uuid                        = is_string( $facts['event_uri'] ?? null ) && '' !== $facts['event_uri'] ? Api::uuid_of( $facts['event_uri'] ) : '';
+		if ( '' !== $event_uuid && strlen( $event_uuid ) <= SessionRepository::URI_MAX ) {
+			$columns['calendly_event_id'] = $event_uuid;
+		}
+		if ( is_int( $facts['start_at'] ?? null ) ) {
+			$columns['session_date'] = $this->session_date( $facts['start_at'] );
+		}
+		$columns['updated_at'] = Clock::mysql_now();
+
+		$audit = array();
+		foreach ( (array) $answer['changes'] as $key => $pair ) {
+			if ( 'noshow_absent_seen_at' === $key ) {
+				continue; // When an API read last saw no no-show: bookkeeping, not a change.
+			}
+			$column  = SessionRepository::FACTS[ $key ][0] ?? (string) $key;
+			$audit[] = $by->row( $id, $column, self::audit_value( (string) $key, $pair[0] ?? null ), self::audit_value( (string) $key, $pair[1] ?? null ) );
+		}
+		$old_status = $created ? null : (string) $row['status'];
+		if ( $old_status !== $columns['status'] ) {
+			$audit[] = $by->row( $id, 'status', $old_status, $columns['status'] );
+		}
+		if ( ! $created && (int) $row['conflict'] !== $columns['conflict'] ) {
+			$audit[] = $by->row( $id, 'conflict', (string) (int) $row['conflict'], (string) $columns['conflict'] );
+		}
+		foreach ( (array) $answer['notes'] as $note ) {
+			$audit[] = $by->row( $id, 'note', null, (string) $note );
+		}
+		foreach ( $more as [ $type, $field, $old, $new, $reason ] ) {
+			$audit[] = $by->as( (string) $type, (string) $reason )->row( $id, (string) $field, $old, $new );
+		}
+		$this->audit->add_many( $audit );
+		$this->update( $id, $columns );
+		$this->count_change( $created ? null : $row, array_merge( $row, $columns ) );
+		if ( self::in_chain( $facts ) ) {
+			$this->restand( array( (string) ( $facts['invitee_uri'] ?? $row['calendly_uri'] ) ) );
+		}
+	}
+
+	/**
+	 * Sets the student or coach of sessions (links by e-mail, an admin's link
+	 * or unlink, a deleted user's release), with one audit row per change.
+	 *
+	 * @param array<int,array{id:int,column:string,from:?int,to:?int,unlinked?:array{0:int,1:int}}> $changes
+	 *        column: student_id or coach_id; unlinked: [before, after] of student_unlinked, when it changes too.
+	 */
+	public function set_links( array $changes, AuditActor $by ): void {
+		$audit = array();
+		$now   = Clock::mysql_now();
+		$moved = array();
+		foreach ( $changes as $change ) {
+			$id     = (int) $change['id'];
+			$column = (string) $change['column'];
+			if ( ! in_array( $column, array( 'student_id', 'coach_id' ), true ) ) {
+				throw new \InvalidArgumentException( 'Not a link column: ' . $column );
+			}
+			$set  = "{$column} = %d, updated_at = %s";
+			$args = array( $change['to'], $now );
+			if ( isset( $change['unlinked'] ) ) {
+				$set   .= ', student_unlinked = %d';
+				$args[] = (int) $change['unlinked'][1];
+			}
+			$args[] = $id;
+			$this->checked( $this->db->query( $this->prepare_nullable( "UPDATE {$this->table()} SET {$set} WHERE id = %d", $args ) ) );
+			if ( $change['from'] !== $change['to'] ) {
+				$audit[] = $by->row( $id, $column, null === $change['from'] ? null : (string) $change['from'], null === $change['to'] ? null : (string) $change['to'] );
+				if ( 'student_id' === $column ) {
+					$moved[] = $id;
+				}
+			}
+			if ( isset( $change['unlinked'] ) && (int) $change['unlinked'][0] !== (int) $change['unlinked'][1] ) {
+				$audit[] = $by->row( $id, 'student_unlinked', (string) (int) $change['unlinked'][0], (string) (int) $change['unlinked'][1] );
+			}
+		}
+		$this->audit->add_many( $audit );
+		$this->count_coach_moves( $changes );
+		if ( $moved ) {
+			// The student of a chain's row decides which of its attended rows count.
+			$this->restand_ids( $moved );
+		}
+	}
+
+	/**
+	 * The eraser's tombstone: the personal columns emptied and erased_at set
+	 * (once; the core keeps every personal fact of an erased invitee empty in
+	 * later deliveries).  Status, times and links stay.
+	 *
+	 * @param int[] $ids Session ids.
+	 * @return int Rows changed.
+	 */
+	public function erase( array $ids ): int {
+		$ids = array_values( array_filter( array_map( 'intval', $ids ) ) );
+		if ( ! $ids ) {
+			return 0;
+		}
+		$in = implode( ',', $ids );
+		$this->checked(
+			$this->db->query(
+				$this->db->prepare(
+					"UPDATE {$this->table()} SET erased_at = IFNULL(erased_at, %s), invitee_email = NULL, invitee_name = NULL, cancel_reason = NULL, canceled_by = NULL, timezone = NULL, cancel_url = NULL, reschedule_url = NULL, webhook_data = NULL WHERE id IN ({$in})", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					Clock::to_datetime( Clock::now_us() )
+				)
+			)
+		);
+		return (int) $this->db->rows_affected;
+	}
+
+	/**
+	 * Clears webhook_data of rows not updated since $before (retention).
+	 *
+	 * @return int Rows cleared.
+	 */
+	public function clear_webhook_data( string $before, int $limit ): int {
+		$this->checked( $this->db->query( $this->db->prepare( "UPDATE {$this->table()} SET webhook_data = NULL WHERE webhook_data IS NOT NULL AND updated_at < %s LIMIT %d", $before, $limit ) ) );
+		return (int) $this->db->rows_affected;
+	}
+
+	/** Deletes the rows the sync created (uninstall with delete_data_on_uninstall); the portal's own rows stay. */
+	public function delete_auto_created(): void {
+		$this->db->query( "DELETE FROM {$this->table()} WHERE auto_created = 1" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+	}
+
+	/** Sets or clears type_ignored of the row of an invitee; false when there is none. */
+	public function set_type_ignored( string $uri, bool $ignored ): bool {
+		$row = $this->checked( $this->db->get_row( $this->db->prepare( "SELECT id, status, coach_id, conflict, type_ignored FROM {$this->table()} WHERE calendly_uri = %s FOR UPDATE", $uri ), ARRAY_A ) );
+		if ( ! $row ) {
+			return false;
+		}
+		if ( (int) $row['type_ignored'] !== ( $ignored ? 1 : 0 ) ) {
+			$this->checked( $this->db->query( $this->db->prepare( "UPDATE {$this->table()} SET type_ignored = %d WHERE id = %d", $ignored ? 1 : 0, (int) $row['id'] ) ) );
+			$this->count_change( $row, array_merge( $row, array( 'type_ignored' => $ignored ? 1 : 0 ) ) );
+		}
+		return true;
+	}
+
+	/**
+	 * After the admin changed the chosen event types: rows of types no longer chosen leave
+	 * the lists and counts, rows of chosen types come back.  An empty choice means every type.
+	 * Run it in a transaction (the counters are counted again with it).
+	 *
+	 * @param string[] $types The chosen event type URIs.
+	 * @return int Rows changed.
+	 */
+	public function reevaluate_types( array $types ): int {
+		if ( ! $types ) {
+			$this->checked( $this->db->query( "UPDATE {$this->table()} SET type_ignored = 0 WHERE type_ignored = 1" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		} else {
+			$in = implode( ',', array_fill( 0, count( $types ), '%s' ) );
+			// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQLPlaceholders
+			$this->checked( $this->db->query( $this->db->prepare( "UPDATE {$this->table()} SET type_ignored = IF(event_type_uri IN ($in), 0, 1) WHERE event_type_uri IS NOT NULL AND type_ignored <> IF(event_type_uri IN ($in), 0, 1)", array_merge( $types, $types ) ) ) );
+			// phpcs:enable
+		}
+		$changed = (int) $this->db->rows_affected;
+		if ( $changed > 0 ) {
+			$this->rebuild_counts();
+		}
+		return $changed;
+	}
+
+	/**
+	 * A legacy status spelling mapped onto ours (migration), one audit row per row.
+	 *
+	 * @param int[] $ids Rows that hold $legacy.
+	 */
+	public function map_legacy_status( array $ids, string $legacy, string $mapped ): void {
+		$ids = array_values( array_filter( array_map( 'intval', $ids ) ) );
+		if ( ! $ids ) {
+			return;
+		}
+		$in = implode( ',', $ids );
+		$this->checked( $this->db->query( $this->db->prepare( "UPDATE {$this->table()} SET status = %s WHERE id IN ({$in}) AND BINARY status = BINARY %s", $mapped, $legacy ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$by    = AuditActor::system( 'legacy status mapping' );
+		$audit = array();
+		foreach ( $ids as $id ) {
+			$audit[] = $by->row( $id, 'status', $legacy, $mapped );
+		}
+		$this->audit->add_many( $audit );
+		$this->restand_ids( $ids );
+		$this->rebuild_counts();
+	}
+
+	/**
+	 * Computes every row's standing again, a batch at a time (the migration
+	 * that added counts_toward_progress).  Safe to run twice.
+	 *
+	 * @return int Rows whose stored answer changed.
+	 */
+	public function restand_all(): int {
+		$changed = 0;
+		$after   = 0;
+		do {
+			$rows = (array) $this->checked( $this->db->get_results( $this->db->prepare( 'SELECT ' . self::CHAIN_COLUMNS . " FROM {$this->table()} WHERE id > %d ORDER BY id LIMIT %d", $after, self::RESTAND_BATCH ), ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			if ( ! $rows ) {
+				break;
+			}
+			$after    = (int) end( $rows )['id'];
+			$changed += $this->restand_rows( $rows );
+		} while ( count( $rows ) === self::RESTAND_BATCH );
+		return $changed;
+	}
+
+	/**
+	 * Rows whose stored answer may be out of date because something other than
+	 * this writer changed them (the portal's own code writes the table too):
+	 * an attended row of a student that does not count, a counted row that is
+	 * not attended or has no student, and an attended row rescheduled away
+	 * (a later row of its chain may have been written since).  Their standing
+	 * is computed again (the progress job, every five minutes; indexes
+	 * status_counts and status_rc).  Rows of the last kind, and rows that the
+	 * core says do not count, are asked again each time: they are few.
+	 *
+	 * @return int Rows whose stored answer changed.
+	 */
+	public function restand_stale(): int {
+		$changed = 0;
+		$after   = 0;
+		do {
+			$rows = (array) $this->checked(
+				$this->db->get_results(
+					$this->db->prepare(
+						'SELECT ' . self::CHAIN_COLUMNS . " FROM {$this->table()} WHERE id > %d AND ((status = 'attended' AND counts_toward_progress = 0 AND student_id IS NOT NULL) OR (counts_toward_progress = 1 AND (status <> 'attended' OR student_id IS NULL)) OR (status = 'attended' AND reschedule_canceled = 1 AND rescheduled_to_uri IS NOT NULL)) ORDER BY id LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+						$after,
+						self::RESTAND_BATCH
+					),
+					ARRAY_A
+				)
+			);
+			if ( ! $rows ) {
+				break;
+			}
+			$after    = (int) end( $rows )['id'];
+			$changed += $this->restand_rows( $rows );
+		} while ( count( $rows ) === self::RESTAND_BATCH );
+		return $changed;
+	}
+
+	/**
+	 * The standing of these rows computed again: rows of no chain in one call
+	 * of the core, each row of a chain with its chain, read whole.
+	 *
+	 * @return int Rows whose stored answer changed.
+	 */
+	private function restand_rows( array $rows ): int {
+		$changed = 0;
+		$single  = array();
+		foreach ( $rows as $row ) {
+			if ( null === $row['rescheduled_to_uri'] && null === $row['rescheduled_from_uri'] ) {
+				$single[] = $row;
+			} else {
+				$changed += $this->store_standing( self::by_id( array_merge( array( $row ), $this->chain_rows( array( (string) $row['calendly_uri'] ), false ) ) ) );
+			}
+		}
+		return $changed + $this->store_standing( self::by_id( $single ) );
+	}
+
+	/**
+	 * The counters counted again from the rows (a migration, a bulk change).
+	 * Run it in a transaction: the scan's shared locks keep writers out
+	 * until the new counts are committed, so that no change is counted twice
+	 * or lost.
+	 */
+	public function rebuild_counts(): void {
+		$c = $this->counts_table();
+		$t = $this->table();
+		// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$this->checked( $this->db->query( "DELETE FROM {$c}" ) );
+		$this->checked( $this->db->query( "INSERT INTO {$c} (counter_key, shard, n) SELECT 'all', 0, COUNT(*) FROM {$t} WHERE type_ignored = 0" ) );
+		$this->checked( $this->db->query( "INSERT INTO {$c} (counter_key, shard, n) SELECT CONCAT('status:', status), 0, COUNT(*) FROM {$t} WHERE type_ignored = 0 GROUP BY status" ) );
+		$this->checked( $this->db->query( "INSERT INTO {$c} (counter_key, shard, n) SELECT CONCAT('coach:', IFNULL(coach_id, 0)), 0, COUNT(*) FROM {$t} WHERE type_ignored = 0 GROUP BY coach_id" ) );
+		$this->checked( $this->db->query( "INSERT INTO {$c} (counter_key, shard, n) SELECT 'conflict', 0, COUNT(*) FROM {$t} WHERE type_ignored = 0 AND conflict = 1" ) );
+		// phpcs:enable
+	}
+
+	/**
+	 * The counters a row is counted in: every row of a chosen event type, its
+	 * status, its coach (0: none), and the conflicts.
+	 *
+	 * @param array|null $row type_ignored, status, coach_id, conflict; null for no row.
+	 * @return string[]
+	 */
+	private static function count_keys( ?array $row ): array {
+		if ( null === $row || 0 !== (int) ( $row['type_ignored'] ?? 0 ) ) {
+			return array();
+		}
+		$keys = array( 'all', 'status:' . (string) $row['status'], 'coach:' . (int) ( $row['coach_id'] ?? 0 ) );
+		if ( 1 === (int) ( $row['conflict'] ?? 0 ) ) {
+			$keys[] = 'conflict';
+		}
+		return $keys;
+	}
+
+	/** Adds a row's change to the counters (one shard, one statement); nothing when the counts stay. */
+	private function count_change( ?array $before, ?array $after ): void {
+		$delta = array();
+		foreach ( self::count_keys( $before ) as $key ) {
+			$delta[ $key ] = ( $delta[ $key ] ?? 0 ) - 1;
+		}
+		foreach ( self::count_keys( $after ) as $key ) {
+			$delta[ $key ] = ( $delta[ $key ] ?? 0 ) + 1;
+		}
+		$this->add_counts( array_filter( $delta ) );
+	}
+
+	/** @param array<string,int> $delta Counter => change. */
+	private function add_counts( array $delta ): void {
+		if ( ! $delta ) {
+			return;
+		}
+		$shard  = random_int( 0, self::COUNT_SHARDS - 1 );
+		$values = array();
+		foreach ( $delta as $key => $n ) {
+			$values[] = $this->db->prepare( '(%s, %d, %d)', (string) $key, $shard, $n );
+		}
+		$this->checked( $this->db->query( "INSERT INTO {$this->counts_table()} (counter_key, shard, n) VALUES " . implode( ', ', $values ) . ' ON DUPLICATE KEY UPDATE n = n + VALUES(n)' ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- each row prepared above.
+	}
+
+	/** The coach counters of set_links() changes of coach_id. */
+	private function count_coach_moves( array $changes ): void {
+		$moves = array_filter( $changes, static fn( array $c ): bool => 'coach_id' === $c['column'] && $c['from'] !== $c['to'] );
+		if ( ! $moves ) {
+			return;
+		}
+		$in      = implode( ',', array_map( static fn( array $c ): int => (int) $c['id'], $moves ) );
+		$ignored = array_map( 'intval', (array) $this->checked( $this->db->get_col( "SELECT id FROM {$this->table()} WHERE id IN ({$in}) AND type_ignored = 1" ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$delta   = array();
+		foreach ( $moves as $c ) {
+			if ( in_array( (int) $c['id'], $ignored, true ) ) {
+				continue;
+			}
+			$delta[ 'coach:' . (int) ( $c['from'] ?? 0 ) ] = ( $delta[ 'coach:' . (int) ( $c['from'] ?? 0 ) ] ?? 0 ) - 1;
+			$delta[ 'coach:' . (int) ( $c['to'] ?? 0 ) ]   = ( $delta[ 'coach:' . (int) ( $c['to'] ?? 0 ) ] ?? 0 ) + 1;
+		}
+		$this->add_counts( array_filter( $delta ) );
+	}
+
+	/** The standing of the chains of these rows, computed again. @param int[] $ids Session ids. */
+	private function restand_ids( array $ids ): void {
+		$in   = implode( ',', array_map( 'intval', $ids ) );
+		$rows = (array) $this->checked( $this->db->get_results( 'SELECT ' . self::CHAIN_COLUMNS . " FROM {$this->table()} WHERE id IN ({$in}) FOR UPDATE", ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$uris = array();
+		foreach ( $rows as $row ) {
+			if ( null !== $row['calendly_uri'] && ( null !== $row['rescheduled_to_uri'] || null !== $row['rescheduled_from_uri'] ) ) {
+				$uris[] = (string) $row['calendly_uri'];
+			}
+		}
+		$members = $uris ? $this->chain_rows( $uris, true ) : array();
+		$this->store_standing( self::by_id( array_merge( $rows, $members ) ) );
+	}
+
+	/**
+	 * The standing of every row of the chains through these invitees, computed again.
+	 *
+	 * @param string[] $uris Invitee URIs.
+	 */
+	private function restand( array $uris ): void {
+		$this->store_standing( self::by_id( $this->chain_rows( $uris, true ) ) );
+	}
+
+	/**
+	 * The rows of the reschedule chains through these invitees: forward along
+	 * rescheduled_to_uri and back along rescheduled_from_uri, one query per step.
+	 *
+	 * @param string[] $uris   Invitee URIs.
+	 * @param bool     $locked Read them FOR UPDATE (inside a write's transaction, so that
+	 *                         two deliveries to one chain never store answers from stale reads).
+	 * @return array<int,array<string,mixed>>
+	 */
+	private function chain_rows( array $uris, bool $locked ): array {
+		$seen     = array();
+		$rows     = array();
+		$frontier = array();
+		foreach ( $uris as $uri ) {
+			$frontier[ strtolower( $uri ) ] = $uri;
+		}
+		$lock = $locked ? ' FOR UPDATE' : '';
+		for ( $step = 0; $step <= 2 * self::CHAIN_STEPS && $frontier; $step++ ) {
+			foreach ( $frontier as $key => $uri ) {
+				$seen[ $key ] = true;
+			}
+			$placeholders = implode( ',', array_fill( 0, count( $frontier ), '%s' ) );
+			// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQLPlaceholders.UnfinishedPrepare
+			$found    = (array) $this->checked( $this->db->get_results( $this->db->prepare( 'SELECT ' . self::CHAIN_COLUMNS . " FROM {$this->table()} WHERE calendly_uri IN ({$placeholders}) ORDER BY calendly_uri{$lock}", ...array_values( $frontier ) ), ARRAY_A ) );
+			$frontier = array();
+			foreach ( $found as $row ) {
+				$rows[] = $row;
+				foreach ( array( 'rescheduled_to_uri', 'rescheduled_from_uri' ) as $link ) {
+					$next = $row[ $link ];
+					if ( null !== $next && '' !== $next && ! isset( $seen[ strtolower( $next ) ] ) ) {
+						$frontier[ strtolower( $next ) ] = (string) $next;
+					}
+				}
+			}
+		}
+		return $rows;
+	}
+
+	/**
+	 * Asks the core which of these rows count toward progress and stores the answers that changed.
+	 *
+	 * @param array<int,array<string,mixed>> $rows Keyed by id.
+	 * @return int Rows changed.
+	 */
+	private function store_standing( array $rows ): int {
+		if ( ! $rows ) {
+			return 0;
+		}
+		// Rows whose status is none of the core's (a legacy spelling the migration could not map,
+		// kept for the admin to see) count for nobody and are left out; a row without an
+		// invitee URI (entered in the portal) is its own chain.
+		$input = array();
+		$known = array();
+		foreach ( $rows as $id => $row ) {
+			$status = (string) $row['status'];
+			if ( \Calsync\State::normalizeStatus( $status ) !== $status ) {
+				continue;
+			}
+			$known[ $id ] = count( $input );
+			$input[]      = array(
+				'uri'                => null === $row['calendly_uri'] || '' === $row['calendly_uri'] ? 'tfsp-row:' . $id : (string) $row['calendly_uri'],
+				'rescheduled_to_uri' => null === $row['rescheduled_to_uri'] ? null : (string) $row['rescheduled_to_uri'],
+				'status'             => $status,
+				'student_id'         => null === $row['student_id'] ? null : (int) $row['student_id'],
+			);
+		}
+		$counts = $input ? \Calsync\State::chainStanding( $input ) : array();
+		$set    = array(
+			0 => array(),
+			1 => array(),
+		);
+		foreach ( $rows as $id => $row ) {
+			$value = isset( $known[ $id ] ) && $counts[ $known[ $id ] ] ? 1 : 0;
+			if ( (int) $row['counts_toward_progress'] !== $value ) {
+				$set[ $value ][] = (int) $id;
+			}
+		}
+		foreach ( $set as $value => $ids ) {
+			if ( $ids ) {
+				$this->checked( $this->db->query( $this->db->prepare( "UPDATE {$this->table()} SET counts_toward_progress = %d WHERE id IN (" . implode( ',', $ids ) . ')', $value ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			}
+		}
+		return count( $set[0] ) + count( $set[1] );
+	}
+
+	/**
+	 * The standing of a row that is no chain's (the core's answer for the row
+	 * alone; a row of a chain is answered again with its chain).  No query.
+	 */
+	private function standing_alone( int $id, string $uri, string $status, ?int $student ): int {
+		$input = array(
+			array(
+				'uri'                => '' === $uri ? 'tfsp-row:' . $id : $uri,
+				'rescheduled_to_uri' => null,
+				'status'             => $status,
+				'student_id'         => $student,
+			),
+		);
+		return \Calsync\State::chainStanding( $input )[0] ? 1 : 0;
+	}
+
+	/** @return array<int,array<string,mixed>> The rows keyed by id (one each). */
+	private static function by_id( array $rows ): array {
+		$out = array();
+		foreach ( $rows as $row ) {
+			$out[ (int) $row['id'] ] = $row;
+		}
+		return $out;
+	}
+
+	/** Whether a row's facts link it to another row of a reschedule chain. */
+	private static function in_chain( array $facts ): bool {
+		return ! empty( $facts['rescheduled_to_uri'] ) || ! empty( $facts['rescheduled_from_uri'] );
+	}
+
+	/**
+	 * Updates columns of one row in one prepared statement; null values become
+	 * NULL.  Not wpdb::update(), which asks the server for the table's column
+	 * charsets first (a round trip per request on the webhook path): every
+	 * value here is a core answer (valid UTF-8) or a number.
+	 *
+	 * @param array<string,int|string|null> $columns Column => value; the names are ours.
+	 */
+	private function update( int $id, array $columns ): void {
+		$sets = array();
+		$args = array();
+		foreach ( $columns as $column => $value ) {
+			if ( ! preg_match( '/^[a-z_]+$/', (string) $column ) ) {
+				throw new \InvalidArgumentException( 'Not a column name: ' . $column );
+			}
+			$sets[] = $column . ' = ' . ( is_int( $value ) ? '%d' : '%s' );
+			$args[] = $value;
+		}
+		$args[] = $id;
+		$this->checked( $this->db->query( $this->prepare_nullable( "UPDATE {$this->table()} SET " . implode( ', ', $sets ) . ' WHERE id = %d', $args ) ) );
+	}
+
+	/** The legacy session_date column, in the type the portal's table gave it. @return int|string */
+	private function session_date( int $start_us ) {
+		static $format = null;
+		if ( null === $format ) {
+			$format = Plugin::instance()->internal_setting( '_session_date_format' ) ?? 'Y-m-d H:i:s';
+		}
+		return 'U' === $format ? (int) intdiv( $start_us, 1000000 ) : Clock::to_site_time( $start_us, $format );
+	}
+
+	/**
+	 * A fact's value as the audit trail holds it: times in RFC 3339 (both for
+	 * Calendly's changes and a coach's), flags as 0/1.
+	 *
+	 * @param mixed $value A fact value.
+	 */
+	private static function audit_value( string $key, $value ): ?string {
+		if ( null === $value ) {
+			return null;
+		}
+		if ( is_bool( $value ) ) {
+			return $value ? '1' : '0';
+		}
+		$type = SessionRepository::FACTS[ $key ][1] ?? 'str';
+		if ( is_int( $value ) && in_array( $type, array( 'time', 'datetime' ), true ) ) {
+			return \Calsync\Time::format( $value );
+		}
+		return is_scalar( $value ) ? (string) $value : (string) wp_json_encode( $value );
+	}
+}
