@@ -224,7 +224,7 @@ ZEND_METHOD(Calsync_Signature, verify)
         CALSYNC_ADD(Z_ARRVAL_P(return_value), "timestamp", &v);
         ZVAL_LONG(&v, (zend_long)res.key_index);
         CALSYNC_ADD(Z_ARRVAL_P(return_value), "key_index", &v);
-    } else if (rc == CALSYNC_ERR_INVALID) {
+    } else if (rc == CALSYNC_ERR_ARGUMENT) {
         /* Every argument the core could refuse was checked above. */
         zend_value_error("%s", err.message);
     } else {
@@ -256,7 +256,7 @@ ZEND_METHOD(Calsync_Signature, sign)
     int n = calsync_sig_sign(buf, sizeof buf, (const unsigned char *)ZSTR_VAL(body), ZSTR_LEN(body),
                              &k, (int64_t)timestamp, &err);
     if (n < 0) {
-        if (n == CALSYNC_ERR_INVALID)
+        if (n == CALSYNC_ERR_ARGUMENT)
             zend_argument_value_error(3, "is out of range: %s", err.message);
         else
             calsync_throw(&err);

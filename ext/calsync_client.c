@@ -530,7 +530,7 @@ ZEND_METHOD(Calsync_Client, __construct)
     calsync_error_reset(&err);
     if (calsync_client_new(&c, &opts, &err) != CALSYNC_OK) {
         calsync_client_free(c);
-        if (err.code == CALSYNC_ERR_INVALID) {
+        if (err.code == CALSYNC_ERR_ARGUMENT) {
             /* The core's message names the argument or option (never the
              * token's value); lead with the method, as argument errors do. */
             zend_string *fn = get_active_function_or_method_name();

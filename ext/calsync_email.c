@@ -118,7 +118,7 @@ ZEND_METHOD(Calsync_Email, match)
     if (calsync_email_match(matches, n ? n : 1, &count, &link, ZSTR_VAL(email), ZSTR_LEN(email),
                             name ? ZSTR_VAL(name) : NULL, name ? ZSTR_LEN(name) : 0, cands, n,
                             &err) != CALSYNC_OK) {
-        if (err.code == CALSYNC_ERR_INVALID)
+        if (err.code == CALSYNC_ERR_ARGUMENT)
             zend_throw_exception(calsync_ce_exception,
                                  err.message[0] ? err.message : calsync_strerror(err.code),
                                  err.code);

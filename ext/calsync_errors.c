@@ -45,7 +45,7 @@ void calsync_throw(const calsync_error *err)
     case CALSYNC_ERR_TRANSPORT:
         calsync_throw_api(err);
         return;
-    case CALSYNC_ERR_INVALID:
+    case CALSYNC_ERR_ARGUMENT:
         /* Callers turn INVALID into an argument error when they know which
          * argument is at fault; this is the fallback. */
         zend_value_error("%s", message_of(err));

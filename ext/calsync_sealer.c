@@ -57,7 +57,7 @@ ZEND_METHOD(Calsync_Sealer, __construct)
     if (calsync_seal_derive_key(o->key, (const unsigned char *)ZSTR_VAL(secret), ZSTR_LEN(secret),
                                 &err) != CALSYNC_OK) {
         ZEND_SECURE_ZERO(o->key, sizeof o->key);
-        if (err.code == CALSYNC_ERR_INVALID)
+        if (err.code == CALSYNC_ERR_ARGUMENT)
             zend_argument_value_error(1, "must be at least 16 bytes long");
         else
             calsync_throw(&err);

@@ -351,7 +351,7 @@ static void outcome_to_array(zval *dst, const calsync_facts *out, const calsync_
  * passed on was refused, so it becomes a ValueError naming that argument. */
 static void throw_state_error(const calsync_error *err, uint32_t arg_num)
 {
-    if (err->code == CALSYNC_ERR_INVALID)
+    if (err->code == CALSYNC_ERR_ARGUMENT)
         zend_argument_value_error(arg_num, "was refused by the state rules: %s", err->message);
     else
         calsync_throw(err);

@@ -37,7 +37,10 @@ extern "C" {
 
 typedef enum calsync_code {
     CALSYNC_OK = 0,
-    CALSYNC_ERR_INVALID = -1,       /* a programming error: bad argument   */
+    CALSYNC_ERR_ARGUMENT = -1,      /* the caller's programming error: a NULL
+                                     * pointer, a length without data, a buffer
+                                     * too small, an enum value out of range, an
+                                     * option outside its documented form      */
     CALSYNC_ERR_NOMEM = -2,         /* allocation failed                   */
     CALSYNC_ERR_SIG_MALFORMED = -3, /* signature header missing or malformed */
     CALSYNC_ERR_SIG_MISMATCH = -4,  /* no v1 matches any key of the ring   */
@@ -53,14 +56,20 @@ typedef enum calsync_code {
     CALSYNC_ERR_MISMATCH = -14,     /* facts and event name different invitees */
     CALSYNC_ERR_TOO_LARGE = -15,    /* input over a documented limit       */
     CALSYNC_ERR_HTTP = -16,         /* REST client: see calsync_http_error  */
-    CALSYNC_ERR_TRANSPORT = -17     /* REST client: network / TLS failure  */
+    CALSYNC_ERR_TRANSPORT = -17,    /* REST client: network / TLS failure  */
+    CALSYNC_ERR_INPUT = -18         /* a value from outside that is not
+                                     * acceptable: an e-mail that is no address,
+                                     * a time outside the years 1-9999, an
+                                     * unknown status name given as text       */
 } calsync_code;
 
 #define CALSYNC_ERROR_PATH_MAX 128
 #define CALSYNC_ERROR_MESSAGE_MAX 256
 
 /* Caller-owned error report.  `path` is a JSON path such as
- * "payload.scheduled_event.start_time" ("" when not about JSON). */
+ * "payload.scheduled_event.start_time" ("" when not about JSON); `message`
+ * is the bare reason ("expected RFC 3339 string"): it never repeats the
+ * path, so a caller that shows both writes the path once. */
 typedef struct calsync_error {
     int code;
     char path[CALSYNC_ERROR_PATH_MAX];
@@ -109,8 +118,9 @@ int calsync_time_parse(int64_t *out_us, const char *s, size_t len, calsync_error
 
 #define CALSYNC_TIME_BUF 32
 /* Formats as "YYYY-MM-DDTHH:MM:SS.ffffffZ" into buf (at least
- * CALSYNC_TIME_BUF bytes), NUL-terminated.  Returns the length, or
- * CALSYNC_ERR_INVALID for CALSYNC_TIME_NONE or a year outside 1-9999. */
+ * CALSYNC_TIME_BUF bytes), NUL-terminated.  Returns the length,
+ * CALSYNC_ERR_INPUT for CALSYNC_TIME_NONE or a year outside 1-9999, or
+ * CALSYNC_ERR_ARGUMENT for a NULL or short buffer. */
 int calsync_time_format(char *buf, size_t cap, int64_t us);
 
 /* ------------------------------------------------------------------------ */
@@ -144,7 +154,7 @@ typedef struct calsync_sig_result {
  * CALSYNC_ERR_SIG_TOO_OLD when t < now - max_age, CALSYNC_ERR_SIG_TOO_NEW
  * when t > now + max_future; else CALSYNC_OK.  The edges are inclusive:
  * t == now - max_age is accepted.  `now` is Unix seconds.
- * nkeys == 0, a NULL key, or a negative tolerance: CALSYNC_ERR_INVALID.
+ * nkeys == 0, a NULL key, or a negative tolerance: CALSYNC_ERR_ARGUMENT.
  */
 int calsync_sig_verify(calsync_sig_result *out, const char *header, size_t header_len,
                        const unsigned char *body, size_t body_len, const calsync_key *keys,
@@ -250,8 +260,9 @@ typedef struct calsync_event calsync_event; /* opaque: owns the parsed JSON */
  * Parses a webhook body.  *out: owned, free with calsync_event_free.
  * Unknown event names give kind CALSYNC_EVENT_OTHER (not an error).
  * Unknown fields are ignored.  A missing or mistyped required field is
- * CALSYNC_ERR_SCHEMA with err->path set and a message such as
- * "payload.scheduled_event.start_time: expected RFC 3339 string".
+ * CALSYNC_ERR_SCHEMA with err->path set (e.g.
+ * "payload.scheduled_event.start_time") and the bare reason as message
+ * (e.g. "expected RFC 3339 string").
  * Duplicate object keys, invalid UTF-8 and NUL escapes are CALSYNC_ERR_JSON.
  */
 int calsync_event_parse(calsync_event **out, const char *json, size_t len, calsync_error *err);
@@ -311,7 +322,7 @@ typedef enum calsync_status {
 const char *calsync_status_name(calsync_status s);
 /* Maps our names and the portal's legacy spellings ("completed",
  * "cancelled", "no show", "no-show", any case, trimmed) to a status.
- * CALSYNC_ERR_INVALID when unknown. */
+ * CALSYNC_ERR_INPUT when unknown, CALSYNC_ERR_ARGUMENT for NULL. */
 int calsync_status_from_name(calsync_status *out, const char *s, size_t len);
 
 /* A coach's wp-admin mark.  NONE = "cleared". */
@@ -495,7 +506,7 @@ typedef struct calsync_mark {
  * Merges one invitee event into the facts of its own row (ev->uri).
  * stored may be NULL (a new row).  now (microseconds) is used only for a
  * REST invitee that reports no no-show.  *out: strings borrowed from
- * stored and ev.  CALSYNC_EVENT_OTHER: CALSYNC_ERR_INVALID.
+ * stored and ev.  CALSYNC_EVENT_OTHER: CALSYNC_ERR_ARGUMENT.
  * CALSYNC_ERR_MISMATCH when stored names another invitee.
  */
 int calsync_state_apply_event(calsync_facts *out, calsync_outcome *outcome,
@@ -571,9 +582,10 @@ int calsync_facts_equal(const calsync_facts *a, const calsync_facts *b);
 #define CALSYNC_EMAIL_MAX 254
 
 /* Trims ASCII white space and lower-cases ASCII letters.  Writes into buf
- * (cap >= len + 1), NUL-terminated; *out_len its length.  CALSYNC_ERR_INVALID
+ * (cap >= len + 1), NUL-terminated; *out_len its length.  CALSYNC_ERR_INPUT
  * when the result is empty, longer than CALSYNC_EMAIL_MAX, has no single
- * '@' with text on both sides, or holds a control character or space. */
+ * '@' with text on both sides, or holds a control character or space;
+ * CALSYNC_ERR_ARGUMENT for NULL pointers or cap < len + 1. */
 int calsync_email_normalize(char *buf, size_t cap, size_t *out_len, const char *email,
                             size_t len, calsync_error *err);
 
@@ -609,7 +621,9 @@ typedef struct calsync_match {
  * cap matches, best first (by reason, then distance, then user id), one per
  * user; *out_count the number written.  *out_link is the user id to link
  * automatically, or 0: only an EXACT match, or else exactly one user with
- * an ALIAS match, links; suggestions never do.
+ * an ALIAS match, links; suggestions never do.  An invitee e-mail that is
+ * no address: CALSYNC_ERR_INPUT; a candidate user id <= 0 or NULL
+ * pointers: CALSYNC_ERR_ARGUMENT.
  */
 int calsync_email_match(calsync_match *out, size_t cap, size_t *out_count, int64_t *out_link,
                         const char *email, size_t email_len, const char *name, size_t name_len,
@@ -693,7 +707,7 @@ void calsync_client_get_stats(const calsync_client *c, calsync_client_stats *out
  * One request: method "GET", "POST" or "DELETE"; path_and_query starts
  * with '/' (e.g. "/scheduled_events?user=...&count=100"), or is a full URL
  * that starts with the base URL (a next_page link; anything else is
- * CALSYNC_ERR_INVALID, so the token never goes to another host).  body may
+ * CALSYNC_ERR_ARGUMENT, so the token never goes to another host).  body may
  * be NULL.  On 2xx: CALSYNC_OK, *out_body owned (free()), NUL-terminated,
  * *out_status the status (204: empty body).  On another status after
  * retries: CALSYNC_ERR_HTTP with err->http_status, err->title and

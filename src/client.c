@@ -273,7 +273,7 @@ calsync_str calsync_page_item_json(const calsync_page *p, size_t i)
 int calsync_client_parse_page(calsync_page **out, const char *body, size_t len, calsync_error *err)
 {
     if (out == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out is NULL");
     *out = NULL;
     calsync_error_clear(err);
     if (len > CALSYNC_BODY_MAX)
@@ -534,24 +534,24 @@ static int loopback_host(const char *host, size_t len)
 static int check_base_url(const char *url, size_t *base_len, calsync_error *err)
 {
     if (url == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "base_url is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "base_url is NULL");
     size_t n = strlen(url);
     size_t scheme = strncmp(url, "https://", 8) == 0 ? 8 : strncmp(url, "http://", 7) == 0 ? 7 : 0;
     if (scheme == 0)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "base_url must start with https:// (or http:// on loopback)");
     if (n > URL_MAX || !printable(url, n, 0))
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "base_url holds a control byte, a space or a non-ASCII byte");
     if (strpbrk(url, "?#@\\") != NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "base_url must not hold a query, a fragment, user info or '\\'");
     while (n > scheme && url[n - 1] == '/')
         n--;
     if (n == scheme || url[scheme] == '/')
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "base_url has no host");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "base_url has no host");
     if (scheme == 7 && !loopback_host(url + scheme, n - scheme))
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "base_url must use https:// (http:// only for 127.0.0.1, [::1] or "
                             "localhost: the token must not travel in clear text)");
     *base_len = n;
@@ -576,11 +576,11 @@ static int curl_fail(calsync_error *err, CURLcode cc, const char *what)
 int calsync_client_new(calsync_client **out, const calsync_client_options *opts, calsync_error *err)
 {
     if (out == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out is NULL");
     *out = NULL;
     calsync_error_clear(err);
     if (opts == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "options are NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "options are NULL");
 
     size_t base_len = 0;
     int rc = check_base_url(opts->base_url, &base_len, err);
@@ -588,18 +588,18 @@ int calsync_client_new(calsync_client **out, const calsync_client_options *opts,
         return rc;
     size_t token_len = opts->token != NULL ? strlen(opts->token) : 0;
     if (token_len == 0)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "token is missing or empty");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "token is missing or empty");
     if (token_len > TOKEN_MAX || !printable(opts->token, token_len, 0))
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "token must be printable ASCII without spaces, at most %d bytes",
                             TOKEN_MAX);
     if (opts->connect_timeout_ms < 0 || opts->timeout_ms < 0 || opts->max_wait_ms < 0)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "timeouts and max_wait_ms must be >= 0");
     if (opts->user_agent != NULL && !printable(opts->user_agent, strlen(opts->user_agent), 1))
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "user_agent must be printable ASCII");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "user_agent must be printable ASCII");
     if (opts->ca_file != NULL && opts->ca_file[0] == '\0')
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "ca_file is empty (use NULL)");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "ca_file is empty (use NULL)");
 
     char *auth = NULL;
     size_t auth_len = 0;
@@ -729,7 +729,7 @@ void calsync_client_get_stats(const calsync_client *c, calsync_client_stats *out
 /* ------------------------------------------------------------------------ */
 
 /*
- * The URL for path_and_query, or CALSYNC_ERR_INVALID.  A full URL must
+ * The URL for path_and_query, or CALSYNC_ERR_ARGUMENT.  A full URL must
  * continue the base with '/' or '?': a bare prefix test would let
  * "https://api.calendly.com.evil.example/" or "...com@evil.example" take
  * the token elsewhere.  *display: the path without its query (it may hold
@@ -740,15 +740,15 @@ static int build_url(char **url, const char **display, size_t *display_len, cons
 {
     *url = NULL;
     if (pq == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "path_and_query is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "path_and_query is NULL");
     size_t n = strnlen(pq, URL_MAX + 1);
     if (n > URL_MAX)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "path_and_query is longer than %d bytes", URL_MAX);
     for (size_t i = 0; i < n; i++) {
         unsigned char b = (unsigned char)pq[i];
         if (b <= 0x20 || b >= 0x7F)
-            return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+            return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                                 "path_and_query holds a control, space or non-ASCII byte "
                                 "(0x%02x) at offset %zu",
                                 b, i);
@@ -763,7 +763,7 @@ static int build_url(char **url, const char **display, size_t *display_len, cons
         rel = pq + c->base_len;
         total = n;
     } else {
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "path_and_query must start with '/' or with the base URL %s",
                             c->base_url);
     }
@@ -888,9 +888,9 @@ int calsync_client_request(char **out_body, size_t *out_len, int *out_status, ca
         *out_status = 0;
     calsync_error_clear(err);
     if (c == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "client is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "client is NULL");
     if (method == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "method is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "method is NULL");
     verb v;
     if (strcmp(method, "GET") == 0)
         v = VERB_GET;
@@ -899,12 +899,12 @@ int calsync_client_request(char **out_body, size_t *out_len, int *out_status, ca
     else if (strcmp(method, "DELETE") == 0)
         v = VERB_DELETE;
     else
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "method must be GET, POST or DELETE");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "method must be GET, POST or DELETE");
     if (body == NULL && body_len != 0)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "body is NULL but body_len is %zu",
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "body is NULL but body_len is %zu",
                             body_len);
     if (v == VERB_GET && body != NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "a GET request takes no body");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "a GET request takes no body");
     if (body_len > CALSYNC_BODY_MAX)
         return calsync_fail(err, CALSYNC_ERR_TOO_LARGE, NULL,
                             "request body is %zu bytes, over the limit of %u bytes", body_len,
@@ -1043,7 +1043,7 @@ int calsync_url_encode(char *buf, size_t cap, const char *value, size_t len)
 {
     static const char hex[] = "0123456789ABCDEF";
     if ((buf == NULL && cap > 0) || (value == NULL && len > 0))
-        return CALSYNC_ERR_INVALID;
+        return CALSYNC_ERR_ARGUMENT;
     size_t o = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char b = (unsigned char)value[i];
@@ -1073,7 +1073,7 @@ int calsync_client_list(calsync_page **out, calsync_client *c, const char *path_
                         calsync_error *err)
 {
     if (out == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out is NULL");
     *out = NULL;
     char *body = NULL;
     size_t len = 0;

@@ -379,7 +379,7 @@ static int event_new(calsync_event **ev_out, calsync_event **out, const char *js
                      calsync_error *err)
 {
     if (out == NULL || (json == NULL && len > 0))
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "event parse: NULL argument");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "event parse: NULL argument");
     *out = NULL;
     *ev_out = NULL;
     calsync_error_clear(err);
@@ -467,7 +467,7 @@ const calsync_event_view *calsync_event_get(const calsync_event *ev)
 int calsync_sched_parse(calsync_sched **out, const char *json, size_t len, calsync_error *err)
 {
     if (out == NULL || (json == NULL && len > 0))
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "calsync_sched_parse: NULL argument");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "calsync_sched_parse: NULL argument");
     *out = NULL;
     calsync_error_clear(err);
     calsync_sched *s = calloc(1, sizeof *s);
@@ -505,14 +505,14 @@ const calsync_scheduled_event *calsync_sched_get(const calsync_sched *s)
 int calsync_dedupe_key_raw(char *buf, size_t cap, const unsigned char *body, size_t len)
 {
     if (buf == NULL || cap < CALSYNC_DEDUPE_KEY_LEN + 1 || (body == NULL && len > 0))
-        return CALSYNC_ERR_INVALID;
+        return CALSYNC_ERR_ARGUMENT;
     return raw_key(buf, body, len);
 }
 
 int calsync_event_dedupe_key(char *buf, size_t cap, const calsync_event *ev)
 {
     if (buf == NULL || cap < CALSYNC_DEDUPE_KEY_LEN + 1 || ev == NULL)
-        return CALSYNC_ERR_INVALID;
+        return CALSYNC_ERR_ARGUMENT;
     const calsync_event_view *v = &ev->view;
     if (v->kind == CALSYNC_EVENT_OTHER) {
         memcpy(buf, ev->raw_key, CALSYNC_DEDUPE_KEY_LEN + 1);
@@ -562,7 +562,7 @@ static void strip_passwords(json_t *v)
 int calsync_event_redact(char **out, size_t *out_len, const calsync_event *ev, calsync_error *err)
 {
     if (out == NULL || ev == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "calsync_event_redact: NULL argument");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "calsync_event_redact: NULL argument");
     *out = NULL;
     if (out_len != NULL)
         *out_len = 0;

@@ -103,7 +103,7 @@ static char ascii_lower(char c)
 int calsync_status_from_name(calsync_status *out, const char *s, size_t len)
 {
     if (out == NULL || (s == NULL && len > 0))
-        return CALSYNC_ERR_INVALID;
+        return CALSYNC_ERR_ARGUMENT;
     while (len > 0 && is_ascii_space(s[0])) {
         s++;
         len--;
@@ -122,7 +122,7 @@ int calsync_status_from_name(calsync_status *out, const char *s, size_t len)
             return CALSYNC_OK;
         }
     }
-    return CALSYNC_ERR_INVALID;
+    return CALSYNC_ERR_INPUT;
 }
 
 const char *calsync_field_name(calsync_field f)
@@ -658,11 +658,11 @@ static unsigned view_contribution(calsync_facts *c, const calsync_event_view *ev
 static int check_view(const calsync_event_view *ev, calsync_error *err)
 {
     if (ev == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "event view is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "event view is NULL");
     if (ev->kind == CALSYNC_EVENT_OTHER)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "event is not about an invitee");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "event is not about an invitee");
     if (ev->uri.ptr == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "event has no invitee URI");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "event has no invitee URI");
     return CALSYNC_OK;
 }
 
@@ -671,7 +671,7 @@ int calsync_state_apply_event(calsync_facts *out, calsync_outcome *outcome,
                               int64_t now, calsync_error *err)
 {
     if (out == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out is NULL");
     int rc = check_view(ev, err);
     if (rc != CALSYNC_OK)
         return rc;
@@ -705,14 +705,14 @@ int calsync_state_apply_peer(calsync_facts *out, calsync_outcome *outcome,
                              calsync_error *err)
 {
     if (out == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out is NULL");
     int rc = check_view(ev, err);
     if (rc != CALSYNC_OK)
         return rc;
     int peer_is_newer;
     calsync_str peer = peer_of(ev, &peer_is_newer);
     if (peer.ptr == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "event names no reschedule peer");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "event names no reschedule peer");
 
     calsync_facts c;
     calsync_facts_init(&c);
@@ -732,9 +732,9 @@ int calsync_state_apply_sched(calsync_facts *out, calsync_outcome *outcome,
                               calsync_error *err)
 {
     if (out == NULL || sched == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out or sched is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out or sched is NULL");
     if (!sched->present || sched->uri.ptr == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "scheduled event has no URI");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "scheduled event has no URI");
     if (stored != NULL && stored->event_uri.ptr != NULL && !calsync_str_eq(stored->event_uri, sched->uri))
         return mismatch(err, stored->event_uri, sched->uri, "event_uri");
 
@@ -750,11 +750,11 @@ int calsync_state_apply_mark(calsync_facts *out, calsync_outcome *outcome,
                              calsync_error *err)
 {
     if (out == NULL || stored == NULL || mark == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out, stored or mark is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out, stored or mark is NULL");
     if ((unsigned)mark->value > CALSYNC_MARK_RESCHEDULED)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "unknown mark value %d", (int)mark->value);
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "unknown mark value %d", (int)mark->value);
     if (mark->at == CALSYNC_TIME_NONE)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "a mark needs its time");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "a mark needs its time");
 
     calsync_facts c;
     calsync_facts_init(&c);
@@ -768,9 +768,9 @@ int calsync_state_apply_erasure(calsync_facts *out, calsync_outcome *outcome,
                                 const calsync_facts *stored, int64_t at, calsync_error *err)
 {
     if (out == NULL || stored == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out or stored is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out or stored is NULL");
     if (at == CALSYNC_TIME_NONE)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "an erasure needs its time");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "an erasure needs its time");
 
     calsync_facts c;
     calsync_facts_init(&c);
@@ -782,7 +782,7 @@ int calsync_state_merge(calsync_facts *out, const calsync_facts *a, const calsyn
                         calsync_error *err)
 {
     if (out == NULL || a == NULL || b == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out, a or b is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out, a or b is NULL");
     int rc = join(out, a, b, err);
     if (rc == CALSYNC_OK)
         calsync_error_clear(err);

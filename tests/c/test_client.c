@@ -618,12 +618,12 @@ static void next_page_url_on_base_only(void **state)
     snprintf(refused[4], sizeof refused[4], "https://api.calendly.com/users/me");
     snprintf(refused[5], sizeof refused[5], "%s", base); /* the base alone is no path */
     for (int i = 0; i < 6; i++) {
-        assert_int_equal(get(c, refused[i], NULL, &err), CALSYNC_ERR_INVALID);
+        assert_int_equal(get(c, refused[i], NULL, &err), CALSYNC_ERR_ARGUMENT);
         assert_non_null(strstr(err.message, "base URL"));
     }
-    assert_int_equal(get(c, "users/me", NULL, &err), CALSYNC_ERR_INVALID);
-    assert_int_equal(get(c, "", NULL, &err), CALSYNC_ERR_INVALID);
-    assert_int_equal(get(c, NULL, NULL, &err), CALSYNC_ERR_INVALID);
+    assert_int_equal(get(c, "users/me", NULL, &err), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(get(c, "", NULL, &err), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(get(c, NULL, NULL, &err), CALSYNC_ERR_ARGUMENT);
     assert_int_equal(http_server_request_count(f->srv), 1);
     assert_int_equal(stats_of(c).requests, 1);
 }
@@ -636,22 +636,22 @@ static void control_bytes_and_bad_methods_refused(void **state)
                            "/caf\xc3\xa9",           "/a\rb"};
     calsync_error err;
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
-        assert_int_equal(get(c, paths[i], NULL, &err), CALSYNC_ERR_INVALID);
+        assert_int_equal(get(c, paths[i], NULL, &err), CALSYNC_ERR_ARGUMENT);
         assert_non_null(strstr(err.message, "offset"));
     }
     const char *methods[] = {"GET\r\n", "PUT", "get", "GET ", ""};
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
         assert_int_equal(
             calsync_client_request(NULL, NULL, NULL, c, methods[i], "/users/me", NULL, 0, &err),
-            CALSYNC_ERR_INVALID);
+            CALSYNC_ERR_ARGUMENT);
     assert_int_equal(calsync_client_request(NULL, NULL, NULL, c, NULL, "/x", NULL, 0, &err),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
     assert_int_equal(calsync_client_request(NULL, NULL, NULL, c, "GET", "/x", "{}", 2, &err),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
     assert_int_equal(calsync_client_request(NULL, NULL, NULL, c, "POST", "/x", NULL, 5, &err),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
     assert_int_equal(calsync_client_request(NULL, NULL, NULL, NULL, "GET", "/x", NULL, 0, &err),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
     assert_int_equal(http_server_request_count(f->srv), 0);
 }
 
@@ -714,8 +714,8 @@ static void url_encode_cases(void **state)
     assert_int_equal(calsync_url_encode(buf, 3, "abc", 3), CALSYNC_ERR_TOO_LARGE);
     assert_string_equal(buf, "");
     assert_int_equal(calsync_url_encode(buf, 0, "", 0), CALSYNC_ERR_TOO_LARGE);
-    assert_int_equal(calsync_url_encode(NULL, 8, "a", 1), CALSYNC_ERR_INVALID);
-    assert_int_equal(calsync_url_encode(buf, 8, NULL, 1), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_url_encode(NULL, 8, "a", 1), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(calsync_url_encode(buf, 8, NULL, 1), CALSYNC_ERR_ARGUMENT);
 }
 
 static void list_parses_collection_and_token(void **state)
@@ -829,9 +829,9 @@ static void client_new_validates_options(void **state)
         "https://a b", "https://a\r\n",          "https://a?x=1",    "https://u@a"};
     for (size_t i = 0; i < sizeof bad_bases / sizeof bad_bases[0]; i++) {
         o.base_url = bad_bases[i];
-        assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_ERR_INVALID);
+        assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_ERR_ARGUMENT);
         assert_null(c);
-        assert_int_equal(err.code, CALSYNC_ERR_INVALID);
+        assert_int_equal(err.code, CALSYNC_ERR_ARGUMENT);
     }
     /* Plain HTTP would carry the token in clear text: loopback only. */
     const char *cleartext_bases[] = {"http://api.calendly.com", "http://127.0.0.1.evil.example",
@@ -839,7 +839,7 @@ static void client_new_validates_options(void **state)
                                      "http://[::2]:80"};
     for (size_t i = 0; i < sizeof cleartext_bases / sizeof cleartext_bases[0]; i++) {
         o.base_url = cleartext_bases[i];
-        assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_ERR_INVALID);
+        assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_ERR_ARGUMENT);
         assert_null(c);
         assert_non_null(strstr(err.message, "https://"));
     }
@@ -855,18 +855,18 @@ static void client_new_validates_options(void **state)
     const char *bad_tokens[] = {NULL, "", "tok\r\nX-Evil: 1", "two words"};
     for (size_t i = 0; i < sizeof bad_tokens / sizeof bad_tokens[0]; i++) {
         o.token = bad_tokens[i];
-        assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_ERR_INVALID);
+        assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_ERR_ARGUMENT);
         assert_null(c);
     }
     o.token = TOKEN;
     o.timeout_ms = -1;
-    assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_ERR_ARGUMENT);
     o.timeout_ms = 0;
     o.user_agent = "agent\n";
-    assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_ERR_ARGUMENT);
     o.user_agent = NULL;
-    assert_int_equal(calsync_client_new(&c, NULL, &err), CALSYNC_ERR_INVALID);
-    assert_int_equal(calsync_client_new(NULL, &o, &err), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_client_new(&c, NULL, &err), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(calsync_client_new(NULL, &o, &err), CALSYNC_ERR_ARGUMENT);
 
     /* A trailing '/' is forgiven; fresh stats know nothing of the limit. */
     o.base_url = "https://api.calendly.com/";
@@ -883,7 +883,7 @@ static void client_new_validates_options(void **state)
     assert_int_equal(calsync_client_request(NULL, NULL, NULL, c, "GET",
                                             "https://api.calendly.com.evil.example/x", NULL, 0,
                                             &err),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
     calsync_client_free(c);
     calsync_client_free(NULL);
 }

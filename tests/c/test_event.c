@@ -1017,18 +1017,18 @@ static void test_bad_arguments_are_invalid(void **state)
     calsync_event *ev = (calsync_event *)1;
     calsync_sched *s = NULL;
     calsync_error err;
-    assert_int_equal(calsync_event_parse(NULL, "{}", 2, &err), CALSYNC_ERR_INVALID);
-    assert_int_equal(calsync_event_parse(&ev, NULL, 2, &err), CALSYNC_ERR_INVALID);
-    assert_int_equal(calsync_event_parse_rest_invitee(NULL, "{}", 2, &err), CALSYNC_ERR_INVALID);
-    assert_int_equal(calsync_sched_parse(&s, NULL, 5, &err), CALSYNC_ERR_INVALID);
-    assert_int_equal(err.code, CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_event_parse(NULL, "{}", 2, &err), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(calsync_event_parse(&ev, NULL, 2, &err), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(calsync_event_parse_rest_invitee(NULL, "{}", 2, &err), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(calsync_sched_parse(&s, NULL, 5, &err), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(err.code, CALSYNC_ERR_ARGUMENT);
     char key[CALSYNC_DEDUPE_KEY_LEN + 1];
-    assert_int_equal(calsync_event_dedupe_key(key, sizeof key, NULL), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_event_dedupe_key(key, sizeof key, NULL), CALSYNC_ERR_ARGUMENT);
     assert_int_equal(calsync_dedupe_key_raw(key, sizeof key - 1, (const unsigned char *)"x", 1),
-                     CALSYNC_ERR_INVALID);
-    assert_int_equal(calsync_dedupe_key_raw(key, sizeof key, NULL, 1), CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(calsync_dedupe_key_raw(key, sizeof key, NULL, 1), CALSYNC_ERR_ARGUMENT);
     char *out = NULL;
-    assert_int_equal(calsync_event_redact(&out, NULL, NULL, &err), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_event_redact(&out, NULL, NULL, &err), CALSYNC_ERR_ARGUMENT);
     assert_null(out);
 }
 
