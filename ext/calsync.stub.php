@@ -19,6 +19,14 @@ namespace Calsync {
      */
     class Exception extends \Exception {}
 
+    /**
+     * A value from outside that the core does not accept (CALSYNC_ERR_INPUT):
+     * an e-mail that is no address, a time outside the years 1 to 9999.
+     * The message says what is wrong with it; a caller's own mistake (a
+     * value outside a documented form) is a ValueError instead.
+     */
+    final class InputException extends Exception {}
+
     /** Verification failed; $reason says which of the four outcomes. */
     final class SignatureException extends Exception
     {
@@ -28,7 +36,11 @@ namespace Calsync {
         public readonly ?int $timestamp;
     }
 
-    /** A body or API answer that cannot be handled; $path names the field. */
+    /**
+     * A body or API answer that cannot be handled; $path names the field and
+     * the message is the bare reason ("missing", "expected string, got
+     * number"): it does not repeat the path.
+     */
     final class PayloadException extends Exception
     {
         /** JSON path such as "payload.scheduled_event.start_time", or "". */
@@ -63,7 +75,7 @@ namespace Calsync {
         /** RFC 3339 to microseconds; throws PayloadException. */
         public static function parse(string $value): int {}
 
-        /** Microseconds to "YYYY-MM-DDTHH:MM:SS.ffffffZ". */
+        /** Microseconds to "YYYY-MM-DDTHH:MM:SS.ffffffZ"; InputException outside the years 1 to 9999. */
         public static function format(int $microseconds): string {}
     }
 
@@ -205,7 +217,7 @@ namespace Calsync {
 
     final class Email
     {
-        /** Trimmed, lower-cased; throws Calsync\Exception (not a ValueError) when not an address. */
+        /** Trimmed, lower-cased; throws InputException (not a ValueError) when not an address. */
         public static function normalize(string $email): string {}
 
         /**

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 413fd86f15a0b4239ef6a04ab9b85c8cf3292f4d */
+ * Stub hash: 22d7fd7b401354b80a23f3e6466457a06159d9a8 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Time_parse, 0, 1, IS_LONG, 0)
 	ZEND_ARG_TYPE_INFO(0, value, IS_STRING, 0)
@@ -245,6 +245,11 @@ static const zend_function_entry class_Calsync_Exception_methods[] = {
 };
 
 
+static const zend_function_entry class_Calsync_InputException_methods[] = {
+	ZEND_FE_END
+};
+
+
 static const zend_function_entry class_Calsync_SignatureException_methods[] = {
 	ZEND_FE_END
 };
@@ -362,6 +367,17 @@ static zend_class_entry *register_class_Calsync_Exception(zend_class_entry *clas
 
 	INIT_NS_CLASS_ENTRY(ce, "Calsync", "Exception", class_Calsync_Exception_methods);
 	class_entry = zend_register_internal_class_ex(&ce, class_entry_Exception);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Calsync_InputException(zend_class_entry *class_entry_Calsync_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Calsync", "InputException", class_Calsync_InputException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_Calsync_Exception);
+	class_entry->ce_flags |= ZEND_ACC_FINAL;
 
 	return class_entry;
 }

@@ -224,9 +224,9 @@ static bool resource_to_array(zval *dst, const char *json, size_t len, calsync_e
         err->code = CALSYNC_ERR_SCHEMA;
         strcpy(err->path, "resource");
         if (res == NULL)
-            strcpy(err->message, "resource: missing");
+            strcpy(err->message, "missing");
         else
-            snprintf(err->message, sizeof err->message, "resource: expected object, got %s",
+            snprintf(err->message, sizeof err->message, "expected object, got %s",
                      zend_zval_type_name(res));
         zval_ptr_dtor(&root);
         return false;
@@ -275,26 +275,17 @@ static bool item_to_zval(zval *dst, calsync_str json, item_kind kind, calsync_er
     return json_to_array(dst, json.ptr, json.len, err);
 }
 
-/* An item's error names its place in the answer: "collection[3].start_time",
- * and its message still leads with that path. */
+/* An item's error names its place in the answer: "collection[3].start_time"
+ * (the message stays the bare reason). */
 static void locate_in_collection(calsync_error *err, size_t i)
 {
     char path[sizeof err->path];
-    char message[sizeof err->message];
     size_t plen = strnlen(err->path, sizeof err->path);
-    const char *rest = err->message;
-    if (plen > 0 && strncmp(err->message, err->path, plen) == 0)
-        rest += plen; /* ": expected ..." */
     int n = snprintf(path, sizeof path, "collection[%zu]%s%.*s", i, plen > 0 ? "." : "", (int)plen,
                      err->path);
     if (n < 0)
         return;
-    n = snprintf(message, sizeof message, "%s%s%s", path,
-                 rest == err->message && rest[0] != '\0' ? ": " : "", rest);
-    if (n < 0)
-        return;
     memcpy(err->path, path, sizeof path);
-    memcpy(err->message, message, sizeof message);
 }
 
 /* GET a list and build ["items" => [...], "next_page_token" => ?string]. */
@@ -530,15 +521,9 @@ ZEND_METHOD(Calsync_Client, __construct)
     calsync_error_reset(&err);
     if (calsync_client_new(&c, &opts, &err) != CALSYNC_OK) {
         calsync_client_free(c);
-        if (err.code == CALSYNC_ERR_ARGUMENT) {
-            /* The core's message names the argument or option (never the
-             * token's value); lead with the method, as argument errors do. */
-            zend_string *fn = get_active_function_or_method_name();
-            zend_value_error("%s(): %s", ZSTR_VAL(fn), err.message);
-            zend_string_release(fn);
-        } else {
-            calsync_throw(&err);
-        }
+        /* ARGUMENT: a ValueError whose message names the argument or
+         * option (never the token's value), led by the method's name. */
+        calsync_throw(&err);
         RETURN_THROWS();
     }
     calsync_client_object *o = calsync_client_from_obj(Z_OBJ_P(ZEND_THIS));

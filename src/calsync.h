@@ -634,6 +634,7 @@ int calsync_email_match(calsync_match *out, size_t cap, size_t *out_count, int64
 /* ------------------------------------------------------------------------ */
 
 #define CALSYNC_SEAL_KEY_LEN 32
+#define CALSYNC_SEAL_SECRET_MIN 16 /* shorter secrets: CALSYNC_ERR_ARGUMENT */
 
 /* Derives the 32-byte sealing key from a caller-supplied secret (a
  * wp-config constant, or WordPress's salts) with HKDF-SHA256.  The secret

@@ -298,9 +298,9 @@ int calsync_client_parse_page(calsync_page **out, const char *body, size_t len, 
     const json_t *coll = json_object_get(root, "collection");
     if (!json_is_array(coll)) {
         rc = coll == NULL
-                 ? calsync_fail(err, CALSYNC_ERR_SCHEMA, "collection", "collection: missing")
+                 ? calsync_fail(err, CALSYNC_ERR_SCHEMA, "collection", "missing")
                  : calsync_fail(err, CALSYNC_ERR_SCHEMA, "collection",
-                                "collection: expected array, got %s", calsync_json_type_name(coll));
+                                "expected array, got %s", calsync_json_type_name(coll));
         goto out;
     }
     const json_t *pag = json_object_get(root, "pagination");
@@ -308,14 +308,14 @@ int calsync_client_parse_page(calsync_page **out, const char *body, size_t len, 
     if (pag != NULL && !json_is_null(pag)) {
         if (!json_is_object(pag)) {
             rc = calsync_fail(err, CALSYNC_ERR_SCHEMA, "pagination",
-                              "pagination: expected object or null, got %s",
+                              "expected object or null, got %s",
                               calsync_json_type_name(pag));
             goto out;
         }
         tok = json_object_get(pag, "next_page_token");
         if (tok != NULL && !json_is_null(tok) && !json_is_string(tok)) {
             rc = calsync_fail(err, CALSYNC_ERR_SCHEMA, "pagination.next_page_token",
-                              "pagination.next_page_token: expected string or null, got %s",
+                              "expected string or null, got %s",
                               calsync_json_type_name(tok));
             goto out;
         }
@@ -333,7 +333,7 @@ int calsync_client_parse_page(calsync_page **out, const char *body, size_t len, 
         if (!json_is_object(item)) {
             char path[CALSYNC_ERROR_PATH_MAX];
             snprintf(path, sizeof path, "collection[%zu]", i);
-            rc = calsync_fail(err, CALSYNC_ERR_SCHEMA, path, "%s: expected object, got %s", path,
+            rc = calsync_fail(err, CALSYNC_ERR_SCHEMA, path, "expected object, got %s",
                               calsync_json_type_name(item));
             goto out;
         }

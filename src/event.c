@@ -85,8 +85,9 @@ schema_error(const scope *sc, const char *key, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
-    return calsync_fail(sc->err, CALSYNC_ERR_SCHEMA, path, "%s: %s", path[0] ? path : "top level",
-                        detail);
+    /* The message is the bare reason: the path travels in err->path only,
+     * so that a caller showing both names the field once. */
+    return calsync_fail(sc->err, CALSYNC_ERR_SCHEMA, path, "%s", detail);
 }
 
 static calsync_str absent(void)

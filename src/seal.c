@@ -9,7 +9,6 @@
 #include <openssl/rand.h>
 #include <stdio.h>
 
-#define SEAL_MIN_SECRET 16
 #define NONCE_LEN 12
 #define TAG_LEN 16
 #define KEY_ID_BYTES 4
@@ -31,10 +30,10 @@ int calsync_seal_derive_key(unsigned char out[CALSYNC_SEAL_KEY_LEN], const unsig
     if (secret == NULL && secret_len > 0)
         return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "calsync_seal_derive_key: secret is NULL");
-    if (secret_len < SEAL_MIN_SECRET)
+    if (secret_len < CALSYNC_SEAL_SECRET_MIN)
         return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "the sealing secret is %zu bytes; at least %d are needed", secret_len,
-                            SEAL_MIN_SECRET);
+                            CALSYNC_SEAL_SECRET_MIN);
 
     int rc = CALSYNC_OK;
     EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);

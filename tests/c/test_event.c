@@ -711,12 +711,11 @@ static void test_missing_and_mistyped_fields_name_their_path(void **state)
                      schema_cases[i].mutate_path, rc);
         if (strcmp(err.path, schema_cases[i].want_path) != 0)
             fail_msg("case %zu: path \"%s\", want \"%s\"", i, err.path, schema_cases[i].want_path);
-        char prefix[CALSYNC_ERROR_PATH_MAX + 4];
-        snprintf(prefix, sizeof prefix, "%s: ", schema_cases[i].want_path);
-        if (strncmp(err.message, prefix, strlen(prefix)) != 0 ||
+        /* The message is the bare reason: it never repeats the path. */
+        if (strstr(err.message, schema_cases[i].want_path) == err.message ||
             strstr(err.message, schema_cases[i].want_detail) == NULL)
-            fail_msg("case %zu: message \"%s\" lacks \"%s\" / \"%s\"", i, err.message, prefix,
-                     schema_cases[i].want_detail);
+            fail_msg("case %zu: message \"%s\" repeats \"%s\" or lacks \"%s\"", i, err.message,
+                     schema_cases[i].want_path, schema_cases[i].want_detail);
         free(body);
         json_decref(root);
     }
@@ -733,7 +732,7 @@ static void test_bare_rest_objects_report_paths_without_a_prefix(void **state)
     calsync_error err;
     assert_int_equal(run_parser(REST_INVITEE, body, len, &err), CALSYNC_ERR_SCHEMA);
     assert_string_equal(err.path, "event");
-    assert_string_equal(err.message, "event: missing");
+    assert_string_equal(err.message, "missing");
     free(body);
     json_decref(root);
 
@@ -754,7 +753,7 @@ static void test_top_level_array_is_a_schema_error(void **state)
     for (enum parser p = WEBHOOK; p <= REST_SCHED; p++) {
         assert_int_equal(run_parser(p, body, sizeof body - 1, &err), CALSYNC_ERR_SCHEMA);
         assert_string_equal(err.path, "");
-        assert_string_equal(err.message, "top level: expected object, got array");
+        assert_string_equal(err.message, "expected object, got array");
     }
 }
 
