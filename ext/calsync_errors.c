@@ -129,6 +129,19 @@ void calsync_throw_arg(const calsync_error *err, uint32_t arg_num, const char *w
     zend_argument_value_error(arg_num, "%s: %s", what, message_of(err));
 }
 
+void calsync_throw_params(const calsync_error *err, const char *const *names, uint32_t n)
+{
+    if (err->code == CALSYNC_ERR_ARGUMENT) {
+        for (uint32_t i = 0; i < n; i++) {
+            if (strcmp(err->path, names[i]) == 0) {
+                zend_argument_value_error(i + 1, "%s", message_of(err));
+                return;
+            }
+        }
+    }
+    calsync_throw(err);
+}
+
 void calsync_throw_api(const calsync_error *err)
 {
     zend_class_entry *ce = calsync_ce_api_exception;

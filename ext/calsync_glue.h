@@ -83,6 +83,10 @@ void calsync_throw(const calsync_error *err);
 /* The same, but CALSYNC_ERR_ARGUMENT becomes the engine's argument error
  * for argument arg_num: "Argument #n ($name) <what>: <core message>". */
 void calsync_throw_arg(const calsync_error *err, uint32_t arg_num, const char *what);
+/* For the REST calls, whose CALSYNC_ERR_ARGUMENT names the refused
+ * parameter in err->path: names[i] is the core's name of argument i + 1,
+ * and the error reads "Argument #n ($name) <core message>". */
+void calsync_throw_params(const calsync_error *err, const char *const *names, uint32_t n);
 /* An empty report, so that a code returned without a message still reads
  * as a string (only the fields the glue reads are cleared). */
 static inline void calsync_error_reset(calsync_error *err)

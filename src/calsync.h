@@ -746,6 +746,93 @@ calsync_str calsync_page_item_json(const calsync_page *p, size_t i);
 int calsync_client_list(calsync_page **out, calsync_client *c, const char *path_and_query,
                         calsync_error *err);
 
+/* ---- Calendly endpoints ------------------------------------------------ */
+
+/*
+ * One typed function per Calendly endpoint: the paths, query building,
+ * request bodies and the answers' "resource"/"collection" shapes live here.
+ * All take the client first after the out-parameters and fill err like
+ * calsync_client_request.  For CALSYNC_ERR_ARGUMENT, err->path names the
+ * refused parameter ("uuid", "event_uuid", "invitee_uuid", "query",
+ * "page_token", "url", "events", "organization", "scope", "user",
+ * "signing_key", "invitee_uri") and err->message says why ("must not be
+ * empty", "must be a UUID (letters, digits, \"-\" and \"_\" only)", "must
+ * be valid UTF-8"); nothing is sent then.  Path parameters take the UUID
+ * (the last segment of a Calendly URI).
+ *
+ * Resource answers: *out_json is the compact JSON of the answer's
+ * "resource" object, owned (free()), NUL-terminated; out_len may be NULL.
+ * An answer without an object "resource" is CALSYNC_ERR_SCHEMA with path
+ * "resource"; one that is not JSON, CALSYNC_ERR_JSON.
+ *
+ * Lists: *out is a page (calsync_page_*); page_token is absent
+ * (ptr NULL) for the first page, else the previous page's
+ * calsync_page_next_token, sent with the same query.  A typed item that
+ * does not parse fails the whole call, with err->path
+ * "collection[<i>].<field>".
+ */
+
+/* One query parameter; values are sent percent-encoded, in array order. */
+typedef struct calsync_param {
+    calsync_str name;  /* non-empty; never "page_token" when a page token is given */
+    calsync_str value; /* any bytes; absent is sent as empty */
+} calsync_param;
+
+/* GET /users/me. */
+int calsync_api_current_user(char **out_json, size_t *out_len, calsync_client *c,
+                             calsync_error *err);
+/* GET /event_types?user=|organization=...: items are JSON (calsync_page_item_json). */
+int calsync_api_event_types(calsync_page **out, calsync_client *c, const calsync_param *query,
+                            size_t nquery, calsync_str page_token, calsync_error *err);
+/* GET /scheduled_events?...: items are scheduled events (calsync_page_take_sched). */
+int calsync_api_scheduled_events(calsync_page **out, calsync_client *c,
+                                 const calsync_param *query, size_t nquery,
+                                 calsync_str page_token, calsync_error *err);
+/* GET /scheduled_events/{uuid}.  *out: owned, calsync_sched_free. */
+int calsync_api_scheduled_event(calsync_sched **out, calsync_client *c, calsync_str uuid,
+                                calsync_error *err);
+/* GET /scheduled_events/{event_uuid}/invitees?...: items are REST invitees
+ * (calsync_page_take_invitee). */
+int calsync_api_invitees(calsync_page **out, calsync_client *c, calsync_str event_uuid,
+                         const calsync_param *query, size_t nquery, calsync_str page_token,
+                         calsync_error *err);
+/* GET /scheduled_events/{event_uuid}/invitees/{invitee_uuid}.  *out: owned. */
+int calsync_api_invitee(calsync_event **out, calsync_client *c, calsync_str event_uuid,
+                        calsync_str invitee_uuid, calsync_error *err);
+
+/* The body of POST /webhook_subscriptions.  Every string borrowed, UTF-8. */
+typedef struct calsync_subscription_request {
+    calsync_str url;             /* the callback URL; required */
+    const calsync_str *events;   /* nevents >= 1 event names */
+    size_t nevents;
+    calsync_str organization;    /* always required by Calendly */
+    calsync_str scope;           /* "user", "organization" or "group" */
+    calsync_str user;            /* absent unless scope is "user" */
+    calsync_str signing_key;     /* required; the body holding it is wiped */
+} calsync_subscription_request;
+
+/* POST /webhook_subscriptions (201; 409 when the URL is registered). */
+int calsync_api_create_subscription(char **out_json, size_t *out_len, calsync_client *c,
+                                    const calsync_subscription_request *req, calsync_error *err);
+/* GET /webhook_subscriptions?organization=&scope=&user=: items are JSON. */
+int calsync_api_subscriptions(calsync_page **out, calsync_client *c, const calsync_param *query,
+                              size_t nquery, calsync_str page_token, calsync_error *err);
+/* GET /webhook_subscriptions/{uuid}. */
+int calsync_api_subscription(char **out_json, size_t *out_len, calsync_client *c,
+                             calsync_str uuid, calsync_error *err);
+/* DELETE /webhook_subscriptions/{uuid} (204). */
+int calsync_api_delete_subscription(calsync_client *c, calsync_str uuid, calsync_error *err);
+/* POST /invitee_no_shows with {"invitee": invitee_uri} (201). */
+int calsync_api_create_no_show(char **out_json, size_t *out_len, calsync_client *c,
+                               calsync_str invitee_uri, calsync_error *err);
+/* DELETE /invitee_no_shows/{uuid}: the no-show's UUID, not the invitee's (204). */
+int calsync_api_delete_no_show(calsync_client *c, calsync_str no_show_uuid, calsync_error *err);
+
+/* Item i of a page of a typed list, handed over: owned by the caller from
+ * then on, and NULL when taken before, out of range or of another kind. */
+calsync_sched *calsync_page_take_sched(calsync_page *p, size_t i);
+calsync_event *calsync_page_take_invitee(calsync_page *p, size_t i);
+
 #ifdef __cplusplus
 }
 #endif

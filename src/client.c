@@ -63,6 +63,10 @@ struct calsync_page {
     size_t *item_lens;
     char *next_token; /* NULL on the last page */
     size_t next_len;
+    /* Typed items of the endpoint lists (NULL for lists of plain JSON);
+     * an entry is NULL once taken. */
+    calsync_sched **scheds;
+    calsync_event **invitees;
 };
 
 typedef enum verb { VERB_GET, VERB_POST, VERB_DELETE } verb;
@@ -243,8 +247,15 @@ void calsync_page_free(calsync_page *p)
 {
     if (p == NULL)
         return;
-    for (size_t i = 0; i < p->count; i++)
+    for (size_t i = 0; i < p->count; i++) {
         free(p->items[i]);
+        if (p->scheds != NULL)
+            calsync_sched_free(p->scheds[i]);
+        if (p->invitees != NULL)
+            calsync_event_free(p->invitees[i]);
+    }
+    free(p->scheds);
+    free(p->invitees);
     free(p->items);
     free(p->item_lens);
     free(p->next_token);
@@ -1082,4 +1093,606 @@ int calsync_client_list(calsync_page **out, calsync_client *c, const char *path_
         rc = calsync_client_parse_page(out, body, len, err);
     free(body);
     return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Calendly endpoints                                                        */
+/* ------------------------------------------------------------------------ */
+
+/* A growing byte buffer for paths and bodies.  A body may hold a signing
+ * key: it is sized by the caller up front where that matters, and wiped
+ * before every free (also on a move). */
+typedef struct bytes {
+    char *p;
+    size_t len;
+    size_t cap;
+    int nomem;
+} bytes;
+
+static void bytes_wipe_free(bytes *b)
+{
+    if (b->p != NULL)
+        OPENSSL_cleanse(b->p, b->cap);
+    free(b->p);
+    b->p = NULL;
+    b->len = b->cap = 0;
+}
+
+static void bytes_reserve(bytes *b, size_t extra)
+{
+    if (b->nomem)
+        return;
+    if (extra > SIZE_MAX / 2 - b->len - 1) {
+        b->nomem = 1;
+        return;
+    }
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < need)
+        cap *= 2;
+    char *np = malloc(cap);
+    if (np == NULL) {
+        b->nomem = 1;
+        return;
+    }
+    if (b->p != NULL) {
+        memcpy(np, b->p, b->len);
+        OPENSSL_cleanse(b->p, b->cap);
+        free(b->p);
+    }
+    b->p = np;
+    b->cap = cap;
+    b->p[b->len] = '\0';
+}
+
+static void bytes_put(bytes *b, const char *s, size_t n)
+{
+    bytes_reserve(b, n);
+    if (b->nomem)
+        return;
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void bytes_puts(bytes *b, const char *s)
+{
+    bytes_put(b, s, strlen(s));
+}
+
+/* Percent-encoded (RFC 3986 unreserved kept). */
+static void bytes_put_encoded(bytes *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    bytes_reserve(b, n * 3);
+    if (b->nomem)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '.' || c == '_' || c == '~') {
+            b->p[b->len++] = (char)c;
+        } else {
+            b->p[b->len++] = '%';
+            b->p[b->len++] = hex[c >> 4];
+            b->p[b->len++] = hex[c & 15];
+        }
+    }
+    b->p[b->len] = '\0';
+}
+
+/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
+static int utf8_ok(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        size_t k;
+        uint32_t cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            k = 1;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            k = 2;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            k = 3;
+            cp = c & 0x07;
+        } else {
+            return 0;
+        }
+        if (k > n - i - 1)
+            return 0;
+        for (size_t j = 1; j <= k; j++) {
+            unsigned char d = (unsigned char)s[i + j];
+            if ((d & 0xC0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (d & 0x3F);
+        }
+        if ((k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        i += k + 1;
+    }
+    return 1;
+}
+
+/* A JSON string; the caller checked UTF-8. */
+static void bytes_put_json(bytes *b, calsync_str s)
+{
+    static const char hex[] = "0123456789abcdef";
+    bytes_reserve(b, s.len * 6 + 2);
+    if (b->nomem)
+        return;
+    b->p[b->len++] = '"';
+    for (size_t i = 0; i < s.len; i++) {
+        unsigned char c = (unsigned char)s.ptr[i];
+        if (c == '"' || c == '\\') {
+            b->p[b->len++] = '\\';
+            b->p[b->len++] = (char)c;
+        } else if (c == '\n') {
+            b->p[b->len++] = '\\';
+            b->p[b->len++] = 'n';
+        } else if (c == '\r') {
+            b->p[b->len++] = '\\';
+            b->p[b->len++] = 'r';
+        } else if (c == '\t') {
+            b->p[b->len++] = '\\';
+            b->p[b->len++] = 't';
+        } else if (c < 0x20 || c == 0x7F) {
+            memcpy(b->p + b->len, "\\u00", 4);
+            b->len += 4;
+            b->p[b->len++] = hex[c >> 4];
+            b->p[b->len++] = hex[c & 15];
+        } else {
+            b->p[b->len++] = (char)c;
+        }
+    }
+    b->p[b->len++] = '"';
+    b->p[b->len] = '\0';
+}
+
+static int nomem_fail(calsync_error *err, const char *what)
+{
+    return calsync_fail(err, CALSYNC_ERR_NOMEM, NULL, "out of memory for %s", what);
+}
+
+/* err->path names the refused parameter of an endpoint function. */
+static int param_fail(calsync_error *err, const char *param, const char *why)
+{
+    return calsync_fail(err, CALSYNC_ERR_ARGUMENT, param, "%s", why);
+}
+
+/* Path parameters go into the URL as they are, so only the characters of
+ * a UUID are let through: no '/', '?', '%' or '.' can change the path. */
+static int check_uuid(calsync_str s, const char *param, calsync_error *err)
+{
+    if (s.ptr == NULL || s.len == 0)
+        return param_fail(err, param, "must not be empty");
+    for (size_t i = 0; i < s.len; i++) {
+        unsigned char b = (unsigned char)s.ptr[i];
+        if (!((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') ||
+              b == '-' || b == '_'))
+            return param_fail(err, param, "must be a UUID (letters, digits, \"-\" and \"_\" only)");
+    }
+    return CALSYNC_OK;
+}
+
+static int check_text(calsync_str s, const char *param, int required, calsync_error *err)
+{
+    if (s.ptr == NULL && s.len > 0)
+        return param_fail(err, param, "is NULL with a length");
+    if (required && (s.ptr == NULL || s.len == 0))
+        return param_fail(err, param, "must not be empty");
+    if (s.ptr != NULL && !utf8_ok(s.ptr, s.len))
+        return param_fail(err, param, "must be valid UTF-8");
+    return CALSYNC_OK;
+}
+
+/* "<path>?name=value&...&page_token=..." into *out (owned, NUL-terminated). */
+static int list_path(char **out, const char *path, const calsync_param *query, size_t nquery,
+                     calsync_str page_token, calsync_error *err)
+{
+    *out = NULL;
+    if (query == NULL && nquery > 0)
+        return param_fail(err, "query", "is NULL with a count");
+    if (page_token.ptr != NULL && page_token.len == 0)
+        return param_fail(err, "page_token", "must not be empty (leave it out for the first page)");
+    bytes b = {0};
+    bytes_puts(&b, path);
+    char sep = '?';
+    for (size_t i = 0; i < nquery; i++) {
+        const calsync_param *q = &query[i];
+        if (q->name.ptr == NULL || q->name.len == 0) {
+            bytes_wipe_free(&b);
+            return param_fail(err, "query", "must not have an empty name");
+        }
+        if ((q->value.ptr == NULL && q->value.len > 0)) {
+            bytes_wipe_free(&b);
+            return param_fail(err, "query", "has a NULL value with a length");
+        }
+        if (page_token.ptr != NULL && q->name.len == 10 && memcmp(q->name.ptr, "page_token", 10) == 0) {
+            bytes_wipe_free(&b);
+            return param_fail(err, "query",
+                              "must not hold \"page_token\" when a page token is given");
+        }
+        bytes_put(&b, &sep, 1);
+        sep = '&';
+        bytes_put_encoded(&b, q->name.ptr, q->name.len);
+        bytes_put(&b, "=", 1);
+        bytes_put_encoded(&b, q->value.ptr != NULL ? q->value.ptr : "", q->value.len);
+    }
+    if (page_token.ptr != NULL) {
+        bytes_put(&b, &sep, 1);
+        bytes_puts(&b, "page_token=");
+        bytes_put_encoded(&b, page_token.ptr, page_token.len);
+    }
+    if (b.nomem) {
+        bytes_wipe_free(&b);
+        return nomem_fail(err, "the request path");
+    }
+    *out = b.p;
+    return CALSYNC_OK;
+}
+
+/* The compact JSON of an answer's "resource" object. */
+static int resource_of(char **out, size_t *out_len, const char *body, size_t len,
+                       calsync_error *err)
+{
+    json_error_t jerr;
+    json_t *root = json_loadb(body != NULL ? body : "", len, JSON_REJECT_DUPLICATES, &jerr);
+    if (root == NULL) {
+        if (json_error_code(&jerr) == json_error_out_of_memory)
+            return nomem_fail(err, "parsing the answer");
+        return calsync_fail(err, CALSYNC_ERR_JSON, NULL, "the answer is not valid JSON: %s",
+                            jerr.text);
+    }
+    int rc = CALSYNC_OK;
+    const json_t *res = json_is_object(root) ? json_object_get(root, "resource") : NULL;
+    if (!json_is_object(root)) {
+        rc = calsync_fail(err, CALSYNC_ERR_SCHEMA, "", "expected object, got %s",
+                          calsync_json_type_name(root));
+    } else if (res == NULL) {
+        rc = calsync_fail(err, CALSYNC_ERR_SCHEMA, "resource", "missing");
+    } else if (!json_is_object(res)) {
+        rc = calsync_fail(err, CALSYNC_ERR_SCHEMA, "resource", "expected object, got %s",
+                          calsync_json_type_name(res));
+    } else {
+        char *s = json_dumps(res, JSON_COMPACT);
+        if (s == NULL) {
+            rc = nomem_fail(err, "the resource");
+        } else {
+            *out = s;
+            if (out_len != NULL)
+                *out_len = strlen(s);
+        }
+    }
+    json_decref(root);
+    return rc;
+}
+
+static int get_resource(char **out, size_t *out_len, calsync_client *c, const char *method,
+                        const char *path, const char *body, size_t body_len, calsync_error *err)
+{
+    char *answer = NULL;
+    size_t len = 0;
+    int rc = calsync_client_request(&answer, &len, NULL, c, method, path, body, body_len, err);
+    if (rc == CALSYNC_OK)
+        rc = resource_of(out, out_len, answer, len, err);
+    free(answer);
+    return rc;
+}
+
+static int start_out_json(char **out, size_t *out_len, calsync_error *err)
+{
+    calsync_error_clear(err);
+    if (out_len != NULL)
+        *out_len = 0;
+    if (out == NULL)
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out is NULL");
+    *out = NULL;
+    return CALSYNC_OK;
+}
+
+/* An item's error names its place in the answer: "collection[3].start_time". */
+static void locate_item(calsync_error *err, size_t i)
+{
+    if (err == NULL)
+        return;
+    char path[sizeof err->path];
+    size_t plen = strnlen(err->path, sizeof err->path);
+    int n = snprintf(path, sizeof path, "collection[%zu]%s%.*s", i, plen > 0 ? "." : "", (int)plen,
+                     err->path);
+    if (n >= 0)
+        memcpy(err->path, path, sizeof path);
+}
+
+typedef enum item_kind { ITEMS_JSON, ITEMS_SCHED, ITEMS_INVITEES } item_kind;
+
+static int list_call(calsync_page **out, calsync_client *c, const char *path,
+                     const calsync_param *query, size_t nquery, calsync_str page_token,
+                     item_kind kind, calsync_error *err)
+{
+    calsync_error_clear(err);
+    if (out == NULL)
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out is NULL");
+    *out = NULL;
+    char *pq = NULL;
+    int rc = list_path(&pq, path, query, nquery, page_token, err);
+    if (rc != CALSYNC_OK)
+        return rc;
+    calsync_page *p = NULL;
+    rc = calsync_client_list(&p, c, pq, err);
+    free(pq);
+    if (rc != CALSYNC_OK)
+        return rc;
+    if (kind == ITEMS_SCHED && p->count > 0)
+        p->scheds = calloc(p->count, sizeof *p->scheds);
+    if (kind == ITEMS_INVITEES && p->count > 0)
+        p->invitees = calloc(p->count, sizeof *p->invitees);
+    if (p->count > 0 && kind != ITEMS_JSON && p->scheds == NULL && p->invitees == NULL) {
+        calsync_page_free(p);
+        return nomem_fail(err, "the items of a page");
+    }
+    for (size_t i = 0; i < p->count && kind != ITEMS_JSON; i++) {
+        if (kind == ITEMS_SCHED)
+            rc = calsync_sched_parse(&p->scheds[i], p->items[i], p->item_lens[i], err);
+        else
+            rc = calsync_event_parse_rest_invitee(&p->invitees[i], p->items[i], p->item_lens[i],
+                                                  err);
+        if (rc != CALSYNC_OK) {
+            locate_item(err, i);
+            calsync_page_free(p);
+            return rc;
+        }
+    }
+    *out = p;
+    return CALSYNC_OK;
+}
+
+calsync_sched *calsync_page_take_sched(calsync_page *p, size_t i)
+{
+    if (p == NULL || p->scheds == NULL || i >= p->count)
+        return NULL;
+    calsync_sched *s = p->scheds[i];
+    p->scheds[i] = NULL;
+    return s;
+}
+
+calsync_event *calsync_page_take_invitee(calsync_page *p, size_t i)
+{
+    if (p == NULL || p->invitees == NULL || i >= p->count)
+        return NULL;
+    calsync_event *e = p->invitees[i];
+    p->invitees[i] = NULL;
+    return e;
+}
+
+int calsync_api_current_user(char **out_json, size_t *out_len, calsync_client *c,
+                             calsync_error *err)
+{
+    int rc = start_out_json(out_json, out_len, err);
+    if (rc != CALSYNC_OK)
+        return rc;
+    return get_resource(out_json, out_len, c, "GET", "/users/me", NULL, 0, err);
+}
+
+int calsync_api_event_types(calsync_page **out, calsync_client *c, const calsync_param *query,
+                            size_t nquery, calsync_str page_token, calsync_error *err)
+{
+    return list_call(out, c, "/event_types", query, nquery, page_token, ITEMS_JSON, err);
+}
+
+int calsync_api_scheduled_events(calsync_page **out, calsync_client *c,
+                                 const calsync_param *query, size_t nquery,
+                                 calsync_str page_token, calsync_error *err)
+{
+    return list_call(out, c, "/scheduled_events", query, nquery, page_token, ITEMS_SCHED, err);
+}
+
+int calsync_api_subscriptions(calsync_page **out, calsync_client *c, const calsync_param *query,
+                              size_t nquery, calsync_str page_token, calsync_error *err)
+{
+    return list_call(out, c, "/webhook_subscriptions", query, nquery, page_token, ITEMS_JSON,
+                     err);
+}
+
+/* a + uuid [+ b [+ uuid2 when p2 names it]], the UUIDs checked. */
+static int uuid_path(char **out, const char *a, calsync_str u1, const char *p1, const char *b,
+                     calsync_str u2, const char *p2, calsync_error *err)
+{
+    *out = NULL;
+    int rc = check_uuid(u1, p1, err);
+    if (rc == CALSYNC_OK && p2 != NULL)
+        rc = check_uuid(u2, p2, err);
+    if (rc != CALSYNC_OK)
+        return rc;
+    bytes s = {0};
+    bytes_puts(&s, a);
+    bytes_put(&s, u1.ptr, u1.len);
+    if (b != NULL) {
+        bytes_puts(&s, b);
+        if (p2 != NULL)
+            bytes_put(&s, u2.ptr, u2.len);
+    }
+    if (s.nomem) {
+        bytes_wipe_free(&s);
+        return nomem_fail(err, "the request path");
+    }
+    *out = s.p;
+    return CALSYNC_OK;
+}
+
+int calsync_api_scheduled_event(calsync_sched **out, calsync_client *c, calsync_str uuid,
+                                calsync_error *err)
+{
+    calsync_error_clear(err);
+    if (out == NULL)
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out is NULL");
+    *out = NULL;
+    char *path = NULL, *answer = NULL;
+    size_t len = 0;
+    int rc = uuid_path(&path, "/scheduled_events/", uuid, "uuid", NULL, uuid, NULL, err);
+    if (rc == CALSYNC_OK)
+        rc = calsync_client_request(&answer, &len, NULL, c, "GET", path, NULL, 0, err);
+    if (rc == CALSYNC_OK)
+        rc = calsync_sched_parse(out, answer, len, err);
+    free(answer);
+    free(path);
+    return rc;
+}
+
+int calsync_api_invitees(calsync_page **out, calsync_client *c, calsync_str event_uuid,
+                         const calsync_param *query, size_t nquery, calsync_str page_token,
+                         calsync_error *err)
+{
+    calsync_error_clear(err);
+    if (out != NULL)
+        *out = NULL;
+    char *path = NULL;
+    int rc = uuid_path(&path, "/scheduled_events/", event_uuid, "event_uuid", "/invitees",
+                       event_uuid, NULL, err);
+    if (rc != CALSYNC_OK)
+        return rc;
+    rc = list_call(out, c, path, query, nquery, page_token, ITEMS_INVITEES, err);
+    free(path);
+    return rc;
+}
+
+int calsync_api_invitee(calsync_event **out, calsync_client *c, calsync_str event_uuid,
+                        calsync_str invitee_uuid, calsync_error *err)
+{
+    calsync_error_clear(err);
+    if (out == NULL)
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out is NULL");
+    *out = NULL;
+    char *path = NULL, *answer = NULL;
+    size_t len = 0;
+    int rc = uuid_path(&path, "/scheduled_events/", event_uuid, "event_uuid", "/invitees/",
+                       invitee_uuid, "invitee_uuid", err);
+    if (rc == CALSYNC_OK)
+        rc = calsync_client_request(&answer, &len, NULL, c, "GET", path, NULL, 0, err);
+    if (rc == CALSYNC_OK)
+        rc = calsync_event_parse_rest_invitee(out, answer, len, err);
+    free(answer);
+    free(path);
+    return rc;
+}
+
+int calsync_api_create_subscription(char **out_json, size_t *out_len, calsync_client *c,
+                                    const calsync_subscription_request *req, calsync_error *err)
+{
+    int rc = start_out_json(out_json, out_len, err);
+    if (rc != CALSYNC_OK)
+        return rc;
+    if (req == NULL)
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "request is NULL");
+    if ((rc = check_text(req->url, "url", 1, err)) != CALSYNC_OK)
+        return rc;
+    if (req->nevents == 0 || req->events == NULL)
+        return param_fail(err, "events", "must not be empty");
+    for (size_t i = 0; i < req->nevents; i++)
+        if ((rc = check_text(req->events[i], "events", 1, err)) != CALSYNC_OK)
+            return rc;
+    if ((rc = check_text(req->organization, "organization", 1, err)) != CALSYNC_OK ||
+        (rc = check_text(req->scope, "scope", 1, err)) != CALSYNC_OK ||
+        (rc = check_text(req->user, "user", 0, err)) != CALSYNC_OK ||
+        (rc = check_text(req->signing_key, "signing_key", 1, err)) != CALSYNC_OK)
+        return rc;
+
+    /* Sized for the worst escaping up front, so the buffer holding the
+     * signing key never moves (and leaves no copy behind). */
+    size_t need = 128 + 6 * (req->url.len + req->organization.len + req->scope.len +
+                             req->user.len + req->signing_key.len);
+    for (size_t i = 0; i < req->nevents; i++)
+        need += 6 * req->events[i].len + 3;
+    bytes b = {0};
+    bytes_reserve(&b, need);
+    bytes_puts(&b, "{\"url\":");
+    bytes_put_json(&b, req->url);
+    bytes_puts(&b, ",\"events\":[");
+    for (size_t i = 0; i < req->nevents; i++) {
+        if (i > 0)
+            bytes_put(&b, ",", 1);
+        bytes_put_json(&b, req->events[i]);
+    }
+    bytes_puts(&b, "],\"organization\":");
+    bytes_put_json(&b, req->organization);
+    bytes_puts(&b, ",\"scope\":");
+    bytes_put_json(&b, req->scope);
+    if (req->user.ptr != NULL) {
+        bytes_puts(&b, ",\"user\":");
+        bytes_put_json(&b, req->user);
+    }
+    bytes_puts(&b, ",\"signing_key\":");
+    bytes_put_json(&b, req->signing_key);
+    bytes_put(&b, "}", 1);
+    if (b.nomem)
+        rc = nomem_fail(err, "the request body");
+    else
+        rc = get_resource(out_json, out_len, c, "POST", "/webhook_subscriptions", b.p, b.len, err);
+    bytes_wipe_free(&b);
+    return rc;
+}
+
+int calsync_api_subscription(char **out_json, size_t *out_len, calsync_client *c,
+                             calsync_str uuid, calsync_error *err)
+{
+    int rc = start_out_json(out_json, out_len, err);
+    if (rc != CALSYNC_OK)
+        return rc;
+    char *path = NULL;
+    rc = uuid_path(&path, "/webhook_subscriptions/", uuid, "uuid", NULL, uuid, NULL, err);
+    if (rc == CALSYNC_OK)
+        rc = get_resource(out_json, out_len, c, "GET", path, NULL, 0, err);
+    free(path);
+    return rc;
+}
+
+static int delete_call(calsync_client *c, const char *prefix, calsync_str uuid,
+                       calsync_error *err)
+{
+    calsync_error_clear(err);
+    char *path = NULL, *answer = NULL;
+    int rc = uuid_path(&path, prefix, uuid, "uuid", NULL, uuid, NULL, err);
+    if (rc == CALSYNC_OK)
+        rc = calsync_client_request(&answer, NULL, NULL, c, "DELETE", path, NULL, 0, err);
+    free(answer);
+    free(path);
+    return rc;
+}
+
+int calsync_api_delete_subscription(calsync_client *c, calsync_str uuid, calsync_error *err)
+{
+    return delete_call(c, "/webhook_subscriptions/", uuid, err);
+}
+
+int calsync_api_create_no_show(char **out_json, size_t *out_len, calsync_client *c,
+                               calsync_str invitee_uri, calsync_error *err)
+{
+    int rc = start_out_json(out_json, out_len, err);
+    if (rc != CALSYNC_OK)
+        return rc;
+    if ((rc = check_text(invitee_uri, "invitee_uri", 1, err)) != CALSYNC_OK)
+        return rc;
+    bytes b = {0};
+    bytes_puts(&b, "{\"invitee\":");
+    bytes_put_json(&b, invitee_uri);
+    bytes_put(&b, "}", 1);
+    if (b.nomem)
+        rc = nomem_fail(err, "the request body");
+    else
+        rc = get_resource(out_json, out_len, c, "POST", "/invitee_no_shows", b.p, b.len, err);
+    bytes_wipe_free(&b);
+    return rc;
+}
+
+int calsync_api_delete_no_show(calsync_client *c, calsync_str no_show_uuid, calsync_error *err)
+{
+    return delete_call(c, "/invitee_no_shows/", no_show_uuid, err);
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "calsync.h"
+#include <jansson.h>
 #include "support_fixtures.h"
 #include "support_http.h"
 
@@ -888,6 +889,326 @@ static void client_new_validates_options(void **state)
     calsync_client_free(NULL);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Endpoints: method, path, query, body and headers on the wire               */
+/* ------------------------------------------------------------------------ */
+
+static calsync_str S(const char *s)
+{
+    calsync_str r = {s, strlen(s)};
+    return r;
+}
+
+static const calsync_str none = {NULL, 0};
+
+/* Request i was `method target` with the bearer token, JSON accepted and,
+ * for a body, exactly `body` as JSON. */
+static void expect_request(fixture *f, size_t i, const char *method, const char *target,
+                           const char *body)
+{
+    const http_request *r = http_server_request(f->srv, i);
+    assert_non_null(r);
+    char v[256];
+    assert_string_equal(r->method, method);
+    assert_string_equal(r->target, target);
+    assert_true(http_request_header(r, "Authorization", v, sizeof v));
+    assert_string_equal(v, "Bearer " TOKEN);
+    assert_true(http_request_header(r, "Accept", v, sizeof v));
+    assert_string_equal(v, "application/json");
+    if (body != NULL) {
+        assert_true(http_request_header(r, "Content-Type", v, sizeof v));
+        assert_string_equal(v, "application/json");
+        assert_int_equal(r->body_len, strlen(body));
+        assert_string_equal(r->body, body);
+    } else {
+        assert_int_equal(r->body_len, 0);
+    }
+}
+
+static void endpoint_current_user_returns_the_resource(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 0, 0, 0);
+    push(f, 200, NULL,
+         "{\"resource\":{\"uri\":\"https://api.calendly.com/users/U1\",\"current_organization\":"
+         "\"https://api.calendly.com/organizations/O1\",\"name\":\"Zo\xc3\xab\"}}");
+    char *json = NULL;
+    size_t len = 0;
+    calsync_error err;
+    assert_int_equal(calsync_api_current_user(&json, &len, c, &err), CALSYNC_OK);
+    assert_string_equal(json, "{\"uri\":\"https://api.calendly.com/users/U1\",\"current_organization\":"
+                              "\"https://api.calendly.com/organizations/O1\",\"name\":\"Zo\xc3\xab\"}");
+    assert_int_equal(len, strlen(json));
+    free(json);
+    expect_request(f, 0, "GET", "/users/me", NULL);
+
+    /* An answer without a resource object names "resource". */
+    push(f, 200, NULL, "{\"collection\":[]}");
+    push(f, 200, NULL, "{\"resource\":[1]}");
+    push(f, 200, NULL, "nope");
+    assert_int_equal(calsync_api_current_user(&json, NULL, c, &err), CALSYNC_ERR_SCHEMA);
+    assert_null(json);
+    assert_string_equal(err.path, "resource");
+    assert_string_equal(err.message, "missing");
+    assert_int_equal(calsync_api_current_user(&json, NULL, c, &err), CALSYNC_ERR_SCHEMA);
+    assert_string_equal(err.message, "expected object, got array");
+    assert_int_equal(calsync_api_current_user(&json, NULL, c, &err), CALSYNC_ERR_JSON);
+    assert_string_equal(err.path, "");
+}
+
+static void endpoint_lists_build_the_query_and_page_token(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 0, 0, 0);
+    calsync_param q[] = {{S("organization"), S("https://api.calendly.com/organizations/O1")},
+                         {S("a b"), S("\xc3\xbc&=?#/")},
+                         {S("count"), S("100")},
+                         {S("empty"), none}};
+    push(f, 200, NULL,
+         "{\"collection\":[{\"uri\":\"t1\"},{\"uri\":\"t2\"}],\"pagination\":{\"next_page_token\":"
+         "\"nx/+\"}}");
+    calsync_page *p = NULL;
+    calsync_error err;
+    assert_int_equal(calsync_api_event_types(&p, c, q, 4, none, &err), CALSYNC_OK);
+    expect_request(f, 0, "GET",
+                   "/event_types?organization=https%3A%2F%2Fapi.calendly.com%2Forganizations%2FO1"
+                   "&a%20b=%C3%BC%26%3D%3F%23%2F&count=100&empty=",
+                   NULL);
+    assert_int_equal(calsync_page_count(p), 2);
+    calsync_str tok = calsync_page_next_token(p);
+    assert_int_equal(tok.len, 4);
+    assert_memory_equal(tok.ptr, "nx/+", 4);
+    assert_string_equal(calsync_page_item_json(p, 1).ptr, "{\"uri\":\"t2\"}");
+    assert_null(calsync_page_take_sched(p, 0)); /* plain JSON items */
+    calsync_page_free(p);
+
+    /* The next page: the same query plus the token, encoded. */
+    push(f, 200, NULL, "{\"collection\":[],\"pagination\":{\"next_page_token\":null}}");
+    assert_int_equal(calsync_api_subscriptions(&p, c, q, 1, S("nx/+"), &err), CALSYNC_OK);
+    expect_request(f, 1, "GET",
+                   "/webhook_subscriptions?organization=https%3A%2F%2Fapi.calendly.com%2F"
+                   "organizations%2FO1&page_token=nx%2F%2B",
+                   NULL);
+    assert_null(calsync_page_next_token(p).ptr);
+    calsync_page_free(p);
+
+    /* Refusals name the parameter and send nothing. */
+    calsync_param dup[] = {{S("page_token"), S("x")}};
+    calsync_param unnamed[] = {{S(""), S("x")}};
+    assert_int_equal(calsync_api_event_types(&p, c, dup, 1, S("t"), &err), CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "query");
+    assert_int_equal(calsync_api_event_types(&p, c, unnamed, 1, none, &err),
+                     CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "query");
+    assert_int_equal(calsync_api_event_types(&p, c, q, 1, S(""), &err), CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "page_token");
+    assert_int_equal(calsync_api_event_types(NULL, c, q, 1, none, &err), CALSYNC_ERR_ARGUMENT);
+    assert_null(p);
+    assert_int_equal(http_server_request_count(f->srv), 2);
+}
+
+static void endpoint_scheduled_events_and_invitees_are_typed(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 0, 0, 0);
+    size_t elen = 0, plen = 0;
+    char *event = fixture_read("rest_scheduled_event.json", &elen);
+    char *page = fixture_read("rest_invitees_page.json", &plen);
+    size_t ilen = 0;
+    char *inv = fixture_read("rest_invitee.json", &ilen);
+    assert_non_null(event);
+    assert_non_null(page);
+    assert_non_null(inv);
+
+    /* A list of scheduled events: items are parsed scheduled events. */
+    json_error_t jerr;
+    json_t *ev = json_loadb(event, elen, 0, &jerr);
+    assert_non_null(ev);
+    json_t *list = json_pack("{s:[O],s:{s:n}}", "collection", json_object_get(ev, "resource"),
+                             "pagination", "next_page_token");
+    char *list_body = json_dumps(list, JSON_COMPACT);
+    push(f, 200, NULL, list_body);
+    calsync_param q[] = {{S("user"), S("https://api.calendly.com/users/U1")},
+                         {S("min_start_time"), S("2026-03-01T00:00:00.000000Z")},
+                         {S("sort"), S("start_time:asc")}};
+    calsync_page *p = NULL;
+    calsync_error err;
+    assert_int_equal(calsync_api_scheduled_events(&p, c, q, 3, none, &err), CALSYNC_OK);
+    expect_request(f, 0, "GET",
+                   "/scheduled_events?user=https%3A%2F%2Fapi.calendly.com%2Fusers%2FU1"
+                   "&min_start_time=2026-03-01T00%3A00%3A00.000000Z&sort=start_time%3Aasc",
+                   NULL);
+    assert_int_equal(calsync_page_count(p), 1);
+    assert_null(calsync_page_take_invitee(p, 0));
+    calsync_sched *s = calsync_page_take_sched(p, 0);
+    assert_non_null(s);
+    assert_null(calsync_page_take_sched(p, 0)); /* taken once */
+    assert_null(calsync_page_take_sched(p, 1)); /* out of range */
+    calsync_page_free(p);
+    assert_true(calsync_sched_get(s)->start_time != CALSYNC_TIME_NONE);
+    calsync_sched_free(s);
+
+    /* A bad item fails the call and names its place. */
+    json_object_del(json_object_get(ev, "resource"), "start_time");
+    json_t *bad = json_pack("{s:[{},O]}", "collection", json_object_get(ev, "resource"));
+    char *bad_body = json_dumps(bad, JSON_COMPACT);
+    push(f, 200, NULL, bad_body);
+    assert_int_equal(calsync_api_scheduled_events(&p, c, q, 0, none, &err), CALSYNC_ERR_SCHEMA);
+    assert_null(p);
+    assert_true(strncmp(err.path, "collection[0].", 14) == 0);
+    assert_null(strstr(err.message, "collection"));
+
+    /* One scheduled event. */
+    push(f, 200, NULL, event);
+    assert_int_equal(calsync_api_scheduled_event(&s, c, S("d06edd78-d79d-4ab7"), &err),
+                     CALSYNC_OK);
+    expect_request(f, 2, "GET", "/scheduled_events/d06edd78-d79d-4ab7", NULL);
+    calsync_sched_free(s);
+
+    /* Invitees of an event, with a status filter and a token. */
+    push(f, 200, NULL, page);
+    calsync_param st[] = {{S("status"), S("active")}, {S("count"), S("100")}};
+    assert_int_equal(calsync_api_invitees(&p, c, S("E1"), st, 2, S("tok en"), &err), CALSYNC_OK);
+    expect_request(f, 3, "GET",
+                   "/scheduled_events/E1/invitees?status=active&count=100&page_token=tok%20en",
+                   NULL);
+    assert_true(calsync_page_count(p) >= 1);
+    calsync_event *e = calsync_page_take_invitee(p, 0);
+    assert_non_null(e);
+    assert_int_equal(calsync_event_get(e)->kind, CALSYNC_EVENT_REST_INVITEE);
+    calsync_event_free(e);
+    calsync_page_free(p); /* frees the items not taken */
+
+    /* One invitee. */
+    push(f, 200, NULL, inv);
+    assert_int_equal(calsync_api_invitee(&e, c, S("E1"), S("I-1_x"), &err), CALSYNC_OK);
+    expect_request(f, 4, "GET", "/scheduled_events/E1/invitees/I-1_x", NULL);
+    assert_int_equal(calsync_event_get(e)->kind, CALSYNC_EVENT_REST_INVITEE);
+    calsync_event_free(e);
+
+    /* UUIDs that could change the path are refused, naming the parameter. */
+    static const char *const bad_uuids[] = {"", "../users/me", "a/b", "a?b", "a%2F", "a.b", "\xc3\xa9"};
+    for (size_t i = 0; i < sizeof bad_uuids / sizeof bad_uuids[0]; i++) {
+        assert_int_equal(calsync_api_scheduled_event(&s, c, S(bad_uuids[i]), &err),
+                         CALSYNC_ERR_ARGUMENT);
+        assert_string_equal(err.path, "uuid");
+    }
+    calsync_str with_nul = {"a\0b", 3};
+    assert_int_equal(calsync_api_invitee(&e, c, S("E1"), with_nul, &err), CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "invitee_uuid");
+    assert_int_equal(calsync_api_invitees(&p, c, S("x#y"), NULL, 0, none, &err),
+                     CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "event_uuid");
+    assert_int_equal(http_server_request_count(f->srv), 5);
+
+    free(list_body);
+    free(bad_body);
+    json_decref(list);
+    json_decref(bad);
+    json_decref(ev);
+    free(event);
+    free(page);
+    free(inv);
+}
+
+static void endpoint_subscriptions_and_no_shows_send_json_bodies(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 0, 0, 0);
+    calsync_str events[] = {S("invitee.created"), S("e\xc3\xa9\n")};
+    calsync_subscription_request req;
+    memset(&req, 0, sizeof req);
+    req.url = S("https://example.org/h?x=\"1\"");
+    req.events = events;
+    req.nevents = 2;
+    req.organization = S("https://api.calendly.com/organizations/O1");
+    req.scope = S("user");
+    req.user = S("https://api.calendly.com/users/U1");
+    req.signing_key = S("k\"\\/\x01");
+    push(f, 201, NULL, "{\"resource\":{\"uri\":\"https://api.calendly.com/webhook_subscriptions/S1\","
+                       "\"state\":\"active\"}}");
+    char *json = NULL;
+    calsync_error err;
+    assert_int_equal(calsync_api_create_subscription(&json, NULL, c, &req, &err), CALSYNC_OK);
+    assert_string_equal(json, "{\"uri\":\"https://api.calendly.com/webhook_subscriptions/S1\","
+                              "\"state\":\"active\"}");
+    free(json);
+    expect_request(f, 0, "POST", "/webhook_subscriptions",
+                   "{\"url\":\"https://example.org/h?x=\\\"1\\\"\",\"events\":[\"invitee.created\","
+                   "\"e\xc3\xa9\\n\"],\"organization\":\"https://api.calendly.com/organizations/"
+                   "O1\",\"scope\":\"user\",\"user\":\"https://api.calendly.com/users/U1\","
+                   "\"signing_key\":\"k\\\"\\\\/\\u0001\"}");
+
+    /* Without a user (organization scope) there is no "user" member. */
+    req.scope = S("organization");
+    req.user = none;
+    req.nevents = 1;
+    push(f, 201, NULL, "{\"resource\":{}}");
+    assert_int_equal(calsync_api_create_subscription(&json, NULL, c, &req, &err), CALSYNC_OK);
+    free(json);
+    expect_request(f, 1, "POST", "/webhook_subscriptions",
+                   "{\"url\":\"https://example.org/h?x=\\\"1\\\"\",\"events\":[\"invitee.created\"],"
+                   "\"organization\":\"https://api.calendly.com/organizations/O1\",\"scope\":"
+                   "\"organization\",\"signing_key\":\"k\\\"\\\\/\\u0001\"}");
+
+    /* 409: the URL is registered already. */
+    push(f, 409, NULL, "{\"title\":\"Already Exists\",\"message\":\"Hook with this url already exists\"}");
+    assert_int_equal(calsync_api_create_subscription(&json, NULL, c, &req, &err), CALSYNC_ERR_HTTP);
+    assert_int_equal(err.http_status, 409);
+    assert_null(strstr(err.message, "k\"")); /* the key is never in a message */
+
+    /* Refused bodies name the parameter. */
+    calsync_subscription_request r2 = req;
+    r2.signing_key = S("");
+    assert_int_equal(calsync_api_create_subscription(&json, NULL, c, &r2, &err), CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "signing_key");
+    r2 = req;
+    r2.nevents = 0;
+    assert_int_equal(calsync_api_create_subscription(&json, NULL, c, &r2, &err), CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "events");
+    calsync_str bad_utf8[] = {S("\xc3")};
+    r2 = req;
+    r2.events = bad_utf8;
+    assert_int_equal(calsync_api_create_subscription(&json, NULL, c, &r2, &err), CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "events");
+    assert_string_equal(err.message, "must be valid UTF-8");
+    r2 = req;
+    r2.url = S("\xed\xa0\x80"); /* a surrogate */
+    assert_int_equal(calsync_api_create_subscription(&json, NULL, c, &r2, &err), CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "url");
+
+    /* One subscription, its deletion. */
+    push(f, 200, NULL, "{\"resource\":{\"state\":\"disabled\"}}");
+    assert_int_equal(calsync_api_subscription(&json, NULL, c, S("S1"), &err), CALSYNC_OK);
+    assert_string_equal(json, "{\"state\":\"disabled\"}");
+    free(json);
+    expect_request(f, 3, "GET", "/webhook_subscriptions/S1", NULL);
+    push(f, 204, NULL, NULL);
+    assert_int_equal(calsync_api_delete_subscription(c, S("S1"), &err), CALSYNC_OK);
+    expect_request(f, 4, "DELETE", "/webhook_subscriptions/S1", NULL);
+
+    /* No-shows. */
+    push(f, 201, NULL, "{\"resource\":{\"uri\":\"https://api.calendly.com/invitee_no_shows/N1\"}}");
+    assert_int_equal(calsync_api_create_no_show(&json, NULL, c,
+                                                S("https://api.calendly.com/scheduled_events/E1/"
+                                                  "invitees/I1"),
+                                                &err),
+                     CALSYNC_OK);
+    free(json);
+    expect_request(f, 5, "POST", "/invitee_no_shows",
+                   "{\"invitee\":\"https://api.calendly.com/scheduled_events/E1/invitees/I1\"}");
+    push(f, 204, NULL, NULL);
+    assert_int_equal(calsync_api_delete_no_show(c, S("N1"), &err), CALSYNC_OK);
+    expect_request(f, 6, "DELETE", "/invitee_no_shows/N1", NULL);
+    assert_int_equal(calsync_api_delete_no_show(c, S("https://api.calendly.com/invitee_no_shows/N1"),
+                                                &err),
+                     CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "uuid");
+    assert_int_equal(calsync_api_create_no_show(&json, NULL, c, S(""), &err), CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "invitee_uri");
+    assert_int_equal(http_server_request_count(f->srv), 7);
+}
+
 int main(void)
 {
     /* A proxy from the environment would take loopback requests elsewhere. */
@@ -929,6 +1250,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(list_last_page_has_no_token, setup, teardown),
         cmocka_unit_test_setup_teardown(list_bad_answers, setup, teardown),
         cmocka_unit_test(client_new_validates_options),
+        cmocka_unit_test_setup_teardown(endpoint_current_user_returns_the_resource, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(endpoint_lists_build_the_query_and_page_token, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(endpoint_scheduled_events_and_invitees_are_typed, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(endpoint_subscriptions_and_no_shows_send_json_bodies,
+                                        setup, teardown),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();

@@ -96,7 +96,7 @@ content-type is JSON: ok
   body: {"invitee":"https://api.calendly.com/scheduled_events/e/invitees/i"}
 NULL
   DELETE /invitee_no_shows/n1 HTTP/1.1
-not JSON: code=-7 path='' message=the answer is not valid JSON: syntax error
+not JSON: code=-7 path='' message=the answer is not valid JSON: %s
 no resource: code=-8 path='resource' message=missing
 resource not an object: code=-8 path='resource' message=expected object, got string
 no collection: code=-8 path='collection' message=missing
