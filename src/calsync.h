@@ -670,9 +670,31 @@ int calsync_open(unsigned char *buf, size_t cap, size_t *out_len,
 
 typedef struct calsync_client calsync_client; /* opaque; one reused handle */
 
+/* Which Calendly base a client talks to. */
+typedef enum calsync_client_kind {
+    /* The REST API: JSON bodies, "Authorization: Bearer <token>". */
+    CALSYNC_CLIENT_API = 0,
+    /* The OAuth 2.0 auth base (https://auth.calendly.com): form bodies
+     * (application/x-www-form-urlencoded), HTTP Basic client
+     * authentication with client_id and client_secret, no bearer token.
+     * Use it with calsync_oauth_*. */
+    CALSYNC_CLIENT_AUTH = 1
+} calsync_client_kind;
+
+/*
+ * Every string NUL-terminated, copied by calsync_client_new (secrets are
+ * wiped when the client is freed); NULL for "not given".
+ *
+ * Proxies are only what the caller gives: proxy, proxy_userpwd and noproxy
+ * are handed to libcurl as CURLOPT_PROXY and CURLOPT_NOPROXY, which are
+ * always set ("" when not given), so no proxy environment variable
+ * (http_proxy, https_proxy, all_proxy, no_proxy, in either case) is ever
+ * read; CURLOPT_PROXYUSERPWD only when proxy_userpwd is given.  No message
+ * ever holds the token, the client secret or the proxy credentials.
+ */
 typedef struct calsync_client_options {
     const char *base_url;      /* "https://api.calendly.com" (no trailing '/'); NUL-terminated */
-    const char *token;         /* bearer token; NUL-terminated; copied, wiped on free */
+    const char *token;         /* API kind: bearer token (required); AUTH kind: must be NULL */
     long connect_timeout_ms;   /* 0: 5000 */
     long timeout_ms;           /* whole request; 0: 20000 */
     int max_retries;           /* on 429, 5xx and transport errors; 0: none; <0: 3 */
@@ -681,6 +703,12 @@ typedef struct calsync_client_options {
                                 * with retry_after_ms set; 0: 60000 */
     const char *ca_file;       /* extra CA bundle (PEM), or NULL; TLS is always verified */
     const char *user_agent;    /* or NULL for "calsync/<version>" */
+    calsync_client_kind kind;  /* 0: CALSYNC_CLIENT_API */
+    const char *client_id;     /* AUTH kind: required; API kind: must be NULL */
+    const char *client_secret; /* AUTH kind: required; API kind: must be NULL */
+    const char *proxy;         /* "http://host:port", "socks5h://host:port"...; NULL: none */
+    const char *proxy_userpwd; /* "user:password" for the proxy, or NULL */
+    const char *noproxy;       /* hosts that bypass proxy ("localhost,.example.org", "*"), or NULL */
 } calsync_client_options;
 
 /* The rate-limit state the client last saw (X-RateLimit-*). */
@@ -832,6 +860,56 @@ int calsync_api_delete_no_show(calsync_client *c, calsync_str no_show_uuid, cals
  * then on, and NULL when taken before, out of range or of another kind. */
 calsync_sched *calsync_page_take_sched(calsync_page *p, size_t i);
 calsync_event *calsync_page_take_invitee(calsync_page *p, size_t i);
+
+/* ---- OAuth 2.0 (a client of kind CALSYNC_CLIENT_AUTH) -------------------- */
+
+/*
+ * A token answer of POST {auth}/oauth/token.  Owned; free with
+ * calsync_oauth_token_free (which wipes the tokens).  Strings are
+ * NUL-terminated, NULL when the answer did not carry them: whether the
+ * answer names the organization is OPEN (ask GET /users/me when it is
+ * NULL); refresh_token is kept NULL rather than guessed when absent.
+ * access_token is always set (an answer without one is CALSYNC_ERR_SCHEMA
+ * with path "access_token").  expires_in and created_at are accepted as
+ * JSON integers or digit strings; -1 when absent.
+ */
+typedef struct calsync_oauth_token {
+    char *access_token;
+    char *refresh_token; /* single use: store the new one every time */
+    char *token_type;    /* "Bearer" as sent */
+    char *scope;
+    char *owner;         /* the user's URI */
+    char *organization;  /* the organization's URI, when sent */
+    int64_t expires_in;  /* seconds (7200 documented) */
+    int64_t created_at;  /* Unix seconds */
+} calsync_oauth_token;
+
+void calsync_oauth_token_free(calsync_oauth_token *t);
+
+/*
+ * grant_type=authorization_code with code and redirect_uri (and
+ * code_verifier when given: PKCE is OPEN at Calendly, sending it is
+ * harmless).  Error answers ({error, error_description}) are
+ * CALSYNC_ERR_HTTP with err->title the OAuth error ("invalid_grant") and
+ * the HTTP status.  ARGUMENT (err->path "code", "redirect_uri",
+ * "code_verifier") for empty or non-UTF-8 values, or a client of the API
+ * kind.  Like every POST, a token request is retried only on a 429 or
+ * when no connection was made (a repeated exchange that reached the
+ * server would spend the single-use code or refresh token).
+ */
+int calsync_oauth_exchange_code(calsync_oauth_token **out, calsync_client *c, calsync_str code,
+                                calsync_str redirect_uri, calsync_str code_verifier,
+                                calsync_error *err);
+/* grant_type=refresh_token (path "refresh_token" for a refused value). */
+int calsync_oauth_refresh(calsync_oauth_token **out, calsync_client *c, calsync_str refresh_token,
+                          calsync_error *err);
+/* POST {auth}/oauth/revoke with the form fields client_id, client_secret
+ * and token (path "token" for a refused value). */
+int calsync_oauth_revoke(calsync_client *c, calsync_str token, calsync_error *err);
+
+/* Parses a token answer (exposed for the fuzz target and tests). */
+int calsync_oauth_token_parse(calsync_oauth_token **out, const char *json, size_t len,
+                              calsync_error *err);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #define HEADER_SECONDS_MAX 10000000 /* ~115 days: longer header values are clamped */
 #define URL_MAX 16384
 #define TOKEN_MAX 8192
+#define PROXY_MAX 2048
 #define DISPLAY_MAX 120 /* path shown in error messages */
 
 /* What the headers of the latest answer said; -1 when a header was absent
@@ -40,7 +42,10 @@ typedef struct answer_headers {
 
 struct calsync_client {
     CURL *curl;
-    struct curl_slist *headers; /* holds the bearer token: wiped on free */
+    struct curl_slist *headers; /* holds the bearer token or Basic credentials: wiped on free */
+    calsync_client_kind kind;
+    char *client_id;     /* AUTH kind: for the revoke form; wiped on free */
+    char *client_secret; /* AUTH kind: for the revoke form; wiped on free */
     char *base_url;
     size_t base_len;
     long max_wait_ms;
@@ -196,6 +201,11 @@ int calsync_client_parse_error(calsync_error *err, int status, const char *body,
         size_t tlen = 0, mlen = 0;
         const char *t = member_string(root, "title", &tlen);
         const char *m = member_string(root, "message", &mlen);
+        /* The auth base answers OAuth's {error, error_description}. */
+        if (t == NULL && m == NULL) {
+            t = member_string(root, "error", &tlen);
+            m = member_string(root, "error_description", &mlen);
+        }
         if (t != NULL) {
             text_put(&title, t, tlen);
             text_put(&msg, t, tlen);
@@ -584,6 +594,138 @@ static int curl_fail(calsync_error *err, CURLcode cc, const char *what)
         }                                                                                          \
     } while (0)
 
+/* A NUL-terminated copy that calsync_client_free wipes. */
+static char *secret_copy(const char *s)
+{
+    size_t n = strlen(s);
+    char *p = malloc(n + 1);
+    if (p != NULL)
+        memcpy(p, s, n + 1);
+    return p;
+}
+
+static void secret_free(char *s)
+{
+    if (s != NULL) {
+        OPENSSL_cleanse(s, strlen(s));
+        free(s);
+    }
+}
+
+/* application/x-www-form-urlencoded of one value (RFC 3986 unreserved
+ * kept, everything else %XX) into a malloc'd buffer; NULL on no memory. */
+static char *form_encode(const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = malloc(3 * n + 1);
+    if (out == NULL)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)s[i];
+        if ((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') ||
+            b == '-' || b == '.' || b == '_' || b == '~') {
+            out[o++] = (char)b;
+        } else {
+            out[o++] = '%';
+            out[o++] = hex[b >> 4];
+            out[o++] = hex[b & 15];
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* "Authorization: Basic base64(form(id) ":" form(secret))" (RFC 6749
+ * section 2.3.1), malloc'd; the caller wipes it. */
+static char *basic_header(const char *id, const char *secret)
+{
+    char *fid = form_encode(id, strlen(id));
+    char *fsec = form_encode(secret, strlen(secret));
+    char *pair = NULL, *line = NULL;
+    size_t plen = 0;
+    if (fid == NULL || fsec == NULL)
+        goto out;
+    plen = strlen(fid) + 1 + strlen(fsec);
+    pair = malloc(plen + 1);
+    if (pair == NULL)
+        goto out;
+    snprintf(pair, plen + 1, "%s:%s", fid, fsec);
+    static const char prefix[] = "Authorization: Basic ";
+    size_t blen = 4 * ((plen + 2) / 3);
+    line = malloc(sizeof prefix - 1 + blen + 1);
+    if (line == NULL)
+        goto out;
+    memcpy(line, prefix, sizeof prefix - 1);
+    EVP_EncodeBlock((unsigned char *)line + sizeof prefix - 1, (const unsigned char *)pair,
+                    (int)plen);
+out:
+    secret_free(fid);
+    secret_free(fsec);
+    secret_free(pair);
+    return line;
+}
+
+static int check_kind_credentials(const calsync_client_options *opts, calsync_error *err)
+{
+    if (opts->kind == CALSYNC_CLIENT_API) {
+        size_t token_len = opts->token != NULL ? strlen(opts->token) : 0;
+        if (token_len == 0)
+            return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "token is missing or empty");
+        if (token_len > TOKEN_MAX || !printable(opts->token, token_len, 0))
+            return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
+                                "token must be printable ASCII without spaces, at most %d bytes",
+                                TOKEN_MAX);
+        if (opts->client_id != NULL || opts->client_secret != NULL)
+            return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
+                                "client_id and client_secret belong to an auth client");
+        return CALSYNC_OK;
+    }
+    if (opts->kind != CALSYNC_CLIENT_AUTH)
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "kind %d is unknown", (int)opts->kind);
+    if (opts->token != NULL)
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
+                            "token must be NULL for an auth client (it authenticates with "
+                            "client_id and client_secret)");
+    const char *names[] = {"client_id", "client_secret"};
+    const char *vals[] = {opts->client_id, opts->client_secret};
+    for (int i = 0; i < 2; i++) {
+        size_t n = vals[i] != NULL ? strlen(vals[i]) : 0;
+        if (n == 0)
+            return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "%s is missing or empty",
+                                names[i]);
+        if (n > TOKEN_MAX || !printable(vals[i], n, 0))
+            return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
+                                "%s must be printable ASCII without spaces, at most %d bytes",
+                                names[i], TOKEN_MAX);
+    }
+    return CALSYNC_OK;
+}
+
+static int check_proxy_options(const calsync_client_options *opts, calsync_error *err)
+{
+    if (opts->proxy != NULL &&
+        (strlen(opts->proxy) > PROXY_MAX || !printable(opts->proxy, strlen(opts->proxy), 0)))
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
+                            "proxy must be printable ASCII without spaces, at most %d bytes",
+                            PROXY_MAX);
+    if (opts->noproxy != NULL &&
+        (strlen(opts->noproxy) > PROXY_MAX || !printable(opts->noproxy, strlen(opts->noproxy), 1)))
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
+                            "noproxy must be printable ASCII, at most %d bytes", PROXY_MAX);
+    if (opts->proxy_userpwd != NULL) {
+        size_t n = strlen(opts->proxy_userpwd);
+        if (n == 0 || n > PROXY_MAX || !printable(opts->proxy_userpwd, n, 1))
+            return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
+                                "proxy_userpwd must be non-empty printable ASCII, at most %d bytes",
+                                PROXY_MAX);
+        if (opts->proxy == NULL || opts->proxy[0] == '\0')
+            return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
+                                "proxy_userpwd is given without a proxy");
+    }
+    return CALSYNC_OK;
+}
+
 int calsync_client_new(calsync_client **out, const calsync_client_options *opts, calsync_error *err)
 {
     if (out == NULL)
@@ -597,13 +739,9 @@ int calsync_client_new(calsync_client **out, const calsync_client_options *opts,
     int rc = check_base_url(opts->base_url, &base_len, err);
     if (rc != CALSYNC_OK)
         return rc;
-    size_t token_len = opts->token != NULL ? strlen(opts->token) : 0;
-    if (token_len == 0)
-        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "token is missing or empty");
-    if (token_len > TOKEN_MAX || !printable(opts->token, token_len, 0))
-        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
-                            "token must be printable ASCII without spaces, at most %d bytes",
-                            TOKEN_MAX);
+    if ((rc = check_kind_credentials(opts, err)) != CALSYNC_OK ||
+        (rc = check_proxy_options(opts, err)) != CALSYNC_OK)
+        return rc;
     if (opts->connect_timeout_ms < 0 || opts->timeout_ms < 0 || opts->max_wait_ms < 0)
         return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "timeouts and max_wait_ms must be >= 0");
@@ -613,10 +751,10 @@ int calsync_client_new(calsync_client **out, const calsync_client_options *opts,
         return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "ca_file is empty (use NULL)");
 
     char *auth = NULL;
-    size_t auth_len = 0;
     calsync_client *c = calloc(1, sizeof *c);
     if (c == NULL)
         return calsync_fail(err, CALSYNC_ERR_NOMEM, NULL, "out of memory for the client");
+    c->kind = opts->kind;
     c->max_retries = opts->max_retries < 0 ? MAX_RETRIES_DEFAULT : opts->max_retries;
     c->max_wait_ms = opts->max_wait_ms ? opts->max_wait_ms : MAX_WAIT_DEFAULT_MS;
     c->rate.limit = -1;
@@ -631,15 +769,26 @@ int calsync_client_new(calsync_client **out, const calsync_client_options *opts,
     c->base_url[base_len] = '\0';
     c->base_len = base_len;
 
-    auth_len = sizeof "Authorization: Bearer " - 1 + token_len;
-    auth = malloc(auth_len + 1);
-    if (auth == NULL) {
-        rc = calsync_fail(err, CALSYNC_ERR_NOMEM, NULL, "out of memory for the token");
+    const char *content_type;
+    if (opts->kind == CALSYNC_CLIENT_AUTH) {
+        c->client_id = secret_copy(opts->client_id);
+        c->client_secret = secret_copy(opts->client_secret);
+        auth = basic_header(opts->client_id, opts->client_secret);
+        content_type = "Content-Type: application/x-www-form-urlencoded";
+    } else {
+        size_t auth_len = sizeof "Authorization: Bearer " - 1 + strlen(opts->token);
+        auth = malloc(auth_len + 1);
+        if (auth != NULL)
+            snprintf(auth, auth_len + 1, "Authorization: Bearer %s", opts->token);
+        content_type = "Content-Type: application/json";
+    }
+    if (auth == NULL || (opts->kind == CALSYNC_CLIENT_AUTH &&
+                         (c->client_id == NULL || c->client_secret == NULL))) {
+        rc = calsync_fail(err, CALSYNC_ERR_NOMEM, NULL, "out of memory for the credentials");
         goto out;
     }
-    snprintf(auth, auth_len + 1, "Authorization: Bearer %s", opts->token);
     /* "Expect:" stops libcurl from stalling a large POST on 100-continue. */
-    const char *fixed[] = {"Accept: application/json", "Content-Type: application/json", "Expect:"};
+    const char *fixed[] = {"Accept: application/json", content_type, "Expect:"};
     struct curl_slist *l = curl_slist_append(NULL, auth);
     for (size_t i = 0; l != NULL && i < sizeof fixed / sizeof fixed[0]; i++) {
         struct curl_slist *nl = curl_slist_append(l, fixed[i]);
@@ -667,7 +816,7 @@ int calsync_client_new(calsync_client **out, const calsync_client_options *opts,
      * verifying defaults and are never set here. */
     SETOPT(CURLOPT_PROTOCOLS_STR, "http,https");
     SETOPT(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-    /* A redirect could carry the bearer token to another host. */
+    /* A redirect could carry the credentials to another host. */
     SETOPT(CURLOPT_FOLLOWLOCATION, 0L);
     /* Signals belong to the host process (PHP-FPM); timeouts must not use them. */
     SETOPT(CURLOPT_NOSIGNAL, 1L);
@@ -679,6 +828,14 @@ int calsync_client_new(calsync_client **out, const calsync_client_options *opts,
     SETOPT(CURLOPT_USERAGENT,
            opts->user_agent != NULL ? opts->user_agent : "calsync/" CALSYNC_VERSION);
     SETOPT(CURLOPT_ACCEPT_ENCODING, "");
+    /* Only the caller's proxy: an empty CURLOPT_PROXY disables proxies and
+     * an empty CURLOPT_NOPROXY bypasses nothing, and either, once set,
+     * keeps libcurl from reading http_proxy, https_proxy, all_proxy and
+     * no_proxy (any case) from the environment. */
+    SETOPT(CURLOPT_PROXY, opts->proxy != NULL ? opts->proxy : "");
+    SETOPT(CURLOPT_NOPROXY, opts->noproxy != NULL ? opts->noproxy : "");
+    if (opts->proxy_userpwd != NULL)
+        SETOPT(CURLOPT_PROXYUSERPWD, opts->proxy_userpwd);
     /* Refuses an announced oversize body before reading it; on_body
      * enforces the same cap on what actually arrives (decoded). */
     SETOPT(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)CALSYNC_BODY_MAX);
@@ -692,10 +849,7 @@ int calsync_client_new(calsync_client **out, const calsync_client_options *opts,
     *out = c;
     c = NULL;
 out:
-    if (auth != NULL) {
-        OPENSSL_cleanse(auth, auth_len);
-        free(auth);
-    }
+    secret_free(auth);
     calsync_client_free(c);
     return rc;
 }
@@ -709,6 +863,8 @@ void calsync_client_free(calsync_client *c)
     for (struct curl_slist *l = c->headers; l != NULL; l = l->next)
         OPENSSL_cleanse(l->data, strlen(l->data));
     curl_slist_free_all(c->headers);
+    secret_free(c->client_id);
+    secret_free(c->client_secret);
     free(c->base_url);
     free(c->body);
     free(c);
@@ -1695,4 +1851,237 @@ int calsync_api_create_no_show(char **out_json, size_t *out_len, calsync_client 
 int calsync_api_delete_no_show(calsync_client *c, calsync_str no_show_uuid, calsync_error *err)
 {
     return delete_call(c, "/invitee_no_shows/", no_show_uuid, err);
+}
+
+/* ------------------------------------------------------------------------ */
+/* OAuth 2.0 on the auth base                                                */
+/* ------------------------------------------------------------------------ */
+
+void calsync_oauth_token_free(calsync_oauth_token *t)
+{
+    if (t == NULL)
+        return;
+    secret_free(t->access_token);
+    secret_free(t->refresh_token);
+    free(t->token_type);
+    free(t->scope);
+    free(t->owner);
+    free(t->organization);
+    free(t);
+}
+
+/* A string member into *dst (NULL when absent or null); SCHEMA when it is
+ * of another type, or missing while required. */
+static int token_string(char **dst, const json_t *root, const char *key, int required,
+                        calsync_error *err)
+{
+    *dst = NULL;
+    const json_t *v = json_object_get(root, key);
+    if (v == NULL || json_is_null(v)) {
+        if (required)
+            return calsync_fail(err, CALSYNC_ERR_SCHEMA, key, "missing");
+        return CALSYNC_OK;
+    }
+    if (!json_is_string(v))
+        return calsync_fail(err, CALSYNC_ERR_SCHEMA, key, "expected string, got %s",
+                            calsync_json_type_name(v));
+    if (required && json_string_length(v) == 0)
+        return calsync_fail(err, CALSYNC_ERR_SCHEMA, key, "must not be empty");
+    size_t n = json_string_length(v);
+    *dst = malloc(n + 1);
+    if (*dst == NULL)
+        return nomem_fail(err, "the token answer");
+    memcpy(*dst, json_string_value(v), n + 1);
+    return CALSYNC_OK;
+}
+
+/* A count of seconds sent as a JSON integer or as a digit string (the
+ * type is not documented); -1 when absent or null. */
+static int token_seconds(int64_t *dst, const json_t *root, const char *key, calsync_error *err)
+{
+    *dst = -1;
+    const json_t *v = json_object_get(root, key);
+    if (v == NULL || json_is_null(v))
+        return CALSYNC_OK;
+    if (json_is_integer(v) && json_integer_value(v) >= 0) {
+        *dst = (int64_t)json_integer_value(v);
+        return CALSYNC_OK;
+    }
+    if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        size_t n = json_string_length(v);
+        int64_t x = 0;
+        size_t i = 0;
+        for (; i < n && i < 18 && s[i] >= '0' && s[i] <= '9'; i++)
+            x = x * 10 + (s[i] - '0');
+        if (n > 0 && i == n) {
+            *dst = x;
+            return CALSYNC_OK;
+        }
+    }
+    return calsync_fail(err, CALSYNC_ERR_SCHEMA, key,
+                        "expected a non-negative integer of seconds, got %s",
+                        calsync_json_type_name(v));
+}
+
+int calsync_oauth_token_parse(calsync_oauth_token **out, const char *json, size_t len,
+                              calsync_error *err)
+{
+    calsync_error_clear(err);
+    if (out == NULL || (json == NULL && len > 0))
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out is NULL or json NULL with a length");
+    *out = NULL;
+    if (len > CALSYNC_BODY_MAX)
+        return calsync_fail(err, CALSYNC_ERR_TOO_LARGE, NULL, "the answer is over %u bytes",
+                            CALSYNC_BODY_MAX);
+    json_error_t jerr;
+    json_t *root = json_loadb(json != NULL ? json : "", len, JSON_REJECT_DUPLICATES, &jerr);
+    if (root == NULL) {
+        if (json_error_code(&jerr) == json_error_out_of_memory)
+            return nomem_fail(err, "parsing the token answer");
+        return calsync_fail(err, CALSYNC_ERR_JSON, NULL, "the answer is not valid JSON: %s",
+                            jerr.text);
+    }
+    int rc = CALSYNC_OK;
+    calsync_oauth_token *t = NULL;
+    if (!json_is_object(root)) {
+        rc = calsync_fail(err, CALSYNC_ERR_SCHEMA, "", "expected object, got %s",
+                          calsync_json_type_name(root));
+        goto out;
+    }
+    t = calloc(1, sizeof *t);
+    if (t == NULL) {
+        rc = nomem_fail(err, "the token answer");
+        goto out;
+    }
+    if ((rc = token_string(&t->access_token, root, "access_token", 1, err)) != CALSYNC_OK ||
+        (rc = token_string(&t->refresh_token, root, "refresh_token", 0, err)) != CALSYNC_OK ||
+        (rc = token_string(&t->token_type, root, "token_type", 0, err)) != CALSYNC_OK ||
+        (rc = token_string(&t->scope, root, "scope", 0, err)) != CALSYNC_OK ||
+        (rc = token_string(&t->owner, root, "owner", 0, err)) != CALSYNC_OK ||
+        (rc = token_string(&t->organization, root, "organization", 0, err)) != CALSYNC_OK ||
+        (rc = token_seconds(&t->expires_in, root, "expires_in", err)) != CALSYNC_OK ||
+        (rc = token_seconds(&t->created_at, root, "created_at", err)) != CALSYNC_OK)
+        goto out;
+    /* A token type other than Bearer would not work with the REST client. */
+    if (t->token_type != NULL && strcasecmp(t->token_type, "bearer") != 0) {
+        rc = calsync_fail(err, CALSYNC_ERR_SCHEMA, "token_type", "expected \"Bearer\"");
+        goto out;
+    }
+    *out = t;
+    t = NULL;
+out:
+    calsync_oauth_token_free(t);
+    /* The answer held the tokens: jansson's copies are freed unwiped, the
+     * raw answer is wiped by the caller. */
+    json_decref(root);
+    return rc;
+}
+
+static int need_auth_client(const calsync_client *c, calsync_error *err)
+{
+    if (c == NULL)
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "client is NULL");
+    if (c->kind != CALSYNC_CLIENT_AUTH)
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
+                            "an OAuth call needs a client of kind CALSYNC_CLIENT_AUTH");
+    return CALSYNC_OK;
+}
+
+/* One form field "&name=value" (no '&' first). */
+static void form_put(bytes *b, const char *name, calsync_str value)
+{
+    if (b->len > 0)
+        bytes_put(b, "&", 1);
+    bytes_puts(b, name);
+    bytes_put(b, "=", 1);
+    bytes_put_encoded(b, value.ptr, value.len);
+}
+
+/* POSTs a form body to path; the body and the answer are wiped. */
+static int post_form(char **answer, size_t *answer_len, calsync_client *c, const char *path,
+                     bytes *form, calsync_error *err)
+{
+    if (form->nomem)
+        return nomem_fail(err, "the form body");
+    return calsync_client_request(answer, answer_len, NULL, c, "POST", path, form->p, form->len,
+                                  err);
+}
+
+static int token_call(calsync_oauth_token **out, calsync_client *c, bytes *form,
+                      calsync_error *err)
+{
+    char *answer = NULL;
+    size_t len = 0;
+    int rc = post_form(&answer, &len, c, "/oauth/token", form, err);
+    if (rc == CALSYNC_OK)
+        rc = calsync_oauth_token_parse(out, answer, len, err);
+    if (answer != NULL)
+        OPENSSL_cleanse(answer, len);
+    free(answer);
+    return rc;
+}
+
+int calsync_oauth_exchange_code(calsync_oauth_token **out, calsync_client *c, calsync_str code,
+                                calsync_str redirect_uri, calsync_str code_verifier,
+                                calsync_error *err)
+{
+    calsync_error_clear(err);
+    if (out == NULL)
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out is NULL");
+    *out = NULL;
+    int rc;
+    if ((rc = need_auth_client(c, err)) != CALSYNC_OK ||
+        (rc = check_text(code, "code", 1, err)) != CALSYNC_OK ||
+        (rc = check_text(redirect_uri, "redirect_uri", 1, err)) != CALSYNC_OK)
+        return rc;
+    if (code_verifier.ptr != NULL && (rc = check_text(code_verifier, "code_verifier", 1, err)) != CALSYNC_OK)
+        return rc;
+    bytes form = {0};
+    form_put(&form, "grant_type", calsync_str_of("authorization_code", 18));
+    form_put(&form, "code", code);
+    form_put(&form, "redirect_uri", redirect_uri);
+    if (code_verifier.ptr != NULL)
+        form_put(&form, "code_verifier", code_verifier);
+    rc = token_call(out, c, &form, err);
+    bytes_wipe_free(&form);
+    return rc;
+}
+
+int calsync_oauth_refresh(calsync_oauth_token **out, calsync_client *c, calsync_str refresh_token,
+                          calsync_error *err)
+{
+    calsync_error_clear(err);
+    if (out == NULL)
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out is NULL");
+    *out = NULL;
+    int rc;
+    if ((rc = need_auth_client(c, err)) != CALSYNC_OK ||
+        (rc = check_text(refresh_token, "refresh_token", 1, err)) != CALSYNC_OK)
+        return rc;
+    bytes form = {0};
+    form_put(&form, "grant_type", calsync_str_of("refresh_token", 13));
+    form_put(&form, "refresh_token", refresh_token);
+    rc = token_call(out, c, &form, err);
+    bytes_wipe_free(&form);
+    return rc;
+}
+
+int calsync_oauth_revoke(calsync_client *c, calsync_str token, calsync_error *err)
+{
+    calsync_error_clear(err);
+    int rc;
+    if ((rc = need_auth_client(c, err)) != CALSYNC_OK ||
+        (rc = check_text(token, "token", 1, err)) != CALSYNC_OK)
+        return rc;
+    bytes form = {0};
+    form_put(&form, "client_id", calsync_str_of(c->client_id, strlen(c->client_id)));
+    form_put(&form, "client_secret", calsync_str_of(c->client_secret, strlen(c->client_secret)));
+    form_put(&form, "token", token);
+    char *answer = NULL;
+    size_t len = 0;
+    rc = post_form(&answer, &len, c, "/oauth/revoke", &form, err);
+    free(answer);
+    bytes_wipe_free(&form);
+    return rc;
 }

@@ -1209,6 +1209,308 @@ static void endpoint_subscriptions_and_no_shows_send_json_bodies(void **state)
     assert_int_equal(http_server_request_count(f->srv), 7);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Proxies: only the caller's                                                */
+/* ------------------------------------------------------------------------ */
+
+static const char *const proxy_vars[] = {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY",
+                                         "all_proxy",  "ALL_PROXY",  "no_proxy",    "NO_PROXY"};
+
+static void set_proxy_env(const char *value)
+{
+    for (size_t i = 0; i < sizeof proxy_vars / sizeof proxy_vars[0]; i++) {
+        if (value == NULL)
+            unsetenv(proxy_vars[i]);
+        else if (strstr(proxy_vars[i], "no_") == NULL && strstr(proxy_vars[i], "NO_") == NULL)
+            setenv(proxy_vars[i], value, 1);
+    }
+}
+
+static calsync_client *proxied_client(const char *base, const char *proxy, const char *userpwd,
+                                      const char *noproxy)
+{
+    calsync_client_options o;
+    memset(&o, 0, sizeof o);
+    o.base_url = base;
+    o.token = TOKEN;
+    o.max_retries = 0;
+    o.connect_timeout_ms = 2000;
+    o.proxy = proxy;
+    o.proxy_userpwd = userpwd;
+    o.noproxy = noproxy;
+    calsync_client *c = NULL;
+    calsync_error err;
+    assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_OK);
+    return c;
+}
+
+static void environment_proxies_are_never_used(void **state)
+{
+    fixture *f = *state;
+    /* A dead proxy everywhere in the environment, no_proxy unset. */
+    set_proxy_env("http://127.0.0.1:1");
+    calsync_client *c = make_client(f, 0, 0, 2000);
+    push(f, 200, NULL, "{\"resource\":{}}");
+    calsync_error err;
+    int rc = get(c, "/users/me", "{\"resource\":{}}", &err);
+    set_proxy_env(NULL);
+    assert_int_equal(rc, CALSYNC_OK);
+    assert_int_equal(http_server_request_count(f->srv), 1);
+    /* Origin form: the request came directly, not through a proxy. */
+    assert_string_equal(http_server_request(f->srv, 0)->target, "/users/me");
+}
+
+static void given_proxy_carries_the_request_with_its_credentials(void **state)
+{
+    fixture *f = *state; /* f->srv plays the forward proxy */
+    char want[256];
+    /* Nothing listens at the base: only the proxy can answer. */
+    calsync_client *c =
+        proxied_client("http://127.0.0.1:9", http_server_url(f->srv), "ann:s3cr:t w", NULL);
+    push(f, 200, NULL, "{\"resource\":{\"uri\":\"u\"}}");
+    calsync_error err;
+    assert_int_equal(get(c, "/users/me?x=1", NULL, &err), CALSYNC_OK);
+    const http_request *r = http_server_request(f->srv, 0);
+    assert_non_null(r);
+    assert_string_equal(r->target, "http://127.0.0.1:9/users/me?x=1");
+    char v[256];
+    assert_true(http_request_header(r, "Proxy-Authorization", v, sizeof v));
+    /* base64("ann:s3cr:t w") */
+    snprintf(want, sizeof want, "Basic %s", "YW5uOnMzY3I6dCB3");
+    assert_string_equal(v, want);
+    assert_true(http_request_header(r, "Authorization", v, sizeof v));
+    assert_string_equal(v, "Bearer " TOKEN);
+    calsync_client_free(c);
+
+    /* Without proxy_userpwd no Proxy-Authorization is sent. */
+    c = proxied_client("http://127.0.0.1:9", http_server_url(f->srv), NULL, NULL);
+    push(f, 200, NULL, "{}");
+    assert_int_equal(get(c, "/users/me", NULL, &err), CALSYNC_OK);
+    r = http_server_request(f->srv, 1);
+    assert_string_equal(r->target, "http://127.0.0.1:9/users/me");
+    assert_false(http_request_header(r, "Proxy-Authorization", v, sizeof v));
+
+    /* A dead proxy fails as transport, and never names the credentials. */
+    calsync_client_free(c);
+    c = proxied_client(http_server_url(f->srv), "http://127.0.0.1:1", "ann:s3cr:t w", NULL);
+    assert_int_equal(get(c, "/users/me", NULL, &err), CALSYNC_ERR_TRANSPORT);
+    assert_null(strstr(err.message, "s3cr"));
+    assert_int_equal(http_server_request_count(f->srv), 2);
+    calsync_client_free(c);
+
+    /* proxy_userpwd without a proxy, and control bytes, are refused. */
+    calsync_client_options o;
+    memset(&o, 0, sizeof o);
+    o.base_url = http_server_url(f->srv);
+    o.token = TOKEN;
+    o.proxy_userpwd = "ann:pw";
+    calsync_client *bad = NULL;
+    assert_int_equal(calsync_client_new(&bad, &o, &err), CALSYNC_ERR_ARGUMENT);
+    assert_null(strstr(err.message, "ann:pw"));
+    o.proxy = "http://p\r\nX: 1";
+    o.proxy_userpwd = NULL;
+    assert_int_equal(calsync_client_new(&bad, &o, &err), CALSYNC_ERR_ARGUMENT);
+    assert_null(bad);
+}
+
+static void noproxy_bypasses_the_given_proxy(void **state)
+{
+    fixture *f = *state; /* the origin */
+    http_server *proxy = http_server_start();
+    assert_non_null(proxy);
+    calsync_client *c =
+        proxied_client(http_server_url(f->srv), http_server_url(proxy), NULL, "127.0.0.1");
+    push(f, 200, NULL, "{}");
+    calsync_error err;
+    assert_int_equal(get(c, "/users/me", "{}", &err), CALSYNC_OK);
+    assert_int_equal(http_server_request_count(f->srv), 1);
+    assert_string_equal(http_server_request(f->srv, 0)->target, "/users/me");
+    assert_int_equal(http_server_request_count(proxy), 0);
+    calsync_client_free(c);
+
+    /* The same client without noproxy goes through the proxy. */
+    c = proxied_client(http_server_url(f->srv), http_server_url(proxy), NULL, NULL);
+    http_answer a;
+    memset(&a, 0, sizeof a);
+    a.status = 200;
+    a.body = "{}";
+    http_server_push(proxy, a);
+    assert_int_equal(get(c, "/users/me", "{}", &err), CALSYNC_OK);
+    assert_int_equal(http_server_request_count(proxy), 1);
+    assert_int_equal(http_server_request_count(f->srv), 1);
+    calsync_client_free(c);
+    http_server_stop(proxy);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The OAuth auth base                                                       */
+/* ------------------------------------------------------------------------ */
+
+#define CLIENT_ID "cid-123_x"
+
+static calsync_client *auth_client(fixture *f)
+{
+    calsync_client_free(f->c);
+    f->c = NULL;
+    calsync_client_options o;
+    memset(&o, 0, sizeof o);
+    o.base_url = http_server_url(f->srv);
+    o.kind = CALSYNC_CLIENT_AUTH;
+    o.client_id = CLIENT_ID;
+    o.client_secret = "s3cr&t=+/%";
+    o.max_retries = 0;
+    calsync_error err;
+    assert_int_equal(calsync_client_new(&f->c, &o, &err), CALSYNC_OK);
+    return f->c;
+}
+
+static void expect_form(fixture *f, size_t i, const char *path, const char *body)
+{
+    const http_request *r = http_server_request(f->srv, i);
+    assert_non_null(r);
+    char v[256];
+    assert_string_equal(r->method, "POST");
+    assert_string_equal(r->target, path);
+    assert_true(http_request_header(r, "Content-Type", v, sizeof v));
+    assert_string_equal(v, "application/x-www-form-urlencoded");
+    /* Basic base64("cid-123_x:s3cr%26t%3D%2B%2F%25"): each part form-encoded first. */
+    assert_true(http_request_header(r, "Authorization", v, sizeof v));
+    assert_string_equal(v, "Basic Y2lkLTEyM194OnMzY3IlMjZ0JTNEJTJCJTJGJTI1");
+    assert_string_equal(r->body, body);
+}
+
+static void oauth_code_exchange_and_refresh(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = auth_client(f);
+    push(f, 200, NULL,
+         "{\"token_type\":\"Bearer\",\"expires_in\":7200,\"created_at\":1772463845,"
+         "\"refresh_token\":\"r1\",\"access_token\":\"a1\",\"scope\":\"default\","
+         "\"owner\":\"https://api.calendly.com/users/U1\","
+         "\"organization\":\"https://api.calendly.com/organizations/O1\"}");
+    calsync_oauth_token *t = NULL;
+    calsync_error err;
+    assert_int_equal(calsync_oauth_exchange_code(&t, c, S("c0de/+="),
+                                                 S("https://site.example/cb?a=1&b=\xc3\xa9"),
+                                                 none, &err),
+                     CALSYNC_OK);
+    expect_form(f, 0, "/oauth/token",
+                "grant_type=authorization_code&code=c0de%2F%2B%3D&redirect_uri=https%3A%2F%2F"
+                "site.example%2Fcb%3Fa%3D1%26b%3D%C3%A9");
+    assert_string_equal(t->access_token, "a1");
+    assert_string_equal(t->refresh_token, "r1");
+    assert_string_equal(t->token_type, "Bearer");
+    assert_string_equal(t->scope, "default");
+    assert_string_equal(t->owner, "https://api.calendly.com/users/U1");
+    assert_string_equal(t->organization, "https://api.calendly.com/organizations/O1");
+    assert_int_equal(t->expires_in, 7200);
+    assert_int_equal(t->created_at, 1772463845);
+    calsync_oauth_token_free(t);
+
+    /* With PKCE's verifier; an answer without organization (OPEN). */
+    push(f, 200, NULL, "{\"access_token\":\"a2\",\"refresh_token\":\"r2\",\"expires_in\":\"7200\"}");
+    assert_int_equal(calsync_oauth_exchange_code(&t, c, S("c"), S("https://s/cb"), S("v~1"), &err),
+                     CALSYNC_OK);
+    expect_form(f, 1, "/oauth/token",
+                "grant_type=authorization_code&code=c&redirect_uri=https%3A%2F%2Fs%2Fcb"
+                "&code_verifier=v~1");
+    assert_null(t->organization);
+    assert_null(t->owner);
+    assert_int_equal(t->expires_in, 7200);
+    assert_int_equal(t->created_at, -1);
+    calsync_oauth_token_free(t);
+
+    /* Refresh: a rotated refresh token comes back. */
+    push(f, 200, NULL, "{\"access_token\":\"a3\",\"refresh_token\":\"r3\",\"token_type\":\"bearer\"}");
+    assert_int_equal(calsync_oauth_refresh(&t, c, S("r2"), &err), CALSYNC_OK);
+    expect_form(f, 2, "/oauth/token", "grant_type=refresh_token&refresh_token=r2");
+    assert_string_equal(t->refresh_token, "r3");
+    calsync_oauth_token_free(t);
+
+    /* A used refresh token: the OAuth error is the title. */
+    push(f, 400, NULL, "{\"error\":\"invalid_grant\",\"error_description\":\"The refresh token is invalid\"}");
+    assert_int_equal(calsync_oauth_refresh(&t, c, S("r2"), &err), CALSYNC_ERR_HTTP);
+    assert_null(t);
+    assert_int_equal(err.http_status, 400);
+    assert_string_equal(err.title, "invalid_grant");
+    assert_string_equal(err.message, "invalid_grant: The refresh token is invalid");
+    assert_int_equal(http_server_request_count(f->srv), 4); /* a 400 is not retried */
+
+    /* Revoke sends the form fields the doc names. */
+    push(f, 200, NULL, "{}");
+    assert_int_equal(calsync_oauth_revoke(c, S("a3"), &err), CALSYNC_OK);
+    expect_form(f, 4, "/oauth/revoke",
+                "client_id=cid-123_x&client_secret=s3cr%26t%3D%2B%2F%25&token=a3");
+
+    /* Refusals name the value and send nothing. */
+    assert_int_equal(calsync_oauth_refresh(&t, c, S(""), &err), CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "refresh_token");
+    assert_int_equal(calsync_oauth_exchange_code(&t, c, S("c"), S("\xff"), none, &err),
+                     CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "redirect_uri");
+    assert_int_equal(calsync_oauth_revoke(c, none, &err), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(http_server_request_count(f->srv), 5);
+
+    /* An API client cannot make OAuth calls, nor an auth client carry a bearer token. */
+    calsync_client *api = make_client(f, 0, 0, 0);
+    assert_int_equal(calsync_oauth_refresh(&t, api, S("r"), &err), CALSYNC_ERR_ARGUMENT);
+    calsync_client_options o;
+    memset(&o, 0, sizeof o);
+    o.base_url = http_server_url(f->srv);
+    o.kind = CALSYNC_CLIENT_AUTH;
+    o.client_id = CLIENT_ID;
+    calsync_client *bad = NULL;
+    assert_int_equal(calsync_client_new(&bad, &o, &err), CALSYNC_ERR_ARGUMENT);
+    assert_non_null(strstr(err.message, "client_secret"));
+    o.client_secret = "x";
+    o.token = TOKEN;
+    assert_int_equal(calsync_client_new(&bad, &o, &err), CALSYNC_ERR_ARGUMENT);
+    o.token = NULL;
+    o.kind = (calsync_client_kind)7;
+    assert_int_equal(calsync_client_new(&bad, &o, &err), CALSYNC_ERR_ARGUMENT);
+    assert_null(bad);
+}
+
+static void oauth_token_answers_every_reading(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *json;
+        int rc;
+        const char *path;
+    } cases[] = {
+        {"{\"access_token\":\"a\"}", CALSYNC_OK, ""},
+        {"{\"access_token\":\"a\",\"organization\":null,\"refresh_token\":null}", CALSYNC_OK, ""},
+        {"{\"access_token\":\"a\",\"unknown\":[1,2]}", CALSYNC_OK, ""},
+        {"{\"refresh_token\":\"r\"}", CALSYNC_ERR_SCHEMA, "access_token"},
+        {"{\"access_token\":\"\"}", CALSYNC_ERR_SCHEMA, "access_token"},
+        {"{\"access_token\":5}", CALSYNC_ERR_SCHEMA, "access_token"},
+        {"{\"access_token\":\"a\",\"expires_in\":-1}", CALSYNC_ERR_SCHEMA, "expires_in"},
+        {"{\"access_token\":\"a\",\"expires_in\":\"2h\"}", CALSYNC_ERR_SCHEMA, "expires_in"},
+        {"{\"access_token\":\"a\",\"created_at\":1.5}", CALSYNC_ERR_SCHEMA, "created_at"},
+        {"{\"access_token\":\"a\",\"token_type\":\"mac\"}", CALSYNC_ERR_SCHEMA, "token_type"},
+        {"{\"access_token\":\"a\",\"owner\":{}}", CALSYNC_ERR_SCHEMA, "owner"},
+        {"[]", CALSYNC_ERR_SCHEMA, ""},
+        {"{\"access_token\":\"a\",\"access_token\":\"b\"}", CALSYNC_ERR_JSON, ""},
+        {"", CALSYNC_ERR_JSON, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        calsync_oauth_token *t = NULL;
+        calsync_error err;
+        int rc = calsync_oauth_token_parse(&t, cases[i].json, strlen(cases[i].json), &err);
+        if (rc != cases[i].rc || (rc != CALSYNC_OK && strcmp(err.path, cases[i].path) != 0))
+            fail_msg("case %zu: rc %d path \"%s\" (%s)", i, rc, err.path, err.message);
+        if (rc == CALSYNC_OK) {
+            assert_string_equal(t->access_token, "a");
+            assert_null(t->organization);
+        } else {
+            assert_null(t);
+        }
+        calsync_oauth_token_free(t);
+    }
+    calsync_oauth_token_free(NULL);
+}
+
 int main(void)
 {
     /* A proxy from the environment would take loopback requests elsewhere. */
@@ -1258,6 +1560,12 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(endpoint_subscriptions_and_no_shows_send_json_bodies,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(environment_proxies_are_never_used, setup, teardown),
+        cmocka_unit_test_setup_teardown(given_proxy_carries_the_request_with_its_credentials,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(noproxy_bypasses_the_given_proxy, setup, teardown),
+        cmocka_unit_test_setup_teardown(oauth_code_exchange_and_refresh, setup, teardown),
+        cmocka_unit_test(oauth_token_answers_every_reading),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();
