@@ -20,6 +20,7 @@ zend_class_entry *calsync_ce_event;
 zend_class_entry *calsync_ce_scheduled_event;
 zend_class_entry *calsync_ce_sealer;
 zend_class_entry *calsync_ce_client;
+zend_class_entry *calsync_ce_auth_client;
 
 int64_t calsync_now_us(void)
 {
@@ -58,6 +59,8 @@ static PHP_MINIT_FUNCTION(calsync)
     calsync_sealer_setup_class(calsync_ce_sealer);
     calsync_ce_client = register_class_Calsync_Client();
     calsync_client_setup_class(calsync_ce_client);
+    calsync_ce_auth_client = register_class_Calsync_AuthClient();
+    calsync_client_setup_class(calsync_ce_auth_client);
     return SUCCESS;
 }
 

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 22d7fd7b401354b80a23f3e6466457a06159d9a8 */
+ * Stub hash: a6adde5d44af9a58eeabfc2bf18953b4faf5c191 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Time_parse, 0, 1, IS_LONG, 0)
 	ZEND_ARG_TYPE_INFO(0, value, IS_STRING, 0)
@@ -190,6 +190,27 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Calsync_Client_stats arginfo_class_Calsync_Event_toArray
 
+ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Calsync_AuthClient___construct, 0, 0, 3)
+	ZEND_ARG_TYPE_INFO(0, baseUrl, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, clientId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, clientSecret, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_AuthClient_exchangeCode, 0, 2, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, code, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, redirectUri, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, codeVerifier, IS_STRING, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_AuthClient_refresh, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, refreshToken, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_AuthClient_revoke, 0, 1, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, token, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
 
 ZEND_METHOD(Calsync_Time, parse);
 ZEND_METHOD(Calsync_Time, format);
@@ -238,6 +259,10 @@ ZEND_METHOD(Calsync_Client, deleteSubscription);
 ZEND_METHOD(Calsync_Client, createNoShow);
 ZEND_METHOD(Calsync_Client, deleteNoShow);
 ZEND_METHOD(Calsync_Client, stats);
+ZEND_METHOD(Calsync_AuthClient, __construct);
+ZEND_METHOD(Calsync_AuthClient, exchangeCode);
+ZEND_METHOD(Calsync_AuthClient, refresh);
+ZEND_METHOD(Calsync_AuthClient, revoke);
 
 
 static const zend_function_entry class_Calsync_Exception_methods[] = {
@@ -358,6 +383,15 @@ static const zend_function_entry class_Calsync_Client_methods[] = {
 	ZEND_ME(Calsync_Client, createNoShow, arginfo_class_Calsync_Client_createNoShow, ZEND_ACC_PUBLIC)
 	ZEND_ME(Calsync_Client, deleteNoShow, arginfo_class_Calsync_Client_deleteNoShow, ZEND_ACC_PUBLIC)
 	ZEND_ME(Calsync_Client, stats, arginfo_class_Calsync_Client_stats, ZEND_ACC_PUBLIC)
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Calsync_AuthClient_methods[] = {
+	ZEND_ME(Calsync_AuthClient, __construct, arginfo_class_Calsync_AuthClient___construct, ZEND_ACC_PUBLIC)
+	ZEND_ME(Calsync_AuthClient, exchangeCode, arginfo_class_Calsync_AuthClient_exchangeCode, ZEND_ACC_PUBLIC)
+	ZEND_ME(Calsync_AuthClient, refresh, arginfo_class_Calsync_AuthClient_refresh, ZEND_ACC_PUBLIC)
+	ZEND_ME(Calsync_AuthClient, revoke, arginfo_class_Calsync_AuthClient_revoke, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 
@@ -577,7 +611,33 @@ static zend_class_entry *register_class_Calsync_Client(void)
 
 	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "__construct", sizeof("__construct") - 1), 1, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "__construct", sizeof("__construct") - 1), 2, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
 	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "createsubscription", sizeof("createsubscription") - 1), 5, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Calsync_AuthClient(void)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Calsync", "AuthClient", class_Calsync_AuthClient_methods);
+	class_entry = zend_register_internal_class_ex(&ce, NULL);
+	class_entry->ce_flags |= ZEND_ACC_FINAL|ZEND_ACC_NO_DYNAMIC_PROPERTIES|ZEND_ACC_NOT_SERIALIZABLE;
+
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "__construct", sizeof("__construct") - 1), 2, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "__construct", sizeof("__construct") - 1), 3, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "exchangecode", sizeof("exchangecode") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "exchangecode", sizeof("exchangecode") - 1), 2, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "refresh", sizeof("refresh") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "revoke", sizeof("revoke") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 
 	return class_entry;
 }

@@ -32,7 +32,9 @@ static void client_free(zend_object *obj)
 
 /* No clone: a clone would share one libcurl handle and one token copy.
  * The object has no properties, so var_dump() and print_r() show nothing
- * of the token or the base URL. */
+ * of the token, the client secret, the proxy credentials or the base URL:
+ * the options are copied into the core and not kept in PHP.  Shared by
+ * Calsync\Client and Calsync\AuthClient. */
 void calsync_client_setup_class(zend_class_entry *ce)
 {
     ce->create_object = client_create;
@@ -46,7 +48,7 @@ static calsync_client *this_client(zval *this_zv)
 {
     calsync_client_object *o = calsync_client_from_obj(Z_OBJ_P(this_zv));
     if (o->client == NULL)
-        zend_throw_error(NULL, "Calsync\\Client object is not initialized");
+        zend_throw_error(NULL, "%s object is not initialized", ZSTR_VAL(Z_OBJCE_P(this_zv)->name));
     return o->client;
 }
 
@@ -257,11 +259,15 @@ static bool no_nul(const zend_string *s, uint32_t arg)
     return true;
 }
 
-/* One option: its name, and where it goes in calsync_client_options. */
-static bool set_option(calsync_client_options *opts, const zend_string *key, zval *v)
+/* One option: its name, and where it goes in calsync_client_options.
+ * `arg` is the position of $options.  The proxy options take "" (or
+ * null) for "none", so that an unset setting can be passed as it is. */
+static bool set_option(calsync_client_options *opts, const zend_string *key, zval *v,
+                       uint32_t arg)
 {
     long *ms = NULL;
     const char **str = NULL;
+    bool proxy = false;
     if (zend_string_equals_literal(key, "connect_timeout_ms"))
         ms = &opts->connect_timeout_ms;
     else if (zend_string_equals_literal(key, "timeout_ms"))
@@ -272,28 +278,39 @@ static bool set_option(calsync_client_options *opts, const zend_string *key, zva
         str = &opts->ca_file;
     else if (zend_string_equals_literal(key, "user_agent"))
         str = &opts->user_agent;
+    else if (zend_string_equals_literal(key, "proxy"))
+        str = &opts->proxy, proxy = true;
+    else if (zend_string_equals_literal(key, "proxy_userpwd"))
+        str = &opts->proxy_userpwd, proxy = true;
+    else if (zend_string_equals_literal(key, "noproxy"))
+        str = &opts->noproxy, proxy = true;
     else if (!zend_string_equals_literal(key, "max_retries")) {
-        zend_argument_value_error(3, "has an unknown option \"%s\"", ZSTR_VAL(key));
+        zend_argument_value_error(arg, "has an unknown option \"%s\"", ZSTR_VAL(key));
         return false;
     }
 
     ZVAL_DEREF(v);
     if (str != NULL) {
+        if (proxy && (Z_TYPE_P(v) == IS_NULL || (Z_TYPE_P(v) == IS_STRING && Z_STRLEN_P(v) == 0))) {
+            *str = NULL;
+            return true;
+        }
         if (Z_TYPE_P(v) != IS_STRING) {
-            zend_argument_type_error(3, "option \"%s\" must be of type string, %s given",
-                                     ZSTR_VAL(key), zend_zval_type_name(v));
+            zend_argument_type_error(arg, "option \"%s\" must be of type %s, %s given",
+                                     ZSTR_VAL(key), proxy ? "?string" : "string",
+                                     zend_zval_type_name(v));
             return false;
         }
         if (Z_STRLEN_P(v) == 0 || zend_str_has_nul_byte(Z_STR_P(v))) {
             zend_argument_value_error(
-                3, "option \"%s\" must be a non-empty string without null bytes", ZSTR_VAL(key));
+                arg, "option \"%s\" must be a non-empty string without null bytes", ZSTR_VAL(key));
             return false;
         }
-        *str = Z_STRVAL_P(v); /* libcurl copies it in calsync_client_new */
+        *str = Z_STRVAL_P(v); /* copied by calsync_client_new and libcurl */
         return true;
     }
     if (Z_TYPE_P(v) != IS_LONG) {
-        zend_argument_type_error(3, "option \"%s\" must be of type int, %s given", ZSTR_VAL(key),
+        zend_argument_type_error(arg, "option \"%s\" must be of type int, %s given", ZSTR_VAL(key),
                                  zend_zval_type_name(v));
         return false;
     }
@@ -301,18 +318,65 @@ static bool set_option(calsync_client_options *opts, const zend_string *key, zva
     if (ms != NULL) {
         /* The core reads 0 as "default": refuse it rather than surprise. */
         if (n <= 0) {
-            zend_argument_value_error(3, "option \"%s\" must be greater than 0", ZSTR_VAL(key));
+            zend_argument_value_error(arg, "option \"%s\" must be greater than 0", ZSTR_VAL(key));
             return false;
         }
         *ms = (long)n;
         return true;
     }
     if (n < 0 || n > INT_MAX) {
-        zend_argument_value_error(3, "option \"max_retries\" must be between 0 and %d", INT_MAX);
+        zend_argument_value_error(arg, "option \"max_retries\" must be between 0 and %d",
+                                  INT_MAX);
         return false;
     }
     opts->max_retries = (int)n;
     return true;
+}
+
+/* Reads $options (argument arg), makes the core client and installs it in
+ * the object; false with an exception thrown. */
+static bool construct_client(zval *this_zv, calsync_client_options *opts, HashTable *options,
+                             uint32_t arg)
+{
+    opts->max_retries = -1; /* the core's default */
+    if (options != NULL) {
+        zend_string *key;
+        zval *v;
+        ZEND_HASH_FOREACH_STR_KEY_VAL(options, key, v)
+        {
+            if (key == NULL) {
+                zend_argument_value_error(arg, "must have only string keys (option names)");
+                return false;
+            }
+            if (!set_option(opts, key, v, arg))
+                return false;
+        }
+        ZEND_HASH_FOREACH_END();
+    }
+    calsync_client *c = NULL;
+    calsync_error err;
+    calsync_error_reset(&err);
+    if (calsync_client_new(&c, opts, &err) != CALSYNC_OK) {
+        calsync_client_free(c);
+        /* ARGUMENT: a ValueError whose message names the argument or
+         * option (never a secret's value), led by the method's name. */
+        calsync_throw(&err);
+        return false;
+    }
+    calsync_client_object *o = calsync_client_from_obj(Z_OBJ_P(this_zv));
+    calsync_client_free(o->client); /* __construct() called again */
+    o->client = c;
+    return true;
+}
+
+static bool non_empty_no_nul(const zend_string *s, uint32_t arg)
+{
+    if (ZSTR_LEN(s) == 0) {
+        zend_argument_value_error(arg, "must not be empty");
+        return false;
+    }
+    /* zend_strings are NUL-terminated; an inner NUL would cut the copy. */
+    return no_nul(s, arg);
 }
 
 ZEND_METHOD(Calsync_Client, __construct)
@@ -326,53 +390,16 @@ ZEND_METHOD(Calsync_Client, __construct)
     Z_PARAM_ARRAY_HT(options)
     ZEND_PARSE_PARAMETERS_END();
 
-    if (ZSTR_LEN(base_url) == 0) {
-        zend_argument_value_error(1, "must not be empty");
+    if (!non_empty_no_nul(base_url, 1) || !non_empty_no_nul(token, 2))
         RETURN_THROWS();
-    }
-    if (ZSTR_LEN(token) == 0) {
-        zend_argument_value_error(2, "must not be empty");
-        RETURN_THROWS();
-    }
-    /* zend_strings are NUL-terminated; an inner NUL would cut the copy. */
-    if (!no_nul(base_url, 1) || !no_nul(token, 2))
-        RETURN_THROWS();
-
     calsync_client_options opts;
     memset(&opts, 0, sizeof opts);
+    opts.kind = CALSYNC_CLIENT_API;
     opts.base_url = ZSTR_VAL(base_url);
     opts.token = ZSTR_VAL(token);
-    opts.max_retries = -1; /* the core's default */
-    if (options != NULL) {
-        zend_string *key;
-        zval *v;
-        ZEND_HASH_FOREACH_STR_KEY_VAL(options, key, v)
-        {
-            if (key == NULL) {
-                zend_argument_value_error(3, "must have only string keys (option names)");
-                RETURN_THROWS();
-            }
-            if (!set_option(&opts, key, v))
-                RETURN_THROWS();
-        }
-        ZEND_HASH_FOREACH_END();
-    }
-
-    calsync_client *c = NULL;
-    calsync_error err;
-    calsync_error_reset(&err);
-    if (calsync_client_new(&c, &opts, &err) != CALSYNC_OK) {
-        calsync_client_free(c);
-        /* ARGUMENT: a ValueError whose message names the argument or
-         * option (never the token's value), led by the method's name. */
-        calsync_throw(&err);
+    if (!construct_client(ZEND_THIS, &opts, options, 3))
         RETURN_THROWS();
-    }
-    calsync_client_object *o = calsync_client_from_obj(Z_OBJ_P(ZEND_THIS));
-    calsync_client_free(o->client); /* __construct() called again */
-    o->client = c;
 }
-
 
 ZEND_METHOD(Calsync_Client, currentUser)
 {
@@ -685,4 +712,125 @@ ZEND_METHOD(Calsync_Client, stats)
     ZVAL_LONG(&z, (zend_long)st.slept_ms);
     CALSYNC_ADD(ht, "slept_ms", &z);
     CALSYNC_ADD(ht, "rate_limit", &rl);
+}
+
+
+/* ---- Calsync\AuthClient ---------------------------------------------------- */
+
+static const char *const exchange_params[] = {"code", "redirect_uri", "code_verifier"};
+static const char *const refresh_params[] = {"refresh_token"};
+static const char *const revoke_params[] = {"token"};
+
+static void put_text(HashTable *ht, const char *key, const char *v)
+{
+    zval z;
+    if (v != NULL)
+        ZVAL_STRING(&z, v);
+    else
+        ZVAL_NULL(&z);
+    zend_hash_str_add_new(ht, key, strlen(key), &z);
+}
+
+/* The token answer as an array; frees it. */
+static void token_result(zval *return_value, calsync_oauth_token *t)
+{
+    array_init_size(return_value, 8);
+    HashTable *ht = Z_ARRVAL_P(return_value);
+    put_text(ht, "access_token", t->access_token);
+    put_text(ht, "refresh_token", t->refresh_token);
+    put_text(ht, "token_type", t->token_type);
+    put_known(ht, "expires_in", sizeof("expires_in") - 1, t->expires_in, t->expires_in >= 0);
+    put_known(ht, "created_at", sizeof("created_at") - 1, t->created_at, t->created_at >= 0);
+    put_text(ht, "scope", t->scope);
+    put_text(ht, "owner", t->owner);
+    put_text(ht, "organization", t->organization);
+    calsync_oauth_token_free(t);
+}
+
+ZEND_METHOD(Calsync_AuthClient, __construct)
+{
+    zend_string *base_url, *client_id, *client_secret;
+    HashTable *options = NULL;
+    ZEND_PARSE_PARAMETERS_START(3, 4)
+    Z_PARAM_STR(base_url)
+    Z_PARAM_STR(client_id)
+    Z_PARAM_STR(client_secret)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_ARRAY_HT(options)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!non_empty_no_nul(base_url, 1) || !non_empty_no_nul(client_id, 2) ||
+        !non_empty_no_nul(client_secret, 3))
+        RETURN_THROWS();
+    calsync_client_options opts;
+    memset(&opts, 0, sizeof opts);
+    opts.kind = CALSYNC_CLIENT_AUTH;
+    opts.base_url = ZSTR_VAL(base_url);
+    opts.client_id = ZSTR_VAL(client_id);
+    opts.client_secret = ZSTR_VAL(client_secret);
+    if (!construct_client(ZEND_THIS, &opts, options, 4))
+        RETURN_THROWS();
+}
+
+ZEND_METHOD(Calsync_AuthClient, exchangeCode)
+{
+    zend_string *code, *redirect_uri, *verifier = NULL;
+    ZEND_PARSE_PARAMETERS_START(2, 3)
+    Z_PARAM_STR(code)
+    Z_PARAM_STR(redirect_uri)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_STR_OR_NULL(verifier)
+    ZEND_PARSE_PARAMETERS_END();
+
+    calsync_client *c = this_client(ZEND_THIS);
+    if (c == NULL)
+        RETURN_THROWS();
+    calsync_oauth_token *t = NULL;
+    calsync_error err;
+    calsync_error_reset(&err);
+    if (calsync_oauth_exchange_code(&t, c, calsync_str_from_zstr(code),
+                                    calsync_str_from_zstr(redirect_uri), zstr_or_absent(verifier),
+                                    &err) != CALSYNC_OK) {
+        calsync_throw_params(&err, exchange_params, NPARAMS(exchange_params));
+        RETURN_THROWS();
+    }
+    token_result(return_value, t);
+}
+
+ZEND_METHOD(Calsync_AuthClient, refresh)
+{
+    zend_string *refresh_token;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+    Z_PARAM_STR(refresh_token)
+    ZEND_PARSE_PARAMETERS_END();
+
+    calsync_client *c = this_client(ZEND_THIS);
+    if (c == NULL)
+        RETURN_THROWS();
+    calsync_oauth_token *t = NULL;
+    calsync_error err;
+    calsync_error_reset(&err);
+    if (calsync_oauth_refresh(&t, c, calsync_str_from_zstr(refresh_token), &err) != CALSYNC_OK) {
+        calsync_throw_params(&err, refresh_params, NPARAMS(refresh_params));
+        RETURN_THROWS();
+    }
+    token_result(return_value, t);
+}
+
+ZEND_METHOD(Calsync_AuthClient, revoke)
+{
+    zend_string *token;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+    Z_PARAM_STR(token)
+    ZEND_PARSE_PARAMETERS_END();
+
+    calsync_client *c = this_client(ZEND_THIS);
+    if (c == NULL)
+        RETURN_THROWS();
+    calsync_error err;
+    calsync_error_reset(&err);
+    if (calsync_oauth_revoke(c, calsync_str_from_zstr(token), &err) != CALSYNC_OK) {
+        calsync_throw_params(&err, revoke_params, NPARAMS(revoke_params));
+        RETURN_THROWS();
+    }
 }

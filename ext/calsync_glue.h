@@ -24,6 +24,7 @@ extern zend_class_entry *calsync_ce_event;
 extern zend_class_entry *calsync_ce_scheduled_event;
 extern zend_class_entry *calsync_ce_sealer;
 extern zend_class_entry *calsync_ce_client;
+extern zend_class_entry *calsync_ce_auth_client;
 
 /* Objects that own a core handle; the zend_object comes last, as the
  * engine's offset-based handlers require. */
