@@ -181,6 +181,11 @@ typedef enum calsync_event_kind {
     CALSYNC_EVENT_REST_INVITEE      /* an Invitee from the REST API       */
 } calsync_event_kind;
 
+/* "invitee.created", "invitee.canceled", "invitee_no_show.created",
+ * "invitee_no_show.deleted" (Calendly's event names), "rest_invitee" or
+ * "other"; NULL for a value out of range.  Static strings. */
+const char *calsync_event_kind_name(calsync_event_kind kind);
+
 typedef enum calsync_invitee_status {
     CALSYNC_INVITEE_ACTIVE = 0,
     CALSYNC_INVITEE_CANCELED = 1

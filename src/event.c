@@ -305,20 +305,33 @@ static int parse_invitee(calsync_event_view *v, const scope *sc, const json_t *o
     return CALSYNC_OK;
 }
 
+/* The one table of kind names, indexed by calsync_event_kind.  The first
+ * four are Calendly's webhook event names; the others are ours and never
+ * match an envelope's "event". */
+static const struct {
+    const char *name;
+    int webhook;
+} kind_names[] = {
+    [CALSYNC_EVENT_OTHER] = {"other", 0},
+    [CALSYNC_EVENT_INVITEE_CREATED] = {"invitee.created", 1},
+    [CALSYNC_EVENT_INVITEE_CANCELED] = {"invitee.canceled", 1},
+    [CALSYNC_EVENT_NO_SHOW_CREATED] = {"invitee_no_show.created", 1},
+    [CALSYNC_EVENT_NO_SHOW_DELETED] = {"invitee_no_show.deleted", 1},
+    [CALSYNC_EVENT_REST_INVITEE] = {"rest_invitee", 0},
+};
+
+const char *calsync_event_kind_name(calsync_event_kind kind)
+{
+    if ((unsigned)kind >= sizeof kind_names / sizeof kind_names[0])
+        return NULL;
+    return kind_names[kind].name;
+}
+
 static calsync_event_kind kind_of(calsync_str name)
 {
-    static const struct {
-        const char *name;
-        calsync_event_kind kind;
-    } kinds[] = {
-        {"invitee.created", CALSYNC_EVENT_INVITEE_CREATED},
-        {"invitee.canceled", CALSYNC_EVENT_INVITEE_CANCELED},
-        {"invitee_no_show.created", CALSYNC_EVENT_NO_SHOW_CREATED},
-        {"invitee_no_show.deleted", CALSYNC_EVENT_NO_SHOW_DELETED},
-    };
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (str_is(name, kinds[i].name))
-            return kinds[i].kind;
+    for (size_t i = 0; i < sizeof kind_names / sizeof kind_names[0]; i++)
+        if (kind_names[i].webhook && str_is(name, kind_names[i].name))
+            return (calsync_event_kind)i;
     return CALSYNC_EVENT_OTHER;
 }
 

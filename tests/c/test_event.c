@@ -1260,6 +1260,56 @@ static void test_redact_of_a_rest_invitee_strips_the_resource(void **state)
     json_decref(root);
 }
 
+/* The kind names come from one table in the core (the extension uses it
+ * too); only Calendly's four names select a kind when parsing. */
+static void test_kind_names_come_from_one_table(void **state)
+{
+    (void)state;
+    static const struct {
+        calsync_event_kind kind;
+        const char *name;
+        const char *fixture;
+    } kinds[] = {
+        {CALSYNC_EVENT_INVITEE_CREATED, "invitee.created", "invitee_created.json"},
+        {CALSYNC_EVENT_INVITEE_CANCELED, "invitee.canceled", "invitee_canceled.json"},
+        {CALSYNC_EVENT_NO_SHOW_CREATED, "invitee_no_show.created", "no_show_created.json"},
+        {CALSYNC_EVENT_NO_SHOW_DELETED, "invitee_no_show.deleted", "no_show_deleted.json"},
+        {CALSYNC_EVENT_REST_INVITEE, "rest_invitee", NULL},
+        {CALSYNC_EVENT_OTHER, "other", "other_event.json"},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        assert_string_equal(calsync_event_kind_name(kinds[i].kind), kinds[i].name);
+        if (kinds[i].fixture == NULL)
+            continue;
+        size_t len;
+        char *body = fixture_read(kinds[i].fixture, &len);
+        assert_non_null(body);
+        calsync_event *ev = NULL;
+        calsync_error err;
+        assert_int_equal(calsync_event_parse(&ev, body, len, &err), CALSYNC_OK);
+        assert_int_equal(calsync_event_get(ev)->kind, kinds[i].kind);
+        calsync_event_free(ev);
+        free(body);
+    }
+    assert_null(calsync_event_kind_name((calsync_event_kind)(CALSYNC_EVENT_REST_INVITEE + 1)));
+    assert_null(calsync_event_kind_name((calsync_event_kind)-1));
+    /* Our own names are no webhook names. */
+    static const char *const ours[] = {"rest_invitee", "other"};
+    for (size_t i = 0; i < 2; i++) {
+        json_t *root = load_json("other_event.json");
+        json_object_set_new(root, "event", json_string(ours[i]));
+        size_t len;
+        char *body = dump(root, JSON_COMPACT, &len);
+        calsync_event *ev = NULL;
+        calsync_error err;
+        assert_int_equal(calsync_event_parse(&ev, body, len, &err), CALSYNC_OK);
+        assert_int_equal(calsync_event_get(ev)->kind, CALSYNC_EVENT_OTHER);
+        calsync_event_free(ev);
+        free(body);
+        json_decref(root);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1298,6 +1348,7 @@ int main(void)
         cmocka_unit_test(test_redact_removes_sensitive_parts_and_keeps_the_rest),
         cmocka_unit_test(test_redact_removes_passwords_anywhere_under_location),
         cmocka_unit_test(test_redact_of_a_rest_invitee_strips_the_resource),
+        cmocka_unit_test(test_kind_names_come_from_one_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
