@@ -10,6 +10,7 @@
 #include "calsync_arginfo.h"
 
 zend_class_entry *calsync_ce_exception;
+zend_class_entry *calsync_ce_input_exception;
 zend_class_entry *calsync_ce_signature_exception;
 zend_class_entry *calsync_ce_payload_exception;
 zend_class_entry *calsync_ce_seal_exception;
@@ -19,6 +20,7 @@ zend_class_entry *calsync_ce_event;
 zend_class_entry *calsync_ce_scheduled_event;
 zend_class_entry *calsync_ce_sealer;
 zend_class_entry *calsync_ce_client;
+zend_class_entry *calsync_ce_auth_client;
 
 int64_t calsync_now_us(void)
 {
@@ -38,6 +40,7 @@ static PHP_MINIT_FUNCTION(calsync)
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return FAILURE;
     calsync_ce_exception = register_class_Calsync_Exception(zend_ce_exception);
+    calsync_ce_input_exception = register_class_Calsync_InputException(calsync_ce_exception);
     calsync_ce_signature_exception =
         register_class_Calsync_SignatureException(calsync_ce_exception);
     calsync_ce_payload_exception = register_class_Calsync_PayloadException(calsync_ce_exception);
@@ -56,6 +59,8 @@ static PHP_MINIT_FUNCTION(calsync)
     calsync_sealer_setup_class(calsync_ce_sealer);
     calsync_ce_client = register_class_Calsync_Client();
     calsync_client_setup_class(calsync_ce_client);
+    calsync_ce_auth_client = register_class_Calsync_AuthClient();
+    calsync_client_setup_class(calsync_ce_auth_client);
     return SUCCESS;
 }
 
@@ -145,7 +150,13 @@ ZEND_METHOD(Calsync_Time, format)
     char buf[CALSYNC_TIME_BUF];
     int n = calsync_time_format(buf, sizeof buf, (int64_t)us);
     if (n < 0) {
-        zend_argument_value_error(1, "must be a time in the years 1 to 9999");
+        calsync_error err;
+        calsync_error_reset(&err);
+        err.code = n;
+        if (n == CALSYNC_ERR_INPUT)
+            snprintf(err.message, sizeof err.message,
+                     ZEND_LONG_FMT " microseconds is not a time in the years 1 to 9999", us);
+        calsync_throw(&err);
         RETURN_THROWS();
     }
     RETURN_STRINGL(buf, (size_t)n);
@@ -224,10 +235,9 @@ ZEND_METHOD(Calsync_Signature, verify)
         CALSYNC_ADD(Z_ARRVAL_P(return_value), "timestamp", &v);
         ZVAL_LONG(&v, (zend_long)res.key_index);
         CALSYNC_ADD(Z_ARRVAL_P(return_value), "key_index", &v);
-    } else if (rc == CALSYNC_ERR_INVALID) {
-        /* Every argument the core could refuse was checked above. */
-        zend_value_error("%s", err.message);
     } else {
+        /* Every argument the core could refuse was checked above; should
+         * one slip through, the mapper makes it a ValueError. */
         calsync_throw_signature(&err, &res);
     }
 out:
@@ -256,10 +266,8 @@ ZEND_METHOD(Calsync_Signature, sign)
     int n = calsync_sig_sign(buf, sizeof buf, (const unsigned char *)ZSTR_VAL(body), ZSTR_LEN(body),
                              &k, (int64_t)timestamp, &err);
     if (n < 0) {
-        if (n == CALSYNC_ERR_INVALID)
-            zend_argument_value_error(3, "is out of range: %s", err.message);
-        else
-            calsync_throw(&err);
+        /* Key and body were checked above: only the timestamp is left. */
+        calsync_throw_arg(&err, 3, "is out of range");
         RETURN_THROWS();
     }
     RETURN_STRINGL(buf, (size_t)n);

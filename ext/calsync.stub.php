@@ -19,6 +19,14 @@ namespace Calsync {
      */
     class Exception extends \Exception {}
 
+    /**
+     * A value from outside that the core does not accept (CALSYNC_ERR_INPUT):
+     * an e-mail that is no address, a time outside the years 1 to 9999.
+     * The message says what is wrong with it; a caller's own mistake (a
+     * value outside a documented form) is a ValueError instead.
+     */
+    final class InputException extends Exception {}
+
     /** Verification failed; $reason says which of the four outcomes. */
     final class SignatureException extends Exception
     {
@@ -28,7 +36,11 @@ namespace Calsync {
         public readonly ?int $timestamp;
     }
 
-    /** A body or API answer that cannot be handled; $path names the field. */
+    /**
+     * A body or API answer that cannot be handled; $path names the field and
+     * the message is the bare reason ("missing", "expected string, got
+     * number"): it does not repeat the path.
+     */
     final class PayloadException extends Exception
     {
         /** JSON path such as "payload.scheduled_event.start_time", or "". */
@@ -63,7 +75,7 @@ namespace Calsync {
         /** RFC 3339 to microseconds; throws PayloadException. */
         public static function parse(string $value): int {}
 
-        /** Microseconds to "YYYY-MM-DDTHH:MM:SS.ffffffZ". */
+        /** Microseconds to "YYYY-MM-DDTHH:MM:SS.ffffffZ"; InputException outside the years 1 to 9999. */
         public static function format(int $microseconds): string {}
     }
 
@@ -247,7 +259,7 @@ namespace Calsync {
 
     final class Email
     {
-        /** Trimmed, lower-cased; throws Calsync\Exception (not a ValueError) when not an address. */
+        /** Trimmed, lower-cased; throws InputException (not a ValueError) when not an address. */
         public static function normalize(string $email): string {}
 
         /**
@@ -293,9 +305,15 @@ namespace Calsync {
     {
         /**
          * $options: connect_timeout_ms, timeout_ms, max_retries, max_wait_ms
-         * (ints), ca_file, user_agent (strings).  Unknown keys: ValueError.
+         * (ints), ca_file, user_agent (strings), proxy ("http://host:port",
+         * "socks5h://host:port"), proxy_userpwd ("user:password"), noproxy
+         * ("host,.domain" or "*") (strings; "" or null for none).  Unknown
+         * keys: ValueError.  Only the proxy given here is used: http_proxy,
+         * https_proxy, all_proxy and no_proxy in the environment never are.
+         * The options are copied into the core and not kept: var_dump() and
+         * stack traces never show proxy_userpwd.
          */
-        public function __construct(string $baseUrl, #[\SensitiveParameter] string $token, array $options = []) {}
+        public function __construct(string $baseUrl, #[\SensitiveParameter] string $token, #[\SensitiveParameter] array $options = []) {}
 
         /** GET /users/me: the "resource" array (uri, current_organization, ...). */
         public function currentUser(): array {}
@@ -339,5 +357,35 @@ namespace Calsync {
          *  "remaining" => ?int, "reset_in_ms" => ?int]].
          */
         public function stats(): array {}
+    }
+
+    /**
+     * The OAuth 2.0 client of Calendly's auth base (https://auth.calendly.com):
+     * form bodies, HTTP Basic client authentication with the client id and
+     * secret, no bearer token.  $options as for Client (timeouts, retries,
+     * ca_file, user_agent, proxy, proxy_userpwd, noproxy).  A token answer is
+     * ["access_token" => string, "refresh_token" => ?string (single use:
+     * store the new one every time), "token_type" => ?string,
+     * "expires_in" => ?int (seconds), "created_at" => ?int (Unix seconds),
+     * "scope" => ?string, "owner" => ?string (user URI), "organization" =>
+     * ?string (null when Calendly leaves it out: ask Client::currentUser())].
+     * An OAuth error answer is an ApiException whose $title is the OAuth
+     * error ("invalid_grant") and $status the HTTP status.
+     *
+     * @strict-properties
+     * @not-serializable
+     */
+    final class AuthClient
+    {
+        public function __construct(string $baseUrl, string $clientId, #[\SensitiveParameter] string $clientSecret, #[\SensitiveParameter] array $options = []) {}
+
+        /** POST /oauth/token, grant_type=authorization_code ($codeVerifier: PKCE, optional). */
+        public function exchangeCode(#[\SensitiveParameter] string $code, string $redirectUri, #[\SensitiveParameter] ?string $codeVerifier = null): array {}
+
+        /** POST /oauth/token, grant_type=refresh_token. */
+        public function refresh(#[\SensitiveParameter] string $refreshToken): array {}
+
+        /** POST /oauth/revoke (client_id, client_secret, token as form fields). */
+        public function revoke(#[\SensitiveParameter] string $token): void {}
     }
 }

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 9cb1867c3502a949cfb9aabf046deff5b1028ae7 */
+ * Stub hash: 9570c420db97521e3eb61fd0050d337f2fbfe08e */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Time_parse, 0, 1, IS_LONG, 0)
 	ZEND_ARG_TYPE_INFO(0, value, IS_STRING, 0)
@@ -201,6 +201,27 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Calsync_Client_stats arginfo_class_Calsync_Event_toArray
 
+ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Calsync_AuthClient___construct, 0, 0, 3)
+	ZEND_ARG_TYPE_INFO(0, baseUrl, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, clientId, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, clientSecret, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_AuthClient_exchangeCode, 0, 2, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, code, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, redirectUri, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, codeVerifier, IS_STRING, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_AuthClient_refresh, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, refreshToken, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_AuthClient_revoke, 0, 1, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, token, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
 
 ZEND_METHOD(Calsync_Time, parse);
 ZEND_METHOD(Calsync_Time, format);
@@ -251,9 +272,18 @@ ZEND_METHOD(Calsync_Client, deleteSubscription);
 ZEND_METHOD(Calsync_Client, createNoShow);
 ZEND_METHOD(Calsync_Client, deleteNoShow);
 ZEND_METHOD(Calsync_Client, stats);
+ZEND_METHOD(Calsync_AuthClient, __construct);
+ZEND_METHOD(Calsync_AuthClient, exchangeCode);
+ZEND_METHOD(Calsync_AuthClient, refresh);
+ZEND_METHOD(Calsync_AuthClient, revoke);
 
 
 static const zend_function_entry class_Calsync_Exception_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Calsync_InputException_methods[] = {
 	ZEND_FE_END
 };
 
@@ -371,12 +401,32 @@ static const zend_function_entry class_Calsync_Client_methods[] = {
 	ZEND_FE_END
 };
 
+
+static const zend_function_entry class_Calsync_AuthClient_methods[] = {
+	ZEND_ME(Calsync_AuthClient, __construct, arginfo_class_Calsync_AuthClient___construct, ZEND_ACC_PUBLIC)
+	ZEND_ME(Calsync_AuthClient, exchangeCode, arginfo_class_Calsync_AuthClient_exchangeCode, ZEND_ACC_PUBLIC)
+	ZEND_ME(Calsync_AuthClient, refresh, arginfo_class_Calsync_AuthClient_refresh, ZEND_ACC_PUBLIC)
+	ZEND_ME(Calsync_AuthClient, revoke, arginfo_class_Calsync_AuthClient_revoke, ZEND_ACC_PUBLIC)
+	ZEND_FE_END
+};
+
 static zend_class_entry *register_class_Calsync_Exception(zend_class_entry *class_entry_Exception)
 {
 	zend_class_entry ce, *class_entry;
 
 	INIT_NS_CLASS_ENTRY(ce, "Calsync", "Exception", class_Calsync_Exception_methods);
 	class_entry = zend_register_internal_class_ex(&ce, class_entry_Exception);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Calsync_InputException(zend_class_entry *class_entry_Calsync_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Calsync", "InputException", class_Calsync_InputException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_Calsync_Exception);
+	class_entry->ce_flags |= ZEND_ACC_FINAL;
 
 	return class_entry;
 }
@@ -576,7 +626,33 @@ static zend_class_entry *register_class_Calsync_Client(void)
 
 	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "__construct", sizeof("__construct") - 1), 1, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "__construct", sizeof("__construct") - 1), 2, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
 	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "createsubscription", sizeof("createsubscription") - 1), 5, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Calsync_AuthClient(void)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Calsync", "AuthClient", class_Calsync_AuthClient_methods);
+	class_entry = zend_register_internal_class_ex(&ce, NULL);
+	class_entry->ce_flags |= ZEND_ACC_FINAL|ZEND_ACC_NO_DYNAMIC_PROPERTIES|ZEND_ACC_NOT_SERIALIZABLE;
+
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "__construct", sizeof("__construct") - 1), 2, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "__construct", sizeof("__construct") - 1), 3, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "exchangecode", sizeof("exchangecode") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "exchangecode", sizeof("exchangecode") - 1), 2, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "refresh", sizeof("refresh") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(&class_entry->function_table, "revoke", sizeof("revoke") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 
 	return class_entry;
 }

@@ -32,7 +32,9 @@ static void client_free(zend_object *obj)
 
 /* No clone: a clone would share one libcurl handle and one token copy.
  * The object has no properties, so var_dump() and print_r() show nothing
- * of the token or the base URL. */
+ * of the token, the client secret, the proxy credentials or the base URL:
+ * the options are copied into the core and not kept in PHP.  Shared by
+ * Calsync\Client and Calsync\AuthClient. */
 void calsync_client_setup_class(zend_class_entry *ce)
 {
     ce->create_object = client_create;
@@ -46,135 +48,109 @@ static calsync_client *this_client(zval *this_zv)
 {
     calsync_client_object *o = calsync_client_from_obj(Z_OBJ_P(this_zv));
     if (o->client == NULL)
-        zend_throw_error(NULL, "Calsync\\Client object is not initialized");
+        zend_throw_error(NULL, "%s object is not initialized", ZSTR_VAL(Z_OBJCE_P(this_zv)->name));
     return o->client;
 }
 
-/* ---- arguments ------------------------------------------------------------- */
+/* ---- PHP values to core types ------------------------------------------- */
 
-/* Path parameters go into the URL as they are, so only the characters of
- * a UUID are let through: no '/', '?', '%' or '.' can change the path. */
-static bool check_uuid(const zend_string *s, uint32_t arg)
+/* Core names of the parameters, by argument position, so that the core's
+ * refusal becomes the engine's "Argument #n ($name)" error. */
+static const char *const uuid_params[] = {"uuid"};
+static const char *const list_params[] = {"query", "page_token"};
+static const char *const invitees_params[] = {"event_uuid", "query", "page_token"};
+static const char *const invitee_params[] = {"event_uuid", "invitee_uuid"};
+static const char *const subscription_params[] = {"url",   "events", "organization",
+                                                  "scope", "user",   "signing_key"};
+static const char *const no_show_params[] = {"invitee_uri"};
+
+#define NPARAMS(a) ((uint32_t)(sizeof(a) / sizeof((a)[0])))
+
+static calsync_str zstr_or_absent(const zend_string *s)
 {
-    if (ZSTR_LEN(s) == 0) {
-        zend_argument_value_error(arg, "must not be empty");
-        return false;
-    }
-    for (size_t i = 0; i < ZSTR_LEN(s); i++) {
-        unsigned char b = (unsigned char)ZSTR_VAL(s)[i];
-        if (!((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') ||
-              b == '-' || b == '_')) {
-            zend_argument_value_error(arg,
-                                      "must be a UUID (letters, digits, \"-\" and \"_\" only)");
-            return false;
-        }
-    }
-    return true;
+    calsync_str r = {NULL, 0};
+    if (s != NULL)
+        r = calsync_str_from_zstr(s);
+    return r;
 }
 
-/* Appends bytes percent-encoded by the core. */
-static bool append_encoded(smart_str *buf, const char *s, size_t len, uint32_t arg)
+/* A query array as core parameters: string keys, values as text
+ * (booleans "true"/"false", numbers in PHP's form), null values left out.
+ * The texts live in *texts (released by query_free).  Throws and returns
+ * false on a key that is not a string or a value that is not scalar. */
+typedef struct query {
+    calsync_param *params;
+    zend_string **texts;
+    size_t n;
+} query;
+
+static void query_free(query *q)
 {
-    if (len > (INT_MAX - 1) / 3) {
-        zend_argument_value_error(arg, "is too long for a URL");
-        return false;
-    }
-    size_t cap = len * 3 + 1;
-    smart_str_alloc(buf, cap, 0);
-    int n = calsync_url_encode(ZSTR_VAL(buf->s) + ZSTR_LEN(buf->s), cap, s, len);
-    if (n < 0) {
-        zend_argument_value_error(arg, "is too long for a URL");
-        return false;
-    }
-    ZSTR_LEN(buf->s) += (size_t)n;
-    return true;
+    for (size_t i = 0; i < q->n; i++)
+        zend_string_release(q->texts[i]);
+    if (q->params != NULL)
+        efree(q->params);
+    if (q->texts != NULL)
+        efree(q->texts);
+    q->params = NULL;
+    q->texts = NULL;
+    q->n = 0;
 }
 
-static bool append_pair(smart_str *buf, char *sep, const char *key, size_t key_len,
-                        const char *value, size_t value_len, uint32_t arg)
+static bool query_from_array(query *q, HashTable *ht, uint32_t arg)
 {
-    smart_str_appendc(buf, *sep);
-    *sep = '&';
-    if (!append_encoded(buf, key, key_len, arg))
-        return false;
-    smart_str_appendc(buf, '=');
-    return append_encoded(buf, value, value_len, arg);
-}
-
-/*
- * Appends $query (argument arg) and the page token to a path: keys and
- * values encoded, in array order, null values left out, booleans as
- * "true"/"false".  Throws (and returns false) on a key that is not a
- * non-empty string or a value that is not scalar or null.
- */
-static bool append_query(smart_str *buf, HashTable *query, uint32_t arg,
-                         const zend_string *page_token, uint32_t token_arg)
-{
-    char sep = '?';
+    q->params = NULL;
+    q->texts = NULL;
+    q->n = 0;
+    if (ht == NULL || zend_hash_num_elements(ht) == 0)
+        return true;
+    uint32_t cap = zend_hash_num_elements(ht);
+    q->params = safe_emalloc(cap, sizeof *q->params, 0);
+    q->texts = safe_emalloc(cap, sizeof *q->texts, 0);
     zend_string *key;
     zval *v;
-    if (query != NULL) {
-        ZEND_HASH_FOREACH_STR_KEY_VAL(query, key, v)
-        {
-            if (key == NULL) {
-                zend_argument_value_error(arg,
-                                          "must have only string keys (query parameter names)");
-                return false;
-            }
-            if (ZSTR_LEN(key) == 0) {
-                zend_argument_value_error(arg, "must not have an empty key");
-                return false;
-            }
-            if (page_token != NULL && zend_string_equals_literal(key, "page_token")) {
-                zend_argument_value_error(arg,
-                                          "must not hold \"page_token\" when $pageToken is given");
-                return false;
-            }
-            ZVAL_DEREF(v);
-            bool ok;
-            switch (Z_TYPE_P(v)) {
-            case IS_NULL:
-                continue;
-            case IS_TRUE:
-                ok = append_pair(buf, &sep, ZSTR_VAL(key), ZSTR_LEN(key), "true", 4, arg);
-                break;
-            case IS_FALSE:
-                ok = append_pair(buf, &sep, ZSTR_VAL(key), ZSTR_LEN(key), "false", 5, arg);
-                break;
-            case IS_LONG:
-            case IS_DOUBLE:
-            case IS_STRING: {
-                zend_string *tmp;
-                zend_string *s = zval_get_tmp_string(v, &tmp);
-                ok = append_pair(buf, &sep, ZSTR_VAL(key), ZSTR_LEN(key), ZSTR_VAL(s), ZSTR_LEN(s),
-                                 arg);
-                zend_tmp_string_release(tmp);
-                break;
-            }
-            default:
-                zend_argument_type_error(arg,
-                                         "must contain only scalar or null values, %s given for "
-                                         "key \"%s\"",
-                                         zend_zval_type_name(v), ZSTR_VAL(key));
-                return false;
-            }
-            if (!ok)
-                return false;
+    ZEND_HASH_FOREACH_STR_KEY_VAL(ht, key, v)
+    {
+        if (key == NULL) {
+            zend_argument_value_error(arg, "must have only string keys (query parameter names)");
+            goto fail;
         }
-        ZEND_HASH_FOREACH_END();
-    }
-    if (page_token != NULL) {
-        if (ZSTR_LEN(page_token) == 0) {
-            zend_argument_value_error(token_arg, "must not be empty (use null for the first page)");
-            return false;
+        ZVAL_DEREF(v);
+        zend_string *text;
+        switch (Z_TYPE_P(v)) {
+        case IS_NULL:
+            continue;
+        case IS_TRUE:
+            text = zend_string_init("true", 4, 0);
+            break;
+        case IS_FALSE:
+            text = zend_string_init("false", 5, 0);
+            break;
+        case IS_LONG:
+        case IS_DOUBLE:
+        case IS_STRING:
+            text = zval_get_string(v);
+            break;
+        default:
+            zend_argument_type_error(arg,
+                                     "must contain only scalar or null values, %s given for key "
+                                     "\"%s\"",
+                                     zend_zval_type_name(v), ZSTR_VAL(key));
+            goto fail;
         }
-        return append_pair(buf, &sep, "page_token", sizeof("page_token") - 1, ZSTR_VAL(page_token),
-                           ZSTR_LEN(page_token), token_arg);
+        q->texts[q->n] = text;
+        q->params[q->n].name = calsync_str_from_zstr(key);
+        q->params[q->n].value = calsync_str_from_zstr(text);
+        q->n++;
     }
+    ZEND_HASH_FOREACH_END();
     return true;
+fail:
+    query_free(q);
+    return false;
 }
 
-/* ---- answers --------------------------------------------------------------- */
+/* ---- core results to PHP values ------------------------------------------ */
 
 /* Decodes a JSON object into an array with ext/json's parser (called
  * directly, so json_last_error() is left alone).  Fills err on failure. */
@@ -213,204 +189,63 @@ static bool json_to_array(zval *dst, const char *json, size_t len, calsync_error
     return true;
 }
 
-/* The "resource" member of a single-resource answer, as an array. */
-static bool resource_to_array(zval *dst, const char *json, size_t len, calsync_error *err)
-{
-    zval root;
-    if (!json_to_array(&root, json, len, err))
-        return false;
-    zval *res = zend_hash_str_find(Z_ARRVAL(root), "resource", sizeof("resource") - 1);
-    if (res == NULL || Z_TYPE_P(res) != IS_ARRAY) {
-        err->code = CALSYNC_ERR_SCHEMA;
-        strcpy(err->path, "resource");
-        if (res == NULL)
-            strcpy(err->message, "resource: missing");
-        else
-            snprintf(err->message, sizeof err->message, "resource: expected object, got %s",
-                     zend_zval_type_name(res));
-        zval_ptr_dtor(&root);
-        return false;
-    }
-    ZVAL_COPY(dst, res);
-    zval_ptr_dtor(&root);
-    return true;
-}
 
-static calsync_str str_of(const char *ptr, size_t len)
+/* A resource answer (owned JSON from the core) as an array. */
+static void json_result(zval *return_value, char *json, size_t len)
 {
-    calsync_str s;
-    s.ptr = ptr;
-    s.len = len;
-    return s;
+    calsync_error err;
+    calsync_error_reset(&err);
+    bool ok = json_to_array(return_value, json, len, &err);
+    free(json);
+    if (!ok)
+        calsync_throw(&err);
 }
 
 typedef enum item_kind { ITEM_ARRAY, ITEM_SCHEDULED_EVENT, ITEM_INVITEE } item_kind;
 
-static bool item_to_zval(zval *dst, calsync_str json, item_kind kind, calsync_error *err)
+static void sched_to_zval(zval *dst, calsync_sched *s)
 {
-    switch (kind) {
-    case ITEM_SCHEDULED_EVENT: {
-        calsync_sched *s = NULL;
-        if (calsync_sched_parse(&s, json.ptr, json.len, err) != CALSYNC_OK) {
-            calsync_sched_free(s);
-            return false;
-        }
-        object_init_ex(dst, calsync_ce_scheduled_event);
-        calsync_sched_from_obj(Z_OBJ_P(dst))->sched = s;
-        return true;
-    }
-    case ITEM_INVITEE: {
-        calsync_event *ev = NULL;
-        if (calsync_event_parse_rest_invitee(&ev, json.ptr, json.len, err) != CALSYNC_OK) {
-            calsync_event_free(ev);
-            return false;
-        }
-        object_init_ex(dst, calsync_ce_event);
-        calsync_event_from_obj(Z_OBJ_P(dst))->event = ev;
-        return true;
-    }
-    case ITEM_ARRAY:
-        break;
-    }
-    return json_to_array(dst, json.ptr, json.len, err);
+    object_init_ex(dst, calsync_ce_scheduled_event);
+    calsync_sched_from_obj(Z_OBJ_P(dst))->sched = s;
 }
 
-/* An item's error names its place in the answer: "collection[3].start_time",
- * and its message still leads with that path. */
-static void locate_in_collection(calsync_error *err, size_t i)
+static void invitee_to_zval(zval *dst, calsync_event *ev)
 {
-    char path[sizeof err->path];
-    char message[sizeof err->message];
-    size_t plen = strnlen(err->path, sizeof err->path);
-    const char *rest = err->message;
-    if (plen > 0 && strncmp(err->message, err->path, plen) == 0)
-        rest += plen; /* ": expected ..." */
-    int n = snprintf(path, sizeof path, "collection[%zu]%s%.*s", i, plen > 0 ? "." : "", (int)plen,
-                     err->path);
-    if (n < 0)
-        return;
-    n = snprintf(message, sizeof message, "%s%s%s", path,
-                 rest == err->message && rest[0] != '\0' ? ": " : "", rest);
-    if (n < 0)
-        return;
-    memcpy(err->path, path, sizeof path);
-    memcpy(err->message, message, sizeof message);
+    object_init_ex(dst, calsync_ce_event);
+    calsync_event_from_obj(Z_OBJ_P(dst))->event = ev;
 }
 
-/* GET a list and build ["items" => [...], "next_page_token" => ?string]. */
-static void list_into(zval *return_value, calsync_client *c, const char *path_and_query,
-                      item_kind kind)
+/* A page as ["items" => [...], "next_page_token" => ?string]; frees it. */
+static void page_result(zval *return_value, calsync_page *page, item_kind kind)
 {
-    calsync_page *page = NULL;
-    calsync_error err;
-    calsync_error_reset(&err);
-    if (calsync_client_list(&page, c, path_and_query, &err) != CALSYNC_OK) {
-        calsync_page_free(page);
-        calsync_throw(&err);
-        return;
-    }
     size_t n = calsync_page_count(page);
     zval items;
     array_init_size(&items, (uint32_t)n);
     for (size_t i = 0; i < n; i++) {
         zval item;
-        if (!item_to_zval(&item, calsync_page_item_json(page, i), kind, &err)) {
-            locate_in_collection(&err, i);
-            zval_ptr_dtor(&items);
-            calsync_page_free(page);
-            calsync_throw(&err);
-            return;
+        if (kind == ITEM_SCHEDULED_EVENT) {
+            sched_to_zval(&item, calsync_page_take_sched(page, i));
+        } else if (kind == ITEM_INVITEE) {
+            invitee_to_zval(&item, calsync_page_take_invitee(page, i));
+        } else {
+            calsync_error err;
+            calsync_error_reset(&err);
+            calsync_str js = calsync_page_item_json(page, i);
+            if (!json_to_array(&item, js.ptr, js.len, &err)) {
+                zval_ptr_dtor(&items);
+                calsync_page_free(page);
+                calsync_throw(&err);
+                return;
+            }
         }
         zend_hash_next_index_insert_new(Z_ARRVAL(items), &item);
     }
     zval token;
     calsync_zval_str(&token, calsync_page_next_token(page));
     calsync_page_free(page);
-
     array_init_size(return_value, 2);
     CALSYNC_ADD(Z_ARRVAL_P(return_value), "items", &items);
     CALSYNC_ADD(Z_ARRVAL_P(return_value), "next_page_token", &token);
-}
-
-/* One call; on success *body is owned (free()).  Throws on failure. */
-static bool request(char **body, size_t *len, calsync_client *c, const char *method,
-                    const char *path, const char *req_body, size_t req_len)
-{
-    calsync_error err;
-    calsync_error_reset(&err);
-    int status = 0;
-    if (calsync_client_request(body, len, &status, c, method, path, req_body, req_len, &err) !=
-        CALSYNC_OK) {
-        free(*body);
-        *body = NULL;
-        calsync_throw(&err);
-        return false;
-    }
-    return true;
-}
-
-/* GET or POST, then the answer's "resource" as an array. */
-static void resource_call(zval *return_value, calsync_client *c, const char *method,
-                          const char *path, const char *req_body, size_t req_len)
-{
-    char *body = NULL;
-    size_t len = 0;
-    if (!request(&body, &len, c, method, path, req_body, req_len))
-        return;
-    calsync_error err;
-    calsync_error_reset(&err);
-    bool ok = resource_to_array(return_value, body, len, &err);
-    free(body);
-    if (!ok)
-        calsync_throw(&err);
-}
-
-static void delete_call(calsync_client *c, const char *path)
-{
-    char *body = NULL;
-    size_t len = 0;
-    if (request(&body, &len, c, "DELETE", path, NULL, 0))
-        free(body);
-}
-
-/* "/prefix" + encoded query + page token; false (thrown) on a bad query. */
-static bool list_path(smart_str *path, const char *prefix, HashTable *query, uint32_t arg,
-                      const zend_string *page_token, uint32_t token_arg)
-{
-    smart_str_appends(path, prefix);
-    if (!append_query(path, query, arg, page_token, token_arg)) {
-        smart_str_free(path);
-        return false;
-    }
-    smart_str_0(path);
-    return true;
-}
-
-/* ---- JSON bodies ----------------------------------------------------------- */
-
-#define JSON_FLAGS (PHP_JSON_UNESCAPED_SLASHES | PHP_JSON_UNESCAPED_UNICODE)
-
-/* Appends a JSON string; a string that is not UTF-8 is a ValueError. */
-static bool json_put_string(smart_str *buf, const char *s, size_t len, uint32_t arg)
-{
-    zend_string *enc = php_json_encode_string(s, len, JSON_FLAGS);
-    if (enc == NULL) {
-        zend_argument_value_error(arg, "must be valid UTF-8");
-        return false;
-    }
-    smart_str_append(buf, enc);
-    ZEND_SECURE_ZERO(ZSTR_VAL(enc), ZSTR_LEN(enc)); /* may be the signing key */
-    zend_string_release(enc);
-    return true;
-}
-
-/* A body that may hold a secret: wiped before it is freed.  It is sized
- * up front so that no realloc leaves a copy behind. */
-static void body_free(smart_str *buf)
-{
-    if (buf->s != NULL)
-        ZEND_SECURE_ZERO(ZSTR_VAL(buf->s), ZSTR_LEN(buf->s));
-    smart_str_free(buf);
 }
 
 /* ---- Calsync\Client ---------------------------------------------------------- */
@@ -424,11 +259,15 @@ static bool no_nul(const zend_string *s, uint32_t arg)
     return true;
 }
 
-/* One option: its name, and where it goes in calsync_client_options. */
-static bool set_option(calsync_client_options *opts, const zend_string *key, zval *v)
+/* One option: its name, and where it goes in calsync_client_options.
+ * `arg` is the position of $options.  The proxy options take "" (or
+ * null) for "none", so that an unset setting can be passed as it is. */
+static bool set_option(calsync_client_options *opts, const zend_string *key, zval *v,
+                       uint32_t arg)
 {
     long *ms = NULL;
     const char **str = NULL;
+    bool proxy = false;
     if (zend_string_equals_literal(key, "connect_timeout_ms"))
         ms = &opts->connect_timeout_ms;
     else if (zend_string_equals_literal(key, "timeout_ms"))
@@ -439,28 +278,39 @@ static bool set_option(calsync_client_options *opts, const zend_string *key, zva
         str = &opts->ca_file;
     else if (zend_string_equals_literal(key, "user_agent"))
         str = &opts->user_agent;
+    else if (zend_string_equals_literal(key, "proxy"))
+        str = &opts->proxy, proxy = true;
+    else if (zend_string_equals_literal(key, "proxy_userpwd"))
+        str = &opts->proxy_userpwd, proxy = true;
+    else if (zend_string_equals_literal(key, "noproxy"))
+        str = &opts->noproxy, proxy = true;
     else if (!zend_string_equals_literal(key, "max_retries")) {
-        zend_argument_value_error(3, "has an unknown option \"%s\"", ZSTR_VAL(key));
+        zend_argument_value_error(arg, "has an unknown option \"%s\"", ZSTR_VAL(key));
         return false;
     }
 
     ZVAL_DEREF(v);
     if (str != NULL) {
+        if (proxy && (Z_TYPE_P(v) == IS_NULL || (Z_TYPE_P(v) == IS_STRING && Z_STRLEN_P(v) == 0))) {
+            *str = NULL;
+            return true;
+        }
         if (Z_TYPE_P(v) != IS_STRING) {
-            zend_argument_type_error(3, "option \"%s\" must be of type string, %s given",
-                                     ZSTR_VAL(key), zend_zval_type_name(v));
+            zend_argument_type_error(arg, "option \"%s\" must be of type %s, %s given",
+                                     ZSTR_VAL(key), proxy ? "?string" : "string",
+                                     zend_zval_type_name(v));
             return false;
         }
         if (Z_STRLEN_P(v) == 0 || zend_str_has_nul_byte(Z_STR_P(v))) {
             zend_argument_value_error(
-                3, "option \"%s\" must be a non-empty string without null bytes", ZSTR_VAL(key));
+                arg, "option \"%s\" must be a non-empty string without null bytes", ZSTR_VAL(key));
             return false;
         }
-        *str = Z_STRVAL_P(v); /* libcurl copies it in calsync_client_new */
+        *str = Z_STRVAL_P(v); /* copied by calsync_client_new and libcurl */
         return true;
     }
     if (Z_TYPE_P(v) != IS_LONG) {
-        zend_argument_type_error(3, "option \"%s\" must be of type int, %s given", ZSTR_VAL(key),
+        zend_argument_type_error(arg, "option \"%s\" must be of type int, %s given", ZSTR_VAL(key),
                                  zend_zval_type_name(v));
         return false;
     }
@@ -468,18 +318,65 @@ static bool set_option(calsync_client_options *opts, const zend_string *key, zva
     if (ms != NULL) {
         /* The core reads 0 as "default": refuse it rather than surprise. */
         if (n <= 0) {
-            zend_argument_value_error(3, "option \"%s\" must be greater than 0", ZSTR_VAL(key));
+            zend_argument_value_error(arg, "option \"%s\" must be greater than 0", ZSTR_VAL(key));
             return false;
         }
         *ms = (long)n;
         return true;
     }
     if (n < 0 || n > INT_MAX) {
-        zend_argument_value_error(3, "option \"max_retries\" must be between 0 and %d", INT_MAX);
+        zend_argument_value_error(arg, "option \"max_retries\" must be between 0 and %d",
+                                  INT_MAX);
         return false;
     }
     opts->max_retries = (int)n;
     return true;
+}
+
+/* Reads $options (argument arg), makes the core client and installs it in
+ * the object; false with an exception thrown. */
+static bool construct_client(zval *this_zv, calsync_client_options *opts, HashTable *options,
+                             uint32_t arg)
+{
+    opts->max_retries = -1; /* the core's default */
+    if (options != NULL) {
+        zend_string *key;
+        zval *v;
+        ZEND_HASH_FOREACH_STR_KEY_VAL(options, key, v)
+        {
+            if (key == NULL) {
+                zend_argument_value_error(arg, "must have only string keys (option names)");
+                return false;
+            }
+            if (!set_option(opts, key, v, arg))
+                return false;
+        }
+        ZEND_HASH_FOREACH_END();
+    }
+    calsync_client *c = NULL;
+    calsync_error err;
+    calsync_error_reset(&err);
+    if (calsync_client_new(&c, opts, &err) != CALSYNC_OK) {
+        calsync_client_free(c);
+        /* ARGUMENT: a ValueError whose message names the argument or
+         * option (never a secret's value), led by the method's name. */
+        calsync_throw(&err);
+        return false;
+    }
+    calsync_client_object *o = calsync_client_from_obj(Z_OBJ_P(this_zv));
+    calsync_client_free(o->client); /* __construct() called again */
+    o->client = c;
+    return true;
+}
+
+static bool non_empty_no_nul(const zend_string *s, uint32_t arg)
+{
+    if (ZSTR_LEN(s) == 0) {
+        zend_argument_value_error(arg, "must not be empty");
+        return false;
+    }
+    /* zend_strings are NUL-terminated; an inner NUL would cut the copy. */
+    return no_nul(s, arg);
 }
 
 ZEND_METHOD(Calsync_Client, __construct)
@@ -493,57 +390,15 @@ ZEND_METHOD(Calsync_Client, __construct)
     Z_PARAM_ARRAY_HT(options)
     ZEND_PARSE_PARAMETERS_END();
 
-    if (ZSTR_LEN(base_url) == 0) {
-        zend_argument_value_error(1, "must not be empty");
+    if (!non_empty_no_nul(base_url, 1) || !non_empty_no_nul(token, 2))
         RETURN_THROWS();
-    }
-    if (ZSTR_LEN(token) == 0) {
-        zend_argument_value_error(2, "must not be empty");
-        RETURN_THROWS();
-    }
-    /* zend_strings are NUL-terminated; an inner NUL would cut the copy. */
-    if (!no_nul(base_url, 1) || !no_nul(token, 2))
-        RETURN_THROWS();
-
     calsync_client_options opts;
     memset(&opts, 0, sizeof opts);
+    opts.kind = CALSYNC_CLIENT_API;
     opts.base_url = ZSTR_VAL(base_url);
     opts.token = ZSTR_VAL(token);
-    opts.max_retries = -1; /* the core's default */
-    if (options != NULL) {
-        zend_string *key;
-        zval *v;
-        ZEND_HASH_FOREACH_STR_KEY_VAL(options, key, v)
-        {
-            if (key == NULL) {
-                zend_argument_value_error(3, "must have only string keys (option names)");
-                RETURN_THROWS();
-            }
-            if (!set_option(&opts, key, v))
-                RETURN_THROWS();
-        }
-        ZEND_HASH_FOREACH_END();
-    }
-
-    calsync_client *c = NULL;
-    calsync_error err;
-    calsync_error_reset(&err);
-    if (calsync_client_new(&c, &opts, &err) != CALSYNC_OK) {
-        calsync_client_free(c);
-        if (err.code == CALSYNC_ERR_INVALID) {
-            /* The core's message names the argument or option (never the
-             * token's value); lead with the method, as argument errors do. */
-            zend_string *fn = get_active_function_or_method_name();
-            zend_value_error("%s(): %s", ZSTR_VAL(fn), err.message);
-            zend_string_release(fn);
-        } else {
-            calsync_throw(&err);
-        }
+    if (!construct_client(ZEND_THIS, &opts, options, 3))
         RETURN_THROWS();
-    }
-    calsync_client_object *o = calsync_client_from_obj(Z_OBJ_P(ZEND_THIS));
-    calsync_client_free(o->client); /* __construct() called again */
-    o->client = c;
 }
 
 ZEND_METHOD(Calsync_Client, currentUser)
@@ -552,43 +407,61 @@ ZEND_METHOD(Calsync_Client, currentUser)
     calsync_client *c = this_client(ZEND_THIS);
     if (c == NULL)
         RETURN_THROWS();
-    resource_call(return_value, c, "GET", "/users/me", NULL, 0);
+    char *json = NULL;
+    size_t len = 0;
+    calsync_error err;
+    calsync_error_reset(&err);
+    if (calsync_api_current_user(&json, &len, c, &err) != CALSYNC_OK) {
+        calsync_throw(&err);
+        RETURN_THROWS();
+    }
+    json_result(return_value, json, len);
 }
 
-/* The three lists whose items differ only in kind. */
-static void list_method(INTERNAL_FUNCTION_PARAMETERS, const char *prefix, item_kind kind)
+typedef int (*list_fn)(calsync_page **, calsync_client *, const calsync_param *, size_t,
+                       calsync_str, calsync_error *);
+
+/* The three lists that take ($query, $pageToken). */
+static void list_method(INTERNAL_FUNCTION_PARAMETERS, list_fn fn, item_kind kind)
 {
-    HashTable *query;
+    HashTable *ht;
     zend_string *page_token = NULL;
     ZEND_PARSE_PARAMETERS_START(1, 2)
-    Z_PARAM_ARRAY_HT(query)
+    Z_PARAM_ARRAY_HT(ht)
     Z_PARAM_OPTIONAL
     Z_PARAM_STR_OR_NULL(page_token)
     ZEND_PARSE_PARAMETERS_END();
 
     calsync_client *c = this_client(ZEND_THIS);
-    if (c == NULL)
+    query q;
+    if (c == NULL || !query_from_array(&q, ht, 1))
         RETURN_THROWS();
-    smart_str path = {0};
-    if (!list_path(&path, prefix, query, 1, page_token, 2))
+    calsync_page *page = NULL;
+    calsync_error err;
+    calsync_error_reset(&err);
+    int rc = fn(&page, c, q.params, q.n, zstr_or_absent(page_token), &err);
+    query_free(&q);
+    if (rc != CALSYNC_OK) {
+        calsync_throw_params(&err, list_params, NPARAMS(list_params));
         RETURN_THROWS();
-    list_into(return_value, c, ZSTR_VAL(path.s), kind);
-    smart_str_free(&path);
+    }
+    page_result(return_value, page, kind);
 }
 
 ZEND_METHOD(Calsync_Client, eventTypes)
 {
-    list_method(INTERNAL_FUNCTION_PARAM_PASSTHRU, "/event_types", ITEM_ARRAY);
+    list_method(INTERNAL_FUNCTION_PARAM_PASSTHRU, calsync_api_event_types, ITEM_ARRAY);
 }
 
 ZEND_METHOD(Calsync_Client, scheduledEvents)
 {
-    list_method(INTERNAL_FUNCTION_PARAM_PASSTHRU, "/scheduled_events", ITEM_SCHEDULED_EVENT);
+    list_method(INTERNAL_FUNCTION_PARAM_PASSTHRU, calsync_api_scheduled_events,
+                ITEM_SCHEDULED_EVENT);
 }
 
 ZEND_METHOD(Calsync_Client, subscriptions)
 {
-    list_method(INTERNAL_FUNCTION_PARAM_PASSTHRU, "/webhook_subscriptions", ITEM_ARRAY);
+    list_method(INTERNAL_FUNCTION_PARAM_PASSTHRU, calsync_api_subscriptions, ITEM_ARRAY);
 }
 
 ZEND_METHOD(Calsync_Client, scheduledEvent)
@@ -599,47 +472,44 @@ ZEND_METHOD(Calsync_Client, scheduledEvent)
     ZEND_PARSE_PARAMETERS_END();
 
     calsync_client *c = this_client(ZEND_THIS);
-    if (c == NULL || !check_uuid(uuid, 1))
+    if (c == NULL)
         RETURN_THROWS();
-    smart_str path = {0};
-    smart_str_appends(&path, "/scheduled_events/");
-    smart_str_append(&path, uuid);
-    smart_str_0(&path);
-    char *body = NULL;
-    size_t len = 0;
-    bool ok = request(&body, &len, c, "GET", ZSTR_VAL(path.s), NULL, 0);
-    smart_str_free(&path);
-    if (!ok)
-        RETURN_THROWS();
+    calsync_sched *s = NULL;
     calsync_error err;
     calsync_error_reset(&err);
-    bool parsed = item_to_zval(return_value, str_of(body, len), ITEM_SCHEDULED_EVENT, &err);
-    free(body);
-    if (!parsed)
-        calsync_throw(&err);
+    if (calsync_api_scheduled_event(&s, c, calsync_str_from_zstr(uuid), &err) != CALSYNC_OK) {
+        calsync_throw_params(&err, uuid_params, NPARAMS(uuid_params));
+        RETURN_THROWS();
+    }
+    sched_to_zval(return_value, s);
 }
 
 ZEND_METHOD(Calsync_Client, invitees)
 {
     zend_string *event_uuid, *page_token = NULL;
-    HashTable *query = NULL;
+    HashTable *ht = NULL;
     ZEND_PARSE_PARAMETERS_START(1, 3)
     Z_PARAM_STR(event_uuid)
     Z_PARAM_OPTIONAL
-    Z_PARAM_ARRAY_HT(query)
+    Z_PARAM_ARRAY_HT(ht)
     Z_PARAM_STR_OR_NULL(page_token)
     ZEND_PARSE_PARAMETERS_END();
 
     calsync_client *c = this_client(ZEND_THIS);
-    if (c == NULL || !check_uuid(event_uuid, 1))
+    query q;
+    if (c == NULL || !query_from_array(&q, ht, 2))
         RETURN_THROWS();
-    smart_str path = {0};
-    smart_str_appends(&path, "/scheduled_events/");
-    smart_str_append(&path, event_uuid);
-    if (!list_path(&path, "/invitees", query, 2, page_token, 3))
+    calsync_page *page = NULL;
+    calsync_error err;
+    calsync_error_reset(&err);
+    int rc = calsync_api_invitees(&page, c, calsync_str_from_zstr(event_uuid), q.params, q.n,
+                                  zstr_or_absent(page_token), &err);
+    query_free(&q);
+    if (rc != CALSYNC_OK) {
+        calsync_throw_params(&err, invitees_params, NPARAMS(invitees_params));
         RETURN_THROWS();
-    list_into(return_value, c, ZSTR_VAL(path.s), ITEM_INVITEE);
-    smart_str_free(&path);
+    }
+    page_result(return_value, page, ITEM_INVITEE);
 }
 
 ZEND_METHOD(Calsync_Client, invitee)
@@ -651,26 +521,17 @@ ZEND_METHOD(Calsync_Client, invitee)
     ZEND_PARSE_PARAMETERS_END();
 
     calsync_client *c = this_client(ZEND_THIS);
-    if (c == NULL || !check_uuid(event_uuid, 1) || !check_uuid(invitee_uuid, 2))
+    if (c == NULL)
         RETURN_THROWS();
-    smart_str path = {0};
-    smart_str_appends(&path, "/scheduled_events/");
-    smart_str_append(&path, event_uuid);
-    smart_str_appends(&path, "/invitees/");
-    smart_str_append(&path, invitee_uuid);
-    smart_str_0(&path);
-    char *body = NULL;
-    size_t len = 0;
-    bool ok = request(&body, &len, c, "GET", ZSTR_VAL(path.s), NULL, 0);
-    smart_str_free(&path);
-    if (!ok)
-        RETURN_THROWS();
+    calsync_event *ev = NULL;
     calsync_error err;
     calsync_error_reset(&err);
-    bool parsed = item_to_zval(return_value, str_of(body, len), ITEM_INVITEE, &err);
-    free(body);
-    if (!parsed)
-        calsync_throw(&err);
+    if (calsync_api_invitee(&ev, c, calsync_str_from_zstr(event_uuid),
+                            calsync_str_from_zstr(invitee_uuid), &err) != CALSYNC_OK) {
+        calsync_throw_params(&err, invitee_params, NPARAMS(invitee_params));
+        RETURN_THROWS();
+    }
+    invitee_to_zval(return_value, ev);
 }
 
 ZEND_METHOD(Calsync_Client, createSubscription)
@@ -689,22 +550,9 @@ ZEND_METHOD(Calsync_Client, createSubscription)
     calsync_client *c = this_client(ZEND_THIS);
     if (c == NULL)
         RETURN_THROWS();
-    static const char *const names[] = {"url", NULL, "organization", "scope", "user"};
-    const zend_string *required[] = {url, NULL, organization, scope, NULL, signing_key};
-    for (uint32_t i = 0; i < 6; i++) {
-        if (required[i] != NULL && ZSTR_LEN(required[i]) == 0) {
-            zend_argument_value_error(i + 1, "must not be empty");
-            RETURN_THROWS();
-        }
-    }
-    if (zend_hash_num_elements(events) == 0) {
-        zend_argument_value_error(2, "must not be empty");
-        RETURN_THROWS();
-    }
-    /* Room for every string escaped at worst (6 bytes a byte) and the
-     * punctuation, so that the buffer never moves (see body_free). */
-    size_t need = 96 + 6 * (ZSTR_LEN(url) + ZSTR_LEN(organization) + ZSTR_LEN(scope) +
-                            (user != NULL ? ZSTR_LEN(user) : 0) + ZSTR_LEN(signing_key));
+    uint32_t n = zend_hash_num_elements(events);
+    calsync_str *names = n > 0 ? safe_emalloc(n, sizeof *names, 0) : NULL;
+    size_t i = 0;
     zval *ev;
     ZEND_HASH_FOREACH_VAL(events, ev)
     {
@@ -712,57 +560,37 @@ ZEND_METHOD(Calsync_Client, createSubscription)
         if (Z_TYPE_P(ev) != IS_STRING) {
             zend_argument_type_error(2, "must contain only strings, %s given",
                                      zend_zval_type_name(ev));
+            if (names != NULL)
+                efree(names);
             RETURN_THROWS();
         }
-        need += 6 * Z_STRLEN_P(ev) + 3;
+        names[i++] = calsync_str_from_zstr(Z_STR_P(ev));
     }
     ZEND_HASH_FOREACH_END();
 
-    smart_str body = {0};
-    smart_str_alloc(&body, need, 0);
-    const zend_string *strings[] = {url, NULL, organization, scope, user};
-    bool ok = true;
-    smart_str_appendc(&body, '{');
-    for (uint32_t i = 0; ok && i < 5; i++) {
-        if (i == 1) {
-            smart_str_appends(&body, "\"events\":[");
-            bool first = true;
-            ZEND_HASH_FOREACH_VAL(events, ev)
-            {
-                ZVAL_DEREF(ev);
-                if (!first)
-                    smart_str_appendc(&body, ',');
-                first = false;
-                if (!(ok = json_put_string(&body, Z_STRVAL_P(ev), Z_STRLEN_P(ev), 2)))
-                    break;
-            }
-            ZEND_HASH_FOREACH_END();
-            smart_str_appends(&body, "],");
-            continue;
-        }
-        if (strings[i] == NULL)
-            continue; /* no user: scope is not "user" */
-        smart_str_appendc(&body, '"');
-        smart_str_appends(&body, names[i]);
-        smart_str_appends(&body, "\":");
-        ok = json_put_string(&body, ZSTR_VAL(strings[i]), ZSTR_LEN(strings[i]), i + 1);
-        smart_str_appendc(&body, ',');
+    calsync_subscription_request req;
+    req.url = calsync_str_from_zstr(url);
+    req.events = names;
+    req.nevents = i;
+    req.organization = calsync_str_from_zstr(organization);
+    req.scope = calsync_str_from_zstr(scope);
+    req.user = zstr_or_absent(user);
+    req.signing_key = calsync_str_from_zstr(signing_key);
+    char *json = NULL;
+    size_t len = 0;
+    calsync_error err;
+    calsync_error_reset(&err);
+    int rc = calsync_api_create_subscription(&json, &len, c, &req, &err);
+    if (names != NULL)
+        efree(names);
+    if (rc != CALSYNC_OK) {
+        calsync_throw_params(&err, subscription_params, NPARAMS(subscription_params));
+        RETURN_THROWS();
     }
-    if (ok) {
-        smart_str_appends(&body, "\"signing_key\":");
-        ok = json_put_string(&body, ZSTR_VAL(signing_key), ZSTR_LEN(signing_key), 6);
-        smart_str_appendc(&body, '}');
-    }
-    if (ok) {
-        smart_str_0(&body);
-        resource_call(return_value, c, "POST", "/webhook_subscriptions", ZSTR_VAL(body.s),
-                      ZSTR_LEN(body.s));
-    }
-    body_free(&body);
+    json_result(return_value, json, len);
 }
 
-/* The methods that take one UUID and GET or DELETE prefix + UUID. */
-static void uuid_call(INTERNAL_FUNCTION_PARAMETERS, const char *prefix, bool is_delete)
+ZEND_METHOD(Calsync_Client, subscription)
 {
     zend_string *uuid;
     ZEND_PARSE_PARAMETERS_START(1, 1)
@@ -770,27 +598,43 @@ static void uuid_call(INTERNAL_FUNCTION_PARAMETERS, const char *prefix, bool is_
     ZEND_PARSE_PARAMETERS_END();
 
     calsync_client *c = this_client(ZEND_THIS);
-    if (c == NULL || !check_uuid(uuid, 1))
+    if (c == NULL)
         RETURN_THROWS();
-    smart_str path = {0};
-    smart_str_appends(&path, prefix);
-    smart_str_append(&path, uuid);
-    smart_str_0(&path);
-    if (is_delete)
-        delete_call(c, ZSTR_VAL(path.s));
-    else
-        resource_call(return_value, c, "GET", ZSTR_VAL(path.s), NULL, 0);
-    smart_str_free(&path);
+    char *json = NULL;
+    size_t len = 0;
+    calsync_error err;
+    calsync_error_reset(&err);
+    if (calsync_api_subscription(&json, &len, c, calsync_str_from_zstr(uuid), &err) !=
+        CALSYNC_OK) {
+        calsync_throw_params(&err, uuid_params, NPARAMS(uuid_params));
+        RETURN_THROWS();
+    }
+    json_result(return_value, json, len);
 }
 
-ZEND_METHOD(Calsync_Client, subscription)
+typedef int (*delete_fn)(calsync_client *, calsync_str, calsync_error *);
+
+static void delete_method(INTERNAL_FUNCTION_PARAMETERS, delete_fn fn)
 {
-    uuid_call(INTERNAL_FUNCTION_PARAM_PASSTHRU, "/webhook_subscriptions/", false);
+    zend_string *uuid;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+    Z_PARAM_STR(uuid)
+    ZEND_PARSE_PARAMETERS_END();
+
+    calsync_client *c = this_client(ZEND_THIS);
+    if (c == NULL)
+        RETURN_THROWS();
+    calsync_error err;
+    calsync_error_reset(&err);
+    if (fn(c, calsync_str_from_zstr(uuid), &err) != CALSYNC_OK) {
+        calsync_throw_params(&err, uuid_params, NPARAMS(uuid_params));
+        RETURN_THROWS();
+    }
 }
 
 ZEND_METHOD(Calsync_Client, deleteSubscription)
 {
-    uuid_call(INTERNAL_FUNCTION_PARAM_PASSTHRU, "/webhook_subscriptions/", true);
+    delete_method(INTERNAL_FUNCTION_PARAM_PASSTHRU, calsync_api_delete_subscription);
 }
 
 ZEND_METHOD(Calsync_Client, createNoShow)
@@ -803,24 +647,21 @@ ZEND_METHOD(Calsync_Client, createNoShow)
     calsync_client *c = this_client(ZEND_THIS);
     if (c == NULL)
         RETURN_THROWS();
-    if (ZSTR_LEN(invitee_uri) == 0) {
-        zend_argument_value_error(1, "must not be empty");
+    char *json = NULL;
+    size_t len = 0;
+    calsync_error err;
+    calsync_error_reset(&err);
+    if (calsync_api_create_no_show(&json, &len, c, calsync_str_from_zstr(invitee_uri), &err) !=
+        CALSYNC_OK) {
+        calsync_throw_params(&err, no_show_params, NPARAMS(no_show_params));
         RETURN_THROWS();
     }
-    smart_str body = {0};
-    smart_str_appends(&body, "{\"invitee\":");
-    if (json_put_string(&body, ZSTR_VAL(invitee_uri), ZSTR_LEN(invitee_uri), 1)) {
-        smart_str_appendc(&body, '}');
-        smart_str_0(&body);
-        resource_call(return_value, c, "POST", "/invitee_no_shows", ZSTR_VAL(body.s),
-                      ZSTR_LEN(body.s));
-    }
-    smart_str_free(&body);
+    json_result(return_value, json, len);
 }
 
 ZEND_METHOD(Calsync_Client, deleteNoShow)
 {
-    uuid_call(INTERNAL_FUNCTION_PARAM_PASSTHRU, "/invitee_no_shows/", true);
+    delete_method(INTERNAL_FUNCTION_PARAM_PASSTHRU, calsync_api_delete_no_show);
 }
 
 /* The core keeps the reset as a point on the monotonic clock (milliseconds). */
@@ -871,4 +712,125 @@ ZEND_METHOD(Calsync_Client, stats)
     ZVAL_LONG(&z, (zend_long)st.slept_ms);
     CALSYNC_ADD(ht, "slept_ms", &z);
     CALSYNC_ADD(ht, "rate_limit", &rl);
+}
+
+
+/* ---- Calsync\AuthClient ---------------------------------------------------- */
+
+static const char *const exchange_params[] = {"code", "redirect_uri", "code_verifier"};
+static const char *const refresh_params[] = {"refresh_token"};
+static const char *const revoke_params[] = {"token"};
+
+static void put_text(HashTable *ht, const char *key, const char *v)
+{
+    zval z;
+    if (v != NULL)
+        ZVAL_STRING(&z, v);
+    else
+        ZVAL_NULL(&z);
+    zend_hash_str_add_new(ht, key, strlen(key), &z);
+}
+
+/* The token answer as an array; frees it. */
+static void token_result(zval *return_value, calsync_oauth_token *t)
+{
+    array_init_size(return_value, 8);
+    HashTable *ht = Z_ARRVAL_P(return_value);
+    put_text(ht, "access_token", t->access_token);
+    put_text(ht, "refresh_token", t->refresh_token);
+    put_text(ht, "token_type", t->token_type);
+    put_known(ht, "expires_in", sizeof("expires_in") - 1, t->expires_in, t->expires_in >= 0);
+    put_known(ht, "created_at", sizeof("created_at") - 1, t->created_at, t->created_at >= 0);
+    put_text(ht, "scope", t->scope);
+    put_text(ht, "owner", t->owner);
+    put_text(ht, "organization", t->organization);
+    calsync_oauth_token_free(t);
+}
+
+ZEND_METHOD(Calsync_AuthClient, __construct)
+{
+    zend_string *base_url, *client_id, *client_secret;
+    HashTable *options = NULL;
+    ZEND_PARSE_PARAMETERS_START(3, 4)
+    Z_PARAM_STR(base_url)
+    Z_PARAM_STR(client_id)
+    Z_PARAM_STR(client_secret)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_ARRAY_HT(options)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!non_empty_no_nul(base_url, 1) || !non_empty_no_nul(client_id, 2) ||
+        !non_empty_no_nul(client_secret, 3))
+        RETURN_THROWS();
+    calsync_client_options opts;
+    memset(&opts, 0, sizeof opts);
+    opts.kind = CALSYNC_CLIENT_AUTH;
+    opts.base_url = ZSTR_VAL(base_url);
+    opts.client_id = ZSTR_VAL(client_id);
+    opts.client_secret = ZSTR_VAL(client_secret);
+    if (!construct_client(ZEND_THIS, &opts, options, 4))
+        RETURN_THROWS();
+}
+
+ZEND_METHOD(Calsync_AuthClient, exchangeCode)
+{
+    zend_string *code, *redirect_uri, *verifier = NULL;
+    ZEND_PARSE_PARAMETERS_START(2, 3)
+    Z_PARAM_STR(code)
+    Z_PARAM_STR(redirect_uri)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_STR_OR_NULL(verifier)
+    ZEND_PARSE_PARAMETERS_END();
+
+    calsync_client *c = this_client(ZEND_THIS);
+    if (c == NULL)
+        RETURN_THROWS();
+    calsync_oauth_token *t = NULL;
+    calsync_error err;
+    calsync_error_reset(&err);
+    if (calsync_oauth_exchange_code(&t, c, calsync_str_from_zstr(code),
+                                    calsync_str_from_zstr(redirect_uri), zstr_or_absent(verifier),
+                                    &err) != CALSYNC_OK) {
+        calsync_throw_params(&err, exchange_params, NPARAMS(exchange_params));
+        RETURN_THROWS();
+    }
+    token_result(return_value, t);
+}
+
+ZEND_METHOD(Calsync_AuthClient, refresh)
+{
+    zend_string *refresh_token;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+    Z_PARAM_STR(refresh_token)
+    ZEND_PARSE_PARAMETERS_END();
+
+    calsync_client *c = this_client(ZEND_THIS);
+    if (c == NULL)
+        RETURN_THROWS();
+    calsync_oauth_token *t = NULL;
+    calsync_error err;
+    calsync_error_reset(&err);
+    if (calsync_oauth_refresh(&t, c, calsync_str_from_zstr(refresh_token), &err) != CALSYNC_OK) {
+        calsync_throw_params(&err, refresh_params, NPARAMS(refresh_params));
+        RETURN_THROWS();
+    }
+    token_result(return_value, t);
+}
+
+ZEND_METHOD(Calsync_AuthClient, revoke)
+{
+    zend_string *token;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+    Z_PARAM_STR(token)
+    ZEND_PARSE_PARAMETERS_END();
+
+    calsync_client *c = this_client(ZEND_THIS);
+    if (c == NULL)
+        RETURN_THROWS();
+    calsync_error err;
+    calsync_error_reset(&err);
+    if (calsync_oauth_revoke(c, calsync_str_from_zstr(token), &err) != CALSYNC_OK) {
+        calsync_throw_params(&err, revoke_params, NPARAMS(revoke_params));
+        RETURN_THROWS();
+    }
 }

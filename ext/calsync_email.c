@@ -17,9 +17,8 @@ ZEND_METHOD(Calsync_Email, normalize)
                                 ZSTR_LEN(email), &err) != CALSYNC_OK) {
         zend_string_efree(out);
         /* Not an address is a fact about the data (a Calendly invitee can
-         * type anything), not a programming error. */
-        zend_throw_exception(calsync_ce_exception,
-                             err.message[0] ? err.message : calsync_strerror(err.code), err.code);
+         * type anything): CALSYNC_ERR_INPUT, an InputException. */
+        calsync_throw(&err);
         RETURN_THROWS();
     }
     ZSTR_LEN(out) = len;
@@ -118,12 +117,9 @@ ZEND_METHOD(Calsync_Email, match)
     if (calsync_email_match(matches, n ? n : 1, &count, &link, ZSTR_VAL(email), ZSTR_LEN(email),
                             name ? ZSTR_VAL(name) : NULL, name ? ZSTR_LEN(name) : 0, cands, n,
                             &err) != CALSYNC_OK) {
-        if (err.code == CALSYNC_ERR_INVALID)
-            zend_throw_exception(calsync_ce_exception,
-                                 err.message[0] ? err.message : calsync_strerror(err.code),
-                                 err.code);
-        else
-            calsync_throw(&err);
+        /* An invitee e-mail that is no address: InputException; the core
+         * refusing a candidate (a user id <= 0): ValueError for $candidates. */
+        calsync_throw_arg(&err, 3, "was refused by the matcher");
         goto out;
     }
 

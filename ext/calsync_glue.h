@@ -14,6 +14,7 @@
 
 /* Set once in MINIT, read-only afterwards (shared by all threads in ZTS). */
 extern zend_class_entry *calsync_ce_exception;
+extern zend_class_entry *calsync_ce_input_exception;
 extern zend_class_entry *calsync_ce_signature_exception;
 extern zend_class_entry *calsync_ce_payload_exception;
 extern zend_class_entry *calsync_ce_seal_exception;
@@ -23,6 +24,7 @@ extern zend_class_entry *calsync_ce_event;
 extern zend_class_entry *calsync_ce_scheduled_event;
 extern zend_class_entry *calsync_ce_sealer;
 extern zend_class_entry *calsync_ce_client;
+extern zend_class_entry *calsync_ce_auth_client;
 
 /* Objects that own a core handle; the zend_object comes last, as the
  * engine's offset-based handlers require. */
@@ -74,9 +76,18 @@ void calsync_sched_setup_class(zend_class_entry *ce);
 void calsync_sealer_setup_class(zend_class_entry *ce);
 void calsync_client_setup_class(zend_class_entry *ce);
 
-/* The one boundary from core error codes to PHP exceptions (calsync_errors.c).
- * Throws the exception class that matches err->code. */
+/* The one boundary from core error codes to PHP exceptions (calsync_errors.c,
+ * whose top comment has the table).  Throws the exception class that
+ * matches err->code; CALSYNC_ERR_ARGUMENT is a ValueError led by the
+ * active method's name. */
 void calsync_throw(const calsync_error *err);
+/* The same, but CALSYNC_ERR_ARGUMENT becomes the engine's argument error
+ * for argument arg_num: "Argument #n ($name) <what>: <core message>". */
+void calsync_throw_arg(const calsync_error *err, uint32_t arg_num, const char *what);
+/* For the REST calls, whose CALSYNC_ERR_ARGUMENT names the refused
+ * parameter in err->path: names[i] is the core's name of argument i + 1,
+ * and the error reads "Argument #n ($name) <core message>". */
+void calsync_throw_params(const calsync_error *err, const char *const *names, uint32_t n);
 /* An empty report, so that a code returned without a message still reads
  * as a string (only the fields the glue reads are cleared). */
 static inline void calsync_error_reset(calsync_error *err)

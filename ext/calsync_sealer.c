@@ -54,13 +54,14 @@ ZEND_METHOD(Calsync_Sealer, __construct)
     calsync_error err;
     calsync_error_reset(&err);
     o->ready = false;
+    if (ZSTR_LEN(secret) < CALSYNC_SEAL_SECRET_MIN) {
+        zend_argument_value_error(1, "must be at least %d bytes long", CALSYNC_SEAL_SECRET_MIN);
+        RETURN_THROWS();
+    }
     if (calsync_seal_derive_key(o->key, (const unsigned char *)ZSTR_VAL(secret), ZSTR_LEN(secret),
                                 &err) != CALSYNC_OK) {
         ZEND_SECURE_ZERO(o->key, sizeof o->key);
-        if (err.code == CALSYNC_ERR_INVALID)
-            zend_argument_value_error(1, "must be at least 16 bytes long");
-        else
-            calsync_throw(&err);
+        calsync_throw_arg(&err, 1, "was refused");
         RETURN_THROWS();
     }
 

@@ -362,7 +362,7 @@ static void outcome_to_array(zval *dst, const calsync_facts *out, const calsync_
  * passed on was refused, so it becomes a ValueError naming that argument. */
 static void throw_state_error(const calsync_error *err, uint32_t arg_num)
 {
-    if (err->code == CALSYNC_ERR_INVALID)
+    if (err->code == CALSYNC_ERR_ARGUMENT)
         zend_argument_value_error(arg_num, "was refused by the state rules: %s", err->message);
     else
         calsync_throw(err);
@@ -913,7 +913,7 @@ ZEND_METHOD(Calsync_State, chainStanding)
     calsync_error err;
     calsync_error_reset(&err);
     int rc = calsync_state_chain_counts(counts, rows, n, &err);
-    if (rc == CALSYNC_ERR_TOO_LARGE || rc == CALSYNC_ERR_INVALID) {
+    if (rc == CALSYNC_ERR_TOO_LARGE || rc == CALSYNC_ERR_ARGUMENT) {
         zend_argument_value_error(1, "was refused by the chain rule: %s", err.message);
         goto out;
     } else if (rc != CALSYNC_OK) {

@@ -37,7 +37,10 @@ extern "C" {
 
 typedef enum calsync_code {
     CALSYNC_OK = 0,
-    CALSYNC_ERR_INVALID = -1,       /* a programming error: bad argument   */
+    CALSYNC_ERR_ARGUMENT = -1,      /* the caller's programming error: a NULL
+                                     * pointer, a length without data, a buffer
+                                     * too small, an enum value out of range, an
+                                     * option outside its documented form      */
     CALSYNC_ERR_NOMEM = -2,         /* allocation failed                   */
     CALSYNC_ERR_SIG_MALFORMED = -3, /* signature header missing or malformed */
     CALSYNC_ERR_SIG_MISMATCH = -4,  /* no v1 matches any key of the ring   */
@@ -53,14 +56,20 @@ typedef enum calsync_code {
     CALSYNC_ERR_MISMATCH = -14,     /* facts and event name different invitees */
     CALSYNC_ERR_TOO_LARGE = -15,    /* input over a documented limit       */
     CALSYNC_ERR_HTTP = -16,         /* REST client: see calsync_http_error  */
-    CALSYNC_ERR_TRANSPORT = -17     /* REST client: network / TLS failure  */
+    CALSYNC_ERR_TRANSPORT = -17,    /* REST client: network / TLS failure  */
+    CALSYNC_ERR_INPUT = -18         /* a value from outside that is not
+                                     * acceptable: an e-mail that is no address,
+                                     * a time outside the years 1-9999, an
+                                     * unknown status name given as text       */
 } calsync_code;
 
 #define CALSYNC_ERROR_PATH_MAX 128
 #define CALSYNC_ERROR_MESSAGE_MAX 256
 
 /* Caller-owned error report.  `path` is a JSON path such as
- * "payload.scheduled_event.start_time" ("" when not about JSON). */
+ * "payload.scheduled_event.start_time" ("" when not about JSON); `message`
+ * is the bare reason ("expected RFC 3339 string"): it never repeats the
+ * path, so a caller that shows both writes the path once. */
 typedef struct calsync_error {
     int code;
     char path[CALSYNC_ERROR_PATH_MAX];
@@ -109,8 +118,9 @@ int calsync_time_parse(int64_t *out_us, const char *s, size_t len, calsync_error
 
 #define CALSYNC_TIME_BUF 32
 /* Formats as "YYYY-MM-DDTHH:MM:SS.ffffffZ" into buf (at least
- * CALSYNC_TIME_BUF bytes), NUL-terminated.  Returns the length, or
- * CALSYNC_ERR_INVALID for CALSYNC_TIME_NONE or a year outside 1-9999. */
+ * CALSYNC_TIME_BUF bytes), NUL-terminated.  Returns the length,
+ * CALSYNC_ERR_INPUT for CALSYNC_TIME_NONE or a year outside 1-9999, or
+ * CALSYNC_ERR_ARGUMENT for a NULL or short buffer. */
 int calsync_time_format(char *buf, size_t cap, int64_t us);
 
 /* ------------------------------------------------------------------------ */
@@ -144,7 +154,7 @@ typedef struct calsync_sig_result {
  * CALSYNC_ERR_SIG_TOO_OLD when t < now - max_age, CALSYNC_ERR_SIG_TOO_NEW
  * when t > now + max_future; else CALSYNC_OK.  The edges are inclusive:
  * t == now - max_age is accepted.  `now` is Unix seconds.
- * nkeys == 0, a NULL key, or a negative tolerance: CALSYNC_ERR_INVALID.
+ * nkeys == 0, a NULL key, or a negative tolerance: CALSYNC_ERR_ARGUMENT.
  */
 int calsync_sig_verify(calsync_sig_result *out, const char *header, size_t header_len,
                        const unsigned char *body, size_t body_len, const calsync_key *keys,
@@ -170,6 +180,11 @@ typedef enum calsync_event_kind {
     CALSYNC_EVENT_NO_SHOW_DELETED,
     CALSYNC_EVENT_REST_INVITEE      /* an Invitee from the REST API       */
 } calsync_event_kind;
+
+/* "invitee.created", "invitee.canceled", "invitee_no_show.created",
+ * "invitee_no_show.deleted" (Calendly's event names), "rest_invitee" or
+ * "other"; NULL for a value out of range.  Static strings. */
+const char *calsync_event_kind_name(calsync_event_kind kind);
 
 typedef enum calsync_invitee_status {
     CALSYNC_INVITEE_ACTIVE = 0,
@@ -250,8 +265,9 @@ typedef struct calsync_event calsync_event; /* opaque: owns the parsed JSON */
  * Parses a webhook body.  *out: owned, free with calsync_event_free.
  * Unknown event names give kind CALSYNC_EVENT_OTHER (not an error).
  * Unknown fields are ignored.  A missing or mistyped required field is
- * CALSYNC_ERR_SCHEMA with err->path set and a message such as
- * "payload.scheduled_event.start_time: expected RFC 3339 string".
+ * CALSYNC_ERR_SCHEMA with err->path set (e.g.
+ * "payload.scheduled_event.start_time") and the bare reason as message
+ * (e.g. "expected RFC 3339 string").
  * Duplicate object keys, invalid UTF-8 and NUL escapes are CALSYNC_ERR_JSON.
  */
 int calsync_event_parse(calsync_event **out, const char *json, size_t len, calsync_error *err);
@@ -311,7 +327,7 @@ typedef enum calsync_status {
 const char *calsync_status_name(calsync_status s);
 /* Maps our names and the portal's legacy spellings ("completed",
  * "cancelled", "no show", "no-show", any case, trimmed) to a status.
- * CALSYNC_ERR_INVALID when unknown. */
+ * CALSYNC_ERR_INPUT when unknown, CALSYNC_ERR_ARGUMENT for NULL. */
 int calsync_status_from_name(calsync_status *out, const char *s, size_t len);
 
 /* A coach's wp-admin mark.  NONE = "cleared". */
@@ -332,17 +348,17 @@ typedef enum calsync_noshow_state {
 /* "none", "attended", "no_show", "rescheduled"; NULL if out of range. */
 const char *calsync_mark_name(calsync_mark_value m);
 /* The exact name (no legacy spellings, no trimming, case-sensitive) to a
- * mark.  CALSYNC_ERR_INVALID when unknown. */
+ * mark.  CALSYNC_ERR_INPUT when unknown. */
 int calsync_mark_from_name(calsync_mark_value *out, const char *s, size_t len);
 
 /* "unknown", "deleted", "present"; NULL if out of range. */
 const char *calsync_noshow_name(calsync_noshow_state s);
-/* The exact name to a state.  CALSYNC_ERR_INVALID when unknown. */
+/* The exact name to a state.  CALSYNC_ERR_INPUT when unknown. */
 int calsync_noshow_from_name(calsync_noshow_state *out, const char *s, size_t len);
 
 /* Our own status name exactly ("scheduled", ..., "no_show": no legacy
  * spelling, no trimming, case-sensitive), as stored in the status column.
- * CALSYNC_ERR_INVALID when it is not one. */
+ * CALSYNC_ERR_INPUT when it is not one. */
 int calsync_status_from_exact_name(calsync_status *out, const char *s, size_t len);
 
 /*
@@ -518,7 +534,7 @@ typedef struct calsync_mark {
  * Merges one invitee event into the facts of its own row (ev->uri).
  * stored may be NULL (a new row).  now (microseconds) is used only for a
  * REST invitee that reports no no-show.  *out: strings borrowed from
- * stored and ev.  CALSYNC_EVENT_OTHER: CALSYNC_ERR_INVALID.
+ * stored and ev.  CALSYNC_EVENT_OTHER: CALSYNC_ERR_ARGUMENT.
  * CALSYNC_ERR_MISMATCH when stored names another invitee.
  */
 int calsync_state_apply_event(calsync_facts *out, calsync_outcome *outcome,
@@ -628,7 +644,7 @@ void calsync_state_assess(calsync_assessment *out, const calsync_facts *f, int64
  * the first answer's old value when first->changed has the field's bit,
  * else the second's; the new value is the second answer's new value when
  * second->changed has the bit, else the first's.  out may alias first or
- * second.  CALSYNC_ERR_INVALID when a pointer is NULL.
+ * second.  CALSYNC_ERR_ARGUMENT when a pointer is NULL.
  */
 int calsync_outcome_then(calsync_outcome *out, const calsync_outcome *first,
                          const calsync_outcome *second, calsync_error *err);
@@ -660,7 +676,7 @@ typedef struct calsync_chain_row {
  *
  * The answer depends on the set of rows, not on their order.  Two rows
  * with the same URI must be the same row (equal rescheduled_to_uri, status
- * and student); otherwise CALSYNC_ERR_INVALID, as for a missing URI, an
+ * and student); otherwise CALSYNC_ERR_ARGUMENT, as for a missing URI, an
  * unknown status or NULL pointers.  n > CALSYNC_CHAIN_ROWS_MAX:
  * CALSYNC_ERR_TOO_LARGE.  n == 0 is fine (nothing is written).
  */
@@ -695,7 +711,7 @@ typedef struct calsync_outbound {
  * empty: Calendly has not reported one, so it does not know); or
  * DELETE_NO_SHOW when before it was no_show and after it is not, with
  * after's no-show URI (absent when unknown or empty).  Writes
- * *out_count (0 or 1) actions into out.  CALSYNC_ERR_INVALID when a
+ * *out_count (0 or 1) actions into out.  CALSYNC_ERR_ARGUMENT when a
  * pointer is NULL.
  */
 int calsync_state_mark_outbound(calsync_outbound out[CALSYNC_OUTBOUND_MAX], size_t *out_count,
@@ -709,9 +725,10 @@ int calsync_state_mark_outbound(calsync_outbound out[CALSYNC_OUTBOUND_MAX], size
 #define CALSYNC_EMAIL_MAX 254
 
 /* Trims ASCII white space and lower-cases ASCII letters.  Writes into buf
- * (cap >= len + 1), NUL-terminated; *out_len its length.  CALSYNC_ERR_INVALID
+ * (cap >= len + 1), NUL-terminated; *out_len its length.  CALSYNC_ERR_INPUT
  * when the result is empty, longer than CALSYNC_EMAIL_MAX, has no single
- * '@' with text on both sides, or holds a control character or space. */
+ * '@' with text on both sides, or holds a control character or space;
+ * CALSYNC_ERR_ARGUMENT for NULL pointers or cap < len + 1. */
 int calsync_email_normalize(char *buf, size_t cap, size_t *out_len, const char *email,
                             size_t len, calsync_error *err);
 
@@ -747,7 +764,9 @@ typedef struct calsync_match {
  * cap matches, best first (by reason, then distance, then user id), one per
  * user; *out_count the number written.  *out_link is the user id to link
  * automatically, or 0: only an EXACT match, or else exactly one user with
- * an ALIAS match, links; suggestions never do.
+ * an ALIAS match, links; suggestions never do.  An invitee e-mail that is
+ * no address: CALSYNC_ERR_INPUT; a candidate user id <= 0 or NULL
+ * pointers: CALSYNC_ERR_ARGUMENT.
  */
 int calsync_email_match(calsync_match *out, size_t cap, size_t *out_count, int64_t *out_link,
                         const char *email, size_t email_len, const char *name, size_t name_len,
@@ -758,6 +777,7 @@ int calsync_email_match(calsync_match *out, size_t cap, size_t *out_count, int64
 /* ------------------------------------------------------------------------ */
 
 #define CALSYNC_SEAL_KEY_LEN 32
+#define CALSYNC_SEAL_SECRET_MIN 16 /* shorter secrets: CALSYNC_ERR_ARGUMENT */
 
 /* Derives the 32-byte sealing key from a caller-supplied secret (a
  * wp-config constant, or WordPress's salts) with HKDF-SHA256.  The secret
@@ -793,9 +813,31 @@ int calsync_open(unsigned char *buf, size_t cap, size_t *out_len,
 
 typedef struct calsync_client calsync_client; /* opaque; one reused handle */
 
+/* Which Calendly base a client talks to. */
+typedef enum calsync_client_kind {
+    /* The REST API: JSON bodies, "Authorization: Bearer <token>". */
+    CALSYNC_CLIENT_API = 0,
+    /* The OAuth 2.0 auth base (https://auth.calendly.com): form bodies
+     * (application/x-www-form-urlencoded), HTTP Basic client
+     * authentication with client_id and client_secret, no bearer token.
+     * Use it with calsync_oauth_*. */
+    CALSYNC_CLIENT_AUTH = 1
+} calsync_client_kind;
+
+/*
+ * Every string NUL-terminated, copied by calsync_client_new (secrets are
+ * wiped when the client is freed); NULL for "not given".
+ *
+ * Proxies are only what the caller gives: proxy, proxy_userpwd and noproxy
+ * are handed to libcurl as CURLOPT_PROXY and CURLOPT_NOPROXY, which are
+ * always set ("" when not given), so no proxy environment variable
+ * (http_proxy, https_proxy, all_proxy, no_proxy, in either case) is ever
+ * read; CURLOPT_PROXYUSERPWD only when proxy_userpwd is given.  No message
+ * ever holds the token, the client secret or the proxy credentials.
+ */
 typedef struct calsync_client_options {
     const char *base_url;      /* "https://api.calendly.com" (no trailing '/'); NUL-terminated */
-    const char *token;         /* bearer token; NUL-terminated; copied, wiped on free */
+    const char *token;         /* API kind: bearer token (required); AUTH kind: must be NULL */
     long connect_timeout_ms;   /* 0: 5000 */
     long timeout_ms;           /* whole request; 0: 20000 */
     int max_retries;           /* on 429, 5xx and transport errors; 0: none; <0: 3 */
@@ -804,6 +846,12 @@ typedef struct calsync_client_options {
                                 * with retry_after_ms set; 0: 60000 */
     const char *ca_file;       /* extra CA bundle (PEM), or NULL; TLS is always verified */
     const char *user_agent;    /* or NULL for "calsync/<version>" */
+    calsync_client_kind kind;  /* 0: CALSYNC_CLIENT_API */
+    const char *client_id;     /* AUTH kind: required; API kind: must be NULL */
+    const char *client_secret; /* AUTH kind: required; API kind: must be NULL */
+    const char *proxy;         /* "http://host:port", "socks5h://host:port"...; NULL: none */
+    const char *proxy_userpwd; /* "user:password" for the proxy, or NULL */
+    const char *noproxy;       /* hosts that bypass proxy ("localhost,.example.org", "*"), or NULL */
 } calsync_client_options;
 
 /* The rate-limit state the client last saw (X-RateLimit-*). */
@@ -831,7 +879,7 @@ void calsync_client_get_stats(const calsync_client *c, calsync_client_stats *out
  * One request: method "GET", "POST" or "DELETE"; path_and_query starts
  * with '/' (e.g. "/scheduled_events?user=...&count=100"), or is a full URL
  * that starts with the base URL (a next_page link; anything else is
- * CALSYNC_ERR_INVALID, so the token never goes to another host).  body may
+ * CALSYNC_ERR_ARGUMENT, so the token never goes to another host).  body may
  * be NULL.  On 2xx: CALSYNC_OK, *out_body owned (free()), NUL-terminated,
  * *out_status the status (204: empty body).  On another status after
  * retries: CALSYNC_ERR_HTTP with err->http_status, err->title and
@@ -868,6 +916,143 @@ calsync_str calsync_page_item_json(const calsync_page *p, size_t i);
 /* GET path_and_query and split the {collection, pagination} answer. */
 int calsync_client_list(calsync_page **out, calsync_client *c, const char *path_and_query,
                         calsync_error *err);
+
+/* ---- Calendly endpoints ------------------------------------------------ */
+
+/*
+ * One typed function per Calendly endpoint: the paths, query building,
+ * request bodies and the answers' "resource"/"collection" shapes live here.
+ * All take the client first after the out-parameters and fill err like
+ * calsync_client_request.  For CALSYNC_ERR_ARGUMENT, err->path names the
+ * refused parameter ("uuid", "event_uuid", "invitee_uuid", "query",
+ * "page_token", "url", "events", "organization", "scope", "user",
+ * "signing_key", "invitee_uri") and err->message says why ("must not be
+ * empty", "must be a UUID (letters, digits, \"-\" and \"_\" only)", "must
+ * be valid UTF-8"); nothing is sent then.  Path parameters take the UUID
+ * (the last segment of a Calendly URI).
+ *
+ * Resource answers: *out_json is the compact JSON of the answer's
+ * "resource" object, owned (free()), NUL-terminated; out_len may be NULL.
+ * An answer without an object "resource" is CALSYNC_ERR_SCHEMA with path
+ * "resource"; one that is not JSON, CALSYNC_ERR_JSON.
+ *
+ * Lists: *out is a page (calsync_page_*); page_token is absent
+ * (ptr NULL) for the first page, else the previous page's
+ * calsync_page_next_token, sent with the same query.  A typed item that
+ * does not parse fails the whole call, with err->path
+ * "collection[<i>].<field>".
+ */
+
+/* One query parameter; values are sent percent-encoded, in array order. */
+typedef struct calsync_param {
+    calsync_str name;  /* non-empty; never "page_token" when a page token is given */
+    calsync_str value; /* any bytes; absent is sent as empty */
+} calsync_param;
+
+/* GET /users/me. */
+int calsync_api_current_user(char **out_json, size_t *out_len, calsync_client *c,
+                             calsync_error *err);
+/* GET /event_types?user=|organization=...: items are JSON (calsync_page_item_json). */
+int calsync_api_event_types(calsync_page **out, calsync_client *c, const calsync_param *query,
+                            size_t nquery, calsync_str page_token, calsync_error *err);
+/* GET /scheduled_events?...: items are scheduled events (calsync_page_take_sched). */
+int calsync_api_scheduled_events(calsync_page **out, calsync_client *c,
+                                 const calsync_param *query, size_t nquery,
+                                 calsync_str page_token, calsync_error *err);
+/* GET /scheduled_events/{uuid}.  *out: owned, calsync_sched_free. */
+int calsync_api_scheduled_event(calsync_sched **out, calsync_client *c, calsync_str uuid,
+                                calsync_error *err);
+/* GET /scheduled_events/{event_uuid}/invitees?...: items are REST invitees
+ * (calsync_page_take_invitee). */
+int calsync_api_invitees(calsync_page **out, calsync_client *c, calsync_str event_uuid,
+                         const calsync_param *query, size_t nquery, calsync_str page_token,
+                         calsync_error *err);
+/* GET /scheduled_events/{event_uuid}/invitees/{invitee_uuid}.  *out: owned. */
+int calsync_api_invitee(calsync_event **out, calsync_client *c, calsync_str event_uuid,
+                        calsync_str invitee_uuid, calsync_error *err);
+
+/* The body of POST /webhook_subscriptions.  Every string borrowed, UTF-8. */
+typedef struct calsync_subscription_request {
+    calsync_str url;             /* the callback URL; required */
+    const calsync_str *events;   /* nevents >= 1 event names */
+    size_t nevents;
+    calsync_str organization;    /* always required by Calendly */
+    calsync_str scope;           /* "user", "organization" or "group" */
+    calsync_str user;            /* absent unless scope is "user" */
+    calsync_str signing_key;     /* required; the body holding it is wiped */
+} calsync_subscription_request;
+
+/* POST /webhook_subscriptions (201; 409 when the URL is registered). */
+int calsync_api_create_subscription(char **out_json, size_t *out_len, calsync_client *c,
+                                    const calsync_subscription_request *req, calsync_error *err);
+/* GET /webhook_subscriptions?organization=&scope=&user=: items are JSON. */
+int calsync_api_subscriptions(calsync_page **out, calsync_client *c, const calsync_param *query,
+                              size_t nquery, calsync_str page_token, calsync_error *err);
+/* GET /webhook_subscriptions/{uuid}. */
+int calsync_api_subscription(char **out_json, size_t *out_len, calsync_client *c,
+                             calsync_str uuid, calsync_error *err);
+/* DELETE /webhook_subscriptions/{uuid} (204). */
+int calsync_api_delete_subscription(calsync_client *c, calsync_str uuid, calsync_error *err);
+/* POST /invitee_no_shows with {"invitee": invitee_uri} (201). */
+int calsync_api_create_no_show(char **out_json, size_t *out_len, calsync_client *c,
+                               calsync_str invitee_uri, calsync_error *err);
+/* DELETE /invitee_no_shows/{uuid}: the no-show's UUID, not the invitee's (204). */
+int calsync_api_delete_no_show(calsync_client *c, calsync_str no_show_uuid, calsync_error *err);
+
+/* Item i of a page of a typed list, handed over: owned by the caller from
+ * then on, and NULL when taken before, out of range or of another kind. */
+calsync_sched *calsync_page_take_sched(calsync_page *p, size_t i);
+calsync_event *calsync_page_take_invitee(calsync_page *p, size_t i);
+
+/* ---- OAuth 2.0 (a client of kind CALSYNC_CLIENT_AUTH) -------------------- */
+
+/*
+ * A token answer of POST {auth}/oauth/token.  Owned; free with
+ * calsync_oauth_token_free (which wipes the tokens).  Strings are
+ * NUL-terminated, NULL when the answer did not carry them: whether the
+ * answer names the organization is OPEN (ask GET /users/me when it is
+ * NULL); refresh_token is kept NULL rather than guessed when absent.
+ * access_token is always set (an answer without one is CALSYNC_ERR_SCHEMA
+ * with path "access_token").  expires_in and created_at are accepted as
+ * JSON integers or digit strings; -1 when absent.
+ */
+typedef struct calsync_oauth_token {
+    char *access_token;
+    char *refresh_token; /* single use: store the new one every time */
+    char *token_type;    /* "Bearer" as sent */
+    char *scope;
+    char *owner;         /* the user's URI */
+    char *organization;  /* the organization's URI, when sent */
+    int64_t expires_in;  /* seconds (7200 documented) */
+    int64_t created_at;  /* Unix seconds */
+} calsync_oauth_token;
+
+void calsync_oauth_token_free(calsync_oauth_token *t);
+
+/*
+ * grant_type=authorization_code with code and redirect_uri (and
+ * code_verifier when given: PKCE is OPEN at Calendly, sending it is
+ * harmless).  Error answers ({error, error_description}) are
+ * CALSYNC_ERR_HTTP with err->title the OAuth error ("invalid_grant") and
+ * the HTTP status.  ARGUMENT (err->path "code", "redirect_uri",
+ * "code_verifier") for empty or non-UTF-8 values, or a client of the API
+ * kind.  Like every POST, a token request is retried only on a 429 or
+ * when no connection was made (a repeated exchange that reached the
+ * server would spend the single-use code or refresh token).
+ */
+int calsync_oauth_exchange_code(calsync_oauth_token **out, calsync_client *c, calsync_str code,
+                                calsync_str redirect_uri, calsync_str code_verifier,
+                                calsync_error *err);
+/* grant_type=refresh_token (path "refresh_token" for a refused value). */
+int calsync_oauth_refresh(calsync_oauth_token **out, calsync_client *c, calsync_str refresh_token,
+                          calsync_error *err);
+/* POST {auth}/oauth/revoke with the form fields client_id, client_secret
+ * and token (path "token" for a refused value). */
+int calsync_oauth_revoke(calsync_client *c, calsync_str token, calsync_error *err);
+
+/* Parses a token answer (exposed for the fuzz target and tests). */
+int calsync_oauth_token_parse(calsync_oauth_token **out, const char *json, size_t len,
+                              calsync_error *err);
 
 #ifdef __cplusplus
 }

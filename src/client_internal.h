@@ -8,7 +8,8 @@
  * Fills err from an error answer: code CALSYNC_ERR_HTTP, http_status,
  * Calendly's title, and the message "title: message (parameter: message;
  * ...)", or "HTTP <status>" when the body says nothing usable (not JSON,
- * no title nor message).  Any bytes are accepted.  Returns
+ * no title nor message).  An OAuth error answer {error, error_description}
+ * reads the same way: the error code as title.  Any bytes are accepted.  Returns
  * CALSYNC_ERR_HTTP; err may be NULL.
  */
 int calsync_client_parse_error(calsync_error *err, int status, const char *body, size_t len);

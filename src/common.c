@@ -74,8 +74,8 @@ const char *calsync_strerror(int code)
     switch ((calsync_code)code) {
     case CALSYNC_OK:
         return "success";
-    case CALSYNC_ERR_INVALID:
-        return "invalid argument";
+    case CALSYNC_ERR_ARGUMENT:
+        return "invalid argument (a programming error of the caller)";
     case CALSYNC_ERR_NOMEM:
         return "out of memory";
     case CALSYNC_ERR_SIG_MALFORMED:
@@ -108,6 +108,8 @@ const char *calsync_strerror(int code)
         return "the API answered with an HTTP error";
     case CALSYNC_ERR_TRANSPORT:
         return "the API could not be reached";
+    case CALSYNC_ERR_INPUT:
+        return "a value from outside is not acceptable";
     }
     return "unknown error";
 }

@@ -29,26 +29,26 @@ static int normalize(char *buf, size_t cap, size_t *out_len, const char *email, 
         e--;
     size_t n = e - s;
     if (n == 0)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "%s is empty", who);
+        return calsync_fail(err, CALSYNC_ERR_INPUT, NULL, "%s is empty", who);
     if (n > CALSYNC_EMAIL_MAX)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_INPUT, NULL,
                             "%s is %zu characters; at most %d are allowed", who, n,
                             CALSYNC_EMAIL_MAX);
     if (cap < n + 1)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "e-mail buffer of %zu bytes is too small; %zu needed", cap, n + 1);
     size_t at = SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)email[s + i];
         if (c < 0x20 || c == 0x7f)
-            return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+            return calsync_fail(err, CALSYNC_ERR_INPUT, NULL,
                                 "%s holds a control character at position %zu", who, i + 1);
         if (c == ' ')
-            return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "%s holds a space at position %zu",
+            return calsync_fail(err, CALSYNC_ERR_INPUT, NULL, "%s holds a space at position %zu",
                                 who, i + 1);
         if (c == '@') {
             if (at != SIZE_MAX)
-                return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "%s holds more than one '@'",
+                return calsync_fail(err, CALSYNC_ERR_INPUT, NULL, "%s holds more than one '@'",
                                     who);
             at = i;
         }
@@ -56,9 +56,9 @@ static int normalize(char *buf, size_t cap, size_t *out_len, const char *email, 
     }
     buf[n] = '\0';
     if (at == SIZE_MAX)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "%s has no '@'", who);
+        return calsync_fail(err, CALSYNC_ERR_INPUT, NULL, "%s has no '@'", who);
     if (at == 0 || at == n - 1)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "%s needs text on both sides of '@'",
+        return calsync_fail(err, CALSYNC_ERR_INPUT, NULL, "%s needs text on both sides of '@'",
                             who);
     *out_len = n;
     return CALSYNC_OK;
@@ -71,12 +71,12 @@ int calsync_email_normalize(char *buf, size_t cap, size_t *out_len, const char *
     if (out_len != NULL)
         *out_len = 0;
     if (buf == NULL || out_len == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "calsync_email_normalize: buf and out_len are required");
     if (cap > 0)
         buf[0] = '\0';
     if (email == NULL && len > 0)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "calsync_email_normalize: e-mail is NULL with a length");
     int rc = normalize(buf, cap, out_len, email ? email : "", len, "e-mail address", err);
     if (rc != CALSYNC_OK && cap > 0)
@@ -324,15 +324,15 @@ int calsync_email_match(calsync_match *out, size_t cap, size_t *out_count, int64
         *out_link = 0;
     if (out_count == NULL || out_link == NULL || (out == NULL && cap > 0))
         return calsync_fail(
-            err, CALSYNC_ERR_INVALID, NULL,
+            err, CALSYNC_ERR_ARGUMENT, NULL,
             "calsync_email_match: out_count, out_link and (for cap > 0) out are required");
     if ((email == NULL && email_len > 0) || (name == NULL && name_len > 0) ||
         (cands == NULL && ncands > 0))
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "calsync_email_match: NULL input with a length");
     for (size_t i = 0; i < ncands; i++) {
         if (cands[i].user_id <= 0)
-            return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+            return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                                 "candidate %zu has user id %" PRId64 "; user ids are positive", i,
                                 cands[i].user_id);
     }

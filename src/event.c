@@ -85,8 +85,9 @@ schema_error(const scope *sc, const char *key, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
-    return calsync_fail(sc->err, CALSYNC_ERR_SCHEMA, path, "%s: %s", path[0] ? path : "top level",
-                        detail);
+    /* The message is the bare reason: the path travels in err->path only,
+     * so that a caller showing both names the field once. */
+    return calsync_fail(sc->err, CALSYNC_ERR_SCHEMA, path, "%s", detail);
 }
 
 static calsync_str absent(void)
@@ -304,20 +305,33 @@ static int parse_invitee(calsync_event_view *v, const scope *sc, const json_t *o
     return CALSYNC_OK;
 }
 
+/* The one table of kind names, indexed by calsync_event_kind.  The first
+ * four are Calendly's webhook event names; the others are ours and never
+ * match an envelope's "event". */
+static const struct {
+    const char *name;
+    int webhook;
+} kind_names[] = {
+    [CALSYNC_EVENT_OTHER] = {"other", 0},
+    [CALSYNC_EVENT_INVITEE_CREATED] = {"invitee.created", 1},
+    [CALSYNC_EVENT_INVITEE_CANCELED] = {"invitee.canceled", 1},
+    [CALSYNC_EVENT_NO_SHOW_CREATED] = {"invitee_no_show.created", 1},
+    [CALSYNC_EVENT_NO_SHOW_DELETED] = {"invitee_no_show.deleted", 1},
+    [CALSYNC_EVENT_REST_INVITEE] = {"rest_invitee", 0},
+};
+
+const char *calsync_event_kind_name(calsync_event_kind kind)
+{
+    if ((unsigned)kind >= sizeof kind_names / sizeof kind_names[0])
+        return NULL;
+    return kind_names[kind].name;
+}
+
 static calsync_event_kind kind_of(calsync_str name)
 {
-    static const struct {
-        const char *name;
-        calsync_event_kind kind;
-    } kinds[] = {
-        {"invitee.created", CALSYNC_EVENT_INVITEE_CREATED},
-        {"invitee.canceled", CALSYNC_EVENT_INVITEE_CANCELED},
-        {"invitee_no_show.created", CALSYNC_EVENT_NO_SHOW_CREATED},
-        {"invitee_no_show.deleted", CALSYNC_EVENT_NO_SHOW_DELETED},
-    };
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (str_is(name, kinds[i].name))
-            return kinds[i].kind;
+    for (size_t i = 0; i < sizeof kind_names / sizeof kind_names[0]; i++)
+        if (kind_names[i].webhook && str_is(name, kind_names[i].name))
+            return (calsync_event_kind)i;
     return CALSYNC_EVENT_OTHER;
 }
 
@@ -379,7 +393,7 @@ static int event_new(calsync_event **ev_out, calsync_event **out, const char *js
                      calsync_error *err)
 {
     if (out == NULL || (json == NULL && len > 0))
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "event parse: NULL argument");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "event parse: NULL argument");
     *out = NULL;
     *ev_out = NULL;
     calsync_error_clear(err);
@@ -467,7 +481,7 @@ const calsync_event_view *calsync_event_get(const calsync_event *ev)
 int calsync_sched_parse(calsync_sched **out, const char *json, size_t len, calsync_error *err)
 {
     if (out == NULL || (json == NULL && len > 0))
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "calsync_sched_parse: NULL argument");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "calsync_sched_parse: NULL argument");
     *out = NULL;
     calsync_error_clear(err);
     calsync_sched *s = calloc(1, sizeof *s);
@@ -505,14 +519,14 @@ const calsync_scheduled_event *calsync_sched_get(const calsync_sched *s)
 int calsync_dedupe_key_raw(char *buf, size_t cap, const unsigned char *body, size_t len)
 {
     if (buf == NULL || cap < CALSYNC_DEDUPE_KEY_LEN + 1 || (body == NULL && len > 0))
-        return CALSYNC_ERR_INVALID;
+        return CALSYNC_ERR_ARGUMENT;
     return raw_key(buf, body, len);
 }
 
 int calsync_event_dedupe_key(char *buf, size_t cap, const calsync_event *ev)
 {
     if (buf == NULL || cap < CALSYNC_DEDUPE_KEY_LEN + 1 || ev == NULL)
-        return CALSYNC_ERR_INVALID;
+        return CALSYNC_ERR_ARGUMENT;
     const calsync_event_view *v = &ev->view;
     if (v->kind == CALSYNC_EVENT_OTHER) {
         memcpy(buf, ev->raw_key, CALSYNC_DEDUPE_KEY_LEN + 1);
@@ -562,7 +576,7 @@ static void strip_passwords(json_t *v)
 int calsync_event_redact(char **out, size_t *out_len, const calsync_event *ev, calsync_error *err)
 {
     if (out == NULL || ev == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "calsync_event_redact: NULL argument");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "calsync_event_redact: NULL argument");
     *out = NULL;
     if (out_len != NULL)
         *out_len = 0;

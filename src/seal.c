@@ -9,7 +9,6 @@
 #include <openssl/rand.h>
 #include <stdio.h>
 
-#define SEAL_MIN_SECRET 16
 #define NONCE_LEN 12
 #define TAG_LEN 16
 #define KEY_ID_BYTES 4
@@ -27,14 +26,14 @@ int calsync_seal_derive_key(unsigned char out[CALSYNC_SEAL_KEY_LEN], const unsig
 {
     calsync_error_clear(err);
     if (out == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "calsync_seal_derive_key: out is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "calsync_seal_derive_key: out is NULL");
     if (secret == NULL && secret_len > 0)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "calsync_seal_derive_key: secret is NULL");
-    if (secret_len < SEAL_MIN_SECRET)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+    if (secret_len < CALSYNC_SEAL_SECRET_MIN)
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "the sealing secret is %zu bytes; at least %d are needed", secret_len,
-                            SEAL_MIN_SECRET);
+                            CALSYNC_SEAL_SECRET_MIN);
 
     int rc = CALSYNC_OK;
     EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
@@ -206,10 +205,10 @@ int calsync_seal(char *buf, size_t cap, size_t *out_len,
     if (buf != NULL && cap > 0)
         buf[0] = '\0';
     if (buf == NULL || out_len == NULL || key == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "calsync_seal: buf, out_len and key are required");
     if ((context == NULL && context_len > 0) || (plain == NULL && plain_len > 0))
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "calsync_seal: NULL input with a length");
     if (plain_len > CALSYNC_SEAL_MAX_PLAIN)
         return calsync_fail(err, CALSYNC_ERR_TOO_LARGE, NULL,
@@ -217,7 +216,7 @@ int calsync_seal(char *buf, size_t cap, size_t *out_len,
                             CALSYNC_SEAL_MAX_PLAIN);
     size_t need = calsync_seal_size(plain_len);
     if (cap < need)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "calsync_seal: buffer of %zu bytes is too small; %zu needed", cap,
                             need);
 
@@ -328,10 +327,10 @@ int calsync_open(unsigned char *buf, size_t cap, size_t *out_len,
     if (out_len != NULL)
         *out_len = 0;
     if (out_len == NULL || key == NULL || (buf == NULL && cap > 0))
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "calsync_open: out_len and key are required");
     if ((context == NULL && context_len > 0) || (sealed == NULL && sealed_len > 0))
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "calsync_open: NULL input with a length");
 
     if (sealed_len < VERSION_LEN || memcmp(sealed, VERSION_TEXT, VERSION_LEN) != 0)
@@ -375,7 +374,7 @@ int calsync_open(unsigned char *buf, size_t cap, size_t *out_len,
             "derives from has changed; enter the value again",
             sealed + VERSION_LEN, key_id);
     if (cap < ct_len)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "calsync_open: buffer of %zu bytes is too small; %zu needed", cap,
                             ct_len);
 

@@ -244,10 +244,10 @@ static int mac_compute(mac_state *ms, unsigned char out[MAC_LEN], const calsync_
 static int check_key(const calsync_key *key, size_t index, calsync_error *err)
 {
     if (key->ptr == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "signing key %zu is NULL", index);
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "signing key %zu is NULL", index);
     /* An empty HMAC key is public knowledge: anyone could sign. */
     if (key->len == 0)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "signing key %zu is empty", index);
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "signing key %zu is empty", index);
     return CALSYNC_OK;
 }
 
@@ -258,24 +258,24 @@ int calsync_sig_verify(calsync_sig_result *out, const char *header, size_t heade
 {
     calsync_error_clear(err);
     if (out == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "calsync_sig_verify: out is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "calsync_sig_verify: out is NULL");
     out->timestamp = 0;
     out->key_index = SIZE_MAX;
     if (header == NULL && header_len > 0)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "calsync_sig_verify: header is NULL with a length");
     if (body == NULL && body_len > 0)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "calsync_sig_verify: body is NULL with a length");
     if (keys == NULL || nkeys == 0)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "no signing key is configured");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "no signing key is configured");
     for (size_t i = 0; i < nkeys; i++) {
         int rc = check_key(&keys[i], i, err);
         if (rc != CALSYNC_OK)
             return rc;
     }
     if (max_age < 0 || max_future < 0)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "signature tolerance must not be negative (max_age %" PRId64
                             ", max_future %" PRId64 ")",
                             max_age, max_future);
@@ -342,25 +342,25 @@ int calsync_sig_sign(char *buf, size_t cap, const unsigned char *body, size_t bo
 {
     calsync_error_clear(err);
     if (buf == NULL || cap == 0)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "calsync_sig_sign: no output buffer");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "calsync_sig_sign: no output buffer");
     buf[0] = '\0';
     if (body == NULL && body_len > 0)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "calsync_sig_sign: body is NULL with a length");
     if (key == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "calsync_sig_sign: key is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "calsync_sig_sign: key is NULL");
     int rc = check_key(key, 0, err);
     if (rc != CALSYNC_OK)
         return rc;
     if (timestamp < 0)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "calsync_sig_sign: timestamp %" PRId64 " is negative", timestamp);
 
     char t_text[24];
     int t_len = snprintf(t_text, sizeof t_text, "%" PRId64, timestamp);
     size_t need = 2 + (size_t)t_len + 4 + V1_HEX_LEN + 1;
     if (cap < need)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "calsync_sig_sign: buffer of %zu bytes is too small; %zu needed", cap,
                             need);
 

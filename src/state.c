@@ -135,7 +135,7 @@ static char ascii_lower(char c)
 int calsync_status_from_name(calsync_status *out, const char *s, size_t len)
 {
     if (out == NULL || (s == NULL && len > 0))
-        return CALSYNC_ERR_INVALID;
+        return CALSYNC_ERR_ARGUMENT;
     while (len > 0 && is_ascii_space(s[0])) {
         s++;
         len--;
@@ -154,7 +154,7 @@ int calsync_status_from_name(calsync_status *out, const char *s, size_t len)
             return CALSYNC_OK;
         }
     }
-    return CALSYNC_ERR_INVALID;
+    return CALSYNC_ERR_INPUT;
 }
 
 /* Index of the exact name s[0..len) in a table with holes, or -1. */
@@ -172,10 +172,10 @@ static int exact_index(const char *const *names, size_t n, const char *s, size_t
 int calsync_status_from_exact_name(calsync_status *out, const char *s, size_t len)
 {
     if (out == NULL)
-        return CALSYNC_ERR_INVALID;
+        return CALSYNC_ERR_ARGUMENT;
     int i = exact_index(status_names, COUNT_OF(status_names), s, len);
     if (i < 0)
-        return CALSYNC_ERR_INVALID;
+        return CALSYNC_ERR_INPUT;
     *out = (calsync_status)i;
     return CALSYNC_OK;
 }
@@ -188,10 +188,10 @@ const char *calsync_mark_name(calsync_mark_value m)
 int calsync_mark_from_name(calsync_mark_value *out, const char *s, size_t len)
 {
     if (out == NULL)
-        return CALSYNC_ERR_INVALID;
+        return CALSYNC_ERR_ARGUMENT;
     int i = exact_index(mark_names, COUNT_OF(mark_names), s, len);
     if (i < 0)
-        return CALSYNC_ERR_INVALID;
+        return CALSYNC_ERR_INPUT;
     *out = (calsync_mark_value)i;
     return CALSYNC_OK;
 }
@@ -204,10 +204,10 @@ const char *calsync_noshow_name(calsync_noshow_state st)
 int calsync_noshow_from_name(calsync_noshow_state *out, const char *s, size_t len)
 {
     if (out == NULL)
-        return CALSYNC_ERR_INVALID;
+        return CALSYNC_ERR_ARGUMENT;
     int i = exact_index(noshow_names, COUNT_OF(noshow_names), s, len);
     if (i < 0)
-        return CALSYNC_ERR_INVALID;
+        return CALSYNC_ERR_INPUT;
     *out = (calsync_noshow_state)i;
     return CALSYNC_OK;
 }
@@ -768,11 +768,11 @@ static unsigned view_contribution(calsync_facts *c, const calsync_event_view *ev
 static int check_view(const calsync_event_view *ev, calsync_error *err)
 {
     if (ev == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "event view is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "event view is NULL");
     if (ev->kind == CALSYNC_EVENT_OTHER)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "event is not about an invitee");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "event is not about an invitee");
     if (ev->uri.ptr == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "event has no invitee URI");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "event has no invitee URI");
     return CALSYNC_OK;
 }
 
@@ -781,7 +781,7 @@ int calsync_state_apply_event(calsync_facts *out, calsync_outcome *outcome,
                               int64_t now, calsync_error *err)
 {
     if (out == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out is NULL");
     int rc = check_view(ev, err);
     if (rc != CALSYNC_OK)
         return rc;
@@ -815,14 +815,14 @@ int calsync_state_apply_peer(calsync_facts *out, calsync_outcome *outcome,
                              calsync_error *err)
 {
     if (out == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out is NULL");
     int rc = check_view(ev, err);
     if (rc != CALSYNC_OK)
         return rc;
     int peer_is_newer;
     calsync_str peer = peer_of(ev, &peer_is_newer);
     if (peer.ptr == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "event names no reschedule peer");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "event names no reschedule peer");
 
     calsync_facts c;
     calsync_facts_init(&c);
@@ -842,9 +842,9 @@ int calsync_state_apply_sched(calsync_facts *out, calsync_outcome *outcome,
                               calsync_error *err)
 {
     if (out == NULL || sched == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out or sched is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out or sched is NULL");
     if (!sched->present || sched->uri.ptr == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "scheduled event has no URI");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "scheduled event has no URI");
     if (stored != NULL && stored->event_uri.ptr != NULL && !calsync_str_eq(stored->event_uri, sched->uri))
         return mismatch(err, stored->event_uri, sched->uri, "event_uri");
 
@@ -860,11 +860,11 @@ int calsync_state_apply_mark(calsync_facts *out, calsync_outcome *outcome,
                              calsync_error *err)
 {
     if (out == NULL || stored == NULL || mark == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out, stored or mark is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out, stored or mark is NULL");
     if ((unsigned)mark->value > CALSYNC_MARK_RESCHEDULED)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "unknown mark value %d", (int)mark->value);
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "unknown mark value %d", (int)mark->value);
     if (mark->at == CALSYNC_TIME_NONE)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "a mark needs its time");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "a mark needs its time");
 
     calsync_facts c;
     calsync_facts_init(&c);
@@ -878,9 +878,9 @@ int calsync_state_apply_erasure(calsync_facts *out, calsync_outcome *outcome,
                                 const calsync_facts *stored, int64_t at, calsync_error *err)
 {
     if (out == NULL || stored == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out or stored is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out or stored is NULL");
     if (at == CALSYNC_TIME_NONE)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "an erasure needs its time");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "an erasure needs its time");
 
     calsync_facts c;
     calsync_facts_init(&c);
@@ -892,7 +892,7 @@ int calsync_state_merge(calsync_facts *out, const calsync_facts *a, const calsyn
                         calsync_error *err)
 {
     if (out == NULL || a == NULL || b == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out, a or b is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out, a or b is NULL");
     int rc = join(out, a, b, err);
     if (rc == CALSYNC_OK)
         calsync_error_clear(err);
@@ -926,7 +926,7 @@ int calsync_outcome_then(calsync_outcome *out, const calsync_outcome *first,
                          const calsync_outcome *second, calsync_error *err)
 {
     if (out == NULL || first == NULL || second == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out, first or second is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out, first or second is NULL");
     calsync_outcome r;
     r.changed = first->changed | second->changed;
     r.old_status = first->old_status;
@@ -1040,7 +1040,7 @@ int calsync_state_chain_counts(int *counts_out, const calsync_chain_row *rows, s
         return CALSYNC_OK;
     }
     if (counts_out == NULL || rows == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "counts_out or rows is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "counts_out or rows is NULL");
     if (n > CALSYNC_CHAIN_ROWS_MAX)
         return calsync_fail(err, CALSYNC_ERR_TOO_LARGE, NULL,
                             "%zu rows: at most %d can be judged in one call", n,
@@ -1060,11 +1060,11 @@ int calsync_state_chain_counts(int *counts_out, const calsync_chain_row *rows, s
     for (size_t i = 0; i < n; i++) {
         const calsync_chain_row *r = &rows[i];
         if (!present_uri(r->uri)) {
-            rc = calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "row %zu has no uri", i);
+            rc = calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "row %zu has no uri", i);
             goto out;
         }
         if ((unsigned)r->status > CALSYNC_STATUS_NO_SHOW) {
-            rc = calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "row %zu has an unknown status %d",
+            rc = calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "row %zu has an unknown status %d",
                               i, (int)r->status);
             goto out;
         }
@@ -1077,7 +1077,7 @@ int calsync_state_chain_counts(int *counts_out, const calsync_chain_row *rows, s
         } else if (same_row(&rows[ix->slot[k]], r)) {
             canon[i] = ix->slot[k]; /* the same row given twice */
         } else {
-            rc = calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+            rc = calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                               "rows %d and %zu have the same uri %.*s but differ",
                               (int)ix->slot[k], i, clamp_len(r->uri.len), r->uri.ptr);
             goto out;
@@ -1105,7 +1105,7 @@ int calsync_state_mark_outbound(calsync_outbound out[CALSYNC_OUTBOUND_MAX], size
                                 int two_way_no_show, calsync_error *err)
 {
     if (out == NULL || out_count == NULL || before == NULL || after == NULL)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "out, out_count, before or after is NULL");
     *out_count = 0;
     calsync_error_clear(err);

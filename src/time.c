@@ -98,7 +98,7 @@ static int expect_byte(const char *s, size_t len, size_t *pos, char a, char b)
 int calsync_time_parse(int64_t *out_us, const char *s, size_t len, calsync_error *err)
 {
     if (out_us == NULL || (s == NULL && len > 0))
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "calsync_time_parse: NULL argument");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "calsync_time_parse: NULL argument");
     *out_us = CALSYNC_TIME_NONE;
     if (len == 0)
         return calsync_fail(err, CALSYNC_ERR_TIME, NULL, "%sempty string", ERR_PREFIX);
@@ -210,8 +210,11 @@ static void put_digits(char *out, int64_t v, int width)
 
 int calsync_time_format(char *buf, size_t cap, int64_t us)
 {
-    if (buf == NULL || cap < TIME_TEXT_LEN + 1 || us < MIN_US || us > MAX_US)
-        return CALSYNC_ERR_INVALID;
+    if (buf == NULL || cap < TIME_TEXT_LEN + 1)
+        return CALSYNC_ERR_ARGUMENT;
+    /* CALSYNC_TIME_NONE is below MIN_US: "no time" has no text either. */
+    if (us < MIN_US || us > MAX_US)
+        return CALSYNC_ERR_INPUT;
     int64_t days = us / US_PER_DAY, rem = us % US_PER_DAY;
     if (rem < 0) { /* floor, not truncation toward zero, before 1970 */
         rem += US_PER_DAY;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "calsync.h"
+#include <jansson.h>
 #include "support_fixtures.h"
 #include "support_http.h"
 
@@ -618,12 +619,12 @@ static void next_page_url_on_base_only(void **state)
     snprintf(refused[4], sizeof refused[4], "https://api.calendly.com/users/me");
     snprintf(refused[5], sizeof refused[5], "%s", base); /* the base alone is no path */
     for (int i = 0; i < 6; i++) {
-        assert_int_equal(get(c, refused[i], NULL, &err), CALSYNC_ERR_INVALID);
+        assert_int_equal(get(c, refused[i], NULL, &err), CALSYNC_ERR_ARGUMENT);
         assert_non_null(strstr(err.message, "base URL"));
     }
-    assert_int_equal(get(c, "users/me", NULL, &err), CALSYNC_ERR_INVALID);
-    assert_int_equal(get(c, "", NULL, &err), CALSYNC_ERR_INVALID);
-    assert_int_equal(get(c, NULL, NULL, &err), CALSYNC_ERR_INVALID);
+    assert_int_equal(get(c, "users/me", NULL, &err), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(get(c, "", NULL, &err), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(get(c, NULL, NULL, &err), CALSYNC_ERR_ARGUMENT);
     assert_int_equal(http_server_request_count(f->srv), 1);
     assert_int_equal(stats_of(c).requests, 1);
 }
@@ -636,22 +637,22 @@ static void control_bytes_and_bad_methods_refused(void **state)
                            "/caf\xc3\xa9",           "/a\rb"};
     calsync_error err;
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
-        assert_int_equal(get(c, paths[i], NULL, &err), CALSYNC_ERR_INVALID);
+        assert_int_equal(get(c, paths[i], NULL, &err), CALSYNC_ERR_ARGUMENT);
         assert_non_null(strstr(err.message, "offset"));
     }
     const char *methods[] = {"GET\r\n", "PUT", "get", "GET ", ""};
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
         assert_int_equal(
             calsync_client_request(NULL, NULL, NULL, c, methods[i], "/users/me", NULL, 0, &err),
-            CALSYNC_ERR_INVALID);
+            CALSYNC_ERR_ARGUMENT);
     assert_int_equal(calsync_client_request(NULL, NULL, NULL, c, NULL, "/x", NULL, 0, &err),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
     assert_int_equal(calsync_client_request(NULL, NULL, NULL, c, "GET", "/x", "{}", 2, &err),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
     assert_int_equal(calsync_client_request(NULL, NULL, NULL, c, "POST", "/x", NULL, 5, &err),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
     assert_int_equal(calsync_client_request(NULL, NULL, NULL, NULL, "GET", "/x", NULL, 0, &err),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
     assert_int_equal(http_server_request_count(f->srv), 0);
 }
 
@@ -714,8 +715,8 @@ static void url_encode_cases(void **state)
     assert_int_equal(calsync_url_encode(buf, 3, "abc", 3), CALSYNC_ERR_TOO_LARGE);
     assert_string_equal(buf, "");
     assert_int_equal(calsync_url_encode(buf, 0, "", 0), CALSYNC_ERR_TOO_LARGE);
-    assert_int_equal(calsync_url_encode(NULL, 8, "a", 1), CALSYNC_ERR_INVALID);
-    assert_int_equal(calsync_url_encode(buf, 8, NULL, 1), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_url_encode(NULL, 8, "a", 1), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(calsync_url_encode(buf, 8, NULL, 1), CALSYNC_ERR_ARGUMENT);
 }
 
 static void list_parses_collection_and_token(void **state)
@@ -829,9 +830,9 @@ static void client_new_validates_options(void **state)
         "https://a b", "https://a\r\n",          "https://a?x=1",    "https://u@a"};
     for (size_t i = 0; i < sizeof bad_bases / sizeof bad_bases[0]; i++) {
         o.base_url = bad_bases[i];
-        assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_ERR_INVALID);
+        assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_ERR_ARGUMENT);
         assert_null(c);
-        assert_int_equal(err.code, CALSYNC_ERR_INVALID);
+        assert_int_equal(err.code, CALSYNC_ERR_ARGUMENT);
     }
     /* Plain HTTP would carry the token in clear text: loopback only. */
     const char *cleartext_bases[] = {"http://api.calendly.com", "http://127.0.0.1.evil.example",
@@ -839,7 +840,7 @@ static void client_new_validates_options(void **state)
                                      "http://[::2]:80"};
     for (size_t i = 0; i < sizeof cleartext_bases / sizeof cleartext_bases[0]; i++) {
         o.base_url = cleartext_bases[i];
-        assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_ERR_INVALID);
+        assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_ERR_ARGUMENT);
         assert_null(c);
         assert_non_null(strstr(err.message, "https://"));
     }
@@ -855,18 +856,18 @@ static void client_new_validates_options(void **state)
     const char *bad_tokens[] = {NULL, "", "tok\r\nX-Evil: 1", "two words"};
     for (size_t i = 0; i < sizeof bad_tokens / sizeof bad_tokens[0]; i++) {
         o.token = bad_tokens[i];
-        assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_ERR_INVALID);
+        assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_ERR_ARGUMENT);
         assert_null(c);
     }
     o.token = TOKEN;
     o.timeout_ms = -1;
-    assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_ERR_ARGUMENT);
     o.timeout_ms = 0;
     o.user_agent = "agent\n";
-    assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_ERR_ARGUMENT);
     o.user_agent = NULL;
-    assert_int_equal(calsync_client_new(&c, NULL, &err), CALSYNC_ERR_INVALID);
-    assert_int_equal(calsync_client_new(NULL, &o, &err), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_client_new(&c, NULL, &err), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(calsync_client_new(NULL, &o, &err), CALSYNC_ERR_ARGUMENT);
 
     /* A trailing '/' is forgiven; fresh stats know nothing of the limit. */
     o.base_url = "https://api.calendly.com/";
@@ -883,9 +884,631 @@ static void client_new_validates_options(void **state)
     assert_int_equal(calsync_client_request(NULL, NULL, NULL, c, "GET",
                                             "https://api.calendly.com.evil.example/x", NULL, 0,
                                             &err),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
     calsync_client_free(c);
     calsync_client_free(NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Endpoints: method, path, query, body and headers on the wire               */
+/* ------------------------------------------------------------------------ */
+
+static calsync_str S(const char *s)
+{
+    calsync_str r = {s, strlen(s)};
+    return r;
+}
+
+static const calsync_str none = {NULL, 0};
+
+/* Request i was `method target` with the bearer token, JSON accepted and,
+ * for a body, exactly `body` as JSON. */
+static void expect_request(fixture *f, size_t i, const char *method, const char *target,
+                           const char *body)
+{
+    const http_request *r = http_server_request(f->srv, i);
+    assert_non_null(r);
+    char v[256];
+    assert_string_equal(r->method, method);
+    assert_string_equal(r->target, target);
+    assert_true(http_request_header(r, "Authorization", v, sizeof v));
+    assert_string_equal(v, "Bearer " TOKEN);
+    assert_true(http_request_header(r, "Accept", v, sizeof v));
+    assert_string_equal(v, "application/json");
+    if (body != NULL) {
+        assert_true(http_request_header(r, "Content-Type", v, sizeof v));
+        assert_string_equal(v, "application/json");
+        assert_int_equal(r->body_len, strlen(body));
+        assert_string_equal(r->body, body);
+    } else {
+        assert_int_equal(r->body_len, 0);
+    }
+}
+
+static void endpoint_current_user_returns_the_resource(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 0, 0, 0);
+    push(f, 200, NULL,
+         "{\"resource\":{\"uri\":\"https://api.calendly.com/users/U1\",\"current_organization\":"
+         "\"https://api.calendly.com/organizations/O1\",\"name\":\"Zo\xc3\xab\"}}");
+    char *json = NULL;
+    size_t len = 0;
+    calsync_error err;
+    assert_int_equal(calsync_api_current_user(&json, &len, c, &err), CALSYNC_OK);
+    assert_string_equal(json, "{\"uri\":\"https://api.calendly.com/users/U1\",\"current_organization\":"
+                              "\"https://api.calendly.com/organizations/O1\",\"name\":\"Zo\xc3\xab\"}");
+    assert_int_equal(len, strlen(json));
+    free(json);
+    expect_request(f, 0, "GET", "/users/me", NULL);
+
+    /* An answer without a resource object names "resource". */
+    push(f, 200, NULL, "{\"collection\":[]}");
+    push(f, 200, NULL, "{\"resource\":[1]}");
+    push(f, 200, NULL, "nope");
+    assert_int_equal(calsync_api_current_user(&json, NULL, c, &err), CALSYNC_ERR_SCHEMA);
+    assert_null(json);
+    assert_string_equal(err.path, "resource");
+    assert_string_equal(err.message, "missing");
+    assert_int_equal(calsync_api_current_user(&json, NULL, c, &err), CALSYNC_ERR_SCHEMA);
+    assert_string_equal(err.message, "expected object, got array");
+    assert_int_equal(calsync_api_current_user(&json, NULL, c, &err), CALSYNC_ERR_JSON);
+    assert_string_equal(err.path, "");
+}
+
+static void endpoint_lists_build_the_query_and_page_token(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 0, 0, 0);
+    calsync_param q[] = {{S("organization"), S("https://api.calendly.com/organizations/O1")},
+                         {S("a b"), S("\xc3\xbc&=?#/")},
+                         {S("count"), S("100")},
+                         {S("empty"), none}};
+    push(f, 200, NULL,
+         "{\"collection\":[{\"uri\":\"t1\"},{\"uri\":\"t2\"}],\"pagination\":{\"next_page_token\":"
+         "\"nx/+\"}}");
+    calsync_page *p = NULL;
+    calsync_error err;
+    assert_int_equal(calsync_api_event_types(&p, c, q, 4, none, &err), CALSYNC_OK);
+    expect_request(f, 0, "GET",
+                   "/event_types?organization=https%3A%2F%2Fapi.calendly.com%2Forganizations%2FO1"
+                   "&a%20b=%C3%BC%26%3D%3F%23%2F&count=100&empty=",
+                   NULL);
+    assert_int_equal(calsync_page_count(p), 2);
+    calsync_str tok = calsync_page_next_token(p);
+    assert_int_equal(tok.len, 4);
+    assert_memory_equal(tok.ptr, "nx/+", 4);
+    assert_string_equal(calsync_page_item_json(p, 1).ptr, "{\"uri\":\"t2\"}");
+    assert_null(calsync_page_take_sched(p, 0)); /* plain JSON items */
+    calsync_page_free(p);
+
+    /* The next page: the same query plus the token, encoded. */
+    push(f, 200, NULL, "{\"collection\":[],\"pagination\":{\"next_page_token\":null}}");
+    assert_int_equal(calsync_api_subscriptions(&p, c, q, 1, S("nx/+"), &err), CALSYNC_OK);
+    expect_request(f, 1, "GET",
+                   "/webhook_subscriptions?organization=https%3A%2F%2Fapi.calendly.com%2F"
+                   "organizations%2FO1&page_token=nx%2F%2B",
+                   NULL);
+    assert_null(calsync_page_next_token(p).ptr);
+    calsync_page_free(p);
+
+    /* Refusals name the parameter and send nothing. */
+    calsync_param dup[] = {{S("page_token"), S("x")}};
+    calsync_param unnamed[] = {{S(""), S("x")}};
+    assert_int_equal(calsync_api_event_types(&p, c, dup, 1, S("t"), &err), CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "query");
+    assert_int_equal(calsync_api_event_types(&p, c, unnamed, 1, none, &err),
+                     CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "query");
+    assert_int_equal(calsync_api_event_types(&p, c, q, 1, S(""), &err), CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "page_token");
+    assert_int_equal(calsync_api_event_types(NULL, c, q, 1, none, &err), CALSYNC_ERR_ARGUMENT);
+    assert_null(p);
+    assert_int_equal(http_server_request_count(f->srv), 2);
+}
+
+static void endpoint_scheduled_events_and_invitees_are_typed(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 0, 0, 0);
+    size_t elen = 0, plen = 0;
+    char *event = fixture_read("rest_scheduled_event.json", &elen);
+    char *page = fixture_read("rest_invitees_page.json", &plen);
+    size_t ilen = 0;
+    char *inv = fixture_read("rest_invitee.json", &ilen);
+    assert_non_null(event);
+    assert_non_null(page);
+    assert_non_null(inv);
+
+    /* A list of scheduled events: items are parsed scheduled events. */
+    json_error_t jerr;
+    json_t *ev = json_loadb(event, elen, 0, &jerr);
+    assert_non_null(ev);
+    json_t *list = json_pack("{s:[O],s:{s:n}}", "collection", json_object_get(ev, "resource"),
+                             "pagination", "next_page_token");
+    char *list_body = json_dumps(list, JSON_COMPACT);
+    push(f, 200, NULL, list_body);
+    calsync_param q[] = {{S("user"), S("https://api.calendly.com/users/U1")},
+                         {S("min_start_time"), S("2026-03-01T00:00:00.000000Z")},
+                         {S("sort"), S("start_time:asc")}};
+    calsync_page *p = NULL;
+    calsync_error err;
+    assert_int_equal(calsync_api_scheduled_events(&p, c, q, 3, none, &err), CALSYNC_OK);
+    expect_request(f, 0, "GET",
+                   "/scheduled_events?user=https%3A%2F%2Fapi.calendly.com%2Fusers%2FU1"
+                   "&min_start_time=2026-03-01T00%3A00%3A00.000000Z&sort=start_time%3Aasc",
+                   NULL);
+    assert_int_equal(calsync_page_count(p), 1);
+    assert_null(calsync_page_take_invitee(p, 0));
+    calsync_sched *s = calsync_page_take_sched(p, 0);
+    assert_non_null(s);
+    assert_null(calsync_page_take_sched(p, 0)); /* taken once */
+    assert_null(calsync_page_take_sched(p, 1)); /* out of range */
+    calsync_page_free(p);
+    assert_true(calsync_sched_get(s)->start_time != CALSYNC_TIME_NONE);
+    calsync_sched_free(s);
+
+    /* A bad item fails the call and names its place. */
+    json_object_del(json_object_get(ev, "resource"), "start_time");
+    json_t *bad = json_pack("{s:[{},O]}", "collection", json_object_get(ev, "resource"));
+    char *bad_body = json_dumps(bad, JSON_COMPACT);
+    push(f, 200, NULL, bad_body);
+    assert_int_equal(calsync_api_scheduled_events(&p, c, q, 0, none, &err), CALSYNC_ERR_SCHEMA);
+    assert_null(p);
+    assert_true(strncmp(err.path, "collection[0].", 14) == 0);
+    assert_null(strstr(err.message, "collection"));
+
+    /* One scheduled event. */
+    push(f, 200, NULL, event);
+    assert_int_equal(calsync_api_scheduled_event(&s, c, S("d06edd78-d79d-4ab7"), &err),
+                     CALSYNC_OK);
+    expect_request(f, 2, "GET", "/scheduled_events/d06edd78-d79d-4ab7", NULL);
+    calsync_sched_free(s);
+
+    /* Invitees of an event, with a status filter and a token. */
+    push(f, 200, NULL, page);
+    calsync_param st[] = {{S("status"), S("active")}, {S("count"), S("100")}};
+    assert_int_equal(calsync_api_invitees(&p, c, S("E1"), st, 2, S("tok en"), &err), CALSYNC_OK);
+    expect_request(f, 3, "GET",
+                   "/scheduled_events/E1/invitees?status=active&count=100&page_token=tok%20en",
+                   NULL);
+    assert_true(calsync_page_count(p) >= 1);
+    calsync_event *e = calsync_page_take_invitee(p, 0);
+    assert_non_null(e);
+    assert_int_equal(calsync_event_get(e)->kind, CALSYNC_EVENT_REST_INVITEE);
+    calsync_event_free(e);
+    calsync_page_free(p); /* frees the items not taken */
+
+    /* One invitee. */
+    push(f, 200, NULL, inv);
+    assert_int_equal(calsync_api_invitee(&e, c, S("E1"), S("I-1_x"), &err), CALSYNC_OK);
+    expect_request(f, 4, "GET", "/scheduled_events/E1/invitees/I-1_x", NULL);
+    assert_int_equal(calsync_event_get(e)->kind, CALSYNC_EVENT_REST_INVITEE);
+    calsync_event_free(e);
+
+    /* UUIDs that could change the path are refused, naming the parameter. */
+    static const char *const bad_uuids[] = {"", "../users/me", "a/b", "a?b", "a%2F", "a.b", "\xc3\xa9"};
+    for (size_t i = 0; i < sizeof bad_uuids / sizeof bad_uuids[0]; i++) {
+        assert_int_equal(calsync_api_scheduled_event(&s, c, S(bad_uuids[i]), &err),
+                         CALSYNC_ERR_ARGUMENT);
+        assert_string_equal(err.path, "uuid");
+    }
+    calsync_str with_nul = {"a\0b", 3};
+    assert_int_equal(calsync_api_invitee(&e, c, S("E1"), with_nul, &err), CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "invitee_uuid");
+    assert_int_equal(calsync_api_invitees(&p, c, S("x#y"), NULL, 0, none, &err),
+                     CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "event_uuid");
+    assert_int_equal(http_server_request_count(f->srv), 5);
+
+    free(list_body);
+    free(bad_body);
+    json_decref(list);
+    json_decref(bad);
+    json_decref(ev);
+    free(event);
+    free(page);
+    free(inv);
+}
+
+static void endpoint_subscriptions_and_no_shows_send_json_bodies(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = make_client(f, 0, 0, 0);
+    calsync_str events[] = {S("invitee.created"), S("e\xc3\xa9\n")};
+    calsync_subscription_request req;
+    memset(&req, 0, sizeof req);
+    req.url = S("https://example.org/h?x=\"1\"");
+    req.events = events;
+    req.nevents = 2;
+    req.organization = S("https://api.calendly.com/organizations/O1");
+    req.scope = S("user");
+    req.user = S("https://api.calendly.com/users/U1");
+    req.signing_key = S("k\"\\/\x01");
+    push(f, 201, NULL, "{\"resource\":{\"uri\":\"https://api.calendly.com/webhook_subscriptions/S1\","
+                       "\"state\":\"active\"}}");
+    char *json = NULL;
+    calsync_error err;
+    assert_int_equal(calsync_api_create_subscription(&json, NULL, c, &req, &err), CALSYNC_OK);
+    assert_string_equal(json, "{\"uri\":\"https://api.calendly.com/webhook_subscriptions/S1\","
+                              "\"state\":\"active\"}");
+    free(json);
+    expect_request(f, 0, "POST", "/webhook_subscriptions",
+                   "{\"url\":\"https://example.org/h?x=\\\"1\\\"\",\"events\":[\"invitee.created\","
+                   "\"e\xc3\xa9\\n\"],\"organization\":\"https://api.calendly.com/organizations/"
+                   "O1\",\"scope\":\"user\",\"user\":\"https://api.calendly.com/users/U1\","
+                   "\"signing_key\":\"k\\\"\\\\/\\u0001\"}");
+
+    /* Without a user (organization scope) there is no "user" member. */
+    req.scope = S("organization");
+    req.user = none;
+    req.nevents = 1;
+    push(f, 201, NULL, "{\"resource\":{}}");
+    assert_int_equal(calsync_api_create_subscription(&json, NULL, c, &req, &err), CALSYNC_OK);
+    free(json);
+    expect_request(f, 1, "POST", "/webhook_subscriptions",
+                   "{\"url\":\"https://example.org/h?x=\\\"1\\\"\",\"events\":[\"invitee.created\"],"
+                   "\"organization\":\"https://api.calendly.com/organizations/O1\",\"scope\":"
+                   "\"organization\",\"signing_key\":\"k\\\"\\\\/\\u0001\"}");
+
+    /* 409: the URL is registered already. */
+    push(f, 409, NULL, "{\"title\":\"Already Exists\",\"message\":\"Hook with this url already exists\"}");
+    assert_int_equal(calsync_api_create_subscription(&json, NULL, c, &req, &err), CALSYNC_ERR_HTTP);
+    assert_int_equal(err.http_status, 409);
+    assert_null(strstr(err.message, "k\"")); /* the key is never in a message */
+
+    /* Refused bodies name the parameter. */
+    calsync_subscription_request r2 = req;
+    r2.signing_key = S("");
+    assert_int_equal(calsync_api_create_subscription(&json, NULL, c, &r2, &err), CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "signing_key");
+    r2 = req;
+    r2.nevents = 0;
+    assert_int_equal(calsync_api_create_subscription(&json, NULL, c, &r2, &err), CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "events");
+    calsync_str bad_utf8[] = {S("\xc3")};
+    r2 = req;
+    r2.events = bad_utf8;
+    assert_int_equal(calsync_api_create_subscription(&json, NULL, c, &r2, &err), CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "events");
+    assert_string_equal(err.message, "must be valid UTF-8");
+    r2 = req;
+    r2.url = S("\xed\xa0\x80"); /* a surrogate */
+    assert_int_equal(calsync_api_create_subscription(&json, NULL, c, &r2, &err), CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "url");
+
+    /* One subscription, its deletion. */
+    push(f, 200, NULL, "{\"resource\":{\"state\":\"disabled\"}}");
+    assert_int_equal(calsync_api_subscription(&json, NULL, c, S("S1"), &err), CALSYNC_OK);
+    assert_string_equal(json, "{\"state\":\"disabled\"}");
+    free(json);
+    expect_request(f, 3, "GET", "/webhook_subscriptions/S1", NULL);
+    push(f, 204, NULL, NULL);
+    assert_int_equal(calsync_api_delete_subscription(c, S("S1"), &err), CALSYNC_OK);
+    expect_request(f, 4, "DELETE", "/webhook_subscriptions/S1", NULL);
+
+    /* No-shows. */
+    push(f, 201, NULL, "{\"resource\":{\"uri\":\"https://api.calendly.com/invitee_no_shows/N1\"}}");
+    assert_int_equal(calsync_api_create_no_show(&json, NULL, c,
+                                                S("https://api.calendly.com/scheduled_events/E1/"
+                                                  "invitees/I1"),
+                                                &err),
+                     CALSYNC_OK);
+    free(json);
+    expect_request(f, 5, "POST", "/invitee_no_shows",
+                   "{\"invitee\":\"https://api.calendly.com/scheduled_events/E1/invitees/I1\"}");
+    push(f, 204, NULL, NULL);
+    assert_int_equal(calsync_api_delete_no_show(c, S("N1"), &err), CALSYNC_OK);
+    expect_request(f, 6, "DELETE", "/invitee_no_shows/N1", NULL);
+    assert_int_equal(calsync_api_delete_no_show(c, S("https://api.calendly.com/invitee_no_shows/N1"),
+                                                &err),
+                     CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "uuid");
+    assert_int_equal(calsync_api_create_no_show(&json, NULL, c, S(""), &err), CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "invitee_uri");
+    assert_int_equal(http_server_request_count(f->srv), 7);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Proxies: only the caller's                                                */
+/* ------------------------------------------------------------------------ */
+
+static const char *const proxy_vars[] = {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY",
+                                         "all_proxy",  "ALL_PROXY",  "no_proxy",    "NO_PROXY"};
+
+static void set_proxy_env(const char *value)
+{
+    for (size_t i = 0; i < sizeof proxy_vars / sizeof proxy_vars[0]; i++) {
+        if (value == NULL)
+            unsetenv(proxy_vars[i]);
+        else if (strstr(proxy_vars[i], "no_") == NULL && strstr(proxy_vars[i], "NO_") == NULL)
+            setenv(proxy_vars[i], value, 1);
+    }
+}
+
+static calsync_client *proxied_client(const char *base, const char *proxy, const char *userpwd,
+                                      const char *noproxy)
+{
+    calsync_client_options o;
+    memset(&o, 0, sizeof o);
+    o.base_url = base;
+    o.token = TOKEN;
+    o.max_retries = 0;
+    o.connect_timeout_ms = 2000;
+    o.proxy = proxy;
+    o.proxy_userpwd = userpwd;
+    o.noproxy = noproxy;
+    calsync_client *c = NULL;
+    calsync_error err;
+    assert_int_equal(calsync_client_new(&c, &o, &err), CALSYNC_OK);
+    return c;
+}
+
+static void environment_proxies_are_never_used(void **state)
+{
+    fixture *f = *state;
+    /* A dead proxy everywhere in the environment, no_proxy unset. */
+    set_proxy_env("http://127.0.0.1:1");
+    calsync_client *c = make_client(f, 0, 0, 2000);
+    push(f, 200, NULL, "{\"resource\":{}}");
+    calsync_error err;
+    int rc = get(c, "/users/me", "{\"resource\":{}}", &err);
+    set_proxy_env(NULL);
+    assert_int_equal(rc, CALSYNC_OK);
+    assert_int_equal(http_server_request_count(f->srv), 1);
+    /* Origin form: the request came directly, not through a proxy. */
+    assert_string_equal(http_server_request(f->srv, 0)->target, "/users/me");
+}
+
+static void given_proxy_carries_the_request_with_its_credentials(void **state)
+{
+    fixture *f = *state; /* f->srv plays the forward proxy */
+    char want[256];
+    /* Nothing listens at the base: only the proxy can answer. */
+    calsync_client *c =
+        proxied_client("http://127.0.0.1:9", http_server_url(f->srv), "ann:s3cr:t w", NULL);
+    push(f, 200, NULL, "{\"resource\":{\"uri\":\"u\"}}");
+    calsync_error err;
+    assert_int_equal(get(c, "/users/me?x=1", NULL, &err), CALSYNC_OK);
+    const http_request *r = http_server_request(f->srv, 0);
+    assert_non_null(r);
+    assert_string_equal(r->target, "http://127.0.0.1:9/users/me?x=1");
+    char v[256];
+    assert_true(http_request_header(r, "Proxy-Authorization", v, sizeof v));
+    /* base64("ann:s3cr:t w") */
+    snprintf(want, sizeof want, "Basic %s", "YW5uOnMzY3I6dCB3");
+    assert_string_equal(v, want);
+    assert_true(http_request_header(r, "Authorization", v, sizeof v));
+    assert_string_equal(v, "Bearer " TOKEN);
+    calsync_client_free(c);
+
+    /* Without proxy_userpwd no Proxy-Authorization is sent. */
+    c = proxied_client("http://127.0.0.1:9", http_server_url(f->srv), NULL, NULL);
+    push(f, 200, NULL, "{}");
+    assert_int_equal(get(c, "/users/me", NULL, &err), CALSYNC_OK);
+    r = http_server_request(f->srv, 1);
+    assert_string_equal(r->target, "http://127.0.0.1:9/users/me");
+    assert_false(http_request_header(r, "Proxy-Authorization", v, sizeof v));
+
+    /* A dead proxy fails as transport, and never names the credentials. */
+    calsync_client_free(c);
+    c = proxied_client(http_server_url(f->srv), "http://127.0.0.1:1", "ann:s3cr:t w", NULL);
+    assert_int_equal(get(c, "/users/me", NULL, &err), CALSYNC_ERR_TRANSPORT);
+    assert_null(strstr(err.message, "s3cr"));
+    assert_int_equal(http_server_request_count(f->srv), 2);
+    calsync_client_free(c);
+
+    /* proxy_userpwd without a proxy, and control bytes, are refused. */
+    calsync_client_options o;
+    memset(&o, 0, sizeof o);
+    o.base_url = http_server_url(f->srv);
+    o.token = TOKEN;
+    o.proxy_userpwd = "ann:pw";
+    calsync_client *bad = NULL;
+    assert_int_equal(calsync_client_new(&bad, &o, &err), CALSYNC_ERR_ARGUMENT);
+    assert_null(strstr(err.message, "ann:pw"));
+    o.proxy = "http://p\r\nX: 1";
+    o.proxy_userpwd = NULL;
+    assert_int_equal(calsync_client_new(&bad, &o, &err), CALSYNC_ERR_ARGUMENT);
+    assert_null(bad);
+}
+
+static void noproxy_bypasses_the_given_proxy(void **state)
+{
+    fixture *f = *state; /* the origin */
+    http_server *proxy = http_server_start();
+    assert_non_null(proxy);
+    calsync_client *c =
+        proxied_client(http_server_url(f->srv), http_server_url(proxy), NULL, "127.0.0.1");
+    push(f, 200, NULL, "{}");
+    calsync_error err;
+    assert_int_equal(get(c, "/users/me", "{}", &err), CALSYNC_OK);
+    assert_int_equal(http_server_request_count(f->srv), 1);
+    assert_string_equal(http_server_request(f->srv, 0)->target, "/users/me");
+    assert_int_equal(http_server_request_count(proxy), 0);
+    calsync_client_free(c);
+
+    /* The same client without noproxy goes through the proxy. */
+    c = proxied_client(http_server_url(f->srv), http_server_url(proxy), NULL, NULL);
+    http_answer a;
+    memset(&a, 0, sizeof a);
+    a.status = 200;
+    a.body = "{}";
+    http_server_push(proxy, a);
+    assert_int_equal(get(c, "/users/me", "{}", &err), CALSYNC_OK);
+    assert_int_equal(http_server_request_count(proxy), 1);
+    assert_int_equal(http_server_request_count(f->srv), 1);
+    calsync_client_free(c);
+    http_server_stop(proxy);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The OAuth auth base                                                       */
+/* ------------------------------------------------------------------------ */
+
+#define CLIENT_ID "cid-123_x"
+
+static calsync_client *auth_client(fixture *f)
+{
+    calsync_client_free(f->c);
+    f->c = NULL;
+    calsync_client_options o;
+    memset(&o, 0, sizeof o);
+    o.base_url = http_server_url(f->srv);
+    o.kind = CALSYNC_CLIENT_AUTH;
+    o.client_id = CLIENT_ID;
+    o.client_secret = "s3cr&t=+/%";
+    o.max_retries = 0;
+    calsync_error err;
+    assert_int_equal(calsync_client_new(&f->c, &o, &err), CALSYNC_OK);
+    return f->c;
+}
+
+static void expect_form(fixture *f, size_t i, const char *path, const char *body)
+{
+    const http_request *r = http_server_request(f->srv, i);
+    assert_non_null(r);
+    char v[256];
+    assert_string_equal(r->method, "POST");
+    assert_string_equal(r->target, path);
+    assert_true(http_request_header(r, "Content-Type", v, sizeof v));
+    assert_string_equal(v, "application/x-www-form-urlencoded");
+    /* Basic base64("cid-123_x:s3cr%26t%3D%2B%2F%25"): each part form-encoded first. */
+    assert_true(http_request_header(r, "Authorization", v, sizeof v));
+    assert_string_equal(v, "Basic Y2lkLTEyM194OnMzY3IlMjZ0JTNEJTJCJTJGJTI1");
+    assert_string_equal(r->body, body);
+}
+
+static void oauth_code_exchange_and_refresh(void **state)
+{
+    fixture *f = *state;
+    calsync_client *c = auth_client(f);
+    push(f, 200, NULL,
+         "{\"token_type\":\"Bearer\",\"expires_in\":7200,\"created_at\":1772463845,"
+         "\"refresh_token\":\"r1\",\"access_token\":\"a1\",\"scope\":\"default\","
+         "\"owner\":\"https://api.calendly.com/users/U1\","
+         "\"organization\":\"https://api.calendly.com/organizations/O1\"}");
+    calsync_oauth_token *t = NULL;
+    calsync_error err;
+    assert_int_equal(calsync_oauth_exchange_code(&t, c, S("c0de/+="),
+                                                 S("https://site.example/cb?a=1&b=\xc3\xa9"),
+                                                 none, &err),
+                     CALSYNC_OK);
+    expect_form(f, 0, "/oauth/token",
+                "grant_type=authorization_code&code=c0de%2F%2B%3D&redirect_uri=https%3A%2F%2F"
+                "site.example%2Fcb%3Fa%3D1%26b%3D%C3%A9");
+    assert_string_equal(t->access_token, "a1");
+    assert_string_equal(t->refresh_token, "r1");
+    assert_string_equal(t->token_type, "Bearer");
+    assert_string_equal(t->scope, "default");
+    assert_string_equal(t->owner, "https://api.calendly.com/users/U1");
+    assert_string_equal(t->organization, "https://api.calendly.com/organizations/O1");
+    assert_int_equal(t->expires_in, 7200);
+    assert_int_equal(t->created_at, 1772463845);
+    calsync_oauth_token_free(t);
+
+    /* With PKCE's verifier; an answer without organization (OPEN). */
+    push(f, 200, NULL, "{\"access_token\":\"a2\",\"refresh_token\":\"r2\",\"expires_in\":\"7200\"}");
+    assert_int_equal(calsync_oauth_exchange_code(&t, c, S("c"), S("https://s/cb"), S("v~1"), &err),
+                     CALSYNC_OK);
+    expect_form(f, 1, "/oauth/token",
+                "grant_type=authorization_code&code=c&redirect_uri=https%3A%2F%2Fs%2Fcb"
+                "&code_verifier=v~1");
+    assert_null(t->organization);
+    assert_null(t->owner);
+    assert_int_equal(t->expires_in, 7200);
+    assert_int_equal(t->created_at, -1);
+    calsync_oauth_token_free(t);
+
+    /* Refresh: a rotated refresh token comes back. */
+    push(f, 200, NULL, "{\"access_token\":\"a3\",\"refresh_token\":\"r3\",\"token_type\":\"bearer\"}");
+    assert_int_equal(calsync_oauth_refresh(&t, c, S("r2"), &err), CALSYNC_OK);
+    expect_form(f, 2, "/oauth/token", "grant_type=refresh_token&refresh_token=r2");
+    assert_string_equal(t->refresh_token, "r3");
+    calsync_oauth_token_free(t);
+
+    /* A used refresh token: the OAuth error is the title. */
+    push(f, 400, NULL, "{\"error\":\"invalid_grant\",\"error_description\":\"The refresh token is invalid\"}");
+    assert_int_equal(calsync_oauth_refresh(&t, c, S("r2"), &err), CALSYNC_ERR_HTTP);
+    assert_null(t);
+    assert_int_equal(err.http_status, 400);
+    assert_string_equal(err.title, "invalid_grant");
+    assert_string_equal(err.message, "invalid_grant: The refresh token is invalid");
+    assert_int_equal(http_server_request_count(f->srv), 4); /* a 400 is not retried */
+
+    /* Revoke sends the form fields the doc names. */
+    push(f, 200, NULL, "{}");
+    assert_int_equal(calsync_oauth_revoke(c, S("a3"), &err), CALSYNC_OK);
+    expect_form(f, 4, "/oauth/revoke",
+                "client_id=cid-123_x&client_secret=s3cr%26t%3D%2B%2F%25&token=a3");
+
+    /* Refusals name the value and send nothing. */
+    assert_int_equal(calsync_oauth_refresh(&t, c, S(""), &err), CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "refresh_token");
+    assert_int_equal(calsync_oauth_exchange_code(&t, c, S("c"), S("\xff"), none, &err),
+                     CALSYNC_ERR_ARGUMENT);
+    assert_string_equal(err.path, "redirect_uri");
+    assert_int_equal(calsync_oauth_revoke(c, none, &err), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(http_server_request_count(f->srv), 5);
+
+    /* An API client cannot make OAuth calls, nor an auth client carry a bearer token. */
+    calsync_client *api = make_client(f, 0, 0, 0);
+    assert_int_equal(calsync_oauth_refresh(&t, api, S("r"), &err), CALSYNC_ERR_ARGUMENT);
+    calsync_client_options o;
+    memset(&o, 0, sizeof o);
+    o.base_url = http_server_url(f->srv);
+    o.kind = CALSYNC_CLIENT_AUTH;
+    o.client_id = CLIENT_ID;
+    calsync_client *bad = NULL;
+    assert_int_equal(calsync_client_new(&bad, &o, &err), CALSYNC_ERR_ARGUMENT);
+    assert_non_null(strstr(err.message, "client_secret"));
+    o.client_secret = "x";
+    o.token = TOKEN;
+    assert_int_equal(calsync_client_new(&bad, &o, &err), CALSYNC_ERR_ARGUMENT);
+    o.token = NULL;
+    o.kind = (calsync_client_kind)7;
+    assert_int_equal(calsync_client_new(&bad, &o, &err), CALSYNC_ERR_ARGUMENT);
+    assert_null(bad);
+}
+
+static void oauth_token_answers_every_reading(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *json;
+        int rc;
+        const char *path;
+    } cases[] = {
+        {"{\"access_token\":\"a\"}", CALSYNC_OK, ""},
+        {"{\"access_token\":\"a\",\"organization\":null,\"refresh_token\":null}", CALSYNC_OK, ""},
+        {"{\"access_token\":\"a\",\"unknown\":[1,2]}", CALSYNC_OK, ""},
+        {"{\"refresh_token\":\"r\"}", CALSYNC_ERR_SCHEMA, "access_token"},
+        {"{\"access_token\":\"\"}", CALSYNC_ERR_SCHEMA, "access_token"},
+        {"{\"access_token\":5}", CALSYNC_ERR_SCHEMA, "access_token"},
+        {"{\"access_token\":\"a\",\"expires_in\":-1}", CALSYNC_ERR_SCHEMA, "expires_in"},
+        {"{\"access_token\":\"a\",\"expires_in\":\"2h\"}", CALSYNC_ERR_SCHEMA, "expires_in"},
+        {"{\"access_token\":\"a\",\"created_at\":1.5}", CALSYNC_ERR_SCHEMA, "created_at"},
+        {"{\"access_token\":\"a\",\"token_type\":\"mac\"}", CALSYNC_ERR_SCHEMA, "token_type"},
+        {"{\"access_token\":\"a\",\"owner\":{}}", CALSYNC_ERR_SCHEMA, "owner"},
+        {"[]", CALSYNC_ERR_SCHEMA, ""},
+        {"{\"access_token\":\"a\",\"access_token\":\"b\"}", CALSYNC_ERR_JSON, ""},
+        {"", CALSYNC_ERR_JSON, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        calsync_oauth_token *t = NULL;
+        calsync_error err;
+        int rc = calsync_oauth_token_parse(&t, cases[i].json, strlen(cases[i].json), &err);
+        if (rc != cases[i].rc || (rc != CALSYNC_OK && strcmp(err.path, cases[i].path) != 0))
+            fail_msg("case %zu: rc %d path \"%s\" (%s)", i, rc, err.path, err.message);
+        if (rc == CALSYNC_OK) {
+            assert_string_equal(t->access_token, "a");
+            assert_null(t->organization);
+        } else {
+            assert_null(t);
+        }
+        calsync_oauth_token_free(t);
+    }
+    calsync_oauth_token_free(NULL);
 }
 
 int main(void)
@@ -929,6 +1552,20 @@ int main(void)
         cmocka_unit_test_setup_teardown(list_last_page_has_no_token, setup, teardown),
         cmocka_unit_test_setup_teardown(list_bad_answers, setup, teardown),
         cmocka_unit_test(client_new_validates_options),
+        cmocka_unit_test_setup_teardown(endpoint_current_user_returns_the_resource, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(endpoint_lists_build_the_query_and_page_token, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(endpoint_scheduled_events_and_invitees_are_typed, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(endpoint_subscriptions_and_no_shows_send_json_bodies,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(environment_proxies_are_never_used, setup, teardown),
+        cmocka_unit_test_setup_teardown(given_proxy_carries_the_request_with_its_credentials,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(noproxy_bypasses_the_given_proxy, setup, teardown),
+        cmocka_unit_test_setup_teardown(oauth_code_exchange_and_refresh, setup, teardown),
+        cmocka_unit_test(oauth_token_answers_every_reading),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();

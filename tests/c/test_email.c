@@ -94,7 +94,7 @@ static void normalize_refuses_what_is_not_one_address(void **state)
         size_t n = 7;
         calsync_error err;
         int rc = calsync_email_normalize(buf, sizeof buf, &n, bad[i].in, bad[i].len, &err);
-        if (rc != CALSYNC_ERR_INVALID || strstr(err.message, bad[i].says) == NULL)
+        if (rc != CALSYNC_ERR_INPUT || strstr(err.message, bad[i].says) == NULL)
             fail_msg("case %zu: rc %d, message \"%s\"", i, rc, err.message);
         assert_int_equal(n, 0);
         assert_string_equal(buf, "");
@@ -112,7 +112,7 @@ static void normalize_accepts_254_characters_and_refuses_255(void **state)
     assert_int_equal(calsync_email_normalize(buf, sizeof buf, &n, in, 254, NULL), CALSYNC_OK);
     assert_int_equal(n, 254);
     assert_int_equal(calsync_email_normalize(buf, sizeof buf, &n, in, 255, &err),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_INPUT);
     assert_non_null(strstr(err.message, "255 characters"));
     /* Surrounding white space does not count. */
     char padded[300];
@@ -133,9 +133,9 @@ static void normalize_reads_only_the_given_length(void **state)
     assert_string_equal(buf, "ada@example.com");
     /* cap == length + 1 is enough; one less is not. */
     assert_int_equal(calsync_email_normalize(buf, 16, &n, in, 15, NULL), CALSYNC_OK);
-    assert_int_equal(calsync_email_normalize(buf, 15, &n, in, 15, NULL), CALSYNC_ERR_INVALID);
-    assert_int_equal(calsync_email_normalize(NULL, 16, &n, in, 15, NULL), CALSYNC_ERR_INVALID);
-    assert_int_equal(calsync_email_normalize(buf, 16, NULL, in, 15, NULL), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_email_normalize(buf, 15, &n, in, 15, NULL), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(calsync_email_normalize(NULL, 16, &n, in, 15, NULL), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(calsync_email_normalize(buf, 16, NULL, in, 15, NULL), CALSYNC_ERR_ARGUMENT);
 }
 
 static void reason_names_are_the_documented_words(void **state)
@@ -427,26 +427,26 @@ static void invalid_arguments_are_refused(void **state)
     calsync_error err;
     assert_int_equal(
         calsync_email_match(m, 4, NULL, &link, "ada@example.com", 15, NULL, 0, c, 1, NULL),
-        CALSYNC_ERR_INVALID);
+        CALSYNC_ERR_ARGUMENT);
     assert_int_equal(
         calsync_email_match(m, 4, &n, NULL, "ada@example.com", 15, NULL, 0, c, 1, NULL),
-        CALSYNC_ERR_INVALID);
+        CALSYNC_ERR_ARGUMENT);
     assert_int_equal(
         calsync_email_match(NULL, 4, &n, &link, "ada@example.com", 15, NULL, 0, c, 1, NULL),
-        CALSYNC_ERR_INVALID);
+        CALSYNC_ERR_ARGUMENT);
     assert_int_equal(
         calsync_email_match(m, 4, &n, &link, "ada@example.com", 15, NULL, 0, NULL, 1, NULL),
-        CALSYNC_ERR_INVALID);
+        CALSYNC_ERR_ARGUMENT);
     assert_int_equal(
         calsync_email_match(m, 4, &n, &link, "ada@example.com", 15, NULL, 3, c, 1, NULL),
-        CALSYNC_ERR_INVALID);
+        CALSYNC_ERR_ARGUMENT);
     assert_int_equal(
         calsync_email_match(m, 4, &n, &link, "ada@example.com", 15, NULL, 0, zero, 1, &err),
-        CALSYNC_ERR_INVALID);
+        CALSYNC_ERR_ARGUMENT);
     assert_non_null(strstr(err.message, "user id 0"));
     assert_int_equal(
         calsync_email_match(m, 4, &n, &link, "not an address", 14, NULL, 0, c, 1, &err),
-        CALSYNC_ERR_INVALID);
+        CALSYNC_ERR_INPUT);
     assert_non_null(strstr(err.message, "invitee"));
     assert_int_equal(n, 0);
     assert_int_equal(link, 0);

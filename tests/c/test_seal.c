@@ -115,11 +115,11 @@ static void derive_key_refuses_secret_under_16_bytes(void **state)
     unsigned char k[32];
     calsync_error err;
     assert_int_equal(calsync_seal_derive_key(k, (const unsigned char *)SECRET_B, 15, &err),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
     assert_non_null(strstr(err.message, "at least 16"));
-    assert_int_equal(calsync_seal_derive_key(k, NULL, 0, NULL), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_seal_derive_key(k, NULL, 0, NULL), CALSYNC_ERR_ARGUMENT);
     assert_int_equal(calsync_seal_derive_key(NULL, (const unsigned char *)SECRET_A, 32, NULL),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
 }
 
 static void opens_value_sealed_by_an_independent_implementation(void **state)
@@ -245,7 +245,7 @@ static void seal_size_is_exact_and_saturates(void **state)
     calsync_error err;
     assert_int_equal(calsync_seal(buf, calsync_seal_size(1) - 1, &sn, k, CTX, CTX_LEN,
                                   (const unsigned char *)"x", 1, &err),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
     assert_non_null(strstr(err.message, "too small"));
 }
 
@@ -422,7 +422,7 @@ static void open_needs_room_for_the_plaintext(void **state)
     size_t len = sizeof FOREIGN_PLAIN - 1;
     assert_int_equal(open_into(out, len - 1, &on, k, CTX, CTX_LEN, FOREIGN_SEALED,
                                sizeof FOREIGN_SEALED - 1, &err),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
     assert_non_null(strstr(err.message, "too small"));
     assert_int_equal(
         open_into(out, len, &on, k, CTX, CTX_LEN, FOREIGN_SEALED, sizeof FOREIGN_SEALED - 1, NULL),
@@ -438,22 +438,22 @@ static void invalid_arguments_are_refused(void **state)
     key_a(k);
     assert_int_equal(
         calsync_seal(buf, sizeof buf, NULL, k, CTX, CTX_LEN, (const unsigned char *)"x", 1, NULL),
-        CALSYNC_ERR_INVALID);
+        CALSYNC_ERR_ARGUMENT);
     assert_int_equal(
         calsync_seal(buf, sizeof buf, &n, NULL, CTX, CTX_LEN, (const unsigned char *)"x", 1, NULL),
-        CALSYNC_ERR_INVALID);
+        CALSYNC_ERR_ARGUMENT);
     assert_int_equal(
         calsync_seal(buf, sizeof buf, &n, k, NULL, 3, (const unsigned char *)"x", 1, NULL),
-        CALSYNC_ERR_INVALID);
+        CALSYNC_ERR_ARGUMENT);
     assert_int_equal(calsync_seal(buf, sizeof buf, &n, k, CTX, CTX_LEN, NULL, 1, NULL),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
     assert_int_equal(
         calsync_open(out, sizeof out, &n, NULL, CTX, CTX_LEN, FOREIGN_SEALED, 10, NULL),
-        CALSYNC_ERR_INVALID);
+        CALSYNC_ERR_ARGUMENT);
     assert_int_equal(calsync_open(out, sizeof out, NULL, k, CTX, CTX_LEN, FOREIGN_SEALED, 10, NULL),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
     assert_int_equal(calsync_open(out, sizeof out, &n, k, CTX, CTX_LEN, NULL, 10, NULL),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
 }
 
 int main(void)

@@ -412,36 +412,36 @@ static void invalid_arguments_are_refused(void **state)
 
     assert_int_equal(
         calsync_sig_verify(&res, h, hl, UBODY, sizeof BODY - 1, &key1, 0, T0, 180, 180, &err),
-        CALSYNC_ERR_INVALID);
+        CALSYNC_ERR_ARGUMENT);
     assert_non_null(strstr(err.message, "no signing key"));
     assert_int_equal(
         calsync_sig_verify(&res, h, hl, UBODY, sizeof BODY - 1, NULL, 1, T0, 180, 180, NULL),
-        CALSYNC_ERR_INVALID);
+        CALSYNC_ERR_ARGUMENT);
     assert_int_equal(
         calsync_sig_verify(&res, h, hl, UBODY, sizeof BODY - 1, &null_key, 1, T0, 180, 180, NULL),
-        CALSYNC_ERR_INVALID);
+        CALSYNC_ERR_ARGUMENT);
     assert_int_equal(calsync_sig_verify(&res, h, hl, UBODY, sizeof BODY - 1, ring_with_null, 2, T0,
                                         180, 180, &err),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
     assert_non_null(strstr(err.message, "key 1 is NULL"));
     assert_int_equal(
         calsync_sig_verify(&res, h, hl, UBODY, sizeof BODY - 1, &empty_key, 1, T0, 180, 180, NULL),
-        CALSYNC_ERR_INVALID);
+        CALSYNC_ERR_ARGUMENT);
     assert_int_equal(
         calsync_sig_verify(&res, h, hl, UBODY, sizeof BODY - 1, &key1, 1, T0, -1, 180, NULL),
-        CALSYNC_ERR_INVALID);
+        CALSYNC_ERR_ARGUMENT);
     assert_int_equal(
         calsync_sig_verify(&res, h, hl, UBODY, sizeof BODY - 1, &key1, 1, T0, 180, -1, NULL),
-        CALSYNC_ERR_INVALID);
+        CALSYNC_ERR_ARGUMENT);
     assert_int_equal(calsync_sig_verify(&res, h, hl, NULL, 5, &key1, 1, T0, 180, 180, NULL),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
     assert_int_equal(
         calsync_sig_verify(NULL, h, hl, UBODY, sizeof BODY - 1, &key1, 1, T0, 180, 180, NULL),
-        CALSYNC_ERR_INVALID);
+        CALSYNC_ERR_ARGUMENT);
     /* Programming errors come before any look at the header. */
     assert_int_equal(
         calsync_sig_verify(&res, "junk", 4, UBODY, sizeof BODY - 1, &key1, 0, T0, 180, 180, NULL),
-        CALSYNC_ERR_INVALID);
+        CALSYNC_ERR_ARGUMENT);
 }
 
 static void sign_then_verify_round_trips_for_many_bodies(void **state)
@@ -472,16 +472,16 @@ static void sign_refuses_bad_arguments(void **state)
     char buf[CALSYNC_SIG_HEADER_BUF];
     calsync_error err;
     assert_int_equal(calsync_sig_sign(buf, 20, (const unsigned char *)"x", 1, &key1, T0, &err),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
     assert_non_null(strstr(err.message, "too small"));
     assert_int_equal(
         calsync_sig_sign(buf, sizeof buf, (const unsigned char *)"x", 1, &key1, -1, NULL),
-        CALSYNC_ERR_INVALID);
+        CALSYNC_ERR_ARGUMENT);
     assert_int_equal(
         calsync_sig_sign(buf, sizeof buf, (const unsigned char *)"x", 1, NULL, T0, NULL),
-        CALSYNC_ERR_INVALID);
+        CALSYNC_ERR_ARGUMENT);
     assert_int_equal(calsync_sig_sign(buf, sizeof buf, NULL, 1, &key1, T0, NULL),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
 }
 
 int main(void)

@@ -218,10 +218,30 @@ static void test_status_from_name_rejects_unknown_text(void **state)
                                       "attended!", "noshow", "cancel"};
     calsync_status s = CALSYNC_STATUS_ATTENDED;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        assert_int_equal(calsync_status_from_name(&s, bad[i], strlen(bad[i])), CALSYNC_ERR_INVALID);
+        assert_int_equal(calsync_status_from_name(&s, bad[i], strlen(bad[i])), CALSYNC_ERR_INPUT);
     assert_int_equal(s, CALSYNC_STATUS_ATTENDED);
-    assert_int_equal(calsync_status_from_name(&s, NULL, 3), CALSYNC_ERR_INVALID);
-    assert_int_equal(calsync_status_from_name(NULL, "attended", 8), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_status_from_name(&s, NULL, 3), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(calsync_status_from_name(NULL, "attended", 8), CALSYNC_ERR_ARGUMENT);
+}
+
+/* The exact-name look-ups: a name from outside that is none of ours is bad input, a NULL out a
+ * programming error. */
+static void test_exact_names_refuse_unknown_text_as_input(void **state)
+{
+    (void)state;
+    calsync_status s = CALSYNC_STATUS_SCHEDULED;
+    calsync_mark_value m = CALSYNC_MARK_NONE;
+    calsync_noshow_state n = CALSYNC_NOSHOW_UNKNOWN;
+    assert_int_equal(calsync_status_from_exact_name(&s, "completed", 9), CALSYNC_ERR_INPUT);
+    assert_int_equal(calsync_status_from_exact_name(&s, "attended", 8), CALSYNC_OK);
+    assert_int_equal(s, CALSYNC_STATUS_ATTENDED);
+    assert_int_equal(calsync_status_from_exact_name(NULL, "attended", 8), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(calsync_mark_from_name(&m, "Attended", 8), CALSYNC_ERR_INPUT);
+    assert_int_equal(calsync_mark_from_name(NULL, "none", 4), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(calsync_noshow_from_name(&n, "gone", 4), CALSYNC_ERR_INPUT);
+    assert_int_equal(calsync_noshow_from_name(NULL, "present", 7), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(m, CALSYNC_MARK_NONE);
+    assert_int_equal(n, CALSYNC_NOSHOW_UNKNOWN);
 }
 
 static void test_field_names_cover_every_field_in_order(void **state)
@@ -496,8 +516,8 @@ static void test_peer_uri_names_the_other_end_of_a_reschedule(void **state)
     calsync_facts out;
     calsync_error err;
     created(&v, URI_A, EVENT_A, T(1));
-    assert_int_equal(calsync_state_apply_peer(&out, NULL, NULL, &v, &err), CALSYNC_ERR_INVALID);
-    assert_int_equal(err.code, CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_state_apply_peer(&out, NULL, NULL, &v, &err), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(err.code, CALSYNC_ERR_ARGUMENT);
 }
 
 static void test_late_created_after_cancel_does_not_revive(void **state)
@@ -850,34 +870,34 @@ static void test_invalid_arguments_are_refused(void **state)
 
     v.kind = CALSYNC_EVENT_OTHER;
     assert_int_equal(calsync_state_apply_event(&out, &o, NULL, &v, T(0), &err),
-                     CALSYNC_ERR_INVALID);
-    assert_int_equal(err.code, CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(err.code, CALSYNC_ERR_ARGUMENT);
     v.kind = CALSYNC_EVENT_INVITEE_CREATED;
     v.uri = support_state_str(NULL);
     assert_int_equal(calsync_state_apply_event(&out, &o, NULL, &v, T(0), &err),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
     assert_int_equal(calsync_state_apply_event(&out, &o, NULL, NULL, T(0), &err),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
     created(&v, URI_A, EVENT_A, T(100));
     assert_int_equal(calsync_state_apply_event(NULL, &o, NULL, &v, T(0), &err),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
 
     calsync_mark m = {CALSYNC_MARK_ATTENDED, T(5), 1};
-    assert_int_equal(calsync_state_apply_mark(&out, &o, NULL, &m, &err), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_state_apply_mark(&out, &o, NULL, &m, &err), CALSYNC_ERR_ARGUMENT);
     m.value = (calsync_mark_value)9;
-    assert_int_equal(calsync_state_apply_mark(&out, &o, &a.f, &m, &err), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_state_apply_mark(&out, &o, &a.f, &m, &err), CALSYNC_ERR_ARGUMENT);
     m.value = CALSYNC_MARK_ATTENDED;
     m.at = CALSYNC_TIME_NONE;
-    assert_int_equal(calsync_state_apply_mark(&out, &o, &a.f, &m, &err), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_state_apply_mark(&out, &o, &a.f, &m, &err), CALSYNC_ERR_ARGUMENT);
 
     calsync_scheduled_event se;
     rest_sched(&se, EVENT_A, T(50));
     se.present = 0;
-    assert_int_equal(calsync_state_apply_sched(&out, &o, &a.f, &se, &err), CALSYNC_ERR_INVALID);
-    assert_int_equal(calsync_state_apply_sched(&out, &o, &a.f, NULL, &err), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_state_apply_sched(&out, &o, &a.f, &se, &err), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(calsync_state_apply_sched(&out, &o, &a.f, NULL, &err), CALSYNC_ERR_ARGUMENT);
 
-    assert_int_equal(calsync_state_merge(&out, NULL, &a.f, &err), CALSYNC_ERR_INVALID);
-    assert_int_equal(calsync_state_merge(NULL, &a.f, &a.f, NULL), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_state_merge(&out, NULL, &a.f, &err), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(calsync_state_merge(NULL, &a.f, &a.f, NULL), CALSYNC_ERR_ARGUMENT);
 }
 
 static void test_null_stored_counts_as_empty_facts(void **state)
@@ -1238,11 +1258,11 @@ static void test_erasure_refuses_bad_arguments(void **state)
     calsync_facts out;
     calsync_outcome o;
     calsync_error err;
-    assert_int_equal(calsync_state_apply_erasure(&out, &o, NULL, T(5), &err), CALSYNC_ERR_INVALID);
-    assert_int_equal(err.code, CALSYNC_ERR_INVALID);
-    assert_int_equal(calsync_state_apply_erasure(NULL, &o, &a.f, T(5), &err), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_state_apply_erasure(&out, &o, NULL, T(5), &err), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(err.code, CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(calsync_state_apply_erasure(NULL, &o, &a.f, T(5), &err), CALSYNC_ERR_ARGUMENT);
     assert_int_equal(calsync_state_apply_erasure(&out, &o, &a.f, CALSYNC_TIME_NONE, &err),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
     assert_non_null(strstr(err.message, "time"));
     /* The outcome and the error are optional. */
     assert_int_equal(calsync_state_apply_erasure(&out, NULL, &a.f, T(5), NULL), CALSYNC_OK);
@@ -1255,6 +1275,7 @@ int main(void)
         cmocka_unit_test(test_status_names_round_trip),
         cmocka_unit_test(test_status_from_name_maps_legacy_spellings),
         cmocka_unit_test(test_status_from_name_rejects_unknown_text),
+        cmocka_unit_test(test_exact_names_refuse_unknown_text_as_input),
         cmocka_unit_test(test_field_names_cover_every_field_in_order),
         cmocka_unit_test(test_facts_init_is_empty_and_scheduled),
         cmocka_unit_test(test_created_event_books_a_new_row_with_its_details),

@@ -171,8 +171,8 @@ static void test_bad_arguments_are_invalid(void **state)
     (void)state;
     int64_t us;
     assert_int_equal(calsync_time_parse(NULL, "1970-01-01T00:00:00Z", 20, NULL),
-                     CALSYNC_ERR_INVALID);
-    assert_int_equal(calsync_time_parse(&us, NULL, 20, NULL), CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(calsync_time_parse(&us, NULL, 20, NULL), CALSYNC_ERR_ARGUMENT);
     assert_int_equal(calsync_time_parse(&us, NULL, 0, NULL), CALSYNC_ERR_TIME);
 }
 
@@ -204,14 +204,14 @@ static void test_format_refuses_none_out_of_range_and_small_buffers(void **state
 {
     (void)state;
     char buf[CALSYNC_TIME_BUF];
-    assert_int_equal(calsync_time_format(buf, sizeof buf, CALSYNC_TIME_NONE), CALSYNC_ERR_INVALID);
+    assert_int_equal(calsync_time_format(buf, sizeof buf, CALSYNC_TIME_NONE), CALSYNC_ERR_INPUT);
     assert_int_equal(calsync_time_format(buf, sizeof buf, INT64_C(-62135596800000001)),
-                     CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_INPUT);
     assert_int_equal(calsync_time_format(buf, sizeof buf, INT64_C(253402300800000000)),
-                     CALSYNC_ERR_INVALID);
-    assert_int_equal(calsync_time_format(buf, sizeof buf, INT64_MAX), CALSYNC_ERR_INVALID);
-    assert_int_equal(calsync_time_format(buf, 27, 0), CALSYNC_ERR_INVALID);
-    assert_int_equal(calsync_time_format(NULL, sizeof buf, 0), CALSYNC_ERR_INVALID);
+                     CALSYNC_ERR_INPUT);
+    assert_int_equal(calsync_time_format(buf, sizeof buf, INT64_MAX), CALSYNC_ERR_INPUT);
+    assert_int_equal(calsync_time_format(buf, 27, 0), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(calsync_time_format(NULL, sizeof buf, 0), CALSYNC_ERR_ARGUMENT);
     assert_int_equal(calsync_time_format(buf, 28, 0), 27);
 }
 
@@ -288,6 +288,24 @@ static void test_leap_second_counts_as_the_next_second(void **state)
     assert_int_equal(leap, next);
 }
 
+/* Every code has its own text; a caller's mistake and refused outside
+ * input read differently (common.c, shared by every module). */
+static void test_strerror_tells_argument_from_input(void **state)
+{
+    (void)state;
+    for (int code = CALSYNC_OK; code >= CALSYNC_ERR_INPUT; code--) {
+        const char *t = calsync_strerror(code);
+        assert_non_null(t);
+        if (strcmp(t, "unknown error") == 0)
+            fail_msg("code %d has no text", code);
+        for (int other = code - 1; other >= CALSYNC_ERR_INPUT; other--)
+            if (strcmp(t, calsync_strerror(other)) == 0)
+                fail_msg("codes %d and %d share the text \"%s\"", code, other, t);
+    }
+    assert_int_equal(CALSYNC_ERR_ARGUMENT, -1);
+    assert_string_equal(calsync_strerror(CALSYNC_ERR_INPUT - 1), "unknown error");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -302,6 +320,7 @@ int main(void)
         cmocka_unit_test(test_random_instants_round_trip),
         cmocka_unit_test(test_offsets_name_the_same_instant),
         cmocka_unit_test(test_leap_second_counts_as_the_next_second),
+        cmocka_unit_test(test_strerror_tells_argument_from_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,4 @@
-/* libFuzzer target: one answer body through the REST client's error-answer and page parsers. */
+/* libFuzzer target: one answer body through the REST client's error-answer, OAuth token and page parsers. */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -44,6 +44,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         tl -= 3;
     if (strncmp(err.message, err.title, tl) != 0)
         abort();
+
+    /* The same bytes as an OAuth token answer: a token with a non-empty
+     * access token, or a typed refusal and nothing to free. */
+    calsync_oauth_token *t = NULL;
+    int trc = calsync_oauth_token_parse(&t, body, size, &err);
+    if (trc == CALSYNC_OK) {
+        if (t == NULL || t->access_token == NULL || t->access_token[0] == '\0' ||
+            t->expires_in < -1 || t->created_at < -1)
+            abort();
+    } else if (t != NULL || err.code != trc ||
+               (trc != CALSYNC_ERR_JSON && trc != CALSYNC_ERR_SCHEMA && trc != CALSYNC_ERR_NOMEM &&
+                trc != CALSYNC_ERR_TOO_LARGE)) {
+        abort();
+    }
+    calsync_oauth_token_free(t);
 
     calsync_page *p = NULL;
     int rc = calsync_client_parse_page(&p, body, size, &err);

@@ -76,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc = calsync_email_match(cap ? m : NULL, cap, &n, &link, lines[0].ptr, lines[0].len, name,
                                  name_len, cands, ncands, NULL);
     if (rc != CALSYNC_OK) {
-        if (rc != CALSYNC_ERR_INVALID || n != 0 || link != 0)
+        if (rc != CALSYNC_ERR_INPUT || n != 0 || link != 0)
             abort();
         return 0;
     }

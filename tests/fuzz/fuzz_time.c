@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (n == 27) {
             if (calsync_time_parse(&back, buf, 27, NULL) != CALSYNC_OK || back != v)
                 abort();
-        } else if (n != CALSYNC_ERR_INVALID) {
+        } else if (n != CALSYNC_ERR_INPUT) {
             abort();
         }
     }

@@ -137,9 +137,9 @@ TypeError: Calsync\Client::scheduledEvents(): Argument #1 ($query) must contain 
 TypeError: Calsync\Client::subscriptions(): Argument #1 ($query) must contain only scalar or null values, resource given for key "x"
 TypeError: Calsync\Client::invitees(): Argument #2 ($query) must contain only scalar or null values, array given for key "status"
 ValueError: Calsync\Client::eventTypes(): Argument #1 ($query) must have only string keys (query parameter names)
-ValueError: Calsync\Client::eventTypes(): Argument #1 ($query) must not have an empty key
-ValueError: Calsync\Client::eventTypes(): Argument #1 ($query) must not hold "page_token" when $pageToken is given
-ValueError: Calsync\Client::eventTypes(): Argument #2 ($pageToken) must not be empty (use null for the first page)
+ValueError: Calsync\Client::eventTypes(): Argument #1 ($query) must not have an empty name
+ValueError: Calsync\Client::eventTypes(): Argument #1 ($query) must not hold "page_token" when a page token is given
+ValueError: Calsync\Client::eventTypes(): Argument #2 ($pageToken) must not be empty (leave it out for the first page)
 -- bodies
 ValueError: Calsync\Client::createSubscription(): Argument #1 ($url) must not be empty
 ValueError: Calsync\Client::createSubscription(): Argument #2 ($events) must not be empty

@@ -68,7 +68,9 @@ function payload(string $label, callable $f, CannedServer $srv): void
         echo "$label: ", $e ? get_class($e) . ': ' . $e->getMessage() : 'no exception', "\n";
         return;
     }
-    echo "$label: code=", $e->getCode(), " path='", $e->path, "' message=", $e->getMessage(), "\n";
+    $repeats = $e->path !== '' && str_contains($e->getMessage(), $e->path);
+    echo "$label: code=", $e->getCode(), " path='", $e->path, "' message=", $e->getMessage(),
+        $repeats ? ' (REPEATS THE PATH)' : '', "\n";
 }
 
 payload('not JSON', fn() => $c->currentUser(), $srv);
@@ -94,11 +96,11 @@ content-type is JSON: ok
   body: {"invitee":"https://api.calendly.com/scheduled_events/e/invitees/i"}
 NULL
   DELETE /invitee_no_shows/n1 HTTP/1.1
-not JSON: code=-7 path='' message=the answer is not valid JSON: syntax error
-no resource: code=-8 path='resource' message=resource: missing
-resource not an object: code=-8 path='resource' message=resource: expected object, got string
-no collection: code=-8 path='collection' message=collection: %s
-bad scheduled event item: code=-8 path='collection[1].start_time' message=collection[1].start_time: %s
-bad invitee item: code=-8 path='collection[0].%s' message=collection[0].%s
-item not an object: code=-8 path='collection[0]' message=collection[0]: %s
-bad single event: code=-8 path='resource.%s' message=resource.%s
+not JSON: code=-7 path='' message=the answer is not valid JSON: %s
+no resource: code=-8 path='resource' message=missing
+resource not an object: code=-8 path='resource' message=expected object, got string
+no collection: code=-8 path='collection' message=missing
+bad scheduled event item: code=-8 path='collection[1].start_time' message=%r(?!.*REPEATS).*%r
+bad invitee item: code=-8 path='collection[0].%s' message=%r(?!.*REPEATS).*%r
+item not an object: code=-8 path='collection[0]' message=expected object, got string
+bad single event: code=-8 path='resource.start_time' message=missing

@@ -70,15 +70,15 @@ echo fails(fn() => Email::match('a@b.c', null, [1 => ['user_id' => 1, 'email' =>
 "\tX@Y\r\n" => "x@y"
 "Ana.Ru\u00edz@Example.org" => "ana.ru\u00edz@example.org"
 int(254)
-"": Calsync\Exception code=-1
-"   ": Calsync\Exception code=-1
-"no-at": Calsync\Exception code=-1
-"a@@b": Calsync\Exception code=-1
-"@b": Calsync\Exception code=-1
-"a@": Calsync\Exception code=-1
-"a b@c": Calsync\Exception code=-1
-"a\u0000b@c": Calsync\Exception code=-1
-"aaaaaaaaaaaa": Calsync\Exception code=-1
+"": Calsync\InputException code=-18
+"   ": Calsync\InputException code=-18
+"no-at": Calsync\InputException code=-18
+"a@@b": Calsync\InputException code=-18
+"@b": Calsync\InputException code=-18
+"a@": Calsync\InputException code=-18
+"a b@c": Calsync\InputException code=-18
+"a\u0000b@c": Calsync\InputException code=-18
+"aaaaaaaaaaaa": Calsync\InputException code=-18
 -- match
 ana.ruiz@example.org => link=1 1:exact@0 6:alias@5 3:plus_tag@2 4:edit_distance/1@3 5:same_name@4
  Ana.Ruiz@Example.ORG  => link=1 1:exact@0 6:alias@5 3:plus_tag@2 4:edit_distance/1@3
@@ -94,7 +94,7 @@ int(4321)
 bool(true)
 int(4320)
 -- errors
-Calsync\Exception code=-1
+Calsync\InputException code=-18
 TypeError: Calsync\Email::match(): Argument #3 ($candidates) must contain only arrays, string given at index 0
 ValueError: Calsync\Email::match(): Argument #3 ($candidates) must give "user_id" and "email" at index 0
 ValueError: Calsync\Email::match(): Argument #3 ($candidates) must give "user_id" and "email" at index 0

@@ -14,9 +14,12 @@ function payload_error(string $label, callable $f): void
         echo "$label: ", $e ? get_class($e) . ': ' . $e->getMessage() : 'no exception', "\n";
         return;
     }
-    // The message leads with the path when there is one, so a log line alone says where.
-    $named = $e->path === '' || str_starts_with($e->getMessage(), $e->path);
-    echo "$label: code=", $e->getCode(), " path='", $e->path, "'", $named ? '' : ' (message does not name the path)',
+    // The message is the bare reason: the path is in ->path only, so a
+    // caller that writes "path: message" names the field once.
+    $repeats = $e->path !== '' && str_contains($e->getMessage(), $e->path);
+    $empty = $e->getMessage() === '';
+    echo "$label: code=", $e->getCode(), " path='", $e->path, "'", $repeats ? ' (message repeats the path)' : '',
+        $empty ? ' (empty message)' : '',
         $e instanceof Calsync\Exception ? '' : ' (not a Calsync\Exception)', "\n";
 }
 

@@ -53,7 +53,7 @@ agrees with DateTime: ok
 "\ufffd\ufffd": Calsync\PayloadException code=-9 path=''
 "2026-03-02T15:04:05.Z": Calsync\PayloadException code=-9 path=''
 "999999999999999999999999999999": Calsync\PayloadException code=-9 path=''
-ValueError: Calsync\Time::format(): Argument #1 ($microseconds) must be a time in the years 1 to 9999
-ValueError: Calsync\Time::format(): Argument #1 ($microseconds) must be a time in the years 1 to 9999
-ValueError: Calsync\Time::format(): Argument #1 ($microseconds) must be a time in the years 1 to 9999
+Calsync\InputException: -9223372036854775808 microseconds is not a time in the years 1 to 9999
+Calsync\InputException: 9223372036854775807 microseconds is not a time in the years 1 to 9999
+Calsync\InputException: -62135596800000001 microseconds is not a time in the years 1 to 9999
 TypeError: Calsync\Time::format(): Argument #1 ($microseconds) must be of type int, string given
