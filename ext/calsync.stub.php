@@ -120,6 +120,9 @@ namespace Calsync {
         /** SHA-256 hex over the whole body: the dedupe key of a body that did not parse. */
         public static function rawDedupeKey(string $body): string {}
 
+        /** The Calendly webhook event names the core handles: what a subscription asks for. */
+        public static function webhookEvents(): array {}
+
         /**
          * "invitee.created", "invitee.canceled", "invitee_no_show.created",
          * "invitee_no_show.deleted", "rest_invitee" or "other".

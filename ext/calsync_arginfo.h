@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 9570c420db97521e3eb61fd0050d337f2fbfe08e */
+ * Stub hash: 28c6c9dcda2595b24b2c837e085b5d1bbe0231ed */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Time_parse, 0, 1, IS_LONG, 0)
 	ZEND_ARG_TYPE_INFO(0, value, IS_STRING, 0)
@@ -39,6 +39,9 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Event_rawDedupeKey
 	ZEND_ARG_TYPE_INFO(0, body, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Event_webhookEvents, 0, 0, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Event_kind, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
@@ -49,8 +52,7 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Calsync_Event_peerUri arginfo_class_Calsync_Event_inviteeUri
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Event_toArray, 0, 0, IS_ARRAY, 0)
-ZEND_END_ARG_INFO()
+#define arginfo_class_Calsync_Event_toArray arginfo_class_Calsync_Event_webhookEvents
 
 #define arginfo_class_Calsync_Event_redactedJson arginfo_class_Calsync_Event_kind
 
@@ -62,9 +64,9 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Calsync_ScheduledEvent_uri arginfo_class_Calsync_Event_kind
 
-#define arginfo_class_Calsync_ScheduledEvent_toArray arginfo_class_Calsync_Event_toArray
+#define arginfo_class_Calsync_ScheduledEvent_toArray arginfo_class_Calsync_Event_webhookEvents
 
-#define arginfo_class_Calsync_State_emptyFacts arginfo_class_Calsync_Event_toArray
+#define arginfo_class_Calsync_State_emptyFacts arginfo_class_Calsync_Event_webhookEvents
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_State_applyEvent, 0, 2, IS_ARRAY, 0)
 	ZEND_ARG_TYPE_INFO(0, facts, IS_ARRAY, 1)
@@ -150,7 +152,7 @@ ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Calsync_Client___construct, 0, 0, 2)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
 ZEND_END_ARG_INFO()
 
-#define arginfo_class_Calsync_Client_currentUser arginfo_class_Calsync_Event_toArray
+#define arginfo_class_Calsync_Client_currentUser arginfo_class_Calsync_Event_webhookEvents
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Client_eventTypes, 0, 1, IS_ARRAY, 0)
 	ZEND_ARG_TYPE_INFO(0, query, IS_ARRAY, 0)
@@ -199,7 +201,7 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Calsync_Client_deleteNoShow arginfo_class_Calsync_Client_deleteSubscription
 
-#define arginfo_class_Calsync_Client_stats arginfo_class_Calsync_Event_toArray
+#define arginfo_class_Calsync_Client_stats arginfo_class_Calsync_Event_webhookEvents
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Calsync_AuthClient___construct, 0, 0, 3)
 	ZEND_ARG_TYPE_INFO(0, baseUrl, IS_STRING, 0)
@@ -231,6 +233,7 @@ ZEND_METHOD(Calsync_Event, __construct);
 ZEND_METHOD(Calsync_Event, parse);
 ZEND_METHOD(Calsync_Event, parseRestInvitee);
 ZEND_METHOD(Calsync_Event, rawDedupeKey);
+ZEND_METHOD(Calsync_Event, webhookEvents);
 ZEND_METHOD(Calsync_Event, kind);
 ZEND_METHOD(Calsync_Event, dedupeKey);
 ZEND_METHOD(Calsync_Event, inviteeUri);
@@ -332,6 +335,7 @@ static const zend_function_entry class_Calsync_Event_methods[] = {
 	ZEND_ME(Calsync_Event, parse, arginfo_class_Calsync_Event_parse, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Calsync_Event, parseRestInvitee, arginfo_class_Calsync_Event_parseRestInvitee, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Calsync_Event, rawDedupeKey, arginfo_class_Calsync_Event_rawDedupeKey, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_ME(Calsync_Event, webhookEvents, arginfo_class_Calsync_Event_webhookEvents, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Calsync_Event, kind, arginfo_class_Calsync_Event_kind, ZEND_ACC_PUBLIC)
 	ZEND_ME(Calsync_Event, dedupeKey, arginfo_class_Calsync_Event_dedupeKey, ZEND_ACC_PUBLIC)
 	ZEND_ME(Calsync_Event, inviteeUri, arginfo_class_Calsync_Event_inviteeUri, ZEND_ACC_PUBLIC)

@@ -267,6 +267,15 @@ ZEND_METHOD(Calsync_Event, rawDedupeKey)
     RETURN_STRINGL(buf, CALSYNC_DEDUPE_KEY_LEN);
 }
 
+ZEND_METHOD(Calsync_Event, webhookEvents)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    array_init(return_value);
+    const char *name;
+    for (size_t i = 0; (name = calsync_event_webhook_name(i)) != NULL; i++)
+        add_next_index_string(return_value, name);
+}
+
 ZEND_METHOD(Calsync_Event, kind)
 {
     ZEND_PARSE_PARAMETERS_NONE();

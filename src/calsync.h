@@ -186,6 +186,11 @@ typedef enum calsync_event_kind {
  * "other"; NULL for a value out of range.  Static strings. */
 const char *calsync_event_kind_name(calsync_event_kind kind);
 
+/* The i-th Calendly webhook event name the core handles (i from 0), in the
+ * kinds' order, or NULL past the last: what a webhook subscription asks
+ * Calendly to send.  Static strings. */
+const char *calsync_event_webhook_name(size_t i);
+
 typedef enum calsync_invitee_status {
     CALSYNC_INVITEE_ACTIVE = 0,
     CALSYNC_INVITEE_CANCELED = 1

@@ -327,6 +327,15 @@ const char *calsync_event_kind_name(calsync_event_kind kind)
     return kind_names[kind].name;
 }
 
+const char *calsync_event_webhook_name(size_t i)
+{
+    for (size_t k = 0; k < sizeof kind_names / sizeof kind_names[0]; k++) {
+        if (kind_names[k].webhook && i-- == 0)
+            return kind_names[k].name;
+    }
+    return NULL;
+}
+
 static calsync_event_kind kind_of(calsync_str name)
 {
     for (size_t i = 0; i < sizeof kind_names / sizeof kind_names[0]; i++)

@@ -17,7 +17,6 @@ defined( 'ABSPATH' ) || exit;
 final class Api {
 
 	/** The webhook events the plugin subscribes to. */
-	public const EVENTS = array( 'invitee.created', 'invitee.canceled', 'invitee_no_show.created', 'invitee_no_show.deleted' );
 
 	private Settings $settings;
 
@@ -102,7 +101,7 @@ final class Api {
 	}
 
 	public function create_subscription( string $url, string $organization, string $scope, ?string $user, string $signing_key ): array {
-		return $this->call( static fn( \Calsync\Client $c ) => $c->createSubscription( $url, self::EVENTS, $organization, $scope, $user, $signing_key ) );
+		return $this->call( static fn( \Calsync\Client $c ) => $c->createSubscription( $url, \Calsync\Event::webhookEvents(), $organization, $scope, $user, $signing_key ) );
 	}
 
 	/** Every subscription of the organization (all pages). */
@@ -182,7 +181,7 @@ final class Api {
 			$this->note_window( $client );
 			$error = new ApiError( ApiError::kind_of( $e->status ), $e->status, self::describe( $e ), $e->retryAfterMs, $e );
 		} catch ( \Calsync\PayloadException $e ) {
-			$error = new ApiError( 'invalid', 0, sprintf( /* translators: 1: JSON path, 2: error */ __( 'Calendly answered something the plugin cannot read (%1$s: %2$s).', 'tfsp-calendly-sync' ), $e->path, $e->getMessage() ), 0, $e );
+			$error = new ApiError( 'invalid', 0, sprintf( /* translators: %s: what is wrong, with its JSON path */ __( 'Calendly answered something the plugin cannot read (%s).', 'tfsp-calendly-sync' ), PluginError::from_core( $e )->getMessage() ), 0, $e );
 		} catch ( \Calsync\Exception $e ) {
 			$error = new ApiError( 'other', 0, $e->getMessage(), 0, $e );
 		} catch ( \ValueError | \TypeError $e ) {
