@@ -1,4 +1,5 @@
-/* Session state: every source becomes a contribution of facts, one join merges it, the status is derived. */
+/* Session state: every source becomes a contribution of facts, one join merges it, the status is
+ * derived. */
 #include "internal.h"
 
 #define BIT(f) ((uint64_t)1 << (f))
@@ -17,10 +18,8 @@ enum {
 /* ------------------------------------------------------------------------ */
 
 static const char *const status_names[] = {
-    [CALSYNC_STATUS_SCHEDULED] = "scheduled",
-    [CALSYNC_STATUS_CANCELED] = "canceled",
-    [CALSYNC_STATUS_RESCHEDULED] = "rescheduled",
-    [CALSYNC_STATUS_ATTENDED] = "attended",
+    [CALSYNC_STATUS_SCHEDULED] = "scheduled",     [CALSYNC_STATUS_CANCELED] = "canceled",
+    [CALSYNC_STATUS_RESCHEDULED] = "rescheduled", [CALSYNC_STATUS_ATTENDED] = "attended",
     [CALSYNC_STATUS_NO_SHOW] = "no_show",
 };
 
@@ -29,14 +28,10 @@ static const struct {
     const char *spelling;
     calsync_status status;
 } status_spellings[] = {
-    {"scheduled", CALSYNC_STATUS_SCHEDULED},
-    {"canceled", CALSYNC_STATUS_CANCELED},
-    {"cancelled", CALSYNC_STATUS_CANCELED},
-    {"rescheduled", CALSYNC_STATUS_RESCHEDULED},
-    {"attended", CALSYNC_STATUS_ATTENDED},
-    {"completed", CALSYNC_STATUS_ATTENDED},
-    {"no_show", CALSYNC_STATUS_NO_SHOW},
-    {"no show", CALSYNC_STATUS_NO_SHOW},
+    {"scheduled", CALSYNC_STATUS_SCHEDULED}, {"canceled", CALSYNC_STATUS_CANCELED},
+    {"cancelled", CALSYNC_STATUS_CANCELED},  {"rescheduled", CALSYNC_STATUS_RESCHEDULED},
+    {"attended", CALSYNC_STATUS_ATTENDED},   {"completed", CALSYNC_STATUS_ATTENDED},
+    {"no_show", CALSYNC_STATUS_NO_SHOW},     {"no show", CALSYNC_STATUS_NO_SHOW},
     {"no-show", CALSYNC_STATUS_NO_SHOW},
 };
 
@@ -429,7 +424,8 @@ static uint64_t facts_diff(const calsync_facts *a, const calsync_facts *b)
     m |= num_bit(a->noshow, b->noshow, CALSYNC_F_NOSHOW);
     m |= num_bit(a->noshow_at, b->noshow_at, CALSYNC_F_NOSHOW_AT);
     m |= str_bit(a->noshow_uri, b->noshow_uri, CALSYNC_F_NOSHOW_URI);
-    m |= num_bit(a->noshow_absent_seen_at, b->noshow_absent_seen_at, CALSYNC_F_NOSHOW_ABSENT_SEEN_AT);
+    m |= num_bit(a->noshow_absent_seen_at, b->noshow_absent_seen_at,
+                 CALSYNC_F_NOSHOW_ABSENT_SEEN_AT);
     m |= num_bit(a->info_updated_at, b->info_updated_at, CALSYNC_F_INFO_UPDATED_AT);
     m |= num_bit(a->info_envelope_at, b->info_envelope_at, CALSYNC_F_INFO_ENVELOPE_AT);
     m |= str_bit(a->email, b->email, CALSYNC_F_EMAIL);
@@ -489,10 +485,14 @@ calsync_status calsync_state_derive(const calsync_facts *f, int *conflict)
         *conflict = m != CALSYNC_MARK_NONE && (f->canceled || away) &&
                     !(away && m == CALSYNC_MARK_RESCHEDULED);
     switch (m) {
-    case CALSYNC_MARK_ATTENDED: return CALSYNC_STATUS_ATTENDED;
-    case CALSYNC_MARK_NO_SHOW: return CALSYNC_STATUS_NO_SHOW;
-    case CALSYNC_MARK_RESCHEDULED: return CALSYNC_STATUS_RESCHEDULED;
-    case CALSYNC_MARK_NONE: break;
+    case CALSYNC_MARK_ATTENDED:
+        return CALSYNC_STATUS_ATTENDED;
+    case CALSYNC_MARK_NO_SHOW:
+        return CALSYNC_STATUS_NO_SHOW;
+    case CALSYNC_MARK_RESCHEDULED:
+        return CALSYNC_STATUS_RESCHEDULED;
+    case CALSYNC_MARK_NONE:
+        break;
     }
     if (away)
         return CALSYNC_STATUS_RESCHEDULED;
@@ -735,7 +735,8 @@ int calsync_state_apply_sched(calsync_facts *out, calsync_outcome *outcome,
         return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out or sched is NULL");
     if (!sched->present || sched->uri.ptr == NULL)
         return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "scheduled event has no URI");
-    if (stored != NULL && stored->event_uri.ptr != NULL && !calsync_str_eq(stored->event_uri, sched->uri))
+    if (stored != NULL && stored->event_uri.ptr != NULL &&
+        !calsync_str_eq(stored->event_uri, sched->uri))
         return mismatch(err, stored->event_uri, sched->uri, "event_uri");
 
     calsync_facts c;
@@ -752,7 +753,8 @@ int calsync_state_apply_mark(calsync_facts *out, calsync_outcome *outcome,
     if (out == NULL || stored == NULL || mark == NULL)
         return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "out, stored or mark is NULL");
     if ((unsigned)mark->value > CALSYNC_MARK_RESCHEDULED)
-        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "unknown mark value %d", (int)mark->value);
+        return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "unknown mark value %d",
+                            (int)mark->value);
     if (mark->at == CALSYNC_TIME_NONE)
         return calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "a mark needs its time");
 
