@@ -5,6 +5,15 @@ PHP_ARG_ENABLE([calsync],
   [AS_HELP_STRING([--enable-calsync], [Enable the calsync extension (libcalsync for PHP)])],
   [yes])
 
+dnl Warnings as errors only where asked: scripts/build-ext (developers, CI)
+dnl passes --enable-calsync-werror; a package build (phpize && ./configure)
+dnl must not fail on a warning that a newer compiler or PHP header adds.
+PHP_ARG_ENABLE([calsync-werror],
+  [whether to treat compiler warnings as errors in calsync],
+  [AS_HELP_STRING([--enable-calsync-werror], [Build calsync with -Werror (development and CI builds)])],
+  [no],
+  [no])
+
 if test "$PHP_CALSYNC" != "no"; then
   PKG_PROG_PKG_CONFIG
   if test -z "$PKG_CONFIG"; then
@@ -34,8 +43,13 @@ if test "$PHP_CALSYNC" != "no"; then
   PHP_ADD_BUILD_DIR([$ext_builddir/ext], 1)
   PHP_ADD_BUILD_DIR([$ext_builddir/src], 1)
 
-  dnl Our own code is warning-free; -Werror keeps it so.  C11 with the POSIX
-  dnl and BSD interfaces the core and the Zend headers use (explicit_bzero).
+  dnl Our own code is warning-free; in our builds -Werror keeps it so.  C11
+  dnl with the POSIX and BSD interfaces the core and the Zend headers use
+  dnl (explicit_bzero).
+  calsync_werror=""
+  if test "$PHP_CALSYNC_WERROR" = "yes"; then
+    calsync_werror="-Werror"
+  fi
   PHP_NEW_EXTENSION([calsync], [$calsync_sources], [$ext_shared], ,
-    [-std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -DZEND_ENABLE_STATIC_TSRMLS_CACHE=1])
+    [-std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Wall -Wextra $calsync_werror -DZEND_ENABLE_STATIC_TSRMLS_CACHE=1])
 fi

@@ -189,7 +189,6 @@ static bool json_to_array(zval *dst, const char *json, size_t len, calsync_error
     return true;
 }
 
-
 /* A resource answer (owned JSON from the core) as an array. */
 static void json_result(zval *return_value, char *json, size_t len)
 {
@@ -262,8 +261,7 @@ static bool no_nul(const zend_string *s, uint32_t arg)
 /* One option: its name, and where it goes in calsync_client_options.
  * `arg` is the position of $options.  The proxy options take "" (or
  * null) for "none", so that an unset setting can be passed as it is. */
-static bool set_option(calsync_client_options *opts, const zend_string *key, zval *v,
-                       uint32_t arg)
+static bool set_option(calsync_client_options *opts, const zend_string *key, zval *v, uint32_t arg)
 {
     long *ms = NULL;
     const char **str = NULL;
@@ -325,8 +323,7 @@ static bool set_option(calsync_client_options *opts, const zend_string *key, zva
         return true;
     }
     if (n < 0 || n > INT_MAX) {
-        zend_argument_value_error(arg, "option \"max_retries\" must be between 0 and %d",
-                                  INT_MAX);
+        zend_argument_value_error(arg, "option \"max_retries\" must be between 0 and %d", INT_MAX);
         return false;
     }
     opts->max_retries = (int)n;
@@ -604,8 +601,7 @@ ZEND_METHOD(Calsync_Client, subscription)
     size_t len = 0;
     calsync_error err;
     calsync_error_reset(&err);
-    if (calsync_api_subscription(&json, &len, c, calsync_str_from_zstr(uuid), &err) !=
-        CALSYNC_OK) {
+    if (calsync_api_subscription(&json, &len, c, calsync_str_from_zstr(uuid), &err) != CALSYNC_OK) {
         calsync_throw_params(&err, uuid_params, NPARAMS(uuid_params));
         RETURN_THROWS();
     }
@@ -713,7 +709,6 @@ ZEND_METHOD(Calsync_Client, stats)
     CALSYNC_ADD(ht, "slept_ms", &z);
     CALSYNC_ADD(ht, "rate_limit", &rl);
 }
-
 
 /* ---- Calsync\AuthClient ---------------------------------------------------- */
 

@@ -9,18 +9,18 @@
  * zend_argument_*_error() phrasing; nothing else throws by hand.
  *
  *   core code                          PHP exception                      extra properties
- *   ---------------------------------  ---------------------------------  ----------------------------
- *   CALSYNC_ERR_ARGUMENT (-1)          \ValueError (calsync_throw_arg:    -
+ *   ---------------------------------  ---------------------------------
+ * ---------------------------- CALSYNC_ERR_ARGUMENT (-1)          \ValueError (calsync_throw_arg: -
  *                                      "Argument #n ($name) ..."; else
  *                                      "Class::method(): ...")
  *   CALSYNC_ERR_INPUT (-18)            Calsync\InputException             -
  *   CALSYNC_ERR_NOMEM (-2)             \Error                             -
- *   CALSYNC_ERR_SIG_MALFORMED (-3)     Calsync\SignatureException         reason "malformed", timestamp null
- *   CALSYNC_ERR_SIG_MISMATCH (-4)      Calsync\SignatureException         reason "mismatch", timestamp
- *   CALSYNC_ERR_SIG_TOO_OLD (-5)       Calsync\SignatureException         reason "too_old", timestamp
- *   CALSYNC_ERR_SIG_TOO_NEW (-6)       Calsync\SignatureException         reason "too_new", timestamp
- *   CALSYNC_ERR_JSON (-7)              Calsync\PayloadException           path ("" for JSON syntax)
- *   CALSYNC_ERR_SCHEMA (-8)            Calsync\PayloadException           path
+ *   CALSYNC_ERR_SIG_MALFORMED (-3)     Calsync\SignatureException         reason "malformed",
+ * timestamp null CALSYNC_ERR_SIG_MISMATCH (-4)      Calsync\SignatureException         reason
+ * "mismatch", timestamp CALSYNC_ERR_SIG_TOO_OLD (-5)       Calsync\SignatureException reason
+ * "too_old", timestamp CALSYNC_ERR_SIG_TOO_NEW (-6)       Calsync\SignatureException         reason
+ * "too_new", timestamp CALSYNC_ERR_JSON (-7)              Calsync\PayloadException           path
+ * ("" for JSON syntax) CALSYNC_ERR_SCHEMA (-8)            Calsync\PayloadException           path
  *   CALSYNC_ERR_TIME (-9)              Calsync\PayloadException           path
  *   CALSYNC_ERR_TOO_LARGE (-15)        Calsync\PayloadException           path ""
  *   CALSYNC_ERR_SEAL_FORMAT (-10)      Calsync\SealException              reason "format"
@@ -28,11 +28,10 @@
  *   CALSYNC_ERR_SEAL_AUTH (-12)        Calsync\SealException              reason "auth"
  *   CALSYNC_ERR_CRYPTO (-13)           Calsync\Exception                  -
  *   CALSYNC_ERR_MISMATCH (-14)         Calsync\StateException             -
- *   CALSYNC_ERR_HTTP (-16)             Calsync\ApiException               status, title, retryAfterMs
- *                                      (title: Calendly's "title", or the
- *                                      OAuth "error" such as invalid_grant)
- *   CALSYNC_ERR_TRANSPORT (-17)        Calsync\ApiException               status 0, title "", retryAfterMs 0
- *   any other code                     Calsync\Exception                  -
+ *   CALSYNC_ERR_HTTP (-16)             Calsync\ApiException               status, title,
+ * retryAfterMs (title: Calendly's "title", or the OAuth "error" such as invalid_grant)
+ *   CALSYNC_ERR_TRANSPORT (-17)        Calsync\ApiException               status 0, title "",
+ * retryAfterMs 0 any other code                     Calsync\Exception                  -
  *
  * Every Calsync\ exception's getCode() is the core code.  Messages are the
  * core's message (the bare reason: a PayloadException's path is only in

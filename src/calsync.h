@@ -133,13 +133,13 @@ typedef struct calsync_key {
     size_t len;
 } calsync_key;
 
-#define CALSYNC_SIG_TOLERANCE_DEFAULT 180   /* seconds, old and future */
-#define CALSYNC_SIG_HEADER_MAX 4096         /* longer headers are malformed */
-#define CALSYNC_SIG_V1_MAX 16               /* more v1 values: malformed */
+#define CALSYNC_SIG_TOLERANCE_DEFAULT 180 /* seconds, old and future */
+#define CALSYNC_SIG_HEADER_MAX 4096       /* longer headers are malformed */
+#define CALSYNC_SIG_V1_MAX 16             /* more v1 values: malformed */
 
 typedef struct calsync_sig_result {
-    int64_t timestamp;  /* the header's t, seconds; set whenever the header parsed */
-    size_t key_index;   /* which key of the ring matched (valid on OK, TOO_OLD, TOO_NEW) */
+    int64_t timestamp; /* the header's t, seconds; set whenever the header parsed */
+    size_t key_index;  /* which key of the ring matched (valid on OK, TOO_OLD, TOO_NEW) */
 } calsync_sig_result;
 
 /*
@@ -173,12 +173,12 @@ int calsync_sig_sign(char *buf, size_t cap, const unsigned char *body, size_t bo
 /* ------------------------------------------------------------------------ */
 
 typedef enum calsync_event_kind {
-    CALSYNC_EVENT_OTHER = 0,        /* a webhook we accept and ignore    */
+    CALSYNC_EVENT_OTHER = 0, /* a webhook we accept and ignore    */
     CALSYNC_EVENT_INVITEE_CREATED,
     CALSYNC_EVENT_INVITEE_CANCELED,
     CALSYNC_EVENT_NO_SHOW_CREATED,
     CALSYNC_EVENT_NO_SHOW_DELETED,
-    CALSYNC_EVENT_REST_INVITEE      /* an Invitee from the REST API       */
+    CALSYNC_EVENT_REST_INVITEE /* an Invitee from the REST API       */
 } calsync_event_kind;
 
 /* "invitee.created", "invitee.canceled", "invitee_no_show.created",
@@ -206,52 +206,52 @@ typedef struct calsync_host {
 
 /* A scheduled event (embedded in a webhook, or a REST Event). */
 typedef struct calsync_scheduled_event {
-    int present;              /* 0: no embedded scheduled_event; other fields unset */
-    calsync_str uri;          /* required */
-    calsync_str uuid;         /* last path segment of uri */
+    int present;      /* 0: no embedded scheduled_event; other fields unset */
+    calsync_str uri;  /* required */
+    calsync_str uuid; /* last path segment of uri */
     calsync_str name;
-    calsync_str status;       /* "active" / "canceled" as sent */
-    int64_t start_time;       /* required */
-    int64_t end_time;         /* required */
-    calsync_str event_type;   /* event type URI, may be absent */
+    calsync_str status;     /* "active" / "canceled" as sent */
+    int64_t start_time;     /* required */
+    int64_t end_time;       /* required */
+    calsync_str event_type; /* event type URI, may be absent */
     calsync_str location_type;
-    calsync_str join_url;     /* may be absent (null at first for conferences) */
+    calsync_str join_url; /* may be absent (null at first for conferences) */
     size_t nhosts;
     calsync_host hosts[CALSYNC_HOSTS_MAX];
     int64_t created_at;
-    int64_t updated_at;       /* CALSYNC_TIME_NONE when absent */
+    int64_t updated_at; /* CALSYNC_TIME_NONE when absent */
 } calsync_scheduled_event;
 
 /* An invitee with its envelope: everything the plugin stores about one
  * delivery.  All strings are borrowed from the calsync_event handle. */
 typedef struct calsync_event_view {
     calsync_event_kind kind;
-    calsync_str event_name;       /* envelope "event"; absent for REST      */
-    int64_t envelope_created_at;  /* envelope "created_at"; NONE for REST   */
-    calsync_str created_by;       /* envelope "created_by"                  */
+    calsync_str event_name;      /* envelope "event"; absent for REST      */
+    int64_t envelope_created_at; /* envelope "created_at"; NONE for REST   */
+    calsync_str created_by;      /* envelope "created_by"                  */
     /* For CALSYNC_EVENT_OTHER nothing below is set. */
-    calsync_str uri;              /* invitee URI: required                  */
-    calsync_str uuid;             /* invitee UUID (last path segment)       */
-    calsync_str email;            /* required                               */
+    calsync_str uri;   /* invitee URI: required                  */
+    calsync_str uuid;  /* invitee UUID (last path segment)       */
+    calsync_str email; /* required                               */
     calsync_str name;
     calsync_str first_name;
     calsync_str last_name;
-    calsync_invitee_status status;/* required                               */
+    calsync_invitee_status status; /* required                               */
     calsync_str timezone;
-    calsync_str event_uri;        /* "event": required                      */
+    calsync_str event_uri; /* "event": required                      */
     calsync_str event_uuid;
-    int64_t created_at;           /* required                               */
-    int64_t updated_at;           /* required                               */
-    int rescheduled;              /* 0/1                                    */
-    calsync_str old_invitee;      /* on the new invitee of a reschedule     */
-    calsync_str new_invitee;      /* on the canceled old invitee            */
+    int64_t created_at;      /* required                               */
+    int64_t updated_at;      /* required                               */
+    int rescheduled;         /* 0/1                                    */
+    calsync_str old_invitee; /* on the new invitee of a reschedule     */
+    calsync_str new_invitee; /* on the canceled old invitee            */
     calsync_str cancel_url;
     calsync_str reschedule_url;
     /* cancellation (present when canceled) */
     int has_cancellation;
     calsync_str canceled_by;
     calsync_str cancel_reason;
-    calsync_str canceler_type;    /* "host" / "invitee" as sent             */
+    calsync_str canceler_type; /* "host" / "invitee" as sent             */
     int64_t canceled_at;
     /* no_show */
     int has_no_show;
@@ -418,7 +418,7 @@ typedef struct calsync_facts {
 
     calsync_mark_value coach_mark;
     int64_t coach_mark_at;
-    int64_t coach_mark_by;       /* WordPress user id, 0 unknown */
+    int64_t coach_mark_by; /* WordPress user id, 0 unknown */
 
     calsync_noshow_state noshow;
     int64_t noshow_at;
@@ -445,7 +445,7 @@ typedef struct calsync_facts {
     calsync_str host_email;
     calsync_str host_name;
 
-    int64_t erased_at;           /* privacy erasure, CALSYNC_TIME_NONE if none */
+    int64_t erased_at; /* privacy erasure, CALSYNC_TIME_NONE if none */
 } calsync_facts;
 
 /* Empty facts: every string absent, every time CALSYNC_TIME_NONE, every
@@ -496,22 +496,22 @@ typedef enum calsync_field {
 
 /* The changed bits of the invitee's personal facts, which an erasure
  * empties (see calsync_facts).  host_email / host_name are the coach's. */
-#define CALSYNC_PERSONAL_FIELDS                                                                   \
-    (((uint64_t)1 << CALSYNC_F_CANCEL_REASON) | ((uint64_t)1 << CALSYNC_F_CANCELED_BY) |          \
-     ((uint64_t)1 << CALSYNC_F_EMAIL) | ((uint64_t)1 << CALSYNC_F_NAME) |                         \
-     ((uint64_t)1 << CALSYNC_F_TIMEZONE) | ((uint64_t)1 << CALSYNC_F_CANCEL_URL) |                \
+#define CALSYNC_PERSONAL_FIELDS                                                                    \
+    (((uint64_t)1 << CALSYNC_F_CANCEL_REASON) | ((uint64_t)1 << CALSYNC_F_CANCELED_BY) |           \
+     ((uint64_t)1 << CALSYNC_F_EMAIL) | ((uint64_t)1 << CALSYNC_F_NAME) |                          \
+     ((uint64_t)1 << CALSYNC_F_TIMEZONE) | ((uint64_t)1 << CALSYNC_F_CANCEL_URL) |                 \
      ((uint64_t)1 << CALSYNC_F_RESCHEDULE_URL))
 
 /* The snake_case name of a field ("rescheduled_to_uri"); NULL if out of range. */
 const char *calsync_field_name(calsync_field f);
 
 /* Notes on a merge, as bits of calsync_outcome.notes. */
-#define CALSYNC_NOTE_STALE_MARK   0x01u /* a mark older than the stored one: ignored     */
-#define CALSYNC_NOTE_ECHO         0x02u /* a Calendly no-show echoing the coach's mark  */
-#define CALSYNC_NOTE_CONFLICT     0x04u /* after the merge: canceled, yet marked        */
-#define CALSYNC_NOTE_NO_REVIVE    0x08u /* an active invitee after a cancel: stays canceled */
-#define CALSYNC_NOTE_STALE_INFO   0x10u /* older invitee/event details: not applied     */
-#define CALSYNC_NOTE_LAST         CALSYNC_NOTE_STALE_INFO /* the highest note bit */
+#define CALSYNC_NOTE_STALE_MARK 0x01u /* a mark older than the stored one: ignored     */
+#define CALSYNC_NOTE_ECHO 0x02u       /* a Calendly no-show echoing the coach's mark  */
+#define CALSYNC_NOTE_CONFLICT 0x04u   /* after the merge: canceled, yet marked        */
+#define CALSYNC_NOTE_NO_REVIVE 0x08u  /* an active invitee after a cancel: stays canceled */
+#define CALSYNC_NOTE_STALE_INFO 0x10u /* older invitee/event details: not applied     */
+#define CALSYNC_NOTE_LAST CALSYNC_NOTE_STALE_INFO /* the highest note bit */
 
 /* "stale_mark", "echo", "conflict", "no_revive", "stale_info" for one
  * CALSYNC_NOTE_* bit; NULL for anything else (0, several bits, unknown). */
@@ -520,12 +520,12 @@ const char *calsync_note_name(unsigned note);
 unsigned calsync_note_from_name(const char *s, size_t len);
 
 typedef struct calsync_outcome {
-    uint64_t changed;            /* bit (1 << calsync_field): differs from stored */
-    calsync_status old_status;   /* derived from stored (SCHEDULED if none)       */
-    calsync_status new_status;   /* derived from out                              */
+    uint64_t changed;          /* bit (1 << calsync_field): differs from stored */
+    calsync_status old_status; /* derived from stored (SCHEDULED if none)       */
+    calsync_status new_status; /* derived from out                              */
     int old_conflict;
     int new_conflict;
-    unsigned notes;              /* CALSYNC_NOTE_* */
+    unsigned notes; /* CALSYNC_NOTE_* */
 } calsync_outcome;
 
 /* A coach's action in wp-admin.  at: microseconds; by: user id. */
@@ -734,34 +734,34 @@ int calsync_state_mark_outbound(calsync_outbound out[CALSYNC_OUTBOUND_MAX], size
  * when the result is empty, longer than CALSYNC_EMAIL_MAX, has no single
  * '@' with text on both sides, or holds a control character or space;
  * CALSYNC_ERR_ARGUMENT for NULL pointers or cap < len + 1. */
-int calsync_email_normalize(char *buf, size_t cap, size_t *out_len, const char *email,
-                            size_t len, calsync_error *err);
+int calsync_email_normalize(char *buf, size_t cap, size_t *out_len, const char *email, size_t len,
+                            calsync_error *err);
 
 /* One known address of a WordPress user (the account e-mail or an alias). */
 typedef struct calsync_candidate {
     int64_t user_id;
-    calsync_str email;       /* as stored; normalised by the matcher */
-    calsync_str name;        /* display name, may be absent */
+    calsync_str email; /* as stored; normalised by the matcher */
+    calsync_str name;  /* display name, may be absent */
     int is_alias;
 } calsync_candidate;
 
 typedef enum calsync_match_reason {
-    CALSYNC_MATCH_EXACT = 0,       /* the account e-mail: links            */
-    CALSYNC_MATCH_ALIAS,           /* a known alias: links                 */
-    CALSYNC_MATCH_DOTS,            /* equal but for dots (gmail-like)      */
-    CALSYNC_MATCH_PLUS_TAG,        /* equal but for a +tag                 */
-    CALSYNC_MATCH_EDIT_DISTANCE,   /* one or two typing mistakes           */
-    CALSYNC_MATCH_SAME_NAME        /* same name, another address           */
+    CALSYNC_MATCH_EXACT = 0,     /* the account e-mail: links            */
+    CALSYNC_MATCH_ALIAS,         /* a known alias: links                 */
+    CALSYNC_MATCH_DOTS,          /* equal but for dots (gmail-like)      */
+    CALSYNC_MATCH_PLUS_TAG,      /* equal but for a +tag                 */
+    CALSYNC_MATCH_EDIT_DISTANCE, /* one or two typing mistakes           */
+    CALSYNC_MATCH_SAME_NAME      /* same name, another address           */
 } calsync_match_reason;
 
 /* "exact", "alias", "dots", "plus_tag", "edit_distance", "same_name". */
 const char *calsync_match_reason_name(calsync_match_reason r);
 
 typedef struct calsync_match {
-    size_t index;                  /* into the candidates array */
+    size_t index; /* into the candidates array */
     int64_t user_id;
     calsync_match_reason reason;
-    int distance;                  /* for EDIT_DISTANCE, else 0 */
+    int distance; /* for EDIT_DISTANCE, else 0 */
 } calsync_match;
 
 /*
@@ -802,15 +802,15 @@ int calsync_seal_derive_key(unsigned char out[CALSYNC_SEAL_KEY_LEN], const unsig
 #define CALSYNC_SEAL_MAX_PLAIN (64u * 1024u)
 size_t calsync_seal_size(size_t plain_len); /* bytes needed incl. the NUL */
 
-int calsync_seal(char *buf, size_t cap, size_t *out_len, const unsigned char key[CALSYNC_SEAL_KEY_LEN],
-                 const char *context, size_t context_len, const unsigned char *plain,
-                 size_t plain_len, calsync_error *err);
+int calsync_seal(char *buf, size_t cap, size_t *out_len,
+                 const unsigned char key[CALSYNC_SEAL_KEY_LEN], const char *context,
+                 size_t context_len, const unsigned char *plain, size_t plain_len,
+                 calsync_error *err);
 
 /* Opens into buf (cap >= sealed_len is always enough); *out_len the length. */
 int calsync_open(unsigned char *buf, size_t cap, size_t *out_len,
                  const unsigned char key[CALSYNC_SEAL_KEY_LEN], const char *context,
                  size_t context_len, const char *sealed, size_t sealed_len, calsync_error *err);
-
 
 /* ------------------------------------------------------------------------ */
 /* Calendly REST client (libcurl)                                            */
@@ -856,14 +856,14 @@ typedef struct calsync_client_options {
     const char *client_secret; /* AUTH kind: required; API kind: must be NULL */
     const char *proxy;         /* "http://host:port", "socks5h://host:port"...; NULL: none */
     const char *proxy_userpwd; /* "user:password" for the proxy, or NULL */
-    const char *noproxy;       /* hosts that bypass proxy ("localhost,.example.org", "*"), or NULL */
+    const char *noproxy; /* hosts that bypass proxy ("localhost,.example.org", "*"), or NULL */
 } calsync_client_options;
 
 /* The rate-limit state the client last saw (X-RateLimit-*). */
 typedef struct calsync_rate_limit {
-    long limit;                /* -1 unknown */
-    long remaining;            /* -1 unknown */
-    int64_t reset_at_ms;       /* monotonic-clock milliseconds; 0 unknown */
+    long limit;          /* -1 unknown */
+    long remaining;      /* -1 unknown */
+    int64_t reset_at_ms; /* monotonic-clock milliseconds; 0 unknown */
 } calsync_rate_limit;
 
 /* Counters for benchmarks and health: requests sent (retries included),
@@ -875,7 +875,8 @@ typedef struct calsync_client_stats {
     int64_t slept_ms;
 } calsync_client_stats;
 
-int calsync_client_new(calsync_client **out, const calsync_client_options *opts, calsync_error *err);
+int calsync_client_new(calsync_client **out, const calsync_client_options *opts,
+                       calsync_error *err);
 void calsync_client_free(calsync_client *c);
 void calsync_client_get_stats(const calsync_client *c, calsync_client_stats *out,
                               calsync_rate_limit *rate);
@@ -961,9 +962,8 @@ int calsync_api_current_user(char **out_json, size_t *out_len, calsync_client *c
 int calsync_api_event_types(calsync_page **out, calsync_client *c, const calsync_param *query,
                             size_t nquery, calsync_str page_token, calsync_error *err);
 /* GET /scheduled_events?...: items are scheduled events (calsync_page_take_sched). */
-int calsync_api_scheduled_events(calsync_page **out, calsync_client *c,
-                                 const calsync_param *query, size_t nquery,
-                                 calsync_str page_token, calsync_error *err);
+int calsync_api_scheduled_events(calsync_page **out, calsync_client *c, const calsync_param *query,
+                                 size_t nquery, calsync_str page_token, calsync_error *err);
 /* GET /scheduled_events/{uuid}.  *out: owned, calsync_sched_free. */
 int calsync_api_scheduled_event(calsync_sched **out, calsync_client *c, calsync_str uuid,
                                 calsync_error *err);
@@ -978,13 +978,13 @@ int calsync_api_invitee(calsync_event **out, calsync_client *c, calsync_str even
 
 /* The body of POST /webhook_subscriptions.  Every string borrowed, UTF-8. */
 typedef struct calsync_subscription_request {
-    calsync_str url;             /* the callback URL; required */
-    const calsync_str *events;   /* nevents >= 1 event names */
+    calsync_str url;           /* the callback URL; required */
+    const calsync_str *events; /* nevents >= 1 event names */
     size_t nevents;
-    calsync_str organization;    /* always required by Calendly */
-    calsync_str scope;           /* "user", "organization" or "group" */
-    calsync_str user;            /* absent unless scope is "user" */
-    calsync_str signing_key;     /* required; the body holding it is wiped */
+    calsync_str organization; /* always required by Calendly */
+    calsync_str scope;        /* "user", "organization" or "group" */
+    calsync_str user;         /* absent unless scope is "user" */
+    calsync_str signing_key;  /* required; the body holding it is wiped */
 } calsync_subscription_request;
 
 /* POST /webhook_subscriptions (201; 409 when the URL is registered). */
@@ -994,8 +994,8 @@ int calsync_api_create_subscription(char **out_json, size_t *out_len, calsync_cl
 int calsync_api_subscriptions(calsync_page **out, calsync_client *c, const calsync_param *query,
                               size_t nquery, calsync_str page_token, calsync_error *err);
 /* GET /webhook_subscriptions/{uuid}. */
-int calsync_api_subscription(char **out_json, size_t *out_len, calsync_client *c,
-                             calsync_str uuid, calsync_error *err);
+int calsync_api_subscription(char **out_json, size_t *out_len, calsync_client *c, calsync_str uuid,
+                             calsync_error *err);
 /* DELETE /webhook_subscriptions/{uuid} (204). */
 int calsync_api_delete_subscription(calsync_client *c, calsync_str uuid, calsync_error *err);
 /* POST /invitee_no_shows with {"invitee": invitee_uri} (201). */
@@ -1026,10 +1026,10 @@ typedef struct calsync_oauth_token {
     char *refresh_token; /* single use: store the new one every time */
     char *token_type;    /* "Bearer" as sent */
     char *scope;
-    char *owner;         /* the user's URI */
-    char *organization;  /* the organization's URI, when sent */
-    int64_t expires_in;  /* seconds (7200 documented) */
-    int64_t created_at;  /* Unix seconds */
+    char *owner;        /* the user's URI */
+    char *organization; /* the organization's URI, when sent */
+    int64_t expires_in; /* seconds (7200 documented) */
+    int64_t created_at; /* Unix seconds */
 } calsync_oauth_token;
 
 void calsync_oauth_token_free(calsync_oauth_token *t);

@@ -318,10 +318,9 @@ int calsync_client_parse_page(calsync_page **out, const char *body, size_t len, 
     }
     const json_t *coll = json_object_get(root, "collection");
     if (!json_is_array(coll)) {
-        rc = coll == NULL
-                 ? calsync_fail(err, CALSYNC_ERR_SCHEMA, "collection", "missing")
-                 : calsync_fail(err, CALSYNC_ERR_SCHEMA, "collection",
-                                "expected array, got %s", calsync_json_type_name(coll));
+        rc = coll == NULL ? calsync_fail(err, CALSYNC_ERR_SCHEMA, "collection", "missing")
+                          : calsync_fail(err, CALSYNC_ERR_SCHEMA, "collection",
+                                         "expected array, got %s", calsync_json_type_name(coll));
         goto out;
     }
     const json_t *pag = json_object_get(root, "pagination");
@@ -329,15 +328,13 @@ int calsync_client_parse_page(calsync_page **out, const char *body, size_t len, 
     if (pag != NULL && !json_is_null(pag)) {
         if (!json_is_object(pag)) {
             rc = calsync_fail(err, CALSYNC_ERR_SCHEMA, "pagination",
-                              "expected object or null, got %s",
-                              calsync_json_type_name(pag));
+                              "expected object or null, got %s", calsync_json_type_name(pag));
             goto out;
         }
         tok = json_object_get(pag, "next_page_token");
         if (tok != NULL && !json_is_null(tok) && !json_is_string(tok)) {
             rc = calsync_fail(err, CALSYNC_ERR_SCHEMA, "pagination.next_page_token",
-                              "expected string or null, got %s",
-                              calsync_json_type_name(tok));
+                              "expected string or null, got %s", calsync_json_type_name(tok));
             goto out;
         }
     }
@@ -782,8 +779,8 @@ int calsync_client_new(calsync_client **out, const calsync_client_options *opts,
             snprintf(auth, auth_len + 1, "Authorization: Bearer %s", opts->token);
         content_type = "Content-Type: application/json";
     }
-    if (auth == NULL || (opts->kind == CALSYNC_CLIENT_AUTH &&
-                         (c->client_id == NULL || c->client_secret == NULL))) {
+    if (auth == NULL ||
+        (opts->kind == CALSYNC_CLIENT_AUTH && (c->client_id == NULL || c->client_secret == NULL))) {
         rc = calsync_fail(err, CALSYNC_ERR_NOMEM, NULL, "out of memory for the credentials");
         goto out;
     }
@@ -1472,7 +1469,8 @@ static int list_path(char **out, const char *path, const calsync_param *query, s
             bytes_wipe_free(&b);
             return param_fail(err, "query", "has a NULL value with a length");
         }
-        if (page_token.ptr != NULL && q->name.len == 10 && memcmp(q->name.ptr, "page_token", 10) == 0) {
+        if (page_token.ptr != NULL && q->name.len == 10 &&
+            memcmp(q->name.ptr, "page_token", 10) == 0) {
             bytes_wipe_free(&b);
             return param_fail(err, "query",
                               "must not hold \"page_token\" when a page token is given");
@@ -1644,9 +1642,8 @@ int calsync_api_event_types(calsync_page **out, calsync_client *c, const calsync
     return list_call(out, c, "/event_types", query, nquery, page_token, ITEMS_JSON, err);
 }
 
-int calsync_api_scheduled_events(calsync_page **out, calsync_client *c,
-                                 const calsync_param *query, size_t nquery,
-                                 calsync_str page_token, calsync_error *err)
+int calsync_api_scheduled_events(calsync_page **out, calsync_client *c, const calsync_param *query,
+                                 size_t nquery, calsync_str page_token, calsync_error *err)
 {
     return list_call(out, c, "/scheduled_events", query, nquery, page_token, ITEMS_SCHED, err);
 }
@@ -1654,8 +1651,7 @@ int calsync_api_scheduled_events(calsync_page **out, calsync_client *c,
 int calsync_api_subscriptions(calsync_page **out, calsync_client *c, const calsync_param *query,
                               size_t nquery, calsync_str page_token, calsync_error *err)
 {
-    return list_call(out, c, "/webhook_subscriptions", query, nquery, page_token, ITEMS_JSON,
-                     err);
+    return list_call(out, c, "/webhook_subscriptions", query, nquery, page_token, ITEMS_JSON, err);
 }
 
 /* a + uuid [+ b [+ uuid2 when p2 names it]], the UUIDs checked. */
@@ -1763,8 +1759,8 @@ int calsync_api_create_subscription(char **out_json, size_t *out_len, calsync_cl
 
     /* Sized for the worst escaping up front, so the buffer holding the
      * signing key never moves (and leaves no copy behind). */
-    size_t need = 128 + 6 * (req->url.len + req->organization.len + req->scope.len +
-                             req->user.len + req->signing_key.len);
+    size_t need = 128 + 6 * (req->url.len + req->organization.len + req->scope.len + req->user.len +
+                             req->signing_key.len);
     for (size_t i = 0; i < req->nevents; i++)
         need += 6 * req->events[i].len + 3;
     bytes b = {0};
@@ -1796,8 +1792,8 @@ int calsync_api_create_subscription(char **out_json, size_t *out_len, calsync_cl
     return rc;
 }
 
-int calsync_api_subscription(char **out_json, size_t *out_len, calsync_client *c,
-                             calsync_str uuid, calsync_error *err)
+int calsync_api_subscription(char **out_json, size_t *out_len, calsync_client *c, calsync_str uuid,
+                             calsync_error *err)
 {
     int rc = start_out_json(out_json, out_len, err);
     if (rc != CALSYNC_OK)
@@ -1810,8 +1806,7 @@ int calsync_api_subscription(char **out_json, size_t *out_len, calsync_client *c
     return rc;
 }
 
-static int delete_call(calsync_client *c, const char *prefix, calsync_str uuid,
-                       calsync_error *err)
+static int delete_call(calsync_client *c, const char *prefix, calsync_str uuid, calsync_error *err)
 {
     calsync_error_clear(err);
     char *path = NULL, *answer = NULL;
@@ -1929,7 +1924,8 @@ int calsync_oauth_token_parse(calsync_oauth_token **out, const char *json, size_
 {
     calsync_error_clear(err);
     if (out == NULL || (json == NULL && len > 0))
-        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out is NULL or json NULL with a length");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
+                            "out is NULL or json NULL with a length");
     *out = NULL;
     if (len > CALSYNC_BODY_MAX)
         return calsync_fail(err, CALSYNC_ERR_TOO_LARGE, NULL, "the answer is over %u bytes",
@@ -2008,8 +2004,7 @@ static int post_form(char **answer, size_t *answer_len, calsync_client *c, const
                                   err);
 }
 
-static int token_call(calsync_oauth_token **out, calsync_client *c, bytes *form,
-                      calsync_error *err)
+static int token_call(calsync_oauth_token **out, calsync_client *c, bytes *form, calsync_error *err)
 {
     char *answer = NULL;
     size_t len = 0;
@@ -2035,7 +2030,8 @@ int calsync_oauth_exchange_code(calsync_oauth_token **out, calsync_client *c, ca
         (rc = check_text(code, "code", 1, err)) != CALSYNC_OK ||
         (rc = check_text(redirect_uri, "redirect_uri", 1, err)) != CALSYNC_OK)
         return rc;
-    if (code_verifier.ptr != NULL && (rc = check_text(code_verifier, "code_verifier", 1, err)) != CALSYNC_OK)
+    if (code_verifier.ptr != NULL &&
+        (rc = check_text(code_verifier, "code_verifier", 1, err)) != CALSYNC_OK)
         return rc;
     bytes form = {0};
     form_put(&form, "grant_type", calsync_str_of("authorization_code", 18));

@@ -26,7 +26,8 @@ int calsync_seal_derive_key(unsigned char out[CALSYNC_SEAL_KEY_LEN], const unsig
 {
     calsync_error_clear(err);
     if (out == NULL)
-        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "calsync_seal_derive_key: out is NULL");
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
+                            "calsync_seal_derive_key: out is NULL");
     if (secret == NULL && secret_len > 0)
         return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
                             "calsync_seal_derive_key: secret is NULL");

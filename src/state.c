@@ -1,4 +1,5 @@
-/* Session state: every source becomes a contribution of facts, one join merges it, the status is derived. */
+/* Session state: every source becomes a contribution of facts, one join merges it, the status is
+ * derived. */
 #include "internal.h"
 
 #include <stdlib.h>
@@ -19,10 +20,8 @@ enum {
 /* ------------------------------------------------------------------------ */
 
 static const char *const status_names[] = {
-    [CALSYNC_STATUS_SCHEDULED] = "scheduled",
-    [CALSYNC_STATUS_CANCELED] = "canceled",
-    [CALSYNC_STATUS_RESCHEDULED] = "rescheduled",
-    [CALSYNC_STATUS_ATTENDED] = "attended",
+    [CALSYNC_STATUS_SCHEDULED] = "scheduled",     [CALSYNC_STATUS_CANCELED] = "canceled",
+    [CALSYNC_STATUS_RESCHEDULED] = "rescheduled", [CALSYNC_STATUS_ATTENDED] = "attended",
     [CALSYNC_STATUS_NO_SHOW] = "no_show",
 };
 
@@ -31,14 +30,10 @@ static const struct {
     const char *spelling;
     calsync_status status;
 } status_spellings[] = {
-    {"scheduled", CALSYNC_STATUS_SCHEDULED},
-    {"canceled", CALSYNC_STATUS_CANCELED},
-    {"cancelled", CALSYNC_STATUS_CANCELED},
-    {"rescheduled", CALSYNC_STATUS_RESCHEDULED},
-    {"attended", CALSYNC_STATUS_ATTENDED},
-    {"completed", CALSYNC_STATUS_ATTENDED},
-    {"no_show", CALSYNC_STATUS_NO_SHOW},
-    {"no show", CALSYNC_STATUS_NO_SHOW},
+    {"scheduled", CALSYNC_STATUS_SCHEDULED}, {"canceled", CALSYNC_STATUS_CANCELED},
+    {"cancelled", CALSYNC_STATUS_CANCELED},  {"rescheduled", CALSYNC_STATUS_RESCHEDULED},
+    {"attended", CALSYNC_STATUS_ATTENDED},   {"completed", CALSYNC_STATUS_ATTENDED},
+    {"no_show", CALSYNC_STATUS_NO_SHOW},     {"no show", CALSYNC_STATUS_NO_SHOW},
     {"no-show", CALSYNC_STATUS_NO_SHOW},
 };
 
@@ -539,7 +534,8 @@ static uint64_t facts_diff(const calsync_facts *a, const calsync_facts *b)
     m |= num_bit(a->noshow, b->noshow, CALSYNC_F_NOSHOW);
     m |= num_bit(a->noshow_at, b->noshow_at, CALSYNC_F_NOSHOW_AT);
     m |= str_bit(a->noshow_uri, b->noshow_uri, CALSYNC_F_NOSHOW_URI);
-    m |= num_bit(a->noshow_absent_seen_at, b->noshow_absent_seen_at, CALSYNC_F_NOSHOW_ABSENT_SEEN_AT);
+    m |= num_bit(a->noshow_absent_seen_at, b->noshow_absent_seen_at,
+                 CALSYNC_F_NOSHOW_ABSENT_SEEN_AT);
     m |= num_bit(a->info_updated_at, b->info_updated_at, CALSYNC_F_INFO_UPDATED_AT);
     m |= num_bit(a->info_envelope_at, b->info_envelope_at, CALSYNC_F_INFO_ENVELOPE_AT);
     m |= str_bit(a->email, b->email, CALSYNC_F_EMAIL);
@@ -599,10 +595,14 @@ calsync_status calsync_state_derive(const calsync_facts *f, int *conflict)
         *conflict = m != CALSYNC_MARK_NONE && (f->canceled || away) &&
                     !(away && m == CALSYNC_MARK_RESCHEDULED);
     switch (m) {
-    case CALSYNC_MARK_ATTENDED: return CALSYNC_STATUS_ATTENDED;
-    case CALSYNC_MARK_NO_SHOW: return CALSYNC_STATUS_NO_SHOW;
-    case CALSYNC_MARK_RESCHEDULED: return CALSYNC_STATUS_RESCHEDULED;
-    case CALSYNC_MARK_NONE: break;
+    case CALSYNC_MARK_ATTENDED:
+        return CALSYNC_STATUS_ATTENDED;
+    case CALSYNC_MARK_NO_SHOW:
+        return CALSYNC_STATUS_NO_SHOW;
+    case CALSYNC_MARK_RESCHEDULED:
+        return CALSYNC_STATUS_RESCHEDULED;
+    case CALSYNC_MARK_NONE:
+        break;
     }
     if (away)
         return CALSYNC_STATUS_RESCHEDULED;
@@ -845,7 +845,8 @@ int calsync_state_apply_sched(calsync_facts *out, calsync_outcome *outcome,
         return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out or sched is NULL");
     if (!sched->present || sched->uri.ptr == NULL)
         return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "scheduled event has no URI");
-    if (stored != NULL && stored->event_uri.ptr != NULL && !calsync_str_eq(stored->event_uri, sched->uri))
+    if (stored != NULL && stored->event_uri.ptr != NULL &&
+        !calsync_str_eq(stored->event_uri, sched->uri))
         return mismatch(err, stored->event_uri, sched->uri, "event_uri");
 
     calsync_facts c;
@@ -862,7 +863,8 @@ int calsync_state_apply_mark(calsync_facts *out, calsync_outcome *outcome,
     if (out == NULL || stored == NULL || mark == NULL)
         return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out, stored or mark is NULL");
     if ((unsigned)mark->value > CALSYNC_MARK_RESCHEDULED)
-        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "unknown mark value %d", (int)mark->value);
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "unknown mark value %d",
+                            (int)mark->value);
     if (mark->at == CALSYNC_TIME_NONE)
         return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "a mark needs its time");
 
@@ -918,7 +920,8 @@ void calsync_state_assess(calsync_assessment *out, const calsync_facts *f, int64
      * end_at IS NOT NULL AND end_at < now (see calsync.h). */
     out->attendance_due_at =
         out->status == CALSYNC_STATUS_SCHEDULED ? f->end_at : CALSYNC_TIME_NONE;
-    out->needs_attendance = out->attendance_due_at != CALSYNC_TIME_NONE && out->attendance_due_at < now;
+    out->needs_attendance =
+        out->attendance_due_at != CALSYNC_TIME_NONE && out->attendance_due_at < now;
     out->counts_alone = out->status == CALSYNC_STATUS_ATTENDED;
 }
 
@@ -1078,16 +1081,16 @@ int calsync_state_chain_counts(int *counts_out, const calsync_chain_row *rows, s
             canon[i] = ix->slot[k]; /* the same row given twice */
         } else {
             rc = calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
-                              "rows %d and %zu have the same uri %.*s but differ",
-                              (int)ix->slot[k], i, clamp_len(r->uri.len), r->uri.ptr);
+                              "rows %d and %zu have the same uri %.*s but differ", (int)ix->slot[k],
+                              i, clamp_len(r->uri.len), r->uri.ptr);
             goto out;
         }
     }
 
     for (size_t i = 0; i < n; i++) {
         const calsync_chain_row *r = &rows[canon[i]];
-        counts_out[i] = r->status == CALSYNC_STATUS_ATTENDED && r->has_student &&
-                        !superseded(ix, canon[i]);
+        counts_out[i] =
+            r->status == CALSYNC_STATUS_ATTENDED && r->has_student && !superseded(ix, canon[i]);
     }
     calsync_error_clear(err);
 out:
@@ -1114,7 +1117,8 @@ int calsync_state_mark_outbound(calsync_outbound out[CALSYNC_OUTBOUND_MAX], size
 
     int was = calsync_state_current_mark(before) == CALSYNC_MARK_NO_SHOW;
     int is = calsync_state_current_mark(after) == CALSYNC_MARK_NO_SHOW;
-    calsync_str known = present_uri(after->noshow_uri) ? after->noshow_uri : calsync_str_of(NULL, 0);
+    calsync_str known =
+        present_uri(after->noshow_uri) ? after->noshow_uri : calsync_str_of(NULL, 0);
     if (is && !was && known.ptr == NULL) {
         out[0].action = CALSYNC_OUTBOUND_CREATE_NO_SHOW;
     } else if (was && !is) {

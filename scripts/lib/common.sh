@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared shell helpers for scripts/*: logging, the repository root, and
 # idempotent installation of the Debian packages the project needs.
 # Sourced, never run.
@@ -8,10 +9,13 @@ export CALSYNC_ROOT
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# Packages by purpose.  Every script asks only for what it uses.
-CALSYNC_PKGS_CORE="build-essential cmake pkg-config libjansson-dev libcurl4-openssl-dev libssl-dev libcmocka-dev clang libclang-rt-14-dev valgrind"
-CALSYNC_PKGS_PHP="php8.2-dev php8.2-cli php-parser"
-export CALSYNC_PKGS_CORE CALSYNC_PKGS_PHP
+# Packages by purpose (arrays: need_packages "${CALSYNC_PKGS_CORE[@]}").
+# Every script asks only for what it uses.
+# shellcheck disable=SC2034 # used by the scripts that source this file
+CALSYNC_PKGS_CORE=(build-essential cmake pkg-config libjansson-dev libcurl4-openssl-dev libssl-dev
+    libcmocka-dev clang libclang-rt-14-dev valgrind)
+# shellcheck disable=SC2034 # used by the scripts that source this file
+CALSYNC_PKGS_PHP=(php8.2-dev php8.2-cli php-parser)
 
 # need_packages PKG...: installs whichever of the packages are missing.
 # Runs apt-get update at most once per call, and only when something is missing.
@@ -28,4 +32,12 @@ need_packages() {
         die "apt-get update failed"
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
         "${missing[@]}" >/dev/null || die "apt-get install failed: ${missing[*]}"
+}
+
+# need_node: Node.js and npm.  The machine's Node.js may come from elsewhere
+# than Debian with npm bundled (NodeSource's nodejs conflicts with Debian's
+# npm package), so Debian's npm is installed only when no npm is found.
+need_node() {
+    command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && return 0
+    need_packages nodejs npm
 }

@@ -1,4 +1,5 @@
-/* Helpers for the session-state tests: event views built as plain structs, and field-level diffs of facts. */
+/* Helpers for the session-state tests: event views built as plain structs, and field-level diffs of
+ * facts. */
 #include "support_state.h"
 
 #include <inttypes.h>
@@ -15,12 +16,18 @@ calsync_str support_state_str(const char *s)
 static const char *event_name_of(calsync_event_kind kind)
 {
     switch (kind) {
-    case CALSYNC_EVENT_INVITEE_CREATED: return "invitee.created";
-    case CALSYNC_EVENT_INVITEE_CANCELED: return "invitee.canceled";
-    case CALSYNC_EVENT_NO_SHOW_CREATED: return "invitee_no_show.created";
-    case CALSYNC_EVENT_NO_SHOW_DELETED: return "invitee_no_show.deleted";
-    case CALSYNC_EVENT_REST_INVITEE: return NULL;
-    case CALSYNC_EVENT_OTHER: return "routing_form_submission.created";
+    case CALSYNC_EVENT_INVITEE_CREATED:
+        return "invitee.created";
+    case CALSYNC_EVENT_INVITEE_CANCELED:
+        return "invitee.canceled";
+    case CALSYNC_EVENT_NO_SHOW_CREATED:
+        return "invitee_no_show.created";
+    case CALSYNC_EVENT_NO_SHOW_DELETED:
+        return "invitee_no_show.deleted";
+    case CALSYNC_EVENT_REST_INVITEE:
+        return NULL;
+    case CALSYNC_EVENT_OTHER:
+        return "routing_form_submission.created";
     }
     return NULL;
 }
@@ -40,16 +47,16 @@ void support_state_view(calsync_event_view *v, calsync_event_kind kind, const ch
     v->kind = kind;
     v->event_name = support_state_str(event_name_of(kind));
     v->envelope_created_at = kind == CALSYNC_EVENT_REST_INVITEE ? CALSYNC_TIME_NONE : envelope_at;
-    v->created_by = support_state_str(kind == CALSYNC_EVENT_REST_INVITEE
-                                          ? NULL
-                                          : "https://api.calendly.com/users/U1");
+    v->created_by = support_state_str(
+        kind == CALSYNC_EVENT_REST_INVITEE ? NULL : "https://api.calendly.com/users/U1");
     v->uri = support_state_str(uri);
     v->uuid = last_segment(uri);
     v->email = support_state_str("ana@example.org");
     v->name = support_state_str("Ana Ruiz");
     v->first_name = support_state_str(NULL);
     v->last_name = support_state_str(NULL);
-    v->status = kind == CALSYNC_EVENT_INVITEE_CANCELED ? CALSYNC_INVITEE_CANCELED : CALSYNC_INVITEE_ACTIVE;
+    v->status =
+        kind == CALSYNC_EVENT_INVITEE_CANCELED ? CALSYNC_INVITEE_CANCELED : CALSYNC_INVITEE_ACTIVE;
     v->timezone = support_state_str("America/Chicago");
     v->event_uri = support_state_str(event_uri);
     v->event_uuid = last_segment(event_uri);
@@ -108,44 +115,82 @@ static field_value num_value(int64_t n)
 static field_value field_of(const calsync_facts *f, calsync_field field)
 {
     switch (field) {
-    case CALSYNC_F_INVITEE_URI: return str_value(f->invitee_uri);
-    case CALSYNC_F_BOOKED: return num_value(f->booked != 0);
-    case CALSYNC_F_EVENT_URI: return str_value(f->event_uri);
-    case CALSYNC_F_CANCELED: return num_value(f->canceled != 0);
-    case CALSYNC_F_CANCEL_AT: return num_value(f->cancel_at);
-    case CALSYNC_F_CANCEL_REASON: return str_value(f->cancel_reason);
-    case CALSYNC_F_CANCELED_BY: return str_value(f->canceled_by);
-    case CALSYNC_F_CANCELER_TYPE: return str_value(f->canceler_type);
-    case CALSYNC_F_RESCHEDULE_CANCELED: return num_value(f->reschedule_canceled != 0);
-    case CALSYNC_F_RESCHEDULED_TO_URI: return str_value(f->rescheduled_to_uri);
-    case CALSYNC_F_RESCHEDULED_FROM_URI: return str_value(f->rescheduled_from_uri);
-    case CALSYNC_F_COACH_MARK: return num_value(f->coach_mark);
-    case CALSYNC_F_COACH_MARK_AT: return num_value(f->coach_mark_at);
-    case CALSYNC_F_COACH_MARK_BY: return num_value(f->coach_mark_by);
-    case CALSYNC_F_NOSHOW: return num_value(f->noshow);
-    case CALSYNC_F_NOSHOW_AT: return num_value(f->noshow_at);
-    case CALSYNC_F_NOSHOW_URI: return str_value(f->noshow_uri);
-    case CALSYNC_F_NOSHOW_ABSENT_SEEN_AT: return num_value(f->noshow_absent_seen_at);
-    case CALSYNC_F_INFO_UPDATED_AT: return num_value(f->info_updated_at);
-    case CALSYNC_F_INFO_ENVELOPE_AT: return num_value(f->info_envelope_at);
-    case CALSYNC_F_EMAIL: return str_value(f->email);
-    case CALSYNC_F_NAME: return str_value(f->name);
-    case CALSYNC_F_TIMEZONE: return str_value(f->timezone);
-    case CALSYNC_F_CANCEL_URL: return str_value(f->cancel_url);
-    case CALSYNC_F_RESCHEDULE_URL: return str_value(f->reschedule_url);
-    case CALSYNC_F_INVITEE_CREATED_AT: return num_value(f->invitee_created_at);
-    case CALSYNC_F_SCHED_UPDATED_AT: return num_value(f->sched_updated_at);
-    case CALSYNC_F_START_AT: return num_value(f->start_at);
-    case CALSYNC_F_END_AT: return num_value(f->end_at);
-    case CALSYNC_F_EVENT_NAME: return str_value(f->event_name);
-    case CALSYNC_F_EVENT_TYPE_URI: return str_value(f->event_type_uri);
-    case CALSYNC_F_EVENT_STATUS: return str_value(f->event_status);
-    case CALSYNC_F_LOCATION_TYPE: return str_value(f->location_type);
-    case CALSYNC_F_JOIN_URL: return str_value(f->join_url);
-    case CALSYNC_F_HOST_EMAIL: return str_value(f->host_email);
-    case CALSYNC_F_HOST_NAME: return str_value(f->host_name);
-    case CALSYNC_F_ERASED_AT: return num_value(f->erased_at);
-    case CALSYNC_F_COUNT: break;
+    case CALSYNC_F_INVITEE_URI:
+        return str_value(f->invitee_uri);
+    case CALSYNC_F_BOOKED:
+        return num_value(f->booked != 0);
+    case CALSYNC_F_EVENT_URI:
+        return str_value(f->event_uri);
+    case CALSYNC_F_CANCELED:
+        return num_value(f->canceled != 0);
+    case CALSYNC_F_CANCEL_AT:
+        return num_value(f->cancel_at);
+    case CALSYNC_F_CANCEL_REASON:
+        return str_value(f->cancel_reason);
+    case CALSYNC_F_CANCELED_BY:
+        return str_value(f->canceled_by);
+    case CALSYNC_F_CANCELER_TYPE:
+        return str_value(f->canceler_type);
+    case CALSYNC_F_RESCHEDULE_CANCELED:
+        return num_value(f->reschedule_canceled != 0);
+    case CALSYNC_F_RESCHEDULED_TO_URI:
+        return str_value(f->rescheduled_to_uri);
+    case CALSYNC_F_RESCHEDULED_FROM_URI:
+        return str_value(f->rescheduled_from_uri);
+    case CALSYNC_F_COACH_MARK:
+        return num_value(f->coach_mark);
+    case CALSYNC_F_COACH_MARK_AT:
+        return num_value(f->coach_mark_at);
+    case CALSYNC_F_COACH_MARK_BY:
+        return num_value(f->coach_mark_by);
+    case CALSYNC_F_NOSHOW:
+        return num_value(f->noshow);
+    case CALSYNC_F_NOSHOW_AT:
+        return num_value(f->noshow_at);
+    case CALSYNC_F_NOSHOW_URI:
+        return str_value(f->noshow_uri);
+    case CALSYNC_F_NOSHOW_ABSENT_SEEN_AT:
+        return num_value(f->noshow_absent_seen_at);
+    case CALSYNC_F_INFO_UPDATED_AT:
+        return num_value(f->info_updated_at);
+    case CALSYNC_F_INFO_ENVELOPE_AT:
+        return num_value(f->info_envelope_at);
+    case CALSYNC_F_EMAIL:
+        return str_value(f->email);
+    case CALSYNC_F_NAME:
+        return str_value(f->name);
+    case CALSYNC_F_TIMEZONE:
+        return str_value(f->timezone);
+    case CALSYNC_F_CANCEL_URL:
+        return str_value(f->cancel_url);
+    case CALSYNC_F_RESCHEDULE_URL:
+        return str_value(f->reschedule_url);
+    case CALSYNC_F_INVITEE_CREATED_AT:
+        return num_value(f->invitee_created_at);
+    case CALSYNC_F_SCHED_UPDATED_AT:
+        return num_value(f->sched_updated_at);
+    case CALSYNC_F_START_AT:
+        return num_value(f->start_at);
+    case CALSYNC_F_END_AT:
+        return num_value(f->end_at);
+    case CALSYNC_F_EVENT_NAME:
+        return str_value(f->event_name);
+    case CALSYNC_F_EVENT_TYPE_URI:
+        return str_value(f->event_type_uri);
+    case CALSYNC_F_EVENT_STATUS:
+        return str_value(f->event_status);
+    case CALSYNC_F_LOCATION_TYPE:
+        return str_value(f->location_type);
+    case CALSYNC_F_JOIN_URL:
+        return str_value(f->join_url);
+    case CALSYNC_F_HOST_EMAIL:
+        return str_value(f->host_email);
+    case CALSYNC_F_HOST_NAME:
+        return str_value(f->host_name);
+    case CALSYNC_F_ERASED_AT:
+        return num_value(f->erased_at);
+    case CALSYNC_F_COUNT:
+        break;
     }
     return num_value(0);
 }
@@ -178,9 +223,8 @@ int support_state_first_diff(const calsync_facts *a, const calsync_facts *b)
 }
 
 static const calsync_field personal_fields[] = {
-    CALSYNC_F_EMAIL,          CALSYNC_F_NAME,          CALSYNC_F_TIMEZONE,
-    CALSYNC_F_CANCEL_URL,     CALSYNC_F_RESCHEDULE_URL, CALSYNC_F_CANCEL_REASON,
-    CALSYNC_F_CANCELED_BY,
+    CALSYNC_F_EMAIL,          CALSYNC_F_NAME,          CALSYNC_F_TIMEZONE,    CALSYNC_F_CANCEL_URL,
+    CALSYNC_F_RESCHEDULE_URL, CALSYNC_F_CANCEL_REASON, CALSYNC_F_CANCELED_BY,
 };
 
 void support_state_forget_personal(calsync_facts *f)
@@ -228,7 +272,8 @@ void support_state_print_facts(FILE *out, const char *label, const calsync_facts
     calsync_facts_init(&empty);
     int conflict;
     calsync_status s = calsync_state_derive(f, &conflict);
-    fprintf(out, "  %s: status %s%s\n", label, calsync_status_name(s), conflict ? " (conflict)" : "");
+    fprintf(out, "  %s: status %s%s\n", label, calsync_status_name(s),
+            conflict ? " (conflict)" : "");
     for (int i = 0; i < CALSYNC_F_COUNT; i++) {
         if (support_state_field_equal(f, &empty, (calsync_field)i))
             continue;

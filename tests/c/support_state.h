@@ -1,4 +1,5 @@
-/* Helpers for the session-state tests: event views built as plain structs, and field-level diffs of facts. */
+/* Helpers for the session-state tests: event views built as plain structs, and field-level diffs of
+ * facts. */
 #ifndef SUPPORT_STATE_H
 #define SUPPORT_STATE_H
 

@@ -18,9 +18,9 @@
 #include <unistd.h>
 
 #include "calsync.h"
-#include <jansson.h>
 #include "support_fixtures.h"
 #include "support_http.h"
+#include <jansson.h>
 
 #define TOKEN "pat_test-token.123"
 
@@ -936,8 +936,9 @@ static void endpoint_current_user_returns_the_resource(void **state)
     size_t len = 0;
     calsync_error err;
     assert_int_equal(calsync_api_current_user(&json, &len, c, &err), CALSYNC_OK);
-    assert_string_equal(json, "{\"uri\":\"https://api.calendly.com/users/U1\",\"current_organization\":"
-                              "\"https://api.calendly.com/organizations/O1\",\"name\":\"Zo\xc3\xab\"}");
+    assert_string_equal(json,
+                        "{\"uri\":\"https://api.calendly.com/users/U1\",\"current_organization\":"
+                        "\"https://api.calendly.com/organizations/O1\",\"name\":\"Zo\xc3\xab\"}");
     assert_int_equal(len, strlen(json));
     free(json);
     expect_request(f, 0, "GET", "/users/me", NULL);
@@ -997,8 +998,7 @@ static void endpoint_lists_build_the_query_and_page_token(void **state)
     calsync_param unnamed[] = {{S(""), S("x")}};
     assert_int_equal(calsync_api_event_types(&p, c, dup, 1, S("t"), &err), CALSYNC_ERR_ARGUMENT);
     assert_string_equal(err.path, "query");
-    assert_int_equal(calsync_api_event_types(&p, c, unnamed, 1, none, &err),
-                     CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(calsync_api_event_types(&p, c, unnamed, 1, none, &err), CALSYNC_ERR_ARGUMENT);
     assert_string_equal(err.path, "query");
     assert_int_equal(calsync_api_event_types(&p, c, q, 1, S(""), &err), CALSYNC_ERR_ARGUMENT);
     assert_string_equal(err.path, "page_token");
@@ -1060,8 +1060,7 @@ static void endpoint_scheduled_events_and_invitees_are_typed(void **state)
 
     /* One scheduled event. */
     push(f, 200, NULL, event);
-    assert_int_equal(calsync_api_scheduled_event(&s, c, S("d06edd78-d79d-4ab7"), &err),
-                     CALSYNC_OK);
+    assert_int_equal(calsync_api_scheduled_event(&s, c, S("d06edd78-d79d-4ab7"), &err), CALSYNC_OK);
     expect_request(f, 2, "GET", "/scheduled_events/d06edd78-d79d-4ab7", NULL);
     calsync_sched_free(s);
 
@@ -1087,7 +1086,8 @@ static void endpoint_scheduled_events_and_invitees_are_typed(void **state)
     calsync_event_free(e);
 
     /* UUIDs that could change the path are refused, naming the parameter. */
-    static const char *const bad_uuids[] = {"", "../users/me", "a/b", "a?b", "a%2F", "a.b", "\xc3\xa9"};
+    static const char *const bad_uuids[] = {"",     "../users/me", "a/b",     "a?b",
+                                            "a%2F", "a.b",         "\xc3\xa9"};
     for (size_t i = 0; i < sizeof bad_uuids / sizeof bad_uuids[0]; i++) {
         assert_int_equal(calsync_api_scheduled_event(&s, c, S(bad_uuids[i]), &err),
                          CALSYNC_ERR_ARGUMENT);
@@ -1125,8 +1125,9 @@ static void endpoint_subscriptions_and_no_shows_send_json_bodies(void **state)
     req.scope = S("user");
     req.user = S("https://api.calendly.com/users/U1");
     req.signing_key = S("k\"\\/\x01");
-    push(f, 201, NULL, "{\"resource\":{\"uri\":\"https://api.calendly.com/webhook_subscriptions/S1\","
-                       "\"state\":\"active\"}}");
+    push(f, 201, NULL,
+         "{\"resource\":{\"uri\":\"https://api.calendly.com/webhook_subscriptions/S1\","
+         "\"state\":\"active\"}}");
     char *json = NULL;
     calsync_error err;
     assert_int_equal(calsync_api_create_subscription(&json, NULL, c, &req, &err), CALSYNC_OK);
@@ -1146,13 +1147,15 @@ static void endpoint_subscriptions_and_no_shows_send_json_bodies(void **state)
     push(f, 201, NULL, "{\"resource\":{}}");
     assert_int_equal(calsync_api_create_subscription(&json, NULL, c, &req, &err), CALSYNC_OK);
     free(json);
-    expect_request(f, 1, "POST", "/webhook_subscriptions",
-                   "{\"url\":\"https://example.org/h?x=\\\"1\\\"\",\"events\":[\"invitee.created\"],"
-                   "\"organization\":\"https://api.calendly.com/organizations/O1\",\"scope\":"
-                   "\"organization\",\"signing_key\":\"k\\\"\\\\/\\u0001\"}");
+    expect_request(
+        f, 1, "POST", "/webhook_subscriptions",
+        "{\"url\":\"https://example.org/h?x=\\\"1\\\"\",\"events\":[\"invitee.created\"],"
+        "\"organization\":\"https://api.calendly.com/organizations/O1\",\"scope\":"
+        "\"organization\",\"signing_key\":\"k\\\"\\\\/\\u0001\"}");
 
     /* 409: the URL is registered already. */
-    push(f, 409, NULL, "{\"title\":\"Already Exists\",\"message\":\"Hook with this url already exists\"}");
+    push(f, 409, NULL,
+         "{\"title\":\"Already Exists\",\"message\":\"Hook with this url already exists\"}");
     assert_int_equal(calsync_api_create_subscription(&json, NULL, c, &req, &err), CALSYNC_ERR_HTTP);
     assert_int_equal(err.http_status, 409);
     assert_null(strstr(err.message, "k\"")); /* the key is never in a message */
@@ -1160,21 +1163,25 @@ static void endpoint_subscriptions_and_no_shows_send_json_bodies(void **state)
     /* Refused bodies name the parameter. */
     calsync_subscription_request r2 = req;
     r2.signing_key = S("");
-    assert_int_equal(calsync_api_create_subscription(&json, NULL, c, &r2, &err), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(calsync_api_create_subscription(&json, NULL, c, &r2, &err),
+                     CALSYNC_ERR_ARGUMENT);
     assert_string_equal(err.path, "signing_key");
     r2 = req;
     r2.nevents = 0;
-    assert_int_equal(calsync_api_create_subscription(&json, NULL, c, &r2, &err), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(calsync_api_create_subscription(&json, NULL, c, &r2, &err),
+                     CALSYNC_ERR_ARGUMENT);
     assert_string_equal(err.path, "events");
     calsync_str bad_utf8[] = {S("\xc3")};
     r2 = req;
     r2.events = bad_utf8;
-    assert_int_equal(calsync_api_create_subscription(&json, NULL, c, &r2, &err), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(calsync_api_create_subscription(&json, NULL, c, &r2, &err),
+                     CALSYNC_ERR_ARGUMENT);
     assert_string_equal(err.path, "events");
     assert_string_equal(err.message, "must be valid UTF-8");
     r2 = req;
     r2.url = S("\xed\xa0\x80"); /* a surrogate */
-    assert_int_equal(calsync_api_create_subscription(&json, NULL, c, &r2, &err), CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(calsync_api_create_subscription(&json, NULL, c, &r2, &err),
+                     CALSYNC_ERR_ARGUMENT);
     assert_string_equal(err.path, "url");
 
     /* One subscription, its deletion. */
@@ -1200,9 +1207,9 @@ static void endpoint_subscriptions_and_no_shows_send_json_bodies(void **state)
     push(f, 204, NULL, NULL);
     assert_int_equal(calsync_api_delete_no_show(c, S("N1"), &err), CALSYNC_OK);
     expect_request(f, 6, "DELETE", "/invitee_no_shows/N1", NULL);
-    assert_int_equal(calsync_api_delete_no_show(c, S("https://api.calendly.com/invitee_no_shows/N1"),
-                                                &err),
-                     CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(
+        calsync_api_delete_no_show(c, S("https://api.calendly.com/invitee_no_shows/N1"), &err),
+        CALSYNC_ERR_ARGUMENT);
     assert_string_equal(err.path, "uuid");
     assert_int_equal(calsync_api_create_no_show(&json, NULL, c, S(""), &err), CALSYNC_ERR_ARGUMENT);
     assert_string_equal(err.path, "invitee_uri");
@@ -1391,8 +1398,8 @@ static void oauth_code_exchange_and_refresh(void **state)
     calsync_oauth_token *t = NULL;
     calsync_error err;
     assert_int_equal(calsync_oauth_exchange_code(&t, c, S("c0de/+="),
-                                                 S("https://site.example/cb?a=1&b=\xc3\xa9"),
-                                                 none, &err),
+                                                 S("https://site.example/cb?a=1&b=\xc3\xa9"), none,
+                                                 &err),
                      CALSYNC_OK);
     expect_form(f, 0, "/oauth/token",
                 "grant_type=authorization_code&code=c0de%2F%2B%3D&redirect_uri=https%3A%2F%2F"
@@ -1408,7 +1415,8 @@ static void oauth_code_exchange_and_refresh(void **state)
     calsync_oauth_token_free(t);
 
     /* With PKCE's verifier; an answer without organization (OPEN). */
-    push(f, 200, NULL, "{\"access_token\":\"a2\",\"refresh_token\":\"r2\",\"expires_in\":\"7200\"}");
+    push(f, 200, NULL,
+         "{\"access_token\":\"a2\",\"refresh_token\":\"r2\",\"expires_in\":\"7200\"}");
     assert_int_equal(calsync_oauth_exchange_code(&t, c, S("c"), S("https://s/cb"), S("v~1"), &err),
                      CALSYNC_OK);
     expect_form(f, 1, "/oauth/token",
@@ -1421,14 +1429,16 @@ static void oauth_code_exchange_and_refresh(void **state)
     calsync_oauth_token_free(t);
 
     /* Refresh: a rotated refresh token comes back. */
-    push(f, 200, NULL, "{\"access_token\":\"a3\",\"refresh_token\":\"r3\",\"token_type\":\"bearer\"}");
+    push(f, 200, NULL,
+         "{\"access_token\":\"a3\",\"refresh_token\":\"r3\",\"token_type\":\"bearer\"}");
     assert_int_equal(calsync_oauth_refresh(&t, c, S("r2"), &err), CALSYNC_OK);
     expect_form(f, 2, "/oauth/token", "grant_type=refresh_token&refresh_token=r2");
     assert_string_equal(t->refresh_token, "r3");
     calsync_oauth_token_free(t);
 
     /* A used refresh token: the OAuth error is the title. */
-    push(f, 400, NULL, "{\"error\":\"invalid_grant\",\"error_description\":\"The refresh token is invalid\"}");
+    push(f, 400, NULL,
+         "{\"error\":\"invalid_grant\",\"error_description\":\"The refresh token is invalid\"}");
     assert_int_equal(calsync_oauth_refresh(&t, c, S("r2"), &err), CALSYNC_ERR_HTTP);
     assert_null(t);
     assert_int_equal(err.http_status, 400);
@@ -1558,11 +1568,11 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(endpoint_scheduled_events_and_invitees_are_typed, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(endpoint_subscriptions_and_no_shows_send_json_bodies,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(endpoint_subscriptions_and_no_shows_send_json_bodies, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(environment_proxies_are_never_used, setup, teardown),
-        cmocka_unit_test_setup_teardown(given_proxy_carries_the_request_with_its_credentials,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(given_proxy_carries_the_request_with_its_credentials, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(noproxy_bypasses_the_given_proxy, setup, teardown),
         cmocka_unit_test_setup_teardown(oauth_code_exchange_and_refresh, setup, teardown),
         cmocka_unit_test(oauth_token_answers_every_reading),

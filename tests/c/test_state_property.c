@@ -710,7 +710,7 @@ static void test_merge_is_commutative_associative_and_idempotent(void **state)
         /* Erasure: the result is erased iff an input is, at the earliest
          * time, with no personal fact; and the non-personal facts are those
          * of the join of the inputs with their personal facts emptied. */
-        int64_t want_erased = a.erased_at == CALSYNC_TIME_NONE ? b.erased_at
+        int64_t want_erased = a.erased_at == CALSYNC_TIME_NONE   ? b.erased_at
                               : b.erased_at == CALSYNC_TIME_NONE ? a.erased_at
                               : a.erased_at < b.erased_at        ? a.erased_at
                                                                  : b.erased_at;

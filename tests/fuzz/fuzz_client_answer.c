@@ -1,4 +1,5 @@
-/* libFuzzer target: one answer body through the REST client's error-answer, OAuth token and page parsers. */
+/* libFuzzer target: one answer body through the REST client's error-answer, OAuth token and page
+ * parsers. */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
-/* Fuzz target for the session state: bytes become contributions; in order, reversed and repeated they must agree. */
+/* Fuzz target for the session state: bytes become contributions; in order, reversed and repeated
+ * they must agree. */
 /*
  * Each op is 8 bytes: b[0] % 4 picks an invitee event (0, 1), a coach mark
  * or, when b[5] & 0x80, a privacy erasure (2), and a REST
@@ -91,7 +92,8 @@ static void build_view(calsync_event_view *v, const unsigned char *b, int row)
     unsigned flags = b[4];
     memset(v, 0, sizeof *v);
     v->kind = (calsync_event_kind)(1 + b[2] % 5);
-    v->envelope_created_at = v->kind == CALSYNC_EVENT_REST_INVITEE ? CALSYNC_TIME_NONE : time_of(b[7]);
+    v->envelope_created_at =
+        v->kind == CALSYNC_EVENT_REST_INVITEE ? CALSYNC_TIME_NONE : time_of(b[7]);
     v->uri = str(invitee_uris[row]);
     v->email = word_of(b[3] >> 1);
     v->name = word_of(b[3] >> 4);
@@ -281,7 +283,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!forward.exists[i])
             continue;
         calsync_status s = calsync_state_derive(&forward.f[i], NULL);
-        if (calsync_status_name(s) == NULL || (unsigned)calsync_state_current_mark(&forward.f[i]) > 3u)
+        if (calsync_status_name(s) == NULL ||
+            (unsigned)calsync_state_current_mark(&forward.f[i]) > 3u)
             abort();
     }
     return 0;

@@ -1,7 +1,7 @@
 /* Sessions list: inline attendance marks through POST tfsp-calendly/v1/sessions/{id}/mark (REST nonce via wp.apiFetch). */
-( function () {
+( function() {
 	'use strict';
-	var __ = wp.i18n.__;
+	const __ = wp.i18n.__;
 
 	function setText( el, text ) {
 		if ( el ) {
@@ -10,14 +10,14 @@
 	}
 
 	function update( row, box, answer ) {
-		var status = row.querySelector( '.tfsp-calendly-status' );
+		const status = row.querySelector( '.tfsp-calendly-status' );
 		if ( status ) {
 			status.className = 'tfsp-calendly-status tfsp-calendly-status-' + answer.shown_status;
 			status.setAttribute( 'data-status', answer.shown_status );
 			setText( status, answer.status_label );
 		}
-		var cell = status ? status.parentNode : null;
-		var conflict = row.querySelector( '.tfsp-calendly-conflict' );
+		const cell = status ? status.parentNode : null;
+		let conflict = row.querySelector( '.tfsp-calendly-conflict' );
 		if ( answer.conflict_text ) {
 			if ( ! conflict && cell ) {
 				conflict = document.createElement( 'div' );
@@ -28,43 +28,47 @@
 		} else if ( conflict ) {
 			conflict.parentNode.removeChild( conflict );
 		}
-		box.querySelectorAll( 'button[data-mark]' ).forEach( function ( button ) {
+		box.querySelectorAll( 'button[data-mark]' ).forEach( function( button ) {
 			button.classList.toggle( 'button-primary', button.getAttribute( 'data-mark' ) === answer.mark );
 		} );
 	}
 
-	document.addEventListener( 'click', function ( event ) {
-		var button = event.target.closest( '.tfsp-calendly-mark button[data-mark]' );
+	document.addEventListener( 'click', function( event ) {
+		const button = event.target.closest( '.tfsp-calendly-mark button[data-mark]' );
 		if ( ! button ) {
 			return;
 		}
 		event.preventDefault();
-		var box = button.closest( '.tfsp-calendly-mark' );
-		var row = button.closest( 'tr' );
-		var note = box.querySelector( '.tfsp-calendly-mark-note' );
-		var result = box.querySelector( '.tfsp-calendly-mark-result' );
-		var buttons = box.querySelectorAll( 'button' );
-		buttons.forEach( function ( b ) { b.disabled = true; } );
+		const box = button.closest( '.tfsp-calendly-mark' );
+		const row = button.closest( 'tr' );
+		const note = box.querySelector( '.tfsp-calendly-mark-note' );
+		const result = box.querySelector( '.tfsp-calendly-mark-result' );
+		const buttons = box.querySelectorAll( 'button' );
+		buttons.forEach( function( b ) {
+			b.disabled = true;
+		} );
 		setText( result, __( 'Saving…', 'tfsp-calendly-sync' ) );
 		wp.apiFetch( {
 			path: '/tfsp-calendly/v1/sessions/' + encodeURIComponent( box.getAttribute( 'data-session' ) ) + '/mark',
 			method: 'POST',
-			data: { mark: button.getAttribute( 'data-mark' ), note: note ? note.value : '' }
-		} ).then( function ( answer ) {
+			data: { mark: button.getAttribute( 'data-mark' ), note: note ? note.value : '' },
+		} ).then( function( answer ) {
 			update( row, box, answer );
 			if ( note ) {
 				note.value = '';
 			}
-			var text = __( 'Saved.', 'tfsp-calendly-sync' );
+			let text = __( 'Saved.', 'tfsp-calendly-sync' );
 			if ( answer.calendly && 'created' !== answer.calendly && 'deleted' !== answer.calendly ) {
 				text += ' ' + __( 'Calendly was not updated:', 'tfsp-calendly-sync' ) + ' ' + answer.calendly;
 			}
 			setText( result, text );
-		} ).catch( function ( error ) {
+		} ).catch( function( error ) {
 			setText( result, ( error && error.message ) ? error.message : __( 'The mark could not be saved.', 'tfsp-calendly-sync' ) );
 			result.classList.add( 'tfsp-calendly-error' );
-		} ).finally( function () {
-			buttons.forEach( function ( b ) { b.disabled = false; } );
+		} ).finally( function() {
+			buttons.forEach( function( b ) {
+				b.disabled = false;
+			} );
 		} );
 	} );
 }() );

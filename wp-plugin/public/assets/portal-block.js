@@ -1,11 +1,11 @@
 /* The "Coaching sessions" block in the editor: no controls, the server renders it (see PortalShortcode). */
-( function ( blocks, element, serverSideRender ) {
+( function( blocks, element, serverSideRender ) {
 	'use strict';
 	blocks.registerBlockType( 'tfsp-calendly/coaching-sessions', {
-		edit: function () {
+		edit() {
 			return element.createElement( serverSideRender, { block: 'tfsp-calendly/coaching-sessions' } );
 		},
-		save: function () {
+		save() {
 			return null;
 		},
 	} );
