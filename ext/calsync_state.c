@@ -642,8 +642,8 @@ static zval *answer_key(HashTable *ht, const char *key, uint32_t arg, int want_t
 {
     zval *zv = zend_hash_str_find_deref(ht, key, strlen(key));
     if (zv == NULL) {
-        zend_argument_value_error(arg, "must be an answer of State::apply*(): key \"%s\" is missing",
-                                  key);
+        zend_argument_value_error(
+            arg, "must be an answer of State::apply*(): key \"%s\" is missing", key);
         return NULL;
     }
     int ok = want_type == _IS_BOOL ? (Z_TYPE_P(zv) == IS_TRUE || Z_TYPE_P(zv) == IS_FALSE)
@@ -709,8 +709,8 @@ static zend_result answer_from_array(answer_parts *a, HashTable *ht, uint32_t ar
                 zend_argument_value_error(arg, "key \"changes\" names an unknown field \"%s\"",
                                           ZSTR_VAL(key));
             else
-                zend_argument_value_error(arg, "key \"changes\" names an unknown field " ZEND_ULONG_FMT,
-                                          idx);
+                zend_argument_value_error(
+                    arg, "key \"changes\" names an unknown field " ZEND_ULONG_FMT, idx);
             return FAILURE;
         }
         ZVAL_DEREF(pair);
@@ -858,8 +858,9 @@ static zend_result chain_row_from_array(calsync_chain_row *r, zval *zrow, uint32
     zv = zend_hash_str_find_deref(ht, "rescheduled_to_uri", sizeof("rescheduled_to_uri") - 1);
     if (zv != NULL && Z_TYPE_P(zv) != IS_NULL) {
         if (Z_TYPE_P(zv) != IS_STRING) {
-            zend_argument_type_error(1, "row %u key \"rescheduled_to_uri\" must be of type ?string, %s given",
-                                     i, zend_zval_type_name(zv));
+            zend_argument_type_error(
+                1, "row %u key \"rescheduled_to_uri\" must be of type ?string, %s given", i,
+                zend_zval_type_name(zv));
             return FAILURE;
         }
         r->rescheduled_to_uri = calsync_str_from_zstr(Z_STR_P(zv));
@@ -878,8 +879,8 @@ static zend_result chain_row_from_array(calsync_chain_row *r, zval *zrow, uint32
     zv = zend_hash_str_find_deref(ht, "student_id", sizeof("student_id") - 1);
     if (zv != NULL && Z_TYPE_P(zv) != IS_NULL) {
         if (Z_TYPE_P(zv) != IS_LONG) {
-            zend_argument_type_error(1, "row %u key \"student_id\" must be of type ?int, %s given", i,
-                                     zend_zval_type_name(zv));
+            zend_argument_type_error(1, "row %u key \"student_id\" must be of type ?int, %s given",
+                                     i, zend_zval_type_name(zv));
             return FAILURE;
         }
         r->has_student = 1;

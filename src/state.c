@@ -918,7 +918,8 @@ void calsync_state_assess(calsync_assessment *out, const calsync_facts *f, int64
      * end_at IS NOT NULL AND end_at < now (see calsync.h). */
     out->attendance_due_at =
         out->status == CALSYNC_STATUS_SCHEDULED ? f->end_at : CALSYNC_TIME_NONE;
-    out->needs_attendance = out->attendance_due_at != CALSYNC_TIME_NONE && out->attendance_due_at < now;
+    out->needs_attendance =
+        out->attendance_due_at != CALSYNC_TIME_NONE && out->attendance_due_at < now;
     out->counts_alone = out->status == CALSYNC_STATUS_ATTENDED;
 }
 
@@ -1064,8 +1065,8 @@ int calsync_state_chain_counts(int *counts_out, const calsync_chain_row *rows, s
             goto out;
         }
         if ((unsigned)r->status > CALSYNC_STATUS_NO_SHOW) {
-            rc = calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "row %zu has an unknown status %d",
-                              i, (int)r->status);
+            rc = calsync_fail(err, CALSYNC_ERR_INVALID, NULL, "row %zu has an unknown status %d", i,
+                              (int)r->status);
             goto out;
         }
         uint32_t k = uri_hash(r->uri) & (CHAIN_SLOTS - 1);
@@ -1078,16 +1079,16 @@ int calsync_state_chain_counts(int *counts_out, const calsync_chain_row *rows, s
             canon[i] = ix->slot[k]; /* the same row given twice */
         } else {
             rc = calsync_fail(err, CALSYNC_ERR_INVALID, NULL,
-                              "rows %d and %zu have the same uri %.*s but differ",
-                              (int)ix->slot[k], i, clamp_len(r->uri.len), r->uri.ptr);
+                              "rows %d and %zu have the same uri %.*s but differ", (int)ix->slot[k],
+                              i, clamp_len(r->uri.len), r->uri.ptr);
             goto out;
         }
     }
 
     for (size_t i = 0; i < n; i++) {
         const calsync_chain_row *r = &rows[canon[i]];
-        counts_out[i] = r->status == CALSYNC_STATUS_ATTENDED && r->has_student &&
-                        !superseded(ix, canon[i]);
+        counts_out[i] =
+            r->status == CALSYNC_STATUS_ATTENDED && r->has_student && !superseded(ix, canon[i]);
     }
     calsync_error_clear(err);
 out:
@@ -1114,7 +1115,8 @@ int calsync_state_mark_outbound(calsync_outbound out[CALSYNC_OUTBOUND_MAX], size
 
     int was = calsync_state_current_mark(before) == CALSYNC_MARK_NO_SHOW;
     int is = calsync_state_current_mark(after) == CALSYNC_MARK_NO_SHOW;
-    calsync_str known = present_uri(after->noshow_uri) ? after->noshow_uri : calsync_str_of(NULL, 0);
+    calsync_str known =
+        present_uri(after->noshow_uri) ? after->noshow_uri : calsync_str_of(NULL, 0);
     if (is && !was && known.ptr == NULL) {
         out[0].action = CALSYNC_OUTBOUND_CREATE_NO_SHOW;
     } else if (was && !is) {

@@ -1276,8 +1276,10 @@ static void test_mark_noshow_note_and_action_names_round_trip(void **state)
     static const struct {
         unsigned bit;
         const char *name;
-    } notes[] = {{CALSYNC_NOTE_STALE_MARK, "stale_mark"}, {CALSYNC_NOTE_ECHO, "echo"},
-                 {CALSYNC_NOTE_CONFLICT, "conflict"},     {CALSYNC_NOTE_NO_REVIVE, "no_revive"},
+    } notes[] = {{CALSYNC_NOTE_STALE_MARK, "stale_mark"},
+                 {CALSYNC_NOTE_ECHO, "echo"},
+                 {CALSYNC_NOTE_CONFLICT, "conflict"},
+                 {CALSYNC_NOTE_NO_REVIVE, "no_revive"},
                  {CALSYNC_NOTE_STALE_INFO, "stale_info"}};
     unsigned all = 0;
     for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++) {
@@ -1537,8 +1539,8 @@ static void expect_counts(const calsync_chain_row *rows, size_t n, const int *wa
     assert_int_equal(err.code, CALSYNC_OK);
     for (size_t i = 0; i < n; i++) {
         if (got[i] != want[i])
-            fail_msg("row %zu (%.*s): counts %d, want %d", i, (int)rows[i].uri.len,
-                     rows[i].uri.ptr, got[i], want[i]);
+            fail_msg("row %zu (%.*s): counts %d, want %d", i, (int)rows[i].uri.len, rows[i].uri.ptr,
+                     got[i], want[i]);
     }
 }
 
@@ -1556,8 +1558,10 @@ static void test_chain_counts_only_the_last_attended_row_of_a_student(void **sta
     expect_counts(rows, 2, (const int[]){1, 0});
     /* Statuses other than attended never count alone. */
     calsync_chain_row lone[] = {
-        chain_row(CHAIN_A, NULL, SCH, 5), chain_row(CHAIN_B, NULL, NOS, 5),
-        chain_row(CHAIN_C, NULL, RES, 5), chain_row(CHAIN_D, NULL, CALSYNC_STATUS_CANCELED, 5),
+        chain_row(CHAIN_A, NULL, SCH, 5),
+        chain_row(CHAIN_B, NULL, NOS, 5),
+        chain_row(CHAIN_C, NULL, RES, 5),
+        chain_row(CHAIN_D, NULL, CALSYNC_STATUS_CANCELED, 5),
     };
     expect_counts(lone, 4, (const int[]){0, 0, 0, 0});
 }
@@ -1648,8 +1652,8 @@ static void test_chain_follows_at_most_twenty_rows(void **state)
      * superseded while k <= CALSYNC_CHAIN_STEPS. */
     for (int k = 1; k < LONG; k++) {
         for (int i = 0; i <= k; i++)
-            rows[i] = chain_row(uris[i], i < k ? uris[i + 1] : NULL, i == 0 || i == k ? ATT : SCH,
-                                5);
+            rows[i] =
+                chain_row(uris[i], i < k ? uris[i + 1] : NULL, i == 0 || i == k ? ATT : SCH, 5);
         assert_int_equal(calsync_state_chain_counts(got, rows, (size_t)k + 1, NULL), CALSYNC_OK);
         assert_int_equal(got[k], 1);
         assert_int_equal(got[0], k > CALSYNC_CHAIN_STEPS ? 1 : 0);
@@ -1723,7 +1727,7 @@ static void test_chain_refuses_bad_arguments_and_too_many_rows(void **state)
     size_t n = CALSYNC_CHAIN_ROWS_MAX + 1;
     calsync_chain_row *many = calloc(n, sizeof *many);
     int *counts = calloc(n, sizeof *counts);
-    char (*uris)[48] = calloc(n, sizeof *uris);
+    char(*uris)[48] = calloc(n, sizeof *uris);
     assert_non_null(many);
     assert_non_null(counts);
     assert_non_null(uris);
@@ -1926,8 +1930,7 @@ int main(void)
         cmocka_unit_test(test_erasure_refuses_bad_arguments),
         cmocka_unit_test(test_mark_noshow_note_and_action_names_round_trip),
         cmocka_unit_test(test_exact_names_refuse_legacy_spellings_case_and_space),
-        cmocka_unit_test(
-            test_scheduled_session_is_due_at_its_end_and_needs_attendance_after_it),
+        cmocka_unit_test(test_scheduled_session_is_due_at_its_end_and_needs_attendance_after_it),
         cmocka_unit_test(test_a_mark_or_a_cancel_ends_the_need_for_attendance),
         cmocka_unit_test(test_attendance_due_follows_the_stored_columns_rule_exactly),
         cmocka_unit_test(test_an_attended_row_with_a_late_cancel_still_counts_alone),
@@ -1940,8 +1943,7 @@ int main(void)
         cmocka_unit_test(test_chain_stops_at_a_loop),
         cmocka_unit_test(test_chain_follows_at_most_twenty_rows),
         cmocka_unit_test(test_chain_rows_without_a_student_never_count_or_supersede),
-        cmocka_unit_test(
-            test_chain_same_row_twice_is_one_row_and_a_contradiction_is_refused),
+        cmocka_unit_test(test_chain_same_row_twice_is_one_row_and_a_contradiction_is_refused),
         cmocka_unit_test(test_chain_refuses_bad_arguments_and_too_many_rows),
         cmocka_unit_test(test_coach_no_show_asks_calendly_to_create_one_only_in_two_way_mode),
         cmocka_unit_test(test_coach_no_show_after_calendly_reported_one_creates_nothing),

@@ -755,10 +755,12 @@ static void test_assessment_agrees_with_derive_and_the_stored_columns_rule(void 
         calsync_status s = calsync_state_derive(&f, &conflict);
         /* The plugin's SQL over the stored columns: status = 'scheduled' AND
          * end_at IS NOT NULL AND end_at < now. */
-        int sql_needs = s == CALSYNC_STATUS_SCHEDULED && f.end_at != CALSYNC_TIME_NONE && f.end_at < now;
+        int sql_needs =
+            s == CALSYNC_STATUS_SCHEDULED && f.end_at != CALSYNC_TIME_NONE && f.end_at < now;
         if (a.status != s || a.conflict != conflict || a.mark != calsync_state_current_mark(&f) ||
             a.needs_attendance != sql_needs ||
-            (a.attendance_due_at != CALSYNC_TIME_NONE) != (s == CALSYNC_STATUS_SCHEDULED && f.end_at != CALSYNC_TIME_NONE) ||
+            (a.attendance_due_at != CALSYNC_TIME_NONE) !=
+                (s == CALSYNC_STATUS_SCHEDULED && f.end_at != CALSYNC_TIME_NONE) ||
             (a.attendance_due_at != CALSYNC_TIME_NONE && a.attendance_due_at != f.end_at) ||
             a.counts_alone != (s == CALSYNC_STATUS_ATTENDED))
             fail_msg("property seed: %" PRIu64 ", fact set %lu: the assessment disagrees", seed,
@@ -806,7 +808,7 @@ static void test_assessment_agrees_with_derive_and_the_stored_columns_rule(void 
 
 /* ---- reschedule chains ------------------------------------------------------- */
 
-#define CHAIN_POOL 26   /* distinct invitees a chain set draws from */
+#define CHAIN_POOL 26 /* distinct invitees a chain set draws from */
 #define CHAIN_SETS 20000
 #define CHAIN_MAX (CHAIN_POOL + 2)
 
@@ -845,10 +847,10 @@ static void chain_set_views(chain_set *c, prng *rng, int recase)
 
 static void random_chain_row(chain_set *c, size_t i, int id, prng *rng)
 {
-    static const calsync_status statuses[] = {
-        CALSYNC_STATUS_ATTENDED, CALSYNC_STATUS_ATTENDED,    CALSYNC_STATUS_ATTENDED,
-        CALSYNC_STATUS_SCHEDULED, CALSYNC_STATUS_RESCHEDULED, CALSYNC_STATUS_NO_SHOW,
-        CALSYNC_STATUS_CANCELED};
+    static const calsync_status statuses[] = {CALSYNC_STATUS_ATTENDED,    CALSYNC_STATUS_ATTENDED,
+                                              CALSYNC_STATUS_ATTENDED,    CALSYNC_STATUS_SCHEDULED,
+                                              CALSYNC_STATUS_RESCHEDULED, CALSYNC_STATUS_NO_SHOW,
+                                              CALSYNC_STATUS_CANCELED};
     c->id[i] = id;
     unsigned k = below(rng, 8);
     c->next[i] = k < 6 ? (int)below(rng, CHAIN_POOL) : -1; /* often to a row not given */
@@ -942,8 +944,8 @@ static void test_chain_standing_is_the_rule_whatever_the_order_case_or_extra_row
                            index);
             rows_seen++;
             counting += (unsigned long)base[i];
-            superseded += c.rows[i].status == CALSYNC_STATUS_ATTENDED && c.rows[i].has_student &&
-                          !base[i];
+            superseded +=
+                c.rows[i].status == CALSYNC_STATUS_ATTENDED && c.rows[i].has_student && !base[i];
         }
 
         /* Permuting the input permutes the answers, nothing more. */

@@ -336,8 +336,8 @@ static void check_assessments(const rows *r, int64_t now)
                 abort();
             int was = calsync_state_current_mark(f) == CALSYNC_MARK_NO_SHOW;
             int is = calsync_state_current_mark(&r->f[j]) == CALSYNC_MARK_NO_SHOW;
-            if (k == 1 && (out[0].action == CALSYNC_OUTBOUND_CREATE_NO_SHOW ? !(is && !was)
-                                                                            : !(was && !is)))
+            if (k == 1 &&
+                (out[0].action == CALSYNC_OUTBOUND_CREATE_NO_SHOW ? !(is && !was) : !(was && !is)))
                 abort();
         }
     }
