@@ -734,6 +734,354 @@ static void test_merge_is_commutative_associative_and_idempotent(void **state)
     }
 }
 
+/* ---- the derived fields and the two-way no-show over random facts ------------ */
+
+static void test_assessment_agrees_with_derive_and_the_stored_columns_rule(void **state)
+{
+    const uint64_t seed = *(const uint64_t *)*state;
+    prng rng;
+    prng_seed(&rng, seed ^ UINT64_C(0xa55e55));
+    unsigned long due = 0, needs = 0, counts = 0, creates = 0, deletes = 0;
+    for (unsigned long index = 0; index < FACT_SETS; index++) {
+        calsync_facts f, g;
+        random_facts(&f, &rng);
+        random_facts(&g, &rng);
+        int64_t now = pick_time(&rng);
+        if (now == CALSYNC_TIME_NONE)
+            now = T(2);
+        calsync_assessment a;
+        calsync_state_assess(&a, &f, now);
+        int conflict;
+        calsync_status s = calsync_state_derive(&f, &conflict);
+        /* The plugin's SQL over the stored columns: status = 'scheduled' AND
+         * end_at IS NOT NULL AND end_at < now. */
+        int sql_needs =
+            s == CALSYNC_STATUS_SCHEDULED && f.end_at != CALSYNC_TIME_NONE && f.end_at < now;
+        if (a.status != s || a.conflict != conflict || a.mark != calsync_state_current_mark(&f) ||
+            a.needs_attendance != sql_needs ||
+            (a.attendance_due_at != CALSYNC_TIME_NONE) !=
+                (s == CALSYNC_STATUS_SCHEDULED && f.end_at != CALSYNC_TIME_NONE) ||
+            (a.attendance_due_at != CALSYNC_TIME_NONE && a.attendance_due_at != f.end_at) ||
+            a.counts_alone != (s == CALSYNC_STATUS_ATTENDED))
+            fail_msg("property seed: %" PRIu64 ", fact set %lu: the assessment disagrees", seed,
+                     index);
+        due += a.attendance_due_at != CALSYNC_TIME_NONE;
+        needs += (unsigned long)a.needs_attendance;
+        counts += (unsigned long)a.counts_alone;
+
+        /* Outbound actions only ever follow a change of the current mark
+         * to or from no_show, and only in two-way mode. */
+        calsync_outbound out[CALSYNC_OUTBOUND_MAX];
+        size_t n = 9;
+        assert_int_equal(calsync_state_mark_outbound(out, &n, &f, &g, 0, NULL), CALSYNC_OK);
+        assert_int_equal(n, 0);
+        assert_int_equal(calsync_state_mark_outbound(out, &n, &f, &g, 1, NULL), CALSYNC_OK);
+        int was = calsync_state_current_mark(&f) == CALSYNC_MARK_NO_SHOW;
+        int is = calsync_state_current_mark(&g) == CALSYNC_MARK_NO_SHOW;
+        if (n == 1) {
+            assert_true(g.invitee_uri.ptr != NULL && g.invitee_uri.len > 0);
+            if (out[0].action == CALSYNC_OUTBOUND_CREATE_NO_SHOW) {
+                assert_true(is && !was && (g.noshow_uri.ptr == NULL || g.noshow_uri.len == 0));
+                creates++;
+            } else {
+                assert_int_equal(out[0].action, CALSYNC_OUTBOUND_DELETE_NO_SHOW);
+                assert_true(was && !is);
+                deletes++;
+            }
+        } else {
+            assert_int_equal(n, 0);
+            assert_false(g.invitee_uri.len > 0 && g.invitee_uri.ptr != NULL && was && !is);
+        }
+        /* With the marks swapped, a create becomes a delete. */
+        size_t m = 9;
+        calsync_outbound back[CALSYNC_OUTBOUND_MAX];
+        assert_int_equal(calsync_state_mark_outbound(back, &m, &g, &f, 1, NULL), CALSYNC_OK);
+        if (n == 1 && out[0].action == CALSYNC_OUTBOUND_CREATE_NO_SHOW && f.invitee_uri.len > 0 &&
+            f.invitee_uri.ptr != NULL)
+            assert_true(m == 1 && back[0].action == CALSYNC_OUTBOUND_DELETE_NO_SHOW);
+    }
+    printf("assessment: %d fact sets; %lu due, %lu needing attendance, %lu counting alone; "
+           "%lu creates, %lu deletes\n",
+           FACT_SETS, due, needs, counts, creates, deletes);
+    assert_true(due > 0 && needs > 0 && needs < due && counts > 0 && creates > 0 && deletes > 0);
+}
+
+/* ---- reschedule chains ------------------------------------------------------- */
+
+#define CHAIN_POOL 26 /* distinct invitees a chain set draws from */
+#define CHAIN_SETS 20000
+#define CHAIN_MAX (CHAIN_POOL + 2)
+
+typedef struct chain_set {
+    size_t n;
+    int id[CHAIN_MAX];   /* pool index of each row's URI */
+    int next[CHAIN_MAX]; /* pool index of its link, -1 none */
+    calsync_chain_row rows[CHAIN_MAX];
+    char uri[CHAIN_MAX][64];
+    char to[CHAIN_MAX][64];
+} chain_set;
+
+/* The URI of pool entry k, in a case chosen by `mask` (one bit per letter). */
+static void pool_uri(char *buf, size_t cap, int k, uint64_t mask)
+{
+    snprintf(buf, cap, "https://api.calendly.com/scheduled_events/ev%c/invitees/in%c", 'a' + k,
+             'a' + k);
+    for (size_t i = 0; buf[i] != '\0'; i++, mask = (mask >> 1) | (mask << 63))
+        if ((mask & 1u) && buf[i] >= 'a' && buf[i] <= 'z')
+            buf[i] = (char)(buf[i] - 'a' + 'A');
+}
+
+static void chain_set_views(chain_set *c, prng *rng, int recase)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        pool_uri(c->uri[i], sizeof c->uri[i], c->id[i], recase ? prng_next(rng) : 0);
+        c->rows[i].uri = support_state_str(c->uri[i]);
+        if (c->next[i] >= 0) {
+            pool_uri(c->to[i], sizeof c->to[i], c->next[i], recase ? prng_next(rng) : 0);
+            c->rows[i].rescheduled_to_uri = support_state_str(c->to[i]);
+        } else {
+            c->rows[i].rescheduled_to_uri = support_state_str(NULL);
+        }
+    }
+}
+
+static void random_chain_row(chain_set *c, size_t i, int id, prng *rng)
+{
+    static const calsync_status statuses[] = {CALSYNC_STATUS_ATTENDED,    CALSYNC_STATUS_ATTENDED,
+                                              CALSYNC_STATUS_ATTENDED,    CALSYNC_STATUS_SCHEDULED,
+                                              CALSYNC_STATUS_RESCHEDULED, CALSYNC_STATUS_NO_SHOW,
+                                              CALSYNC_STATUS_CANCELED};
+    c->id[i] = id;
+    unsigned k = below(rng, 8);
+    c->next[i] = k < 6 ? (int)below(rng, CHAIN_POOL) : -1; /* often to a row not given */
+    c->rows[i].status = statuses[below(rng, 7)];
+    unsigned st = below(rng, 4);
+    c->rows[i].has_student = st != 0;
+    c->rows[i].student_id = st;
+}
+
+/* A random set of rows with distinct URIs; the links go anywhere (loops included). */
+static void random_chain_set(chain_set *c, prng *rng)
+{
+    int used[CHAIN_POOL] = {0};
+    c->n = 1 + below(rng, CHAIN_POOL - 2);
+    for (size_t i = 0; i < c->n; i++) {
+        int id;
+        do
+            id = (int)below(rng, CHAIN_POOL);
+        while (used[id]);
+        used[id] = 1;
+        random_chain_row(c, i, id, rng);
+    }
+    chain_set_views(c, rng, 0);
+}
+
+/* The rule as the brief words it, written independently: walk by pool index. */
+static int oracle_counts(const chain_set *c, size_t i)
+{
+    const calsync_chain_row *r = &c->rows[i];
+    if (r->status != CALSYNC_STATUS_ATTENDED || !r->has_student)
+        return 0;
+    int visited[CHAIN_POOL] = {0};
+    visited[c->id[i]] = 1;
+    int at = c->next[i];
+    for (int steps = 0; steps < CALSYNC_CHAIN_STEPS && at >= 0; steps++) {
+        size_t j = 0;
+        while (j < c->n && c->id[j] != at)
+            j++;
+        if (j == c->n || visited[at])
+            return 1;
+        const calsync_chain_row *s = &c->rows[j];
+        if (s->status == CALSYNC_STATUS_ATTENDED && s->has_student &&
+            s->student_id == r->student_id)
+            return 0;
+        visited[at] = 1;
+        at = c->next[j];
+    }
+    return 1;
+}
+
+static void chain_counts_of(int *out, const chain_set *c)
+{
+    calsync_error err;
+    if (calsync_state_chain_counts(out, c->rows, c->n, &err) != CALSYNC_OK)
+        fail_msg("chain counts failed: %s", err.message);
+}
+
+static void print_chain_set(const chain_set *c, const int *counts)
+{
+    for (size_t i = 0; i < c->n; i++)
+        fprintf(stderr, "  row %zu: %c -> %c %s student %s%" PRId64 " counts %d\n", i,
+                'a' + c->id[i], c->next[i] >= 0 ? 'a' + c->next[i] : '-',
+                calsync_status_name(c->rows[i].status), c->rows[i].has_student ? "" : "none ",
+                c->rows[i].student_id, counts ? counts[i] : -1);
+}
+
+static void chain_fail(const char *law, const chain_set *c, const int *counts, uint64_t seed,
+                       unsigned long index)
+{
+    fprintf(stderr, "property seed: %" PRIu64 ", chain set %lu: %s\n", seed, index, law);
+    print_chain_set(c, counts);
+    fail();
+}
+
+static void test_chain_standing_is_the_rule_whatever_the_order_case_or_extra_rows(void **state)
+{
+    const uint64_t seed = *(const uint64_t *)*state;
+    prng rng;
+    prng_seed(&rng, seed ^ UINT64_C(0xc4a1));
+    unsigned long rows_seen = 0, counting = 0, superseded = 0;
+    for (unsigned long index = 0; index < CHAIN_SETS; index++) {
+        chain_set c;
+        random_chain_set(&c, &rng);
+        int base[CHAIN_MAX];
+        chain_counts_of(base, &c);
+        for (size_t i = 0; i < c.n; i++) {
+            if (base[i] != oracle_counts(&c, i))
+                chain_fail("differs from the rule", &c, base, seed, index);
+            if (base[i] && (c.rows[i].status != CALSYNC_STATUS_ATTENDED || !c.rows[i].has_student))
+                chain_fail("a row that is not an attended student row counts", &c, base, seed,
+                           index);
+            rows_seen++;
+            counting += (unsigned long)base[i];
+            superseded +=
+                c.rows[i].status == CALSYNC_STATUS_ATTENDED && c.rows[i].has_student && !base[i];
+        }
+
+        /* Permuting the input permutes the answers, nothing more. */
+        chain_set p = c;
+        size_t perm[CHAIN_MAX];
+        for (size_t i = 0; i < c.n; i++)
+            perm[i] = i;
+        for (size_t k = c.n; k > 1; k--) {
+            size_t j = below(&rng, (unsigned)k), t = perm[k - 1];
+            perm[k - 1] = perm[j];
+            perm[j] = t;
+        }
+        for (size_t i = 0; i < c.n; i++) {
+            p.id[i] = c.id[perm[i]];
+            p.next[i] = c.next[perm[i]];
+            p.rows[i] = c.rows[perm[i]];
+        }
+        chain_set_views(&p, &rng, 1); /* and in other letter cases */
+        int got[CHAIN_MAX];
+        chain_counts_of(got, &p);
+        for (size_t i = 0; i < c.n; i++)
+            if (got[i] != base[perm[i]])
+                chain_fail("permuting or recasing the rows changes an answer", &p, got, seed,
+                           index);
+
+        /* A row nobody links to changes no other row's answer. */
+        int linked[CHAIN_POOL] = {0}, present[CHAIN_POOL] = {0};
+        for (size_t i = 0; i < c.n; i++) {
+            present[c.id[i]] = 1;
+            if (c.next[i] >= 0)
+                linked[c.next[i]] = 1;
+        }
+        int fresh = -1;
+        for (int k = 0; k < CHAIN_POOL && fresh < 0; k++)
+            if (!present[k] && !linked[k])
+                fresh = k;
+        if (fresh >= 0) {
+            chain_set x = c;
+            random_chain_row(&x, x.n, fresh, &rng);
+            x.n++;
+            chain_set_views(&x, &rng, 0);
+            chain_counts_of(got, &x);
+            for (size_t i = 0; i + 1 < x.n; i++)
+                if (got[i] != base[i])
+                    chain_fail("an unrelated row changes an answer", &x, got, seed, index);
+        }
+
+        /* The same row given twice is one row. */
+        chain_set d = c;
+        size_t which = below(&rng, (unsigned)c.n);
+        d.id[d.n] = c.id[which];
+        d.next[d.n] = c.next[which];
+        d.rows[d.n] = c.rows[which];
+        d.n++;
+        chain_set_views(&d, &rng, 1);
+        chain_counts_of(got, &d);
+        for (size_t i = 0; i + 1 < d.n; i++)
+            if (got[i] != base[i])
+                chain_fail("a repeated row changes an answer", &d, got, seed, index);
+        if (got[d.n - 1] != base[which])
+            chain_fail("a repeated row gets another answer", &d, got, seed, index);
+    }
+    printf("chains: %d sets, %lu rows, %lu counting, %lu superseded\n", CHAIN_SETS, rows_seen,
+           counting, superseded);
+    assert_true(counting > 0 && superseded > 0);
+}
+
+/* Along one reschedule path (no loop, no longer than the walk), each
+ * student's attended rows count once: the last one. */
+static void test_a_reschedule_path_counts_each_students_attendance_once(void **state)
+{
+    const uint64_t seed = *(const uint64_t *)*state;
+    prng rng;
+    prng_seed(&rng, seed ^ UINT64_C(0x9a7e0));
+    unsigned long paths = 0, several = 0;
+    for (unsigned long index = 0; index < CHAIN_SETS; index++) {
+        chain_set c;
+        int order[CHAIN_POOL];
+        for (int k = 0; k < CHAIN_POOL; k++)
+            order[k] = k;
+        for (int k = CHAIN_POOL; k > 1; k--) {
+            int j = (int)below(&rng, (unsigned)k), t = order[k - 1];
+            order[k - 1] = order[j];
+            order[j] = t;
+        }
+        c.n = 1 + below(&rng, CALSYNC_CHAIN_STEPS + 1);
+        for (size_t i = 0; i < c.n; i++) {
+            random_chain_row(&c, i, order[i], &rng);
+            c.next[i] = i + 1 < c.n ? order[i + 1] : -1;
+        }
+        chain_set_views(&c, &rng, 1);
+        /* The rows in a shuffled order, so position says nothing. */
+        chain_set s = c;
+        size_t pos[CHAIN_MAX];
+        for (size_t i = 0; i < c.n; i++)
+            pos[i] = i;
+        for (size_t k = c.n; k > 1; k--) {
+            size_t j = below(&rng, (unsigned)k), t = pos[k - 1];
+            pos[k - 1] = pos[j];
+            pos[j] = t;
+        }
+        for (size_t i = 0; i < c.n; i++) {
+            s.id[i] = c.id[pos[i]];
+            s.next[i] = c.next[pos[i]];
+            s.rows[i] = c.rows[pos[i]];
+            memcpy(s.uri[i], c.uri[pos[i]], sizeof s.uri[i]);
+            memcpy(s.to[i], c.to[pos[i]], sizeof s.to[i]);
+            s.rows[i].uri = support_state_str(s.uri[i]);
+            s.rows[i].rescheduled_to_uri = support_state_str(s.next[i] >= 0 ? s.to[i] : NULL);
+        }
+        int got[CHAIN_MAX], along[CHAIN_MAX];
+        chain_counts_of(got, &s);
+        for (size_t i = 0; i < c.n; i++)
+            along[pos[i]] = got[i];
+        for (int64_t student = 1; student <= 3; student++) {
+            int attended = 0, count = 0, last = -1;
+            for (size_t i = 0; i < c.n; i++) {
+                if (c.rows[i].status != CALSYNC_STATUS_ATTENDED || !c.rows[i].has_student ||
+                    c.rows[i].student_id != student)
+                    continue;
+                attended++;
+                last = (int)i;
+                count += along[i];
+            }
+            several += attended > 1;
+            if (count != (attended > 0) || (last >= 0 && !along[last]))
+                chain_fail("a student's attendance along a path does not count exactly once, "
+                           "at its last row",
+                           &c, along, seed, index);
+        }
+        paths++;
+    }
+    printf("paths: %lu, %lu with a student attending more than once\n", paths, several);
+    assert_true(several > 0);
+}
+
 static uint64_t choose_seed(void)
 {
     const char *env = getenv("CALSYNC_PROPERTY_SEED");
@@ -753,6 +1101,12 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_prestate(test_histories_converge_under_permutation_and_duplication, &seed),
         cmocka_unit_test_prestate(test_merge_is_commutative_associative_and_idempotent, &seed),
+        cmocka_unit_test_prestate(test_assessment_agrees_with_derive_and_the_stored_columns_rule,
+                                  &seed),
+        cmocka_unit_test_prestate(
+            test_chain_standing_is_the_rule_whatever_the_order_case_or_extra_rows, &seed),
+        cmocka_unit_test_prestate(test_a_reschedule_path_counts_each_students_attendance_once,
+                                  &seed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

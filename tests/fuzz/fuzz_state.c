@@ -5,6 +5,13 @@
  * or, when b[5] & 0x80, a privacy erasure (2), and a REST
  * scheduled event or a merge of raw facts (3; the facts are erased when
  * b[2] & 0x80, still holding a name, as a row the eraser only tombstoned).
+ *
+ * The same bytes, 4 at a time, are also rows of a reschedule chain
+ * (b[0]: which URI and the case of its letters, b[1]: which row it links
+ * to or none, b[2]: status, b[3]: student or none): their standing must
+ * not depend on the order of the rows, and only attended rows of a student
+ * count.  The merged rows' assessment must agree with derive, and the
+ * two-way no-show between any two of them must follow its rule.
  */
 #include "calsync.h"
 
@@ -249,6 +256,95 @@ static void check_same(const rows *x, const rows *y)
     }
 }
 
+#define CHAIN_ROWS 24
+#define CHAIN_URIS 8
+
+/* URI k (of CHAIN_URIS) with the letters whose bit is set in `mask` upper-cased. */
+static void chain_uri(char *buf, size_t cap, unsigned k, unsigned mask)
+{
+    static const char base[] = "https://api.calendly.com/invitees/in";
+    size_t n = strlen(base);
+    if (cap < n + 2)
+        abort();
+    memcpy(buf, base, n);
+    buf[n] = (char)('a' + k);
+    buf[n + 1] = '\0';
+    for (size_t i = 0; i < n + 1; i++)
+        if (((mask >> (i % 5)) & 1u) && buf[i] >= 'a' && buf[i] <= 'z')
+            buf[i] = (char)(buf[i] - 'a' + 'A');
+}
+
+static void check_chains(const uint8_t *data, size_t size)
+{
+    size_t n = size / 4 > CHAIN_ROWS ? CHAIN_ROWS : size / 4;
+    if (n == 0)
+        return;
+    char uri[CHAIN_ROWS][48], to[CHAIN_ROWS][48];
+    calsync_chain_row fwd[CHAIN_ROWS], rev[CHAIN_ROWS];
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *b = data + 4 * i;
+        chain_uri(uri[i], sizeof uri[i], b[0] % CHAIN_URIS, b[0] >> 3);
+        fwd[i].uri = str(uri[i]);
+        unsigned next = b[1] % (CHAIN_URIS + 1);
+        if (next < CHAIN_URIS) {
+            chain_uri(to[i], sizeof to[i], next, b[1] >> 4);
+            fwd[i].rescheduled_to_uri = str(to[i]);
+        } else {
+            fwd[i].rescheduled_to_uri = str(NULL);
+        }
+        fwd[i].status = (calsync_status)(b[2] % 5);
+        fwd[i].has_student = (b[3] % 4) != 0;
+        fwd[i].student_id = b[3] % 4;
+    }
+    for (size_t i = 0; i < n; i++)
+        rev[i] = fwd[n - 1 - i];
+    int cf[CHAIN_ROWS], cr[CHAIN_ROWS];
+    int rf = calsync_state_chain_counts(cf, fwd, n, NULL);
+    int rr = calsync_state_chain_counts(cr, rev, n, NULL);
+    /* Contradicting rows (one URI, two contents) are refused in any order. */
+    if (rf != rr || (rf != CALSYNC_OK && rf != CALSYNC_ERR_ARGUMENT))
+        abort();
+    if (rf != CALSYNC_OK)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        if (cf[i] != cr[n - 1 - i])
+            abort();
+        if (cf[i] && (fwd[i].status != CALSYNC_STATUS_ATTENDED || !fwd[i].has_student))
+            abort();
+    }
+}
+
+static void check_assessments(const rows *r, int64_t now)
+{
+    for (int i = 0; i < ROWS; i++) {
+        if (!r->exists[i])
+            continue;
+        const calsync_facts *f = &r->f[i];
+        calsync_assessment a;
+        calsync_state_assess(&a, f, now);
+        int conflict;
+        calsync_status s = calsync_state_derive(f, &conflict);
+        int64_t due = s == CALSYNC_STATUS_SCHEDULED ? f->end_at : CALSYNC_TIME_NONE;
+        if (a.status != s || a.conflict != conflict || a.attendance_due_at != due ||
+            a.needs_attendance != (due != CALSYNC_TIME_NONE && due < now) ||
+            a.counts_alone != (s == CALSYNC_STATUS_ATTENDED))
+            abort();
+        for (int j = 0; j < ROWS; j++) {
+            if (!r->exists[j])
+                continue;
+            calsync_outbound out[CALSYNC_OUTBOUND_MAX];
+            size_t k = 2;
+            if (calsync_state_mark_outbound(out, &k, f, &r->f[j], 1, NULL) != CALSYNC_OK || k > 1)
+                abort();
+            int was = calsync_state_current_mark(f) == CALSYNC_MARK_NO_SHOW;
+            int is = calsync_state_current_mark(&r->f[j]) == CALSYNC_MARK_NO_SHOW;
+            if (k == 1 &&
+                (out[0].action == CALSYNC_OUTBOUND_CREATE_NO_SHOW ? !(is && !was) : !(was && !is)))
+                abort();
+        }
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -287,5 +383,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             (unsigned)calsync_state_current_mark(&forward.f[i]) > 3u)
             abort();
     }
+    check_assessments(&forward, size > 0 ? time_of(data[0]) : 0);
+    check_chains(data, size);
     return 0;
 }
