@@ -42,6 +42,7 @@ try {
 		$tfsp_calendly_uninstaller->delete_subscriptions( $tfsp_calendly_plugin->api() );
 	}
 	$tfsp_calendly_uninstaller->delete_secrets();
+	$tfsp_calendly_uninstaller->delete_job_rows();
 } catch ( \TFSP\CalendlySync\DatabaseError $tfsp_calendly_error ) {
 	unset( $tfsp_calendly_error ); // Before the first migration there is no settings table: nothing to delete.
 }

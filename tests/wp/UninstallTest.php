@@ -163,6 +163,22 @@ final class UninstallTest extends CoachingTestCase {
 		$this->assertNotEmpty( self::rows( 'SELECT ID FROM ' . self::table( 'users' ) . ' LIMIT 1' ), 'the dev site is untouched' );
 	}
 
+	public function test_the_rows_kept_per_back_fill_job_go_even_without_the_switch(): void {
+		$settings = $this->scratch( 'tfsp_calendly_settings' );
+		self::exec( "DELETE FROM `$settings` WHERE setting_key = 'delete_data_on_uninstall'" );
+		// "_" is a LIKE wildcard: a key that differs from the prefix only there must stay.
+		foreach ( array( '_backfill_streak_7', '_backfill_streak_1234', '_backfillXstreakX9', '_backfill_streaks' ) as $key ) {
+			self::exec( "INSERT INTO `$settings` (setting_key, setting_value) VALUES (?, '{\"mark\":\"0:\",\"streak\":3}')", array( $key ) );
+		}
+
+		$this->uninstall();
+
+		$left = array_column( self::rows( "SELECT setting_key FROM `$settings` WHERE setting_key LIKE '\\_backfill%'" ), 'setting_key' );
+		sort( $left );
+		$this->assertSame( array( '_backfillXstreakX9', '_backfill_streaks' ), $left, 'every _backfill_streak_ row goes, nothing else' );
+		$this->assertNotEmpty( self::rows( "SELECT setting_key FROM `$settings` WHERE setting_key = '_subscription'" ), 'the other internal rows stay' );
+	}
+
 	public function test_with_the_switch_the_plugin_data_go_and_the_portal_rows_stay(): void {
 		[ $portal, $synced, $coach ] = $this->seed();
 		$settings                    = $this->scratch( 'tfsp_calendly_settings' );

@@ -1,8 +1,13 @@
 <?php
 /**
- * The paging links of the plugin's list tables, in WP_List_Table's markup, but with keyset
- * positions ("after"/"before" the row at the page's edge) instead of page numbers, so that a deep
- * page costs what the first one costs.
+ * Keyset paging of the plugin's list tables: which position the request asks for, which rows of
+ * those fetched make the page and where it stands, and the paging links, in WP_List_Table's
+ * markup but with keyset positions ("after"/"before" the row at the page's edge, or the "last"
+ * page) instead of page numbers, so that a deep page costs what the first one costs.
+ *
+ * The list's repository fetches one row more than a page, in display order: after a position,
+ * the rows that follow it; before a position (and for the last page), the rows that precede it,
+ * fetched backwards and returned in display order.  The extra row tells whether there is more.
  *
  * @package TFSP\CalendlySync\Admin
  */
@@ -16,25 +21,143 @@ final class KeysetPagination {
 	/** Query arguments that hold a position; dropped from links that start over. */
 	public const ARGS = array( 'after', 'before', 'last', 'paged' );
 
+	private int $total     = 0;
+	private int $page      = 1;
+	private int $pages     = 1;
+	private bool $has_more = false;
+
 	/**
-	 * @param string      $which       "top" or "bottom".
-	 * @param int         $total_items Rows matching the filters.
-	 * @param int         $page        Number of the page shown (1-based).
-	 * @param int         $pages       Number of pages.
-	 * @param string      $base        The list's URL without position arguments.
-	 * @param string|null $first_key   Position of the first row shown (for "previous").
-	 * @param string|null $last_key    Position of the last row shown (for "next").
-	 * @param bool        $has_more    Rows follow the page.
+	 * The position the request asks for: "after" or "before" the row whose key it names, or the
+	 * "last" page (key ""); null for the first page.
+	 *
+	 * @return array{dir:string,key:string}|null
 	 */
-	public static function render( string $which, int $total_items, int $page, int $pages, string $base, ?string $first_key, ?string $last_key, bool $has_more ): void {
+	public static function requested(): ?array {
+		// phpcs:disable WordPress.Security.NonceVerification.Recommended -- a position in a list, nothing more.
+		if ( ! empty( $_GET['last'] ) ) {
+			return array(
+				'dir' => 'last',
+				'key' => '',
+			);
+		}
+		foreach ( array( 'after', 'before' ) as $dir ) {
+			if ( ! empty( $_GET[ $dir ] ) && is_string( $_GET[ $dir ] ) ) {
+				return array(
+					'dir' => $dir,
+					'key' => sanitize_text_field( wp_unslash( $_GET[ $dir ] ) ),
+				);
+			}
+		}
+		// phpcs:enable
+		return null;
+	}
+
+	/**
+	 * The position the request asks for in a list keyed by id alone (newest first), as the
+	 * repositories' page_by_id() takes it: rows older than "after", newer than "before"; the
+	 * last page is the rows newer than id 0, fetched backwards.  Null for the first page.
+	 *
+	 * @return array{dir:string,after:?int,before:?int}|null
+	 */
+	public static function requested_id(): ?array {
+		$asked = self::requested();
+		$id    = null === $asked ? 0 : absint( $asked['key'] );
+		if ( null === $asked || ( 'last' !== $asked['dir'] && ! $id ) ) {
+			return null;
+		}
+		return array(
+			'dir'    => $asked['dir'],
+			'after'  => 'after' === $asked['dir'] ? $id : null,
+			'before' => 'after' === $asked['dir'] ? null : $id,
+		);
+	}
+
+	/** A row's position in a list keyed by id alone: its id. */
+	public static function id_key( array $row ): string {
+		return (string) (int) $row['id'];
+	}
+
+	/** A row's position as a URL-safe key (the data JSON-encoded). */
+	public static function encode_key( array $data ): string {
+		return rtrim( strtr( base64_encode( (string) wp_json_encode( $data ) ), '+/', '-_' ), '=' ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.obfuscation_base64_encode -- a URL-safe position, not obfuscation.
+	}
+
+	/** Inverse of encode_key(); null for a key that is none. */
+	public static function decode_key( string $key ): ?array {
+		$raw  = base64_decode( strtr( $key, '-_', '+/' ), true ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.obfuscation_base64_decode
+		$data = false === $raw ? null : json_decode( $raw, true );
+		return is_array( $data ) ? $data : null;
+	}
+
+	/** The current list URL without position arguments (the start of the list with the same filters). */
+	public static function base_url( array $keep ): string {
+		$args = array();
+		foreach ( $keep as $name => $value ) {
+			if ( null !== $value && '' !== $value && ! in_array( $name, self::ARGS, true ) ) {
+				$args[ $name ] = $value;
+			}
+		}
+		return add_query_arg( array_map( 'rawurlencode', $args ), admin_url( 'admin.php' ) );
+	}
+
+	/**
+	 * Keeps the page out of the rows fetched for it, and learns its number and whether rows
+	 * follow it.
+	 *
+	 * @param array<int,array> $rows     Up to $per_page + 1 rows, in display order.
+	 * @param int              $per_page Rows a page.
+	 * @param int              $total    Rows matching the filters.
+	 * @param string           $dir      "first", "after", "before" or "last": how the rows were fetched.
+	 * @return array<int,array> The page's rows.
+	 */
+	public function take( array $rows, int $per_page, int $total, string $dir ): array {
+		$this->total = $total;
+		$this->pages = max( 1, (int) ceil( $total / $per_page ) );
+		$this->page  = max( 1, min( $this->pages, absint( $_GET['paged'] ?? 1 ) ) ); // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- the number shown, not trusted for rows.
+		if ( 'before' === $dir || 'last' === $dir ) {
+			// Fetched backwards: an extra row in front means pages precede this one.
+			if ( count( $rows ) > $per_page ) {
+				array_shift( $rows );
+			} else {
+				$this->page = 1;
+			}
+			$this->has_more = 'before' === $dir;
+			if ( 'last' === $dir ) {
+				$this->page = $this->pages;
+			}
+			return $rows;
+		}
+		$this->has_more = count( $rows ) > $per_page;
+		if ( 'first' === $dir ) {
+			$this->page = 1;
+		}
+		return array_slice( $rows, 0, $per_page );
+	}
+
+	/** Number of pages, as take() found it. */
+	public function pages(): int {
+		return $this->pages;
+	}
+
+	/**
+	 * Prints the paging links of the page take() kept.
+	 *
+	 * @param string           $base   The list's URL without position arguments.
+	 * @param array<int,array> $rows   The page's rows.
+	 * @param callable         $key_of A row => its position (string).
+	 */
+	public function render( string $base, array $rows, callable $key_of ): void {
+		$first_key = $rows ? (string) $key_of( $rows[0] ) : null;
+		$last_key  = $rows ? (string) $key_of( $rows[ count( $rows ) - 1 ] ) : null;
+		$page      = $this->page;
+		$pages     = $this->pages;
+
 		/* translators: %s: number of items */
-		$output = '<span class="displaying-num">' . esc_html( sprintf( _n( '%s item', '%s items', $total_items, 'tfsp-calendly-sync' ), number_format_i18n( $total_items ) ) ) . '</span>';
-		$pages  = max( 1, $pages );
-		$page   = max( 1, min( $page, $pages ) );
+		$output = '<span class="displaying-num">' . esc_html( sprintf( _n( '%s item', '%s items', $this->total, 'tfsp-calendly-sync' ), number_format_i18n( $this->total ) ) ) . '</span>';
 		$links  = array();
 
 		$has_prev = $page > 1 && null !== $first_key;
-		$has_next = $has_more && null !== $last_key;
+		$has_next = $this->has_more && null !== $last_key;
 		$links[]  = $has_prev
 			? self::link( 'first-page', $base, __( 'First page', 'tfsp-calendly-sync' ), '&laquo;' )
 			: self::disabled( '&laquo;' );
@@ -52,18 +175,6 @@ final class KeysetPagination {
 
 		$class = $pages > 1 ? '' : ' one-page';
 		echo '<div class="tablenav-pages' . esc_attr( $class ) . '">' . $output . ' <span class="pagination-links">' . implode( ' ', $links ) . '</span></div>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- parts escaped above.
-		unset( $which );
-	}
-
-	/** The current list URL without position arguments (the start of the list with the same filters). */
-	public static function base_url( array $keep ): string {
-		$args = array();
-		foreach ( $keep as $name => $value ) {
-			if ( null !== $value && '' !== $value && ! in_array( $name, self::ARGS, true ) ) {
-				$args[ $name ] = $value;
-			}
-		}
-		return add_query_arg( array_map( 'rawurlencode', $args ), admin_url( 'admin.php' ) );
 	}
 
 	private static function link( string $class, string $url, string $label, string $glyph ): string {

@@ -8,6 +8,7 @@
 
 namespace TFSP\CalendlySync\Admin;
 
+use TFSP\CalendlySync\Clock;
 use TFSP\CalendlySync\DatabaseError;
 use TFSP\CalendlySync\LedgerListRepository;
 
@@ -22,15 +23,13 @@ final class LedgerListTable extends \WP_List_Table {
 	public const PLURAL = 'tfsp-ledger';
 
 	private LedgerListRepository $repository;
+	private KeysetPagination $paging;
 	private array $filters = array();
-	private int $total     = 0;
-	private int $page      = 1;
-	private int $pages     = 1;
-	private bool $has_more = false;
 
 	public function __construct() {
 		global $wpdb;
 		$this->repository = new LedgerListRepository( $wpdb );
+		$this->paging     = new KeysetPagination();
 		parent::__construct(
 			array(
 				'singular' => 'tfsp-ledger-row',
@@ -84,38 +83,18 @@ final class LedgerListTable extends \WP_List_Table {
 	public function prepare_items() {
 		$this->_column_headers = array( $this->get_columns(), array(), array(), 'received' );
 		$per_page              = $this->get_items_per_page( 'tfsp_calendly_per_page', 20 );
-		// phpcs:disable WordPress.Security.NonceVerification.Recommended
-		$after  = isset( $_GET['after'] ) ? absint( $_GET['after'] ) : 0;
-		$before = isset( $_GET['before'] ) && ! $after ? absint( $_GET['before'] ) : 0;
-		$page   = absint( $_GET['paged'] ?? 1 );
-		// phpcs:enable
+		$asked                 = KeysetPagination::requested_id();
 		try {
-			$this->total = $this->repository->count( $this->filters );
-			$rows        = $this->repository->page( $this->filters, $after ?: null, $before ?: null, $per_page + 1 );
+			$total = $this->repository->count( $this->filters );
+			$rows  = $this->repository->page( $this->filters, $asked['after'] ?? null, $asked['before'] ?? null, $per_page + 1 );
 		} catch ( DatabaseError $e ) {
 			$this->items = array();
 			return __( 'The ledger could not be read because of a database error.', 'tfsp-calendly-sync' );
 		}
-		$this->pages = max( 1, (int) ceil( $this->total / $per_page ) );
-		$this->page  = max( 1, min( $this->pages, $page ) );
-		if ( $before ) {
-			if ( count( $rows ) > $per_page ) {
-				array_shift( $rows );
-			} else {
-				$this->page = 1;
-			}
-			$this->has_more = true;
-		} else {
-			$this->has_more = count( $rows ) > $per_page;
-			$rows           = array_slice( $rows, 0, $per_page );
-			if ( ! $after ) {
-				$this->page = 1;
-			}
-		}
-		$this->items = $rows;
+		$this->items = $this->paging->take( $rows, $per_page, $total, $asked['dir'] ?? 'first' );
 		$this->set_pagination_args(
 			array(
-				'total_items' => $this->total,
+				'total_items' => $total,
 				'per_page'    => $per_page,
 			)
 		);
@@ -127,9 +106,7 @@ final class LedgerListTable extends \WP_List_Table {
 	}
 
 	protected function pagination( $which ) {
-		$first = $this->items ? (string) (int) $this->items[0]['id'] : null;
-		$last  = $this->items ? (string) (int) $this->items[ count( $this->items ) - 1 ]['id'] : null;
-		KeysetPagination::render( $which, $this->total, $this->page, $this->pages, $this->current_url(), $first, $last, $this->has_more );
+		$this->paging->render( $this->current_url(), $this->items, array( KeysetPagination::class, 'id_key' ) );
 	}
 
 	public function render_filters(): void {
@@ -163,10 +140,10 @@ final class LedgerListTable extends \WP_List_Table {
 
 	/** @param array $item Row. */
 	protected function column_received( $item ) {
-		$out = '<strong>' . esc_html( SessionsListTable::when( $item['first_received'] ) ) . '</strong> <span class="tfsp-calendly-id">#' . esc_html( (string) (int) $item['id'] ) . '</span>';
+		$out = '<strong>' . esc_html( Clock::site_datetime( $item['first_received'] ) ) . '</strong> <span class="tfsp-calendly-id">#' . esc_html( (string) (int) $item['id'] ) . '</span>';
 		if ( (int) $item['deliveries'] > 1 ) {
 			/* translators: 1: deliveries, 2: last time */
-			$out .= '<br><span class="description">' . esc_html( sprintf( __( '%1$d deliveries, last %2$s', 'tfsp-calendly-sync' ), (int) $item['deliveries'], SessionsListTable::when( $item['last_received'] ) ) ) . '</span>';
+			$out .= '<br><span class="description">' . esc_html( sprintf( __( '%1$d deliveries, last %2$s', 'tfsp-calendly-sync' ), (int) $item['deliveries'], Clock::site_datetime( $item['last_received'] ) ) ) . '</span>';
 		}
 		return $out;
 	}
@@ -185,7 +162,7 @@ final class LedgerListTable extends \WP_List_Table {
 		}
 		if ( ! empty( $item['next_attempt_at'] ) ) {
 			/* translators: %s: time */
-			$out .= '<br>' . esc_html( sprintf( __( 'next try %s', 'tfsp-calendly-sync' ), SessionsListTable::when( $item['next_attempt_at'] ) ) );
+			$out .= '<br>' . esc_html( sprintf( __( 'next try %s', 'tfsp-calendly-sync' ), Clock::site_datetime( $item['next_attempt_at'] ) ) );
 		}
 		return $out;
 	}

@@ -9,6 +9,7 @@
 
 namespace TFSP\CalendlySync\Admin;
 
+use TFSP\CalendlySync\Clock;
 use TFSP\CalendlySync\Progress;
 
 defined( 'ABSPATH' ) || exit;
@@ -57,8 +58,8 @@ final class ProgressChart {
 		$slot  = ( $width - $left - 10 ) / $n;
 		$bar_w = max( 4, $slot * 0.7 );
 		$title = __( 'Coaching sessions per week by status', 'tfsp-calendly-sync' );
-		$first = $weeks ? wp_date( get_option( 'date_format' ), $weeks[0]['start'] ) : '';
-		$last  = $weeks ? wp_date( get_option( 'date_format' ), $weeks[ count( $weeks ) - 1 ]['start'] ) : '';
+		$first = $weeks ? Clock::site_date_at( $weeks[0]['start'] ) : '';
+		$last  = $weeks ? Clock::site_date_at( $weeks[ count( $weeks ) - 1 ]['start'] ) : '';
 		/* translators: 1: number of weeks, 2: first week's date, 3: last week's date */
 		$desc = sprintf( __( 'Stacked bars for %1$d weeks, from the week of %2$s to the week of %3$s; each bar shows the sessions of one week by status. The same numbers follow in a table.', 'tfsp-calendly-sync' ), $n, $first, $last );
 
@@ -122,7 +123,7 @@ final class ProgressChart {
 		}
 		$table .= '<th scope="col">' . esc_html__( 'Total', 'tfsp-calendly-sync' ) . '</th></tr></thead><tbody>';
 		foreach ( $weeks as $week ) {
-			$table .= '<tr><th scope="row">' . esc_html( wp_date( get_option( 'date_format' ), $week['start'] ) ) . '</th>';
+			$table .= '<tr><th scope="row">' . esc_html( Clock::site_date_at( $week['start'] ) ) . '</th>';
 			foreach ( Progress::CHART_STATUSES as $status ) {
 				$table .= '<td>' . esc_html( number_format_i18n( (int) $week['counts'][ $status ] ) ) . '</td>';
 			}

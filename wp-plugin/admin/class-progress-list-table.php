@@ -7,6 +7,7 @@
 
 namespace TFSP\CalendlySync\Admin;
 
+use TFSP\CalendlySync\Clock;
 use TFSP\CalendlySync\DatabaseError;
 use TFSP\CalendlySync\Progress;
 
@@ -148,18 +149,12 @@ final class ProgressListTable extends \WP_List_Table {
 		if ( null === $item['last_session'] ) {
 			return '<span aria-hidden="true">&mdash;</span><span class="screen-reader-text">' . esc_html__( 'None yet', 'tfsp-calendly-sync' ) . '</span>';
 		}
-		return esc_html( self::site_time( (string) $item['last_session'] ) );
+		return esc_html( Clock::site_datetime( (string) $item['last_session'] ) );
 	}
 
 	protected function column_completed( $item ) {
 		return $item['completed']
 			? '<span class="dashicons dashicons-yes" aria-hidden="true"></span> ' . esc_html__( 'Yes', 'tfsp-calendly-sync' )
 			: esc_html__( 'Not yet', 'tfsp-calendly-sync' );
-	}
-
-	/** A UTC DATETIME column as the site's date and time. */
-	public static function site_time( string $utc ): string {
-		$time = strtotime( substr( $utc, 0, 19 ) . ' UTC' );
-		return false === $time ? $utc : wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ), $time );
 	}
 }

@@ -8,6 +8,7 @@
 
 namespace TFSP\CalendlySync\Admin;
 
+use TFSP\CalendlySync\Clock;
 use TFSP\CalendlySync\DatabaseError;
 use TFSP\CalendlySync\Plugin;
 use TFSP\CalendlySync\Progress;
@@ -146,7 +147,7 @@ final class ProgressPage {
 		}
 		echo '</ul><p class="description">' . esc_html(
 			/* translators: %s: time */
-			sprintf( __( 'Totals and chart as of %s; they are recounted every five minutes. The students below are counted live.', 'tfsp-calendly-sync' ), wp_date( get_option( 'time_format' ), (int) $totals['computed_at'] ) )
+			sprintf( __( 'Totals and chart as of %s; they are recounted every five minutes. The students below are counted live.', 'tfsp-calendly-sync' ), Clock::site_time_at( (int) $totals['computed_at'] ) )
 		) . '</p>';
 	}
 

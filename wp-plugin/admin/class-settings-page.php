@@ -15,6 +15,7 @@
 namespace TFSP\CalendlySync\Admin;
 
 use TFSP\CalendlySync\ApiError;
+use TFSP\CalendlySync\Clock;
 use TFSP\CalendlySync\Connection;
 use TFSP\CalendlySync\Cron\HealthCheck;
 use TFSP\CalendlySync\DatabaseError;
@@ -144,7 +145,7 @@ final class SettingsPage {
 			return;
 		}
 		/* translators: %s: date and time */
-		$when = sprintf( __( 'tested %s', 'tfsp-calendly-sync' ), wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ), (int) $test['at'] ) );
+		$when = sprintf( __( 'tested %s', 'tfsp-calendly-sync' ), Clock::site_datetime_at( (int) $test['at'] ) );
 		if ( ! empty( $test['ok'] ) ) {
 			echo '<p class="tfsp-calendly-test tfsp-calendly-ok"><strong>' . esc_html__( 'Connected', 'tfsp-calendly-sync' ) . '</strong> (' . esc_html( $when ) . ')</p>';
 			echo '<p><span class="tfsp-calendly-account-name">' . esc_html( (string) $test['name'] ) . '</span><br><code>' . esc_html( (string) $test['user_uri'] ) . '</code><br>';

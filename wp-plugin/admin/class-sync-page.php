@@ -11,6 +11,7 @@ namespace TFSP\CalendlySync\Admin;
 
 use TFSP\CalendlySync\Alerts;
 use TFSP\CalendlySync\Backfill;
+use TFSP\CalendlySync\Clock;
 use TFSP\CalendlySync\Cron\HealthCheck;
 use TFSP\CalendlySync\DatabaseError;
 use TFSP\CalendlySync\LedgerListRepository;
@@ -231,8 +232,8 @@ final class SyncPage {
 		foreach ( $rows as $kind => $state ) {
 			$active = ! empty( $state['active'] );
 			/* translators: %s: time */
-			$since = $active && ! empty( $state['since'] ) ? sprintf( __( 'raised since %s', 'tfsp-calendly-sync' ), self::ts_when( (int) $state['since'] ) ) : __( 'cleared', 'tfsp-calendly-sync' );
-			echo '<tr><td>' . esc_html( Alerts::title( $kind ) ) . '</td><td>' . esc_html( $since ) . '</td><td>' . esc_html( (string) ( $state['message'] ?? '' ) ) . '</td><td>' . esc_html( number_format_i18n( (int) ( $state['mails'] ?? 0 ) ) ) . '</td><td>' . esc_html( empty( $state['last_mail'] ) ? '—' : self::ts_when( (int) $state['last_mail'] ) ) . '</td></tr>';
+			$since = $active && ! empty( $state['since'] ) ? sprintf( __( 'raised since %s', 'tfsp-calendly-sync' ), Clock::site_datetime_at( (int) $state['since'] ) ) : __( 'cleared', 'tfsp-calendly-sync' );
+			echo '<tr><td>' . esc_html( Alerts::title( $kind ) ) . '</td><td>' . esc_html( $since ) . '</td><td>' . esc_html( (string) ( $state['message'] ?? '' ) ) . '</td><td>' . esc_html( number_format_i18n( (int) ( $state['mails'] ?? 0 ) ) ) . '</td><td>' . esc_html( empty( $state['last_mail'] ) ? '—' : Clock::site_datetime_at( (int) $state['last_mail'] ) ) . '</td></tr>';
 		}
 		echo '</tbody></table>';
 	}
@@ -293,10 +294,6 @@ final class SyncPage {
 
 	private static function iso_when( $iso ): string {
 		$ts = is_string( $iso ) ? strtotime( $iso ) : false;
-		return false === $ts ? '—' : self::ts_when( $ts );
-	}
-
-	private static function ts_when( int $ts ): string {
-		return (string) wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ), $ts );
+		return false === $ts ? '—' : Clock::site_datetime_at( $ts );
 	}
 }

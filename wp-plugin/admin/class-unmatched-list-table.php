@@ -8,6 +8,7 @@
 
 namespace TFSP\CalendlySync\Admin;
 
+use TFSP\CalendlySync\Clock;
 use TFSP\CalendlySync\DatabaseError;
 use TFSP\CalendlySync\Plugin;
 use TFSP\CalendlySync\SessionListRepository;
@@ -23,11 +24,8 @@ final class UnmatchedListTable extends \WP_List_Table {
 
 	private Plugin $plugin;
 	private SessionListRepository $repository;
+	private KeysetPagination $paging;
 	private string $search = '';
-	private int $total     = 0;
-	private int $page      = 1;
-	private int $pages     = 1;
-	private bool $has_more = false;
 
 	/** @var array<string,array> Suggestions per normalised e-mail. */
 	private array $suggestions = array();
@@ -36,6 +34,7 @@ final class UnmatchedListTable extends \WP_List_Table {
 		global $wpdb;
 		$this->plugin     = $plugin;
 		$this->repository = new SessionListRepository( $wpdb );
+		$this->paging     = new KeysetPagination();
 		parent::__construct(
 			array(
 				'singular' => 'tfsp-unmatched-booking',
@@ -62,40 +61,22 @@ final class UnmatchedListTable extends \WP_List_Table {
 	public function prepare_items() {
 		$this->_column_headers = array( $this->get_columns(), array(), array(), 'booking' );
 		$per_page              = $this->get_items_per_page( 'tfsp_calendly_per_page', 20 );
-		// phpcs:disable WordPress.Security.NonceVerification.Recommended
-		$after  = isset( $_GET['after'] ) ? absint( $_GET['after'] ) : null;
-		$before = isset( $_GET['before'] ) && null === $after ? absint( $_GET['before'] ) : null;
-		// phpcs:enable
+		$asked                 = KeysetPagination::requested_id();
 		try {
-			$this->total = $this->repository->count_unmatched( $this->search );
-			$rows        = $this->repository->unmatched( $this->search, $after ?: null, $before ?: null, $per_page + 1 );
+			$total = $this->repository->count_unmatched( $this->search );
+			$rows  = $this->repository->unmatched( $this->search, $asked['after'] ?? null, $asked['before'] ?? null, $per_page + 1 );
 		} catch ( DatabaseError $e ) {
 			$this->items = array();
 			return __( 'The bookings could not be read because of a database error.', 'tfsp-calendly-sync' );
 		}
-		$this->pages = max( 1, (int) ceil( $this->total / $per_page ) );
-		$this->page  = max( 1, min( $this->pages, absint( $_GET['paged'] ?? 1 ) ) ); // phpcs:ignore WordPress.Security.NonceVerification.Recommended
-		if ( $before ) {
-			if ( count( $rows ) > $per_page ) {
-				array_shift( $rows );
-			} else {
-				$this->page = 1;
-			}
-			$this->has_more = true;
-		} else {
-			$this->has_more = count( $rows ) > $per_page;
-			$rows           = array_slice( $rows, 0, $per_page );
-			if ( ! $after ) {
-				$this->page = 1;
-			}
-		}
+		$rows        = $this->paging->take( $rows, $per_page, $total, $asked['dir'] ?? 'first' );
 		$this->items = $rows;
 		foreach ( $rows as $row ) {
 			$this->suggest( (string) $row['invitee_email'], null === $row['invitee_name'] ? null : (string) $row['invitee_name'] );
 		}
 		$this->set_pagination_args(
 			array(
-				'total_items' => $this->total,
+				'total_items' => $total,
 				'per_page'    => $per_page,
 			)
 		);
@@ -109,12 +90,9 @@ final class UnmatchedListTable extends \WP_List_Table {
 				's'    => '' === $this->search ? null : $this->search,
 			)
 		);
-		$first = $this->items ? (string) (int) $this->items[0]['id'] : null;
-		$last  = $this->items ? (string) (int) $this->items[ count( $this->items ) - 1 ]['id'] : null;
-		KeysetPagination::render( $which, $this->total, $this->page, $this->pages, $base, $first, $last, $this->has_more );
+		$this->paging->render( $base, $this->items, array( KeysetPagination::class, 'id_key' ) );
 	}
 
-	/** No "last page" jump here: keyset by id only, forwards and backwards. */
 	public function no_items() {
 		esc_html_e( 'Every booking is linked to a student.', 'tfsp-calendly-sync' );
 	}
@@ -128,13 +106,11 @@ final class UnmatchedListTable extends \WP_List_Table {
 			),
 			admin_url( 'admin.php' )
 		);
-		$out = '<strong><a href="' . esc_url( $url ) . '">' . esc_html( SessionsListTable::when( $item['start_at'] ) ) . '</a></strong> <span class="tfsp-calendly-id">#' . esc_html( (string) (int) $item['id'] ) . '</span>';
+		$out = '<strong><a href="' . esc_url( $url ) . '">' . esc_html( Clock::site_datetime( $item['start_at'] ) ) . '</a></strong> <span class="tfsp-calendly-id">#' . esc_html( (string) (int) $item['id'] ) . '</span>';
 		if ( ! empty( $item['event_name'] ) ) {
 			$out .= '<br>' . esc_html( (string) $item['event_name'] );
 		}
-		$labels = SessionsListTable::status_labels();
-		$shown  = SessionsListTable::shown_status( $item );
-		return $out . '<br><span class="tfsp-calendly-status">' . esc_html( $labels[ $shown ] ?? $shown ) . '</span>';
+		return $out . '<br><span class="tfsp-calendly-status">' . esc_html( SessionStatus::shown_label( $item ) ) . '</span>';
 	}
 
 	/** @param array $item Row. */

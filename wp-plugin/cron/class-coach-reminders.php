@@ -11,6 +11,7 @@
 
 namespace TFSP\CalendlySync\Cron;
 
+use TFSP\CalendlySync\Clock;
 use TFSP\CalendlySync\Database;
 use TFSP\CalendlySync\DatabaseError;
 use TFSP\CalendlySync\Plugin;
@@ -150,9 +151,8 @@ final class CoachReminders {
 			? __( 'These coaching sessions have ended but have no attendance mark yet. Their Calendly host matches no WordPress user, so no coach was reminded; mark them yourself or give the host a WordPress account with the host\'s e-mail.', 'tfsp-calendly-sync' )
 			: __( 'These coaching sessions of yours have ended but have no attendance mark yet. Please mark each one attended, no-show or rescheduled.', 'tfsp-calendly-sync' );
 		$lines[] = '';
-		$format  = get_option( 'date_format' ) . ' ' . get_option( 'time_format' ) . ' T';
 		foreach ( $rows as $row ) {
-			$when    = null === $row['start_at'] ? __( 'time unknown', 'tfsp-calendly-sync' ) : wp_date( $format, (int) strtotime( substr( (string) $row['start_at'], 0, 19 ) . ' UTC' ) );
+			$when    = null === $row['start_at'] ? __( 'time unknown', 'tfsp-calendly-sync' ) : Clock::site_datetime( (string) $row['start_at'], true );
 			$who     = trim( (string) $row['invitee_name'] . ' <' . (string) $row['invitee_email'] . '>' );
 			$line    = '- ' . $when . ': ' . $who;
 			if ( '' !== (string) $row['event_name'] ) {

@@ -49,7 +49,37 @@ final class Clock {
 		return gmdate( 'Y-m-d H:i:s' );
 	}
 
-	/** The instant in the site's time zone, in a given PHP date format (session_date). */
+	/**
+	 * A UTC "Y-m-d H:i:s[.u]" column value as the site shows a date and time (its date and time
+	 * formats and time zone, translated); a dash for none, the value itself when it is no time.
+	 *
+	 * @param string|null $mysql_utc The column's value.
+	 * @param bool        $zone      Followed by the time zone's abbreviation (for text read away from the site: e-mail, the portal).
+	 */
+	public static function site_datetime( ?string $mysql_utc, bool $zone = false ): string {
+		if ( null === $mysql_utc || '' === $mysql_utc || 0 === strpos( $mysql_utc, '0000' ) ) {
+			return '—';
+		}
+		$timestamp = strtotime( substr( $mysql_utc, 0, 19 ) . ' UTC' );
+		return false === $timestamp ? $mysql_utc : self::site_datetime_at( $timestamp, $zone );
+	}
+
+	/** A Unix time as the site shows a date and time (see site_datetime()). */
+	public static function site_datetime_at( int $timestamp, bool $zone = false ): string {
+		return (string) wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ) . ( $zone ? ' T' : '' ), $timestamp );
+	}
+
+	/** A Unix time as the site shows a date alone. */
+	public static function site_date_at( int $timestamp ): string {
+		return (string) wp_date( get_option( 'date_format' ), $timestamp );
+	}
+
+	/** A Unix time as the site shows a time of day alone. */
+	public static function site_time_at( int $timestamp ): string {
+		return (string) wp_date( get_option( 'time_format' ), $timestamp );
+	}
+
+	/** The instant in the site's time zone, in a given PHP date format, untranslated (stored in session_date, never shown). */
 	public static function to_site_time( int $us, string $format ): string {
 		$date = ( new \DateTimeImmutable( '@' . intdiv( $us, 1000000 ) ) )->setTimezone( wp_timezone() );
 		return $date->format( $format );

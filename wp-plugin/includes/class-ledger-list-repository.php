@@ -25,20 +25,11 @@ final class LedgerListRepository extends Repository {
 	 *
 	 * @param array    $filters   outcome, event (event name), search (invitee URI prefix or dedupe key).
 	 * @param int|null $after_id  Next page: rows older than this id.
-	 * @param int|null $before_id Previous page: rows newer than this id.
+	 * @param int|null $before_id Previous page: rows newer than this id (0: the last page).
 	 * @return array<int,array<string,mixed>>
 	 */
 	public function page( array $filters, ?int $after_id, ?int $before_id, int $limit ): array {
-		$where = $this->where( $filters );
-		$asc   = null !== $before_id;
-		if ( null !== $after_id ) {
-			$where[] = $this->db->prepare( 'id < %d', $after_id );
-		} elseif ( null !== $before_id ) {
-			$where[] = $this->db->prepare( 'id > %d', $before_id );
-		}
-		$sql  = 'SELECT ' . self::COLUMNS . " FROM {$this->table()} WHERE " . implode( ' AND ', $where ) . ' ORDER BY id ' . ( $asc ? 'ASC' : 'DESC' ) . ' LIMIT ' . max( 1, $limit );
-		$rows = (array) $this->checked( $this->db->get_results( $sql, ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- parts prepared.
-		return $asc ? array_reverse( $rows ) : $rows;
+		return $this->page_by_id( self::COLUMNS, $this->where( $filters ), $after_id, $before_id, $limit );
 	}
 
 	public function count( array $filters ): int {

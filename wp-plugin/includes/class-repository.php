@@ -50,6 +50,52 @@ abstract class Repository {
 	}
 
 	/**
+	 * One page of a list newest first by id, in display order, for keyset paging (see
+	 * Admin\KeysetPagination::requested_id()): the rows older than $after_id, or the rows newer
+	 * than $before_id (fetched backwards, then put back in display order), or the newest.
+	 *
+	 * @param string   $columns   The select list.
+	 * @param string[] $where     Prepared conditions of the list's filters.
+	 * @param int|null $after_id  Next page: rows with a smaller id.
+	 * @param int|null $before_id Previous page: rows with a greater id (0: the last page).
+	 * @param int      $limit     Rows to fetch (one more than a page tells whether there is more).
+	 * @return array<int,array<string,mixed>>
+	 * @throws DatabaseError On a database error.
+	 */
+	protected function page_by_id( string $columns, array $where, ?int $after_id, ?int $before_id, int $limit ): array {
+		$asc = null === $after_id && null !== $before_id;
+		if ( null !== $after_id || null !== $before_id ) {
+			$where[] = $this->keyset_after( 'id', $asc, null, (int) ( $after_id ?? $before_id ) );
+		}
+		$sql  = "SELECT {$columns} FROM {$this->table()} WHERE " . implode( ' AND ', $where ) . ' ORDER BY id ' . ( $asc ? 'ASC' : 'DESC' ) . ' LIMIT ' . max( 1, $limit );
+		$rows = (array) $this->checked( $this->db->get_results( $sql, ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- conditions prepared by the caller and keyset_after().
+		return $asc ? array_reverse( $rows ) : $rows;
+	}
+
+	/**
+	 * The keyset condition "after (value, id)" in the order of $column then id, ascending or
+	 * descending.  MariaDB sorts NULL first ascending and last descending.
+	 *
+	 * @param string      $column A column of the table (never input): "id" for a list keyed by id alone.
+	 * @param bool        $asc    The order the rows are fetched in.
+	 * @param string|null $value  The column's value at the position (unused for "id").
+	 * @param int         $id     The id at the position.
+	 */
+	protected function keyset_after( string $column, bool $asc, ?string $value, int $id ): string {
+		if ( 'id' === $column ) {
+			return $this->db->prepare( $asc ? 'id > %d' : 'id < %d', $id );
+		}
+		if ( null === $value ) {
+			return $asc
+				? $this->db->prepare( "(({$column} IS NULL AND id > %d) OR {$column} IS NOT NULL)", $id ) // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- a column name from code.
+				: $this->db->prepare( "({$column} IS NULL AND id < %d)", $id ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		}
+		return $asc
+			? $this->db->prepare( "({$column} > %s OR ({$column} = %s AND id > %d))", $value, $value, $id ) // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			: $this->db->prepare( "({$column} < %s OR ({$column} = %s AND id < %d) OR {$column} IS NULL)", $value, $value, $id ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+	}
+
+	/**
 	 * prepare() that turns null into SQL NULL: each "%s"/"%d" placeholder
 	 * whose argument is null becomes the literal NULL.  A text argument that
 	 * is not plain ASCII becomes a hex literal read as UTF-8

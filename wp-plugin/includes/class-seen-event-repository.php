@@ -60,9 +60,4 @@ final class SeenEventRepository extends Repository {
 			)
 		);
 	}
-
-	/** Forgets every event (a back-fill after this re-reads everything). */
-	public function forget_all(): void {
-		$this->checked( $this->db->query( "DELETE FROM {$this->table()}" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-	}
 }

@@ -57,4 +57,9 @@ final class SettingsRepository extends Repository {
 	public function delete( string $key ): void {
 		$this->checked( $this->db->query( $this->db->prepare( "DELETE FROM {$this->table()} WHERE setting_key = %s", $key ) ) );
 	}
+
+	/** Deletes every row whose key starts with the prefix (internal rows kept per job). */
+	public function delete_prefixed( string $prefix ): void {
+		$this->checked( $this->db->query( $this->db->prepare( "DELETE FROM {$this->table()} WHERE setting_key LIKE %s", $this->db->esc_like( $prefix ) . '%' ) ) );
+	}
 }

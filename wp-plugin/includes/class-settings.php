@@ -138,6 +138,12 @@ final class Settings {
 	public const PENDING_SIGNING_KEY = '_pending_signing_key';
 
 	/**
+	 * Prefix of the internal rows that count a back-fill job's failed slices in a row
+	 * (Backfill::error_streak()), one per job ("_backfill_streak_{id}"), deleted when it ends.
+	 */
+	public const BACKFILL_STREAK_PREFIX = '_backfill_streak_';
+
+	/**
 	 * Keeps a new signing key as pending: sealed in the settings table, not in
 	 * the key ring, so that a registration Calendly refuses changes nothing.
 	 *

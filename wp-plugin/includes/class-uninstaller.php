@@ -128,6 +128,11 @@ final class Uninstaller {
 		$this->settings->refresh();
 	}
 
+	/** Deletes the internal rows kept per back-fill job, whatever else uninstall keeps. */
+	public function delete_job_rows(): void {
+		$this->store->delete_prefixed( Settings::BACKFILL_STREAK_PREFIX );
+	}
+
 	private function token_usable(): bool {
 		try {
 			return '' !== (string) $this->settings->get( 'token' );

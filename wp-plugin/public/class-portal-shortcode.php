@@ -10,6 +10,7 @@
 
 namespace TFSP\CalendlySync\Public;
 
+use TFSP\CalendlySync\Clock;
 use TFSP\CalendlySync\DatabaseError;
 use TFSP\CalendlySync\Progress;
 
@@ -135,7 +136,7 @@ final class PortalShortcode {
 
 	/** When and what. */
 	private function describe( array $row ): string {
-		$when = null === $row['start_at'] ? __( 'Time to be confirmed', 'tfsp-calendly-sync' ) : self::site_time( (string) $row['start_at'] );
+		$when = null === $row['start_at'] ? __( 'Time to be confirmed', 'tfsp-calendly-sync' ) : Clock::site_datetime( (string) $row['start_at'], true );
 		$out  = '<span class="tfsp-coaching-when">' . esc_html( $when ) . '</span>';
 		if ( null !== $row['event_name'] && '' !== $row['event_name'] ) {
 			$out .= ' &middot; <span class="tfsp-coaching-event">' . esc_html( (string) $row['event_name'] ) . '</span>';
@@ -159,12 +160,6 @@ final class PortalShortcode {
 			$out[] = '<a class="tfsp-coaching-' . esc_attr( str_replace( '_url', '', $column ) ) . '" href="' . esc_url( $url ) . '" rel="noopener noreferrer" target="_blank">' . esc_html( $label ) . '<span class="screen-reader-text"> ' . esc_html__( '(opens in a new tab)', 'tfsp-calendly-sync' ) . '</span></a>';
 		}
 		return $out ? ' <span class="tfsp-coaching-links">' . implode( ' | ', $out ) . '</span>' : '';
-	}
-
-	/** A UTC DATETIME column in the site's date and time format and time zone. */
-	private static function site_time( string $utc ): string {
-		$time = strtotime( substr( $utc, 0, 19 ) . ' UTC' );
-		return false === $time ? $utc : wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ) . ' T', $time );
 	}
 
 	private static function current_url(): string {
