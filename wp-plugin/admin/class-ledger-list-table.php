@@ -11,6 +11,7 @@ namespace TFSP\CalendlySync\Admin;
 use TFSP\CalendlySync\Clock;
 use TFSP\CalendlySync\DatabaseError;
 use TFSP\CalendlySync\LedgerListRepository;
+use TFSP\CalendlySync\Plugin;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -27,8 +28,7 @@ final class LedgerListTable extends \WP_List_Table {
 	private array $filters = array();
 
 	public function __construct() {
-		global $wpdb;
-		$this->repository = new LedgerListRepository( $wpdb );
+		$this->repository = Plugin::instance()->ledger_list();
 		$this->paging     = new KeysetPagination();
 		parent::__construct(
 			array(

@@ -9,6 +9,7 @@
 namespace TFSP\CalendlySync\Admin;
 
 use TFSP\CalendlySync\Clock;
+use TFSP\CalendlySync\SessionRepository;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -42,9 +43,44 @@ final class SessionHistory {
 				$user = get_userdata( (int) $entry['actor_user_id'] );
 				$who .= ': ' . ( $user ? $user->display_name : '#' . (int) $entry['actor_user_id'] );
 			}
-			$out .= '<tr><td>' . esc_html( Clock::site_datetime( $entry['created_at'] ) ) . '</td><td>' . esc_html( $who ) . '</td><td>' . esc_html( (string) $entry['field'] ) . '</td><td>' . esc_html( self::short( $entry['old_value'] ) ) . '</td><td>' . esc_html( self::short( $entry['new_value'] ) ) . '</td><td>' . esc_html( (string) $entry['reason'] ) . '</td></tr>';
+			$out .= '<tr><td>' . esc_html( Clock::site_datetime( $entry['created_at'] ) ) . '</td><td>' . esc_html( $who ) . '</td><td>' . esc_html( (string) $entry['field'] ) . '</td><td>' . esc_html( self::value( (string) $entry['field'], $entry['old_value'] ) ) . '</td><td>' . esc_html( self::value( (string) $entry['field'], $entry['new_value'] ) ) . '</td><td>' . esc_html( (string) $entry['reason'] ) . '</td></tr>';
 		}
 		$out .= '</tbody></table></details>';
+		return $out;
+	}
+
+	/**
+	 * A value as the trail holds it, for people: a time in site time, whichever way its row
+	 * stored it (RFC 3339, as every row does now, or the raw microseconds that coaches' rows
+	 * held before; the trail is append-only, so both stay), anything else cut short.
+	 *
+	 * @param mixed $value
+	 */
+	private static function value( string $field, $value ): string {
+		if ( null === $value || '' === $value ) {
+			return '';
+		}
+		$value = (string) $value;
+		if ( in_array( $field, self::time_fields(), true ) ) {
+			if ( preg_match( '/^-?\d{10,}$/', $value ) ) {
+				return Clock::site_datetime_at( intdiv( (int) $value, 1000000 ) );
+			}
+			$ts = strtotime( $value );
+			if ( false !== $ts && preg_match( '/^\d{4}-\d\d-\d\dT/', $value ) ) {
+				return Clock::site_datetime_at( $ts );
+			}
+		}
+		return self::short( $value );
+	}
+
+	/** @return string[] The columns of the trail that hold times. */
+	private static function time_fields(): array {
+		$out = array();
+		foreach ( SessionRepository::FACTS as [ $column, $type ] ) {
+			if ( 'time' === $type || 'datetime' === $type ) {
+				$out[] = $column;
+			}
+		}
 		return $out;
 	}
 

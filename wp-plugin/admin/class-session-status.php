@@ -26,13 +26,13 @@ final class SessionStatus {
 		);
 	}
 
-	/** The status a row shows: "needs_attendance" for a scheduled session that has ended. */
+	/**
+	 * The status a row shows: "needs_attendance" when the list's query found
+	 * the stored answer to need a mark now (SessionListRepository selects it
+	 * with the one predicate of Repository::needs_attendance()).
+	 */
 	public static function shown( array $row ): string {
-		$status = (string) $row['status'];
-		if ( 'scheduled' === $status && ! empty( $row['end_at'] ) && strtotime( $row['end_at'] . ' UTC' ) < time() ) {
-			return 'needs_attendance';
-		}
-		return $status;
+		return ! empty( $row['needs_attendance'] ) ? 'needs_attendance' : (string) $row['status'];
 	}
 
 	/** The label of the status a row shows. */

@@ -40,9 +40,8 @@ final class SessionsListTable extends \WP_List_Table {
 	private array $neighbours = array();
 
 	public function __construct( Plugin $plugin ) {
-		global $wpdb;
 		$this->plugin     = $plugin;
-		$this->repository = new SessionListRepository( $wpdb );
+		$this->repository = $plugin->session_list();
 		$this->paging     = new KeysetPagination();
 		parent::__construct(
 			array(
@@ -52,21 +51,6 @@ final class SessionsListTable extends \WP_List_Table {
 			)
 		);
 		$this->filters = new SessionsListFilters();
-	}
-
-	/** @deprecated Kept for rest/class-sessions-controller.php until it calls SessionStatus::labels(). */
-	public static function status_labels(): array {
-		return SessionStatus::labels();
-	}
-
-	/** @deprecated Kept for rest/class-sessions-controller.php until it calls SessionStatus::shown(). */
-	public static function shown_status( array $row ): string {
-		return SessionStatus::shown( $row );
-	}
-
-	/** @deprecated Kept for rest/class-sessions-controller.php until it calls SessionStatus::conflict_text(). */
-	public static function conflict_text( array $item ): string {
-		return SessionStatus::conflict_text( $item );
 	}
 
 	public function get_columns() {

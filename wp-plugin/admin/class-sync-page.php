@@ -244,8 +244,7 @@ final class SyncPage {
 			Notices::add( 'warning', __( 'Select the ledger rows first.', 'tfsp-calendly-sync' ) );
 			return;
 		}
-		global $wpdb;
-		$ledger = new LedgerListRepository( $wpdb );
+		$ledger = $this->plugin->ledger_list();
 		try {
 			$ran = $this->plugin->database()->with_lock( 'retry', fn() => $this->replay_rows( $ledger, $ids ), 5, false );
 		} catch ( DatabaseError $e ) {

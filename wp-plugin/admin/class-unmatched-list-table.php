@@ -31,9 +31,8 @@ final class UnmatchedListTable extends \WP_List_Table {
 	private array $suggestions = array();
 
 	public function __construct( Plugin $plugin ) {
-		global $wpdb;
 		$this->plugin     = $plugin;
-		$this->repository = new SessionListRepository( $wpdb );
+		$this->repository = $plugin->session_list();
 		$this->paging     = new KeysetPagination();
 		parent::__construct(
 			array(

@@ -60,9 +60,8 @@ final class UnmatchedPage {
 
 	/** Aliases that two users already hold: bookings with them stay unmatched until resolved. */
 	private function render_contested(): void {
-		global $wpdb;
 		try {
-			$contested = ( new SessionListRepository( $wpdb ) )->contested_aliases();
+			$contested = $this->plugin->session_list()->contested_aliases();
 		} catch ( DatabaseError $e ) {
 			echo '<div class="notice notice-error"><p>' . esc_html__( 'The aliases could not be read because of a database error.', 'tfsp-calendly-sync' ) . '</p></div>';
 			return;
@@ -91,8 +90,7 @@ final class UnmatchedPage {
 		}
 		$id = isset( $_POST['session'] ) ? absint( $_POST['session'] ) : 0;
 		check_admin_referer( self::ACTION . '_' . $id );
-		global $wpdb;
-		$repository = new SessionListRepository( $wpdb );
+		$repository = $this->plugin->session_list();
 		try {
 			$session = $repository->find( $id );
 		} catch ( DatabaseError $e ) {

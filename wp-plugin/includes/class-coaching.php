@@ -19,20 +19,17 @@ defined( 'ABSPATH' ) || exit;
 final class Coaching {
 
 	private Plugin $plugin;
-	private \wpdb $db;
-	private ?Progress $progress = null;
 
-	public function __construct( Plugin $plugin, \wpdb $db ) {
+	public function __construct( Plugin $plugin ) {
 		$this->plugin = $plugin;
-		$this->db     = $db;
 	}
 
 	public function progress(): Progress {
-		return $this->progress ??= new Progress( new ProgressRepository( $this->db ), $this->plugin->settings() );
+		return $this->plugin->progress();
 	}
 
 	public function reminders(): CoachReminders {
-		return new CoachReminders( $this->plugin->database(), new ProgressRepository( $this->db ), $this->plugin->settings(), $this->plugin->settings_repository() );
+		return $this->plugin->coach_reminders();
 	}
 
 	public function boot(): void {

@@ -88,6 +88,23 @@ final class Plugin {
 		return $this->service( 'session_list', fn() => new SessionListRepository( $this->db ) );
 	}
 
+	public function progress(): Progress {
+		return $this->service( 'progress', fn() => new Progress( $this->progress_repository(), $this->settings() ) );
+	}
+
+	public function progress_repository(): ProgressRepository {
+		return $this->service( 'progress_repository', fn() => new ProgressRepository( $this->db ) );
+	}
+
+	public function coach_reminders(): Cron\CoachReminders {
+		return $this->service( 'coach_reminders', fn() => new Cron\CoachReminders( $this->database(), $this->progress_repository(), $this->settings(), $this->settings_repository() ) );
+	}
+
+	/** The ledger's list (Sync page). */
+	public function ledger_list(): LedgerListRepository {
+		return $this->service( 'ledger_list', fn() => new LedgerListRepository( $this->db ) );
+	}
+
 	public function privacy(): Privacy {
 		return $this->service( 'privacy', fn() => new Privacy( new PrivacyRepository( $this->db ), $this->session_writer() ) );
 	}
@@ -190,7 +207,7 @@ final class Plugin {
 		add_filter( 'rest_request_before_callbacks', array( WebhookController::class, 'keep_raw_body' ), 10, 3 );
 		add_filter( 'site_status_tests', array( $this, 'site_status_tests' ) );
 		( new Admin\Menu( $this ) )->register(); // wp-admin pages and their REST routes.
-		( new Coaching( $this, $this->db ) )->boot(); // Progress page, student portal, booking, coach reminders, privacy.
+		( new Coaching( $this ) )->boot(); // Progress page, student portal, booking, coach reminders, privacy.
 	}
 
 	/**

@@ -62,12 +62,12 @@ final class SessionListRepository extends Repository {
 		$reverse = null !== $cursor && in_array( $cursor['dir'], array( 'before', 'last' ), true );
 		$asc     = $reverse ? $desc : ! $desc;
 		if ( null !== $cursor && 'last' !== $cursor['dir'] ) {
-			$where[] = $this->keyset( $column, $asc, $cursor['value'], (int) $cursor['id'] );
+			$where[] = $this->keyset_after( $column, $asc, $cursor['value'], (int) $cursor['id'] );
 		}
 		$direction = $asc ? 'ASC' : 'DESC';
 		$order     = 'id' === $column ? "id {$direction}" : "{$column} {$direction}, id {$direction}";
 		$sql       = 'SELECT ' . $this->columns() . " FROM {$this->table()} WHERE " . implode( ' AND ', $where ) . " ORDER BY {$order} LIMIT " . max( 1, $limit );
-		$rows      = (array) $this->checked( $this->db->get_results( $sql, ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- every part prepared in where()/keyset().
+		$rows      = (array) $this->checked( $this->db->get_results( $sql, ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- every part prepared in where()/keyset_after().
 		return $reverse ? array_reverse( $rows ) : $rows;
 	}
 
@@ -153,16 +153,7 @@ final class SessionListRepository extends Repository {
 	 * @return array<int,array<string,mixed>>
 	 */
 	public function unmatched( string $search, ?int $after_id, ?int $before_id, int $limit ): array {
-		$where = $this->unmatched_where( $search );
-		$asc   = null !== $before_id;
-		if ( null !== $after_id ) {
-			$where[] = $this->db->prepare( 'id < %d', $after_id );
-		} elseif ( null !== $before_id ) {
-			$where[] = $this->db->prepare( 'id > %d', $before_id );
-		}
-		$sql  = 'SELECT ' . $this->columns() . " FROM {$this->table()} WHERE " . implode( ' AND ', $where ) . ' ORDER BY id ' . ( $asc ? 'ASC' : 'DESC' ) . ' LIMIT ' . max( 1, $limit );
-		$rows = (array) $this->checked( $this->db->get_results( $sql, ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- parts prepared above.
-		return $asc ? array_reverse( $rows ) : $rows;
+		return $this->page_by_id( $this->columns(), $this->unmatched_where( $search ), $after_id, $before_id, $limit );
 	}
 
 	public function count_unmatched( string $search ): int {
@@ -280,23 +271,5 @@ final class SessionListRepository extends Repository {
 			$where[] = $this->db->prepare( '(invitee_email LIKE %s OR invitee_name LIKE %s OR event_name LIKE %s)', $like, $like, $like );
 		}
 		return $where;
-	}
-
-	/**
-	 * The keyset condition "after (value, id)" in the given direction.  MariaDB
-	 * sorts NULL first ascending and last descending.
-	 */
-	private function keyset( string $column, bool $asc, ?string $value, int $id ): string {
-		if ( 'id' === $column ) {
-			return $this->db->prepare( $asc ? 'id > %d' : 'id < %d', $id );
-		}
-		if ( null === $value ) {
-			return $asc
-				? $this->db->prepare( "(({$column} IS NULL AND id > %d) OR {$column} IS NOT NULL)", $id ) // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- column from SORTS.
-				: $this->db->prepare( "({$column} IS NULL AND id < %d)", $id ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		}
-		return $asc
-			? $this->db->prepare( "({$column} > %s OR ({$column} = %s AND id > %d))", $value, $value, $id ) // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-			: $this->db->prepare( "({$column} < %s OR ({$column} = %s AND id < %d) OR {$column} IS NULL)", $value, $value, $id ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 	}
 }

@@ -16,7 +16,7 @@
 
 namespace TFSP\CalendlySync\Rest;
 
-use TFSP\CalendlySync\Admin\SessionsListTable;
+use TFSP\CalendlySync\Admin\SessionStatus;
 use TFSP\CalendlySync\Attendance;
 use TFSP\CalendlySync\Clock;
 use TFSP\CalendlySync\DatabaseError;
@@ -175,9 +175,8 @@ final class SessionsController extends \WP_REST_Controller {
 		if ( is_wp_error( $result ) ) {
 			return $result;
 		}
-		global $wpdb;
 		try {
-			$row = ( new SessionListRepository( $wpdb ) )->find( $id );
+			$row = Plugin::instance()->session_list()->find( $id );
 		} catch ( DatabaseError $e ) {
 			$row = null;
 		}
@@ -218,8 +217,8 @@ final class SessionsController extends \WP_REST_Controller {
 	public function prepare_item_for_response( $item, $request ) {
 		$row    = $item['row'];
 		$result = $item['result'];
-		$labels = SessionsListTable::status_labels();
-		$shown  = null === $row ? (string) $result['status'] : SessionsListTable::shown_status( $row );
+		$labels = SessionStatus::labels();
+		$shown  = null === $row ? (string) $result['status'] : SessionStatus::shown( $row );
 		return rest_ensure_response(
 			array(
 				'id'            => null === $row ? (int) $request['id'] : (int) $row['id'],
@@ -228,7 +227,7 @@ final class SessionsController extends \WP_REST_Controller {
 				'status_label'  => $labels[ $shown ] ?? $shown,
 				'mark'          => null === $row ? null : $row['coach_mark'],
 				'conflict'      => null !== $row && (bool) (int) $row['conflict'],
-				'conflict_text' => null !== $row && (int) $row['conflict'] ? SessionsListTable::conflict_text( $row ) : null,
+				'conflict_text' => null !== $row && (int) $row['conflict'] ? SessionStatus::conflict_text( $row ) : null,
 				'changed'       => (bool) $result['changed'],
 				'calendly'      => $result['calendly'],
 			)

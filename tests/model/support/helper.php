@@ -97,7 +97,7 @@ switch ( $tfsp_model_action ) {
 		break;
 	case 'progress':
 		global $wpdb;
-		$progress = new \TFSP\CalendlySync\Progress( new \TFSP\CalendlySync\ProgressRepository( $wpdb ), \TFSP\CalendlySync\Plugin::instance()->settings() );
+		$progress = \TFSP\CalendlySync\Plugin::instance()->progress();
 		$out      = array();
 		foreach ( $tfsp_model_rest as $id ) {
 			$out[ (string) (int) $id ] = $progress->of_student( (int) $id )['attended'];
