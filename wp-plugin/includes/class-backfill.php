@@ -208,6 +208,7 @@ final class Backfill {
 					$this->account( $id, $token, $index, array( 'pages_done' => 1 ), $usage );
 					$fresh = $this->jobs->find( $id );
 					$this->jobs->finish( $id, 'done', null );
+					$this->store->delete( Settings::BACKFILL_STREAK_PREFIX . $id );
 					if ( $fresh && (int) $fresh['invitees_failed'] > 0 ) {
 						/* translators: 1: job id, 2: number of invitees */
 						$this->alerts->raise( 'backfill_failing', sprintf( __( 'Back-fill #%1$d finished, but %2$d invitees could not be applied; see the ledger.', 'tfsp-calendly-sync' ), $id, (int) $fresh['invitees_failed'] ) );
@@ -229,6 +230,7 @@ final class Backfill {
 		$streak = $this->error_streak( $id, $fresh );
 		if ( ! $error->is_transient() || $streak >= self::MAX_ERROR_SLICES ) {
 			$this->jobs->finish( $id, 'failed', $error->getMessage() );
+			$this->store->delete( Settings::BACKFILL_STREAK_PREFIX . $id );
 			/* translators: 1: job id, 2: error */
 			$this->alerts->raise( 'backfill_failing', sprintf( __( 'Back-fill #%1$d failed: %2$s', 'tfsp-calendly-sync' ), $id, $error->getMessage() ) );
 			return array( 'failed', 0 );
@@ -279,7 +281,7 @@ final class Backfill {
 
 	/** Slices in a row that ended in an error: errors minus slices that made progress is not stored, so count from the job. */
 	private function error_streak( int $id, ?array $job ): int {
-		$key    = '_backfill_streak_' . $id;
+		$key    = Settings::BACKFILL_STREAK_PREFIX . $id;
 		$last   = json_decode( (string) $this->store->find_quietly( $key ), true );
 		$mark   = is_array( $job ) ? (int) $job['events_seen'] . ':' . (string) $job['page_token'] : '';
 		$streak = is_array( $last ) && ( $last['mark'] ?? '' ) === $mark ? (int) $last['streak'] + 1 : 1;
