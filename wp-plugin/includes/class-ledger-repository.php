@@ -29,13 +29,22 @@ final class LedgerRepository extends Repository {
 		$sql = $this->prepare_nullable(
 			"INSERT INTO {$this->table()} (dedupe_key, event_name, invitee_uri, first_received, last_received, deliveries, outcome, attempts, next_attempt_at, last_error, raw_body, signature_t)
 			VALUES (%s, %s, %s, %s, %s, 1, %s, %d, %s, %s, UNHEX(%s), %d)
-			ON DUPLICATE KEY UPDATE deliveries = deliveries + 1, last_received = VALUES(last_received),
+			ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), deliveries = deliveries + 1, last_received = VALUES(last_received),
 				raw_body = IF(raw_body IS NULL AND outcome <> 'processed', VALUES(raw_body), raw_body)",
 			array( $dedupe_key, $event_name, $invitee_uri, $now, $now, $outcome, $attempts, $next_attempt_at, $error, bin2hex( $raw_body ), $signature_t )
 		);
 		$this->checked( $this->db->query( $sql ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
 		$inserted = 1 === (int) $this->db->rows_affected;
-		$row      = $this->checked( $this->db->get_row( $this->db->prepare( "SELECT id, outcome, attempts FROM {$this->table()} WHERE dedupe_key = %s FOR UPDATE", $dedupe_key ), ARRAY_A ) );
+		if ( $inserted && (int) $this->db->insert_id > 0 ) {
+			// A new row is what was just written, and the insert holds its lock: no read needed.
+			return array(
+				'id'       => (int) $this->db->insert_id,
+				'outcome'  => $outcome,
+				'attempts' => $attempts,
+				'inserted' => true,
+			);
+		}
+		$row = $this->checked( $this->db->get_row( $this->db->prepare( "SELECT id, outcome, attempts FROM {$this->table()} WHERE dedupe_key = %s FOR UPDATE", $dedupe_key ), ARRAY_A ) );
 		if ( ! $row ) {
 			throw new DatabaseError( 'ledger row vanished' );
 		}
@@ -73,12 +82,20 @@ final class LedgerRepository extends Repository {
 		$this->checked( $this->db->query( $this->db->prepare( "UPDATE {$this->table()} SET raw_body = NULL WHERE (invitee_uri = %s OR session_id = %d) AND raw_body IS NOT NULL", $uri, $session_id ) ) );
 	}
 
-	/** Sets the outcome of a row (and clears the retry schedule unless one is given). */
-	public function set_outcome( int $id, string $outcome, ?int $session_id, ?string $error, int $attempts, ?string $next_attempt_at ): void {
-		$sql = $this->prepare_nullable(
-			"UPDATE {$this->table()} SET outcome = %s, session_id = %d, last_error = %s, attempts = %d, next_attempt_at = %s WHERE id = %d",
-			array( $outcome, $session_id, $error, $attempts, $next_attempt_at, $id )
-		);
+	/**
+	 * Sets the outcome of a row (and clears the retry schedule unless one is given); with
+	 * $body, its raw bytes are replaced by it in the same statement (a processed delivery's
+	 * redacted form, see replace_body()).
+	 */
+	public function set_outcome( int $id, string $outcome, ?int $session_id, ?string $error, int $attempts, ?string $next_attempt_at, ?string $body = null ): void {
+		$set  = 'outcome = %s, session_id = %d, last_error = %s, attempts = %d, next_attempt_at = %s';
+		$args = array( $outcome, $session_id, $error, $attempts, $next_attempt_at );
+		if ( null !== $body ) {
+			$set   .= ', raw_body = UNHEX(%s)';
+			$args[] = bin2hex( $body );
+		}
+		$args[] = $id;
+		$sql    = $this->prepare_nullable( "UPDATE {$this->table()} SET {$set} WHERE id = %d", $args );
 		$this->checked( $this->db->query( $sql ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
 	}
 

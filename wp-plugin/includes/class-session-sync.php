@@ -292,10 +292,17 @@ final class SessionSync {
 		}
 		sort( $uris, SORT_STRING );
 		$created = array();
+		$stubs   = array();
 		foreach ( $uris as $u ) {
-			$created[ strtolower( $u ) ] = $this->writer->ensure_locked( $u, $now );
+			$stub                        = $this->writer->ensure_locked( $u, $now );
+			$created[ strtolower( $u ) ] = null !== $stub;
+			if ( null !== $stub ) {
+				$stubs[ strtolower( $u ) ] = $stub;
+			}
 		}
-		$rows  = $this->sessions->lock_by_uris( $uris );
+		// Rows created just now are the writer's stubs (and locked by their insert); only rows
+		// that existed are read.
+		$rows = count( $stubs ) === count( $uris ) ? $stubs : array_merge( $this->sessions->lock_by_uris( $uris ), $stubs );
 		$empty = \Calsync\State::emptyFacts();
 		$own   = $rows[ strtolower( $uri ) ] ?? null;
 		if ( null === $own ) {
@@ -321,7 +328,10 @@ final class SessionSync {
 			$this->write( $other, $presult, $created[ strtolower( (string) $peer ) ], $by->as( 'calendly', $name . ' (reschedule link)' ), null );
 		}
 
-		$this->ledger->set_outcome( $ledger['id'], 'processed', (int) $own['id'], null, $ledger['attempts'] + 1, null );
+		// Processed: the raw bytes are no longer needed; the redacted envelope replaces them, in
+		// the statement that records the outcome.
+		$redacted = null === $rest && ! $erased ? $event->redactedJson() : null;
+		$this->ledger->set_outcome( $ledger['id'], 'processed', (int) $own['id'], null, $ledger['attempts'] + 1, null, $redacted );
 		if ( null === $rest && null === ( $result['facts']['sched_updated_at'] ?? null ) && ! is_array( $event->toArray()['scheduled_event'] ?? null ) ) {
 			// A payload without its scheduled event: the row exists now; its times and event
 			// type come from a look-up, queued here and run with the stale look-ups.
@@ -330,9 +340,6 @@ final class SessionSync {
 		if ( $erased ) {
 			// An erased invitee: no ledger row keeps a body that names them.
 			$this->ledger->clear_bodies_of_invitee( $uri, (int) $own['id'] );
-		} elseif ( null === $rest ) {
-			// Processed: the raw bytes are no longer needed; the redacted envelope replaces them.
-			$this->ledger->replace_body( $ledger['id'], $event->redactedJson() );
 		}
 		return array(
 			'outcome'    => 'processed',

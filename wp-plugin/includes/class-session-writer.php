@@ -68,9 +68,10 @@ final class SessionWriter extends Repository {
 	 * DUPLICATE KEY UPDATE takes an exclusive lock either way, so concurrent
 	 * first events neither collide nor deadlock on a shared lock).
 	 *
-	 * @return bool True when the row was created now.
+	 * @return array<string,mixed>|null The new row as stored (the stub, with its id), when it
+	 *                                  was created now; null when it existed.
 	 */
-	public function ensure_locked( string $uri, string $now ): bool {
+	public function ensure_locked( string $uri, string $now ): ?array {
 		$this->checked(
 			$this->db->query(
 				$this->db->prepare(
@@ -82,7 +83,24 @@ final class SessionWriter extends Repository {
 				)
 			)
 		);
-		return 1 === (int) $this->db->rows_affected;
+		if ( 1 !== (int) $this->db->rows_affected ) {
+			return null;
+		}
+		// Every other column holds its default: NULL, or 0 for the flags.
+		return array(
+			'id'                     => (int) $this->db->insert_id,
+			'calendly_uri'           => $uri,
+			'auto_created'           => 1,
+			'status'                 => 'scheduled',
+			'student_id'             => null,
+			'coach_id'               => null,
+			'student_unlinked'       => 0,
+			'type_ignored'           => 0,
+			'conflict'               => 0,
+			'counts_toward_progress' => 0,
+			'created_at'             => $now,
+			'updated_at'             => $now,
+		);
 	}
 
 	/**
