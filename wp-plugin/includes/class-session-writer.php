@@ -312,17 +312,7 @@ final class SessionWriter extends Repository {
 	 * @return int Rows whose stored answer changed.
 	 */
 	public function restand_all(): int {
-		$changed = 0;
-		$after   = 0;
-		do {
-			$rows = (array) $this->checked( $this->db->get_results( $this->db->prepare( 'SELECT ' . self::CHAIN_COLUMNS . " FROM {$this->table()} WHERE id > %d ORDER BY id LIMIT %d", $after, self::RESTAND_BATCH ), ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-			if ( ! $rows ) {
-				break;
-			}
-			$after    = (int) end( $rows )['id'];
-			$changed += $this->restand_rows( $rows );
-		} while ( count( $rows ) === self::RESTAND_BATCH );
-		return $changed;
+		return $this->restand_where( '1 = 1' );
 	}
 
 	/**
@@ -338,19 +328,21 @@ final class SessionWriter extends Repository {
 	 * @return int Rows whose stored answer changed.
 	 */
 	public function restand_stale(): int {
+		return $this->restand_where( "(status = 'attended' AND counts_toward_progress = 0 AND student_id IS NOT NULL) OR (counts_toward_progress = 1 AND (status <> 'attended' OR student_id IS NULL)) OR (status = 'attended' AND reschedule_canceled = 1 AND rescheduled_to_uri IS NOT NULL)" );
+	}
+
+	/**
+	 * The standing of the rows that match a condition of ours (never input), computed again a
+	 * batch at a time in id order.
+	 *
+	 * @return int Rows whose stored answer changed.
+	 */
+	private function restand_where( string $condition ): int {
 		$changed = 0;
 		$after   = 0;
 		do {
-			$rows = (array) $this->checked(
-				$this->db->get_results(
-					$this->db->prepare(
-						'SELECT ' . self::CHAIN_COLUMNS . " FROM {$this->table()} WHERE id > %d AND ((status = 'attended' AND counts_toward_progress = 0 AND student_id IS NOT NULL) OR (counts_toward_progress = 1 AND (status <> 'attended' OR student_id IS NULL)) OR (status = 'attended' AND reschedule_canceled = 1 AND rescheduled_to_uri IS NOT NULL)) ORDER BY id LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-						$after,
-						self::RESTAND_BATCH
-					),
-					ARRAY_A
-				)
-			);
+			// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- the condition is a constant of this class.
+			$rows = (array) $this->checked( $this->db->get_results( $this->db->prepare( 'SELECT ' . self::CHAIN_COLUMNS . " FROM {$this->table()} WHERE id > %d AND ({$condition}) ORDER BY id LIMIT %d", $after, self::RESTAND_BATCH ), ARRAY_A ) );
 			if ( ! $rows ) {
 				break;
 			}
