@@ -4,6 +4,7 @@
  *   php coaching.php WP_DIR USER_ID portal|book           prints the shortcode's HTML
  *   php coaching.php WP_DIR USER_ID export|erase EMAIL    prints the privacy callback's answer as JSON (all pages)
  *   php coaching.php WP_DIR USER_ID csv [NONCE]           runs the CSV export handler; prints the CSV or "died: STATUS MESSAGE"
+ *   php coaching.php WP_DIR USER_ID site-time UNIX        prints that instant as the admin screens show it (site time)
  */
 $tfsp_test_args         = $argv;
 $_SERVER['HTTP_HOST']   = '127.0.0.1';
@@ -18,6 +19,9 @@ wp_set_current_user( (int) $user_id );
 switch ( $what ) {
 	case 'portal':
 		echo do_shortcode( '[tfsp_coaching_sessions]' );
+		break;
+	case 'site-time':
+		echo \TFSP\CalendlySync\Clock::site_datetime_at( (int) $tfsp_test_args[4] ), "\n";
 		break;
 	case 'book':
 		echo do_shortcode( '[tfsp_book_session]' );
