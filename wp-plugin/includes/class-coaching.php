@@ -53,7 +53,9 @@ final class Coaching {
 				function (): void {
 					try {
 						// Rows the portal's own code wrote get the core's answer first.
-						$this->plugin->session_writer()->restand_stale();
+						if ( Plugin::requirements_met() ) {
+							$this->plugin->session_writer()->restand_stale();
+						}
 						$this->progress()->refresh();
 					} catch ( DatabaseError $e ) {
 						error_log( 'tfsp-calendly-sync progress: ' . $e->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions

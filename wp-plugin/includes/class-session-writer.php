@@ -522,6 +522,12 @@ final class SessionWriter extends Repository {
 		if ( ! $rows ) {
 			return 0;
 		}
+		if ( ! class_exists( '\\Calsync\\State', false ) ) {
+			// Without the extension (a deleted user's sessions are released without it) the
+			// stored answers wait: restand_stale() asks the core once it is back, and a row
+			// without a student counts for nobody meanwhile.
+			return 0;
+		}
 		// Rows whose status is none of the core's (a legacy spelling the migration could not map,
 		// kept for the admin to see) count for nobody and are left out; a row without an
 		// invitee URI (entered in the portal) is its own chain.
