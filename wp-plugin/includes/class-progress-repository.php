@@ -220,9 +220,8 @@ final class ProgressRepository extends Repository {
 		return (array) $this->checked(
 			$this->db->get_results(
 				$this->db->prepare(
-					'SELECT ' . self::COLUMNS . " FROM {$t} WHERE type_ignored = 0 AND student_id = %d AND status = 'scheduled' AND (end_at >= %s OR end_at IS NULL) ORDER BY start_at IS NULL, start_at, id LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					'SELECT ' . self::COLUMNS . " FROM {$t} WHERE type_ignored = 0 AND student_id = %d AND status = 'scheduled' AND NOT (" . $this->needs_attendance( $now ) . ') ORDER BY start_at IS NULL, start_at, id LIMIT %d', // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 					$student_id,
-					$now,
 					$limit
 				),
 				ARRAY_A
@@ -240,9 +239,8 @@ final class ProgressRepository extends Repository {
 		return (array) $this->checked(
 			$this->db->get_results(
 				$this->db->prepare(
-					'SELECT ' . self::COLUMNS . " FROM {$t} WHERE type_ignored = 0 AND student_id = %d AND NOT (status = 'scheduled' AND (end_at >= %s OR end_at IS NULL)) ORDER BY start_at DESC, id DESC LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					'SELECT ' . self::COLUMNS . ', (' . $this->needs_attendance( $now ) . ") AS needs_attendance FROM {$t} WHERE type_ignored = 0 AND student_id = %d AND (status <> 'scheduled' OR " . $this->needs_attendance( $now ) . ') ORDER BY start_at DESC, id DESC LIMIT %d', // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 					$student_id,
-					$now,
 					$limit
 				),
 				ARRAY_A

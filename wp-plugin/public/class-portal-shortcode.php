@@ -115,7 +115,7 @@ final class PortalShortcode {
 			$labels = self::status_labels();
 			$out   .= '<ul class="tfsp-coaching-past">';
 			foreach ( $past as $row ) {
-				$status = 'scheduled' === $row['status'] ? __( 'Awaiting the coach\'s mark', 'tfsp-calendly-sync' ) : ( $labels[ $row['status'] ] ?? $row['status'] );
+				$status = ! empty( $row['needs_attendance'] ) ? __( 'Awaiting the coach\'s mark', 'tfsp-calendly-sync' ) : ( $labels[ $row['status'] ] ?? $row['status'] );
 				$out   .= '<li>' . $this->describe( $row ) . ' <span class="tfsp-coaching-status tfsp-coaching-status-' . esc_attr( sanitize_html_class( (string) $row['status'] ) ) . '">' . esc_html( $status ) . '</span></li>';
 			}
 			$out .= '</ul>';
