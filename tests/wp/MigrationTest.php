@@ -71,8 +71,25 @@ final class MigrationTest extends StackTestCase {
 		$settings = array_column( self::rows( 'SELECT setting_key, setting_value FROM `' . $this->t( 'tfsp_calendly_settings' ) . '`' ), 'setting_value', 'setting_key' );
 		$this->assertSame( preg_match( '/const VERSION = (\d+);/', (string) file_get_contents( CALSYNC_TEST_ROOT . '/wp-plugin/includes/class-schema.php' ), $m ) ? $m[1] : '?', $settings['_schema_version'] );
 
+		// Needs attendance and the upcoming count: the ignored event types are in the index.
+		$this->assertSame( array( 'status', 'type_ignored', 'end_at', 'coach_id' ), array_values( $indexes['status_type_end']['columns'] ) );
+		$this->assertArrayNotHasKey( 'status_end', $indexes );
+
 		$this->migrate(); // twice is harmless
 		$this->assertSame( $columns, $this->columns( $this->t( 'tfsp_coach_sessions' ) ) );
+		$this->assertSame( $indexes, $this->indexes( $this->t( 'tfsp_coach_sessions' ) ) );
+	}
+
+	public function test_step_8_replaces_the_index_of_a_version_7_site(): void {
+		$this->migrate();
+		$sessions = $this->t( 'tfsp_coach_sessions' );
+		self::exec( "ALTER TABLE `$sessions` DROP INDEX status_type_end, ADD KEY status_end (status,end_at)" );
+		self::exec( 'UPDATE `' . $this->t( 'tfsp_calendly_settings' ) . "` SET setting_value = '7' WHERE setting_key = '_schema_version'" );
+
+		$this->migrate();
+		$indexes = $this->indexes( $sessions );
+		$this->assertArrayNotHasKey( 'status_end', $indexes, 'step 8 drops the index it replaces' );
+		$this->assertSame( array( 'status', 'type_ignored', 'end_at', 'coach_id' ), array_values( $indexes['status_type_end']['columns'] ) );
 	}
 
 	public function test_extends_an_older_table_without_losing_a_row_or_a_column(): void {

@@ -5,7 +5,7 @@
  *
  * A student is a WordPress user with at least one session row (student_id).
  * Each query here is shaped for an index of the versioned migration
- * (student_status, status_end, coach_status_end, status_start), so that a
+ * (student_status, status_type_end, coach_status_end, status_start), so that a
  * page costs about the same with a million rows as with a hundred.
  *
  * @package TFSP\CalendlySync

@@ -40,7 +40,7 @@ abstract class Repository {
 	 * The one SQL form of "this session needs an attendance mark": the core's
 	 * rule (Calsync\State's attendance_due_at: scheduled, with a time, ended)
 	 * read from the stored status and end_at, for a given "now".  Every list,
-	 * count, notice and reminder asks this method; index status_end serves it.
+	 * count, notice and reminder asks this method; index status_type_end serves it.
 	 *
 	 * @param string $ended_before "Now" (or a cutoff), as a DATETIME in UTC.
 	 * @param string $alias        Table alias and dot ("s."), or ''.

@@ -26,13 +26,14 @@ final class Schema {
 	 * every migration); each later schema change is a numbered step in
 	 * STEPS, run once, in order, and safe to run twice.
 	 */
-	public const VERSION = 7;
+	public const VERSION = 8;
 
 	/** @var array<int,string> Step number => method. */
 	private const STEPS = array(
 		5 => 'step_5_seams',
 		6 => 'step_6_stored_answers',
 		7 => 'step_7_session_counts',
+		8 => 'step_8_needs_attendance_index',
 	);
 
 	/**
@@ -227,6 +228,28 @@ PRIMARY KEY (counter_key,shard)
 ) ENGINE=InnoDB {$collate}"
 		);
 		$this->database->transaction( fn() => $this->writer->rebuild_counts() );
+	}
+
+	/**
+	 * Step 8, the index of "needs attendance" and of the upcoming count:
+	 * (status, type_ignored, end_at, coach_id) replaces (status, end_at).
+	 * Every list and count leaves out rows of ignored event types, and
+	 * without type_ignored in the index each matching entry cost a row
+	 * read (3.4 s for the exact count at a million rows); with coach_id
+	 * the per-coach counts of the reminders are read from the index alone.
+	 */
+	private function step_8_needs_attendance_index(): void {
+		$indexes = $this->indexes( $this->sessions_table() );
+		$alter   = array();
+		if ( ! isset( $indexes['status_type_end'] ) ) {
+			$alter[] = 'ADD KEY status_type_end (status,type_ignored,end_at,coach_id)';
+		}
+		if ( isset( $indexes['status_end'] ) ) {
+			$alter[] = 'DROP INDEX status_end';
+		}
+		if ( $alter ) {
+			$this->run( "ALTER TABLE {$this->sessions_table()} " . implode( ', ', $alter ) );
+		}
 	}
 
 	/** @param array<string,string> $definitions Column => definition; adds those missing. */
@@ -459,7 +482,6 @@ PRIMARY KEY  (counter_key)
 			'student_start' => 'ADD KEY student_start (student_id,start_at)',
 			'coach_start'   => 'ADD KEY coach_start (coach_id,start_at)',
 			'conflict'      => 'ADD KEY conflict (conflict)',
-			'status_end'    => 'ADD KEY status_end (status,end_at)',
 			// Progress, the student portal and the coach reminders: per-student counts by status,
 			// overdue marks per coach, attended rows rescheduled away, and the table's fingerprint.
 			'student_status'   => 'ADD KEY student_status (student_id,status,start_at)',

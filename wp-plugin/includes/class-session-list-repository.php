@@ -56,7 +56,7 @@ final class SessionListRepository extends Repository {
 			// Implied by end_at < now, but stated for the page query only: it bounds
 			// the backward scan of the start_at index, which otherwise walks every
 			// future row first (20 s instead of 11 ms with a million rows).  The
-			// count is left without it: there it makes MariaDB leave status_end.
+			// count is left without it: there it makes MariaDB leave status_type_end.
 			$where[] = $this->db->prepare( 'start_at < %s', (string) ( $filters['now'] ?? gmdate( 'Y-m-d H:i:s' ) ) );
 		}
 		$reverse = null !== $cursor && in_array( $cursor['dir'], array( 'before', 'last' ), true );
