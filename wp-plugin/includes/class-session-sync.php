@@ -15,6 +15,13 @@ defined( 'ABSPATH' ) || exit;
 
 final class SessionSync {
 
+	/** The links of a row not stored yet: no student, no coach, never unlinked. */
+	private const NEW_ROW = array(
+		'student_id'       => null,
+		'student_unlinked' => 0,
+		'coach_id'         => null,
+	);
+
 	/** Retry of failed ledger rows: attempts in all, first delay and cap (seconds). */
 	public const MAX_ATTEMPTS = 8;
 	public const RETRY_BASE   = 60;
@@ -284,6 +291,53 @@ final class SessionSync {
 			);
 		}
 
+		$by  = new AuditActor( 'calendly', null, $name, $ledger['id'], $now_us );
+		$own = null;
+		if ( null === $rest && null === $peer && 'invitee.created' === $event->kind() ) {
+			// The first delivery of a booking, as a rule: its row is inserted whole, in one
+			// statement.  When the row exists after all, the insert has locked it, and the
+			// event is applied to its stored facts below.
+			$result = \Calsync\State::applyEvent( null, $event, $now_us );
+			$erased = null !== ( $result['facts']['erased_at'] ?? null );
+			[ $columns, $more ] = $this->links( self::NEW_ROW, $result, $erased ? null : $event->redactedJson() );
+			$id = $this->writer->insert_answer( $uri, $result, $by, $columns, $more );
+			if ( null !== $id ) {
+				$own = array( 'id' => $id );
+			}
+		}
+		if ( null === $own ) {
+			[ $own, $result ] = $this->apply_to_rows( $event, $uri, $peer, $now, $now_us, $rest, $by, $name );
+			$erased           = null !== ( $result['facts']['erased_at'] ?? null );
+		}
+
+		// Processed: the raw bytes are no longer needed; the redacted envelope replaces them, in
+		// the statement that records the outcome.
+		$redacted = null === $rest && ! $erased ? $event->redactedJson() : null;
+		$this->ledger->set_outcome( $ledger['id'], 'processed', (int) $own['id'], null, $ledger['attempts'] + 1, null, $redacted );
+		if ( null === $rest && null === ( $result['facts']['sched_updated_at'] ?? null ) && ! is_array( $event->toArray()['scheduled_event'] ?? null ) ) {
+			// A payload without its scheduled event: the row exists now; its times and event
+			// type come from a look-up, queued here and run with the stale look-ups.
+			$this->ledger->upsert_locked( self::lookup_key( $uri ), 'lookup', $uri, 'stale', $event->redactedJson(), null, 'waiting for a look-up of its scheduled event', null, 0 );
+		}
+		if ( $erased ) {
+			// An erased invitee: no ledger row keeps a body that names them.
+			$this->ledger->clear_bodies_of_invitee( $uri, (int) $own['id'] );
+		}
+		return array(
+			'outcome'    => 'processed',
+			'ledger_id'  => $ledger['id'],
+			'session_id' => (int) $own['id'],
+			'erased'     => $erased,
+		);
+	}
+
+	/**
+	 * Applies the event to the invitee's row and its reschedule peer, each
+	 * created as a stub when missing, under their row locks.
+	 *
+	 * @return array{0:array<string,mixed>,1:array} The invitee's row as read, and the core's answer for it.
+	 */
+	private function apply_to_rows( \Calsync\Event $event, string $uri, ?string $peer, string $now, int $now_us, ?array $rest, AuditActor $by, string $name ): array {
 		// Lock both ends of a reschedule in one fixed order (by URI), so two
 		// deliveries of one pair never wait for each other crosswise.
 		$uris = array( $uri );
@@ -315,7 +369,6 @@ final class SessionSync {
 			$result = \Calsync\State::then( $result, \Calsync\State::applyScheduledEvent( $result['facts'], $rest['scheduled_event'] ) );
 		}
 		$erased = null !== ( $result['facts']['erased_at'] ?? null );
-		$by     = new AuditActor( 'calendly', null, $name, $ledger['id'], $now_us );
 		$this->write( $own, $result, $created[ strtolower( $uri ) ], $by, null === $rest && ! $erased ? $event->redactedJson() : null );
 
 		if ( count( $uris ) > 1 ) {
@@ -328,25 +381,7 @@ final class SessionSync {
 			$this->write( $other, $presult, $created[ strtolower( (string) $peer ) ], $by->as( 'calendly', $name . ' (reschedule link)' ), null );
 		}
 
-		// Processed: the raw bytes are no longer needed; the redacted envelope replaces them, in
-		// the statement that records the outcome.
-		$redacted = null === $rest && ! $erased ? $event->redactedJson() : null;
-		$this->ledger->set_outcome( $ledger['id'], 'processed', (int) $own['id'], null, $ledger['attempts'] + 1, null, $redacted );
-		if ( null === $rest && null === ( $result['facts']['sched_updated_at'] ?? null ) && ! is_array( $event->toArray()['scheduled_event'] ?? null ) ) {
-			// A payload without its scheduled event: the row exists now; its times and event
-			// type come from a look-up, queued here and run with the stale look-ups.
-			$this->ledger->upsert_locked( self::lookup_key( $uri ), 'lookup', $uri, 'stale', $event->redactedJson(), null, 'waiting for a look-up of its scheduled event', null, 0 );
-		}
-		if ( $erased ) {
-			// An erased invitee: no ledger row keeps a body that names them.
-			$this->ledger->clear_bodies_of_invitee( $uri, (int) $own['id'] );
-		}
-		return array(
-			'outcome'    => 'processed',
-			'ledger_id'  => $ledger['id'],
-			'session_id' => (int) $own['id'],
-			'erased'     => $erased,
-		);
+		return array( $own, $result );
 	}
 
 	/**
@@ -354,6 +389,18 @@ final class SessionSync {
 	 * student and coach links that a changed e-mail or host decides.
 	 */
 	private function write( array $row, array $result, bool $created, AuditActor $by, ?string $webhook_data ): void {
+		[ $columns, $more ] = $this->links( $row, $result, $webhook_data );
+		$this->writer->store_answer( $row, $created, $result, $by, $columns, $more );
+	}
+
+	/**
+	 * The columns stored with a core answer besides its own: the webhook
+	 * data, and the student and coach that a changed e-mail or host links.
+	 *
+	 * @param array{student_id:?int|string,student_unlinked?:int|string,coach_id:?int|string} $row The row before.
+	 * @return array{0:array<string,int|string|null>,1:array<int,array>} Columns, and their audit rows for SessionWriter.
+	 */
+	private function links( array $row, array $result, ?string $webhook_data ): array {
 		$facts   = $result['facts'];
 		$changes = (array) $result['changes'];
 		$columns = array();
@@ -364,35 +411,48 @@ final class SessionSync {
 		// Student: on insert and whenever the e-mail changes; a link once made
 		// (possibly by the admin) is never undone here.
 		// Never a row an admin unlinked, nor an erased one.
-		if ( isset( $changes['email'] ) && null === $row['student_id'] && 0 === (int) ( $row['student_unlinked'] ?? 0 ) && null === ( $facts['erased_at'] ?? null ) && is_string( $facts['email'] ?? null ) ) {
-			$student = $this->match_student( $facts['email'], $facts['name'] ?? null );
-			if ( null !== $student ) {
-				$columns['student_id'] = $student;
-				$more[]                = array( 'sync', 'student_id', null, (string) $student, 'e-mail match' );
-			}
-		}
+		$student_email = isset( $changes['email'] ) && null === $row['student_id'] && 0 === (int) ( $row['student_unlinked'] ?? 0 ) && null === ( $facts['erased_at'] ?? null ) && is_string( $facts['email'] ?? null )
+			? self::normalized( $facts['email'] ) : null;
 		// Coach: the user whose e-mail is the first host's.
-		if ( isset( $changes['host_email'] ) && is_string( $facts['host_email'] ?? null ) ) {
-			$coach = $this->match_coach( $facts['host_email'] );
+		$host_email = isset( $changes['host_email'] ) && is_string( $facts['host_email'] ?? null ) ? self::normalized( $facts['host_email'] ) : null;
+		if ( null !== $student_email || null !== $host_email ) {
+			$people = $this->users->people( $student_email, $host_email ); // One statement for both.
+			if ( null !== $student_email ) {
+				$student = $this->match_student( (string) $facts['email'], $student_email, $facts['name'] ?? null, $people['candidates'] );
+				if ( null !== $student ) {
+					$columns['student_id'] = $student;
+					$more[]                = array( 'sync', 'student_id', null, (string) $student, 'e-mail match' );
+				}
+			}
+			$coach = $people['coach'];
 			if ( null !== $coach && (int) $row['coach_id'] !== $coach ) {
 				$columns['coach_id'] = $coach;
 				$more[]              = array( 'sync', 'coach_id', null === $row['coach_id'] ? null : (string) $row['coach_id'], (string) $coach, 'host e-mail match' );
 			}
 		}
-		$this->writer->store_answer( $row, $created, $result, $by, $columns, $more );
+		return array( $columns, $more );
 	}
 
-	private function match_student( string $email, ?string $name ): ?int {
+	/** An address as the core normalizes it; null when it is not one (the row waits, unmatched, for the admin). */
+	private static function normalized( string $email ): ?string {
 		try {
-			$normalized = \Calsync\Email::normalize( $email );
+			return \Calsync\Email::normalize( $email );
 		} catch ( \Calsync\Exception $e ) {
-			return null; // Not an address: the row waits, unmatched, for the admin.
+			return null;
 		}
+	}
+
+	/**
+	 * The student the core matches among the candidates for the address.
+	 *
+	 * @param array<int,array{user_id:int,email:string,name:?string,alias:bool}> $candidates
+	 */
+	private function match_student( string $email, string $normalized, ?string $name, array $candidates ): ?int {
 		// An account whose e-mail nobody vouched for does not claim bookings on its own: the
 		// booking waits in Unmatched bookings ("exact e-mail, unconfirmed account").
 		$candidates = array_values(
 			array_filter(
-				$this->users->email_candidates( $normalized ),
+				$candidates,
 				static fn( array $c ): bool => $c['alias'] || strtolower( (string) get_user_meta( $c['user_id'], UserEvents::UNCONFIRMED_META, true ) ) !== $normalized
 			)
 		);
@@ -401,13 +461,5 @@ final class SessionSync {
 		}
 		$match = \Calsync\Email::match( $email, $name, $candidates );
 		return isset( $match['link'] ) ? (int) $match['link'] : null;
-	}
-
-	private function match_coach( string $email ): ?int {
-		try {
-			return $this->users->id_by_email( \Calsync\Email::normalize( $email ) );
-		} catch ( \Calsync\Exception $e ) {
-			return null;
-		}
 	}
 }

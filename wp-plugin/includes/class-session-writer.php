@@ -116,15 +116,73 @@ final class SessionWriter extends Repository {
 	 * @param array      $more    Audit rows of those columns: each [actor type, field, old, new, reason].
 	 */
 	public function store_answer( array $row, bool $created, array $answer, AuditActor $by, array $columns = array(), array $more = array() ): void {
-		$id    = (int) $row['id'];
-		$facts = (array) $answer['facts'];
+		$id      = (int) $row['id'];
+		$facts   = (array) $answer['facts'];
+		$columns = $this->answer_columns( $id, (string) ( $facts['invitee_uri'] ?? $row['calendly_uri'] ?? '' ), $answer, $columns, $row['student_id'] );
+		$this->audit->add_many( $this->answer_audit( $id, $created ? null : $row, $answer, $by, $columns, $more ) );
+		$this->update( $id, $columns );
+		$this->count_change( $created ? null : $row, array_merge( $row, $columns ) );
+		if ( self::in_chain( $facts ) ) {
+			$this->restand( array( (string) ( $facts['invitee_uri'] ?? $row['calendly_uri'] ) ) );
+		}
+	}
 
+	/**
+	 * Stores the core's answer for an invitee that has no row yet as a new
+	 * row, in one statement (the common first delivery: no stub to insert
+	 * and update).  When a row exists already, nothing is written: the
+	 * INSERT ... ON DUPLICATE KEY UPDATE has locked it (as ensure_locked()
+	 * does), and the caller applies the event to the stored facts instead.
+	 *
+	 * @param string     $uri     The invitee URI.
+	 * @param array      $answer  The core's answer to the event for no stored facts.
+	 * @param AuditActor $by      Who or what caused it.
+	 * @param array      $columns More columns (links, webhook data), already decided.
+	 * @param array      $more    Audit rows of those columns, as store_answer() takes them.
+	 * @return int|null The new row's id, or null when the row existed.
+	 */
+	public function insert_answer( string $uri, array $answer, AuditActor $by, array $columns = array(), array $more = array() ): ?int {
+		$now     = Clock::mysql_now();
+		$columns = array_merge(
+			array(
+				'calendly_uri' => $uri,
+				'auto_created' => 1,
+				'created_at'   => $now,
+			),
+			$this->answer_columns( 0, $uri, $answer, $columns, null )
+		);
+		$this->checked( $this->db->query( $this->insert_statement( $columns ) . ' ON DUPLICATE KEY UPDATE id = id' ) );
+		if ( 1 !== (int) $this->db->rows_affected ) {
+			return null;
+		}
+		$id = (int) $this->db->insert_id;
+		$this->audit->add_many( $this->answer_audit( $id, null, $answer, $by, $columns, $more ) );
+		$this->count_change( null, $columns );
+		if ( self::in_chain( (array) $answer['facts'] ) ) {
+			$this->restand( array( $uri ) );
+		}
+		return $id;
+	}
+
+	/**
+	 * The columns that store a core answer: its facts, derived status,
+	 * conflict and standing, and the legacy columns the portal reads.
+	 *
+	 * @param int             $id      The row's id (0 for a row not inserted yet).
+	 * @param string          $uri     The invitee URI ('' for a row entered in the portal).
+	 * @param array           $answer  The core's answer.
+	 * @param array           $columns More columns, already decided.
+	 * @param int|string|null $student The row's student before these columns.
+	 * @return array<string,int|string|null>
+	 */
+	private function answer_columns( int $id, string $uri, array $answer, array $columns, $student ): array {
+		$facts   = (array) $answer['facts'];
 		$columns = array_merge( $this->sessions->facts_to_columns( $facts ), $columns );
 
 		$columns['status']                 = (string) $answer['status'];
 		$columns['conflict']               = $answer['conflict'] ? 1 : 0;
-		$student                           = array_key_exists( 'student_id', $columns ) ? $columns['student_id'] : $row['student_id'];
-		$columns['counts_toward_progress'] = $this->standing_alone( (int) $row['id'], (string) ( $facts['invitee_uri'] ?? $row['calendly_uri'] ?? '' ), $columns['status'], null === $student ? null : (int) $student );
+		$student                           = array_key_exists( 'student_id', $columns ) ? $columns['student_id'] : $student;
+		$columns['counts_toward_progress'] = $this->standing_alone( $id, $uri, $columns['status'], null === $student ? null : (int) $student );
 		$event_uuid                        = is_string( $facts['event_uri'] ?? null ) && '' !== $facts['event_uri'] ? Api::uuid_of( $facts['event_uri'] ) : '';
 		if ( '' !== $event_uuid && strlen( $event_uuid ) <= SessionRepository::URI_MAX ) {
 			$columns['calendly_event_id'] = $event_uuid;
@@ -133,7 +191,23 @@ final class SessionWriter extends Repository {
 			$columns['session_date'] = $this->session_date( $facts['start_at'] );
 		}
 		$columns['updated_at'] = Clock::mysql_now();
+		return $columns;
+	}
 
+	/**
+	 * The audit rows of a stored answer: one per change of a fact, of the
+	 * status and of the conflict flag, one per note of the core, and those
+	 * of the other columns.
+	 *
+	 * @param int        $id      The row's id.
+	 * @param array|null $row     The row before (null: created now).
+	 * @param array      $answer  The core's answer.
+	 * @param AuditActor $by      Who or what caused it.
+	 * @param array      $columns The columns being stored (answer_columns()).
+	 * @param array      $more    Audit rows of the other columns: each [actor type, field, old, new, reason].
+	 * @return array<int,array<string,mixed>>
+	 */
+	private function answer_audit( int $id, ?array $row, array $answer, AuditActor $by, array $columns, array $more ): array {
 		$audit = array();
 		foreach ( (array) $answer['changes'] as $key => $pair ) {
 			if ( 'noshow_absent_seen_at' === $key ) {
@@ -142,11 +216,11 @@ final class SessionWriter extends Repository {
 			$column  = SessionRepository::FACTS[ $key ][0] ?? (string) $key;
 			$audit[] = $by->row( $id, $column, self::audit_value( (string) $key, $pair[0] ?? null ), self::audit_value( (string) $key, $pair[1] ?? null ) );
 		}
-		$old_status = $created ? null : (string) $row['status'];
+		$old_status = null === $row ? null : (string) $row['status'];
 		if ( $old_status !== $columns['status'] ) {
 			$audit[] = $by->row( $id, 'status', $old_status, $columns['status'] );
 		}
-		if ( ! $created && (int) $row['conflict'] !== $columns['conflict'] ) {
+		if ( null !== $row && (int) $row['conflict'] !== $columns['conflict'] ) {
 			$audit[] = $by->row( $id, 'conflict', (string) (int) $row['conflict'], (string) $columns['conflict'] );
 		}
 		foreach ( (array) $answer['notes'] as $note ) {
@@ -155,12 +229,7 @@ final class SessionWriter extends Repository {
 		foreach ( $more as [ $type, $field, $old, $new, $reason ] ) {
 			$audit[] = $by->as( (string) $type, (string) $reason )->row( $id, (string) $field, $old, $new );
 		}
-		$this->audit->add_many( $audit );
-		$this->update( $id, $columns );
-		$this->count_change( $created ? null : $row, array_merge( $row, $columns ) );
-		if ( self::in_chain( $facts ) ) {
-			$this->restand( array( (string) ( $facts['invitee_uri'] ?? $row['calendly_uri'] ) ) );
-		}
+		return $audit;
 	}
 
 	/**
@@ -522,10 +591,10 @@ final class SessionWriter extends Repository {
 		if ( ! $rows ) {
 			return 0;
 		}
-		if ( ! class_exists( '\\Calsync\\State', false ) ) {
-			// Without the extension (a deleted user's sessions are released without it) the
-			// stored answers wait: restand_stale() asks the core once it is back, and a row
-			// without a student counts for nobody meanwhile.
+		if ( ! Plugin::requirements_met() ) {
+			// Without the extension, or with one too old (a deleted user's sessions are released
+			// without it), the stored answers wait: restand_stale() asks the core once it is
+			// back, and a row without a student counts for nobody meanwhile.
 			return 0;
 		}
 		// Rows whose status is none of the core's (a legacy spelling the migration could not map,
@@ -607,14 +676,35 @@ final class SessionWriter extends Repository {
 		$sets = array();
 		$args = array();
 		foreach ( $columns as $column => $value ) {
-			if ( ! preg_match( '/^[a-z_]+$/', (string) $column ) ) {
-				throw new \InvalidArgumentException( 'Not a column name: ' . $column );
-			}
-			$sets[] = $column . ' = ' . ( is_int( $value ) ? '%d' : '%s' );
+			$sets[] = self::column_name( (string) $column ) . ' = ' . ( is_int( $value ) ? '%d' : '%s' );
 			$args[] = $value;
 		}
 		$args[] = $id;
 		$this->checked( $this->db->query( $this->prepare_nullable( "UPDATE {$this->table()} SET " . implode( ', ', $sets ) . ' WHERE id = %d', $args ) ) );
+	}
+
+	/**
+	 * INSERT of one row in one prepared statement, as update() builds its
+	 * statement (null values become NULL; no charset look-up).
+	 *
+	 * @param array<string,int|string|null> $columns Column => value; the names are ours.
+	 */
+	private function insert_statement( array $columns ): string {
+		$names  = array();
+		$values = array();
+		foreach ( $columns as $column => $value ) {
+			$names[]  = self::column_name( (string) $column );
+			$values[] = is_int( $value ) ? '%d' : '%s';
+		}
+		return $this->prepare_nullable( "INSERT INTO {$this->table()} (" . implode( ', ', $names ) . ') VALUES (' . implode( ', ', $values ) . ')', array_values( $columns ) );
+	}
+
+	/** A column name of ours, checked before it goes into a statement. */
+	private static function column_name( string $column ): string {
+		if ( ! preg_match( '/^[a-z_]+$/', $column ) ) {
+			throw new \InvalidArgumentException( 'Not a column name: ' . $column );
+		}
+		return $column;
 	}
 
 	/** The legacy session_date column, in the type the portal's table gave it. @return int|string */

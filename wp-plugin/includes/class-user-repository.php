@@ -25,37 +25,60 @@ final class UserRepository extends Repository {
 	 * @return array<int,array{user_id:int,email:string,name:?string,alias:bool}>
 	 */
 	public function email_candidates( string $normalized ): array {
-		$users   = $this->checked( $this->db->get_results( $this->db->prepare( "SELECT ID, user_email, display_name FROM {$this->db->users} WHERE user_email = %s ORDER BY ID", $normalized ), ARRAY_A ) );
-		$aliases = $this->checked(
-			$this->db->get_results(
-				$this->db->prepare(
-					"SELECT u.ID, m.meta_value AS user_email, u.display_name FROM {$this->db->usermeta} m JOIN {$this->db->users} u ON u.ID = m.user_id
-					WHERE m.meta_key = %s AND LOWER(TRIM(m.meta_value)) = %s ORDER BY u.ID",
-					self::ALIAS_META,
-					$normalized
-				),
-				ARRAY_A
-			)
-		);
-		$out = array();
-		foreach ( array( array( (array) $users, false ), array( (array) $aliases, true ) ) as [ $rows, $alias ] ) {
-			foreach ( $rows as $row ) {
-				$out[] = array(
-					'user_id' => (int) $row['ID'],
-					'email'   => (string) $row['user_email'],
-					'name'    => '' === (string) $row['display_name'] ? null : (string) $row['display_name'],
-					'alias'   => $alias,
-				);
-			}
-		}
-		return $out;
+		return $this->people( $normalized, null )['candidates'];
 	}
 
 	/** The user whose e-mail is the address (case-insensitive), lowest id first; null if none. */
 	public function id_by_email( string $normalized ): ?int {
-		$id = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT ID FROM {$this->db->users} WHERE user_email = %s ORDER BY ID LIMIT 1", $normalized ) ) );
-		return null === $id ? null : (int) $id;
+		return $this->people( null, $normalized )['coach'];
 	}
+
+	/**
+	 * A session's people in one statement (the webhook path asks for both):
+	 * the candidates for its invitee's address (as email_candidates()) and
+	 * the user holding its host's address (as id_by_email()).
+	 *
+	 * @param string|null $student Normalized invitee address, or null for none.
+	 * @param string|null $coach   Normalized host address, or null for none.
+	 * @return array{candidates:array<int,array{user_id:int,email:string,name:?string,alias:bool}>,coach:?int}
+	 */
+	public function people( ?string $student, ?string $coach ): array {
+		$parts = array();
+		if ( null !== $student ) {
+			$parts[] = $this->db->prepare( "(SELECT 0 AS kind, ID, user_email, display_name FROM {$this->db->users} WHERE user_email = %s)", $student );
+			$parts[] = $this->db->prepare(
+				"(SELECT 1 AS kind, u.ID, m.meta_value AS user_email, u.display_name FROM {$this->db->usermeta} m JOIN {$this->db->users} u ON u.ID = m.user_id WHERE m.meta_key = %s AND LOWER(TRIM(m.meta_value)) = %s)",
+				self::ALIAS_META,
+				$student
+			);
+		}
+		if ( null !== $coach ) {
+			$parts[] = $this->db->prepare( "(SELECT 2 AS kind, ID, user_email, display_name FROM {$this->db->users} WHERE user_email = %s ORDER BY ID LIMIT 1)", $coach );
+		}
+		$out = array(
+			'candidates' => array(),
+			'coach'      => null,
+		);
+		if ( ! $parts ) {
+			return $out;
+		}
+		// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- each part prepared above.
+		$rows = (array) $this->checked( $this->db->get_results( implode( ' UNION ALL ', $parts ) . ' ORDER BY kind, ID', ARRAY_A ) );
+		foreach ( $rows as $row ) {
+			if ( 2 === (int) $row['kind'] ) {
+				$out['coach'] = (int) $row['ID'];
+				continue;
+			}
+			$out['candidates'][] = array(
+				'user_id' => (int) $row['ID'],
+				'email'   => (string) $row['user_email'],
+				'name'    => '' === (string) $row['display_name'] ? null : (string) $row['display_name'],
+				'alias'   => 1 === (int) $row['kind'],
+			);
+		}
+		return $out;
+	}
+
 	/**
 	 * A bounded set of users an unmatched address may belong to, for
 	 * Calsync\Email::match's suggestions: users at the same domain, users
