@@ -15,6 +15,18 @@ PHP_ARG_ENABLE([calsync-werror],
   [no])
 
 if test "$PHP_CALSYNC" != "no"; then
+  dnl PHP 8.2 or later: the arginfo marks secrets #[\SensitiveParameter]
+  dnl (ZEND_STR_SENSITIVEPARAMETER, new in 8.2).  phpize's configure knows
+  dnl php-config; the version is that of the headers we build against.
+  AC_MSG_CHECKING([for PHP 8.2 or later])
+  calsync_php_vernum=`$PHP_CONFIG --vernum 2>/dev/null`
+  calsync_php_version=`$PHP_CONFIG --version 2>/dev/null`
+  if test -z "$calsync_php_vernum" || test "$calsync_php_vernum" -lt 80200; then
+    AC_MSG_RESULT([no])
+    AC_MSG_ERROR([calsync needs the headers of PHP 8.2 or later; these are PHP $calsync_php_version ($PHP_CONFIG). Install the development headers of a newer PHP (on Debian 12: apt-get install php8.2-dev) and run its phpize.])
+  fi
+  AC_MSG_RESULT([yes, $calsync_php_version])
+
   PKG_PROG_PKG_CONFIG
   if test -z "$PKG_CONFIG"; then
     AC_MSG_ERROR([pkg-config not found: calsync finds jansson, libcurl and OpenSSL through it. On Debian: apt-get install pkg-config])

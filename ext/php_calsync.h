@@ -5,7 +5,11 @@
 extern zend_module_entry calsync_module_entry;
 #define phpext_calsync_ptr &calsync_module_entry
 
-#define PHP_CALSYNC_VERSION "0.1.0"
+#if PHP_VERSION_ID < 80200
+#error "calsync needs PHP 8.2 or later: its arginfo uses the SensitiveParameter attribute"
+#endif
+
+#define PHP_CALSYNC_VERSION "0.2.0" /* = VERSION (scripts/lint versions) */
 
 #if defined(ZTS) && defined(COMPILE_DL_CALSYNC)
 ZEND_TSRMLS_CACHE_EXTERN()

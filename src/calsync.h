@@ -29,7 +29,7 @@
 extern "C" {
 #endif
 
-#define CALSYNC_VERSION "0.1.0"
+#define CALSYNC_VERSION "0.2.0" /* = VERSION (scripts/lint versions) */
 
 /* ------------------------------------------------------------------------ */
 /* Errors                                                                    */

@@ -2,9 +2,9 @@
 /**
  * Plugin Name:       TFSP Calendly Sync
  * Description:       Keeps the mentorship portal's coaching sessions in step with Calendly: signed webhooks, cancellations, reschedules and attendance marks.
- * Version:           0.1.0
+ * Version:           0.2.0
  * Requires at least: 6.1
- * Requires PHP:      8.1
+ * Requires PHP:      8.2
  * Author:            TFSP
  * License:           GPL-2.0-or-later
  * Text Domain:       tfsp-calendly-sync
@@ -17,7 +17,7 @@
 
 defined( 'ABSPATH' ) || exit;
 
-define( 'TFSP_CALENDLY_SYNC_VERSION', '0.1.0' );
+define( 'TFSP_CALENDLY_SYNC_VERSION', '0.2.0' );
 define( 'TFSP_CALENDLY_SYNC_FILE', __FILE__ );
 define( 'TFSP_CALENDLY_SYNC_DIR', __DIR__ );
 

@@ -45,9 +45,46 @@ final class Plugin {
 		$this->db = $db;
 	}
 
-	/** The requirement gate: the calsync extension (the core) must be loaded. */
+	/**
+	 * The oldest calsync extension this plugin works with: an older one is
+	 * treated as missing (it lacks the stored answers' chain standing).
+	 */
+	public const EXTENSION_MIN = '0.2.0';
+
+	/**
+	 * The newest calsync extension this plugin was released with (= VERSION,
+	 * checked by scripts/lint versions).  A newer one works; Site Health
+	 * recommends updating the plugin to match it.
+	 */
+	public const EXTENSION_NEWEST = '0.2.0';
+
+	/**
+	 * The calsync extension as the plugin sees it: 'missing' (not loaded),
+	 * 'too_old' (loaded, older than EXTENSION_MIN: treated as missing),
+	 * 'newer' (newer than EXTENSION_NEWEST: works) or 'ok'.
+	 */
+	public static function extension_status(): string {
+		return self::classify_extension( phpversion( 'calsync' ) );
+	}
+
+	/**
+	 * extension_status() of a loaded extension's version (false: none loaded).
+	 *
+	 * @param string|false $version What phpversion( 'calsync' ) answers.
+	 */
+	public static function classify_extension( $version ): string {
+		if ( ! is_string( $version ) ) {
+			return 'missing';
+		}
+		if ( version_compare( $version, self::EXTENSION_MIN, '<' ) ) {
+			return 'too_old';
+		}
+		return version_compare( $version, self::EXTENSION_NEWEST, '>' ) ? 'newer' : 'ok';
+	}
+
+	/** The requirement gate: the calsync extension (the core), EXTENSION_MIN or newer, is loaded. */
 	public static function requirements_met(): bool {
-		return extension_loaded( 'calsync' );
+		return in_array( self::extension_status(), array( 'ok', 'newer' ), true );
 	}
 
 	public function settings(): Settings {
