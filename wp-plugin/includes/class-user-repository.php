@@ -62,8 +62,11 @@ final class UserRepository extends Repository {
 		if ( ! $parts ) {
 			return $out;
 		}
+		// No ORDER BY over the union (it would make the server sort in a temporary table):
+		// the rows are put in order here, by kind and id.
 		// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- each part prepared above.
-		$rows = (array) $this->checked( $this->db->get_results( implode( ' UNION ALL ', $parts ) . ' ORDER BY kind, ID', ARRAY_A ) );
+		$rows = (array) $this->checked( $this->db->get_results( implode( ' UNION ALL ', $parts ), ARRAY_A ) );
+		usort( $rows, static fn( array $a, array $b ): int => array( (int) $a['kind'], (int) $a['ID'] ) <=> array( (int) $b['kind'], (int) $b['ID'] ) );
 		foreach ( $rows as $row ) {
 			if ( 2 === (int) $row['kind'] ) {
 				$out['coach'] = (int) $row['ID'];
