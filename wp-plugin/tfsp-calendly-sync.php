@@ -55,20 +55,25 @@ add_action(
 	}
 );
 
-// The requirement gate: without the calsync extension nothing that needs it
-// loads; the site keeps working, wp-admin says why, and the webhook route
-// answers 503 so that Calendly retries later instead of meeting a fatal error.
+// The requirement gate.  Without the calsync extension (or with one older than
+// Plugin::EXTENSION_MIN) wp-admin says why, and the plugin serves every read
+// from the core's answers stored with each row, while what needs a core
+// decision refuses (see Plugin::boot()).  After an upgrade of the plugin whose
+// migration has not run yet, the stored rows are not this version's: then
+// only the notice, the account events and the webhook's 503 are wired.
 if ( ! \TFSP\CalendlySync\Plugin::requirements_met() ) {
 	\TFSP\CalendlySync\Admin\RequirementNotice::register();
-	\TFSP\CalendlySync\Plugin::instance()->wire_user_events(); // Deleted users are released; matches are owed until the extension is back.
-	add_action(
-		'rest_api_init',
-		static function (): void {
-			( new \TFSP\CalendlySync\Rest\UnavailableController() )->register_routes();
-			( new \TFSP\CalendlySync\Rest\PingController() )->register_routes();
-		}
-	);
-	return;
+	if ( ! \TFSP\CalendlySync\Plugin::instance()->schema_current() ) {
+		\TFSP\CalendlySync\Plugin::instance()->wire_user_events(); // Deleted users are released; matches are owed until the extension is back.
+		add_action(
+			'rest_api_init',
+			static function (): void {
+				( new \TFSP\CalendlySync\Rest\UnavailableController() )->register_routes();
+				( new \TFSP\CalendlySync\Rest\PingController() )->register_routes();
+			}
+		);
+		return;
+	}
 }
 
 \TFSP\CalendlySync\Plugin::instance()->boot();

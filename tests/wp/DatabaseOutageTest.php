@@ -353,29 +353,4 @@ final class DatabaseOutageTest extends CalendlyTestCase {
 			self::$down = false;
 		}
 	}
-
-	/** The stack's folder: CALSYNC_STACK, as scripts/test and scripts/test-wp use it, else the env file's. */
-	private static function stackDir(): string {
-		$dir = getenv( 'CALSYNC_STACK' );
-		if ( is_string( $dir ) && '' !== $dir ) {
-			return $dir;
-		}
-		return dirname( (string) ( getenv( 'CALSYNC_STACK_ENV' ) ?: CALSYNC_TEST_ROOT . '/.stack/env' ) );
-	}
-
-	/** scripts/stack db-down or db-up on the stack under test. */
-	private static function stack( string $command ): void {
-		$env                    = getenv();
-		$env['CALSYNC_STACK']   = self::stackDir();
-		$env['CALSYNC_DB_PORT'] = CALSYNC_TEST_ENV['DB_PORT'] ?? ( $env['CALSYNC_DB_PORT'] ?? '33306' );
-		$proc                   = proc_open( array( CALSYNC_TEST_ROOT . '/scripts/stack', $command ), array( 1 => array( 'pipe', 'w' ), 2 => array( 'pipe', 'w' ) ), $pipes, CALSYNC_TEST_ROOT, $env );
-		$out                    = stream_get_contents( $pipes[1] ) . stream_get_contents( $pipes[2] );
-		fclose( $pipes[1] );
-		fclose( $pipes[2] );
-		$code = proc_close( $proc );
-		if ( 0 !== $code ) {
-			throw new RuntimeException( "scripts/stack $command failed ($code): $out" );
-		}
-	}
 }
-

@@ -45,6 +45,20 @@ final class Notices {
 		exit;
 	}
 
+	/**
+	 * Without the core, refuses the form being handled: the "no_extension"
+	 * notice of the error table, and back to the plugin's page.  With the
+	 * core, returns.
+	 */
+	public static function refuse_without_core( string $page ): void {
+		$missing = \TFSP\CalendlySync\Plugin::core_missing();
+		if ( null === $missing ) {
+			return;
+		}
+		self::add( 'error', $missing->notice() );
+		self::redirect( $page );
+	}
+
 	private static function key(): string {
 		return 'tfsp_calendly_notices_' . get_current_user_id();
 	}

@@ -56,6 +56,7 @@ final class SessionsBulkMarks {
 		if ( ! current_user_can( Plugin::CAP_MARK_ATTENDANCE ) ) {
 			wp_die( esc_html__( 'Sorry, you are not allowed to mark attendance.', 'tfsp-calendly-sync' ), '', array( 'response' => 403 ) );
 		}
+		Notices::refuse_without_core( Menu::PARENT );
 		$ids  = array_filter( array_map( 'absint', (array) ( $_POST['session'] ?? array() ) ) );
 		$note = SessionsController::clean_note( isset( $_POST['tfsp_note'] ) && is_string( $_POST['tfsp_note'] ) ? wp_unslash( $_POST['tfsp_note'] ) : '' ); // phpcs:ignore WordPress.Security.ValidatedSanitizedInput.InputNotSanitized -- clean_note() sanitises; kept as text, escaped on output.
 		$mark = self::MARKS[ $action ];

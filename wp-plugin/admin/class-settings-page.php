@@ -253,6 +253,7 @@ final class SettingsPage {
 			wp_die( esc_html__( 'Sorry, you are not allowed to manage the Calendly sync.', 'tfsp-calendly-sync' ), '', array( 'response' => 403 ) );
 		}
 		check_admin_referer( self::ACTION );
+		Notices::refuse_without_core( self::SLUG ); // Secrets are sealed and Calendly is asked by the core.
 		$posted = isset( $_POST['tfsp'] ) && is_array( $_POST['tfsp'] ) ? wp_unslash( $_POST['tfsp'] ) : array();
 		$bools  = isset( $_POST['tfsp_bools'] ) && is_array( $_POST['tfsp_bools'] ) ? array_map( 'sanitize_key', wp_unslash( $_POST['tfsp_bools'] ) ) : array();
 		$errors = 0;
@@ -347,7 +348,7 @@ final class SettingsPage {
 		return is_array( $test ) ? $test : null;
 	}
 
-	/** "pinned", "stored", "unreadable" or "empty". */
+	/** "pinned", "stored", "unreadable", "no_extension" (stored, but only the core opens it) or "empty". */
 	private function secret_state( string $name ): string {
 		if ( $this->settings()->is_pinned( $name ) ) {
 			return 'pinned';
@@ -355,7 +356,7 @@ final class SettingsPage {
 		try {
 			$value = $this->settings()->get( $name );
 		} catch ( SecretUnavailable $e ) {
-			return 'unreadable';
+			return 'no_extension' === $e->reason ? 'no_extension' : 'unreadable';
 		} catch ( DatabaseError $e ) {
 			return 'unreadable';
 		}
@@ -364,10 +365,11 @@ final class SettingsPage {
 
 	private function secret_state_label( string $name ): string {
 		$labels = array(
-			'pinned'     => __( 'pinned in wp-config.php', 'tfsp-calendly-sync' ),
-			'stored'     => __( 'stored', 'tfsp-calendly-sync' ),
-			'unreadable' => __( 'cannot be opened: re-enter', 'tfsp-calendly-sync' ),
-			'empty'      => __( 'not set', 'tfsp-calendly-sync' ),
+			'pinned'       => __( 'pinned in wp-config.php', 'tfsp-calendly-sync' ),
+			'stored'       => __( 'stored', 'tfsp-calendly-sync' ),
+			'unreadable'   => __( 'cannot be opened: re-enter', 'tfsp-calendly-sync' ),
+			'no_extension' => __( 'stored; it opens once the calsync extension is loaded again', 'tfsp-calendly-sync' ),
+			'empty'        => __( 'not set', 'tfsp-calendly-sync' ),
 		);
 		return $labels[ $this->secret_state( $name ) ];
 	}

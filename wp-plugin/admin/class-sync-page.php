@@ -13,6 +13,8 @@ use TFSP\CalendlySync\Alerts;
 use TFSP\CalendlySync\Backfill;
 use TFSP\CalendlySync\Clock;
 use TFSP\CalendlySync\Cron\HealthCheck;
+use TFSP\CalendlySync\Cron\RetryFailedDeliveries;
+use TFSP\CalendlySync\Cron\StaleLookup;
 use TFSP\CalendlySync\DatabaseError;
 use TFSP\CalendlySync\LedgerListRepository;
 use TFSP\CalendlySync\Plugin;
@@ -49,6 +51,7 @@ final class SyncPage {
 		}
 		check_admin_referer( 'bulk-' . LedgerListTable::PLURAL );
 		$this->require_manage();
+		Notices::refuse_without_core( self::SLUG );
 		$ids = array_filter( array_map( 'absint', (array) ( $_POST['ledger'] ?? array() ) ) );
 		$this->retry( $ids );
 		$back = wp_get_referer();
@@ -61,11 +64,13 @@ final class SyncPage {
 		$this->require_manage();
 		if ( self::CHECK_ACTION === $action ) {
 			check_admin_referer( self::CHECK_ACTION );
+			Notices::refuse_without_core( self::SLUG ); // A health check asks Calendly through the core's client.
 			$health = $this->plugin->health_check()->run();
 			Notices::add( $health ? 'success' : 'warning', $health ? __( 'Health checked.', 'tfsp-calendly-sync' ) : __( 'Another health check is running; look again in a minute.', 'tfsp-calendly-sync' ) );
 		} else {
 			$id = isset( $_POST['ledger'] ) ? absint( $_POST['ledger'] ) : 0;
 			check_admin_referer( self::RETRY_ACTION . '_' . $id );
+			Notices::refuse_without_core( self::SLUG ); // A retry applies through the core.
 			$this->retry( array( $id ) );
 		}
 		$back = wp_get_referer();
@@ -80,6 +85,7 @@ final class SyncPage {
 		echo '<div class="wrap tfsp-calendly"><h1>' . esc_html__( 'Calendly sync', 'tfsp-calendly-sync' ) . '</h1>';
 		Notices::render();
 		$this->render_url_changed();
+		$this->render_skipped_jobs();
 		$this->render_health();
 		$this->render_backfill();
 		$this->render_alerts();
@@ -107,6 +113,26 @@ final class SyncPage {
 		echo esc_html( sprintf( __( 'The Calendly webhook subscription %1$s was made for %2$s; this site\'s webhook URL is now %3$s. Calendly keeps delivering to the old URL, and this site leaves that subscription alone: it neither deletes nor replaces it, and does not back-fill because of it.', 'tfsp-calendly-sync' ), $moved['uri'], $moved['subscription_url'], $moved['site_url'] ) ) . '</p><p>';
 		esc_html_e( 'What to do: if this site moved or its permalinks changed for good, register the webhook subscription again on the settings page (a new subscription is made for the new URL; delete the old one in Calendly once nothing uses it). If this is a copy of the site (staging), leave it: the subscription belongs to the site at the old URL.', 'tfsp-calendly-sync' );
 		echo '</p></div>';
+	}
+
+	/** The scheduled jobs that skipped their runs because the core was missing, until each runs again. */
+	private function render_skipped_jobs(): void {
+		$skipped = $this->plugin->skipped_jobs();
+		if ( ! $skipped ) {
+			return;
+		}
+		$labels = array(
+			RetryFailedDeliveries::HOOK => __( 'Retry of failed deliveries', 'tfsp-calendly-sync' ),
+			HealthCheck::HOOK           => __( 'Health check', 'tfsp-calendly-sync' ),
+			StaleLookup::HOOK           => __( 'Look-up of stale deliveries', 'tfsp-calendly-sync' ),
+			Backfill::HOOK              => __( 'Back-fill', 'tfsp-calendly-sync' ),
+		);
+		echo '<div class="notice notice-warning inline tfsp-calendly-skipped-jobs"><p><strong>' . esc_html__( 'Scheduled jobs are skipping their runs: the calsync PHP extension is not loaded.', 'tfsp-calendly-sync' ) . '</strong></p><ul>';
+		foreach ( $skipped as $hook => $at ) {
+			/* translators: 1: job name, 2: time */
+			echo '<li data-hook="' . esc_attr( $hook ) . '">' . esc_html( sprintf( __( '%1$s: last skipped %2$s', 'tfsp-calendly-sync' ), $labels[ $hook ] ?? $hook, self::iso_when( $at ) ) ) . '</li>';
+		}
+		echo '</ul><p>' . esc_html__( 'Each job runs again on its schedule once the extension is back; deliveries that Calendly retried meanwhile arrive on their own.', 'tfsp-calendly-sync' ) . '</p></div>';
 	}
 
 	private function render_health(): void {

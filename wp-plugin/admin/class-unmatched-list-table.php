@@ -185,6 +185,9 @@ final class UnmatchedListTable extends \WP_List_Table {
 			return;
 		}
 		$this->suggestions[ $key ] = array();
+		if ( ! Plugin::requirements_met() ) {
+			return; // The core suggests; the list is shown without suggestions meanwhile.
+		}
 		try {
 			$normalized = \Calsync\Email::normalize( $email );
 			$candidates = $this->plugin->users()->suggestion_candidates( $normalized, $name );

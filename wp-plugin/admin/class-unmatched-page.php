@@ -90,6 +90,7 @@ final class UnmatchedPage {
 		}
 		$id = isset( $_POST['session'] ) ? absint( $_POST['session'] ) : 0;
 		check_admin_referer( self::ACTION . '_' . $id );
+		Notices::refuse_without_core( self::SLUG );
 		$repository = $this->plugin->session_list();
 		try {
 			$session = $repository->find( $id );

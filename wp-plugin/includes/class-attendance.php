@@ -42,6 +42,10 @@ final class Attendance {
 	 *         calendly: null (nothing sent), "created", "deleted", or the error's message.
 	 */
 	public function mark( int $session_id, string $mark, int $coach_id ) {
+		$missing = Plugin::core_missing();
+		if ( null !== $missing ) {
+			return $missing->to_wp_error(); // The core derives the status a mark leads to.
+		}
 		if ( ! in_array( $mark, self::MARKS, true ) ) {
 			return ( new PluginError( 'input', 'not a mark: ' . $mark, array( 'params' => array( 'mark' => __( 'That is not an attendance mark.', 'tfsp-calendly-sync' ) ) ) ) )->to_wp_error( __( 'That is not an attendance mark.', 'tfsp-calendly-sync' ) );
 		}

@@ -60,7 +60,7 @@ class PluginError extends \RuntimeException {
 			'no_session'   => __( 'There is no such session.', 'tfsp-calendly-sync' ),
 			'refused'      => __( 'The change was refused; nothing was changed.', 'tfsp-calendly-sync' ),
 			'busy'         => __( 'Another request is doing this now; try again in a minute.', 'tfsp-calendly-sync' ),
-			'no_extension' => __( 'The calsync PHP extension is not loaded, so this cannot be done now; see Tools > Site Health.', 'tfsp-calendly-sync' ),
+			'no_extension' => __( 'The calsync PHP extension is not loaded, so this cannot be done now. Ask whoever runs the server to install it again (after a PHP upgrade it must be rebuilt), then try again.', 'tfsp-calendly-sync' ),
 			'internal'     => __( 'Something went wrong inside the plugin; nothing was changed.', 'tfsp-calendly-sync' ),
 		);
 	}

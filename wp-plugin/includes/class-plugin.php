@@ -26,6 +26,12 @@ final class Plugin {
 	public const COACH_ROLE          = 'tfsp_coach';
 	public const RETRY_SCHEDULE      = 'tfsp_calendly_five_minutes';
 
+	/** Setting key prefix: when a job that needs the core was last skipped without it. */
+	private const JOB_SKIPPED = '_job_skipped:';
+
+	/** The scheduled jobs that need the core (the others only read, mail or delete). */
+	public const CORE_JOBS = array( RetryFailedDeliveries::HOOK, HealthCheck::HOOK, StaleLookup::HOOK, Backfill::HOOK );
+
 	private static ?Plugin $instance = null;
 
 	private \wpdb $db;
@@ -85,6 +91,61 @@ final class Plugin {
 	/** The requirement gate: the calsync extension (the core), EXTENSION_MIN or newer, is loaded. */
 	public static function requirements_met(): bool {
 		return in_array( self::extension_status(), array( 'ok', 'newer' ), true );
+	}
+
+	/**
+	 * Writes that need a core decision ask this first: without the core, the
+	 * "no_extension" error of the error table (503 in REST, a notice in
+	 * wp-admin); null with it.
+	 */
+	public static function core_missing(): ?PluginError {
+		return self::requirements_met() ? null : new PluginError( 'no_extension', 'the calsync PHP extension is not loaded' );
+	}
+
+	/**
+	 * Reads are served without the core when the database holds this
+	 * version's schema (the core's answers are stored with each row); after
+	 * an upgrade of the plugin the migration needs the core first.
+	 */
+	public function schema_current(): bool {
+		return $this->internal_setting( '_installed_version' ) === self::installed_version_marker();
+	}
+
+	/**
+	 * A scheduled job that needs the core: run, or without the core skipped
+	 * and recorded (the Sync page lists skipped jobs until they run again).
+	 */
+	public function core_job( string $hook, callable $run ): void {
+		$key  = self::JOB_SKIPPED . $hook;
+		$core = self::requirements_met();
+		try {
+			if ( ! $core ) {
+				$this->settings_repository()->put( $key, gmdate( 'Y-m-d\TH:i:s\Z' ) );
+			} elseif ( null !== $this->settings_repository()->find_quietly( $key ) ) {
+				$this->settings_repository()->delete( $key );
+			}
+		} catch ( DatabaseError $e ) {
+			unset( $e ); // The job itself meets the database error, or the next run records the skip.
+		}
+		if ( $core ) {
+			$run();
+		}
+	}
+
+	/**
+	 * The jobs skipped for want of the core: hook => when last skipped (UTC, RFC 3339).
+	 *
+	 * @return array<string,string>
+	 */
+	public function skipped_jobs(): array {
+		$out = array();
+		foreach ( self::CORE_JOBS as $hook ) {
+			$at = $this->settings_repository()->find_quietly( self::JOB_SKIPPED . $hook );
+			if ( null !== $at ) {
+				$out[ $hook ] = $at;
+			}
+		}
+		return $out;
 	}
 
 	public function settings(): Settings {
@@ -215,33 +276,47 @@ final class Plugin {
 		return $this->settings_repository()->find_quietly( $key );
 	}
 
-	/** Wires the hooks of a site where the extension is loaded. */
+	/**
+	 * Wires the plugin.  Without the core (the calsync extension missing or
+	 * too old) everything that reads is wired as usual, because the core's
+	 * answers are stored with each row; what needs a core decision refuses:
+	 * the webhook route answers 503 with Retry-After, write routes and
+	 * admin actions the "no_extension" error, and the jobs that need the
+	 * core skip their runs (core_job()).  The migration waits for the core.
+	 */
 	public function boot(): void {
-		add_action( 'plugins_loaded', array( $this, 'maybe_upgrade' ), 5 );
+		$core = self::requirements_met();
+		if ( $core ) {
+			add_action( 'plugins_loaded', array( $this, 'maybe_upgrade' ), 5 );
+		}
 		add_action( 'init', array( $this, 'schedule_jobs' ) );
 		add_filter( 'cron_schedules', array( self::class, 'cron_schedules' ) ); // phpcs:ignore WordPress.WP.CronInterval
-		add_action( RetryFailedDeliveries::HOOK, fn() => ( new RetryFailedDeliveries( $this->database(), $this->ledger(), $this->sync() ) )->run() );
+		add_action( RetryFailedDeliveries::HOOK, fn() => $this->core_job( RetryFailedDeliveries::HOOK, fn() => ( new RetryFailedDeliveries( $this->database(), $this->ledger(), $this->sync() ) )->run() ) );
 		add_action( Retention::HOOK, fn() => ( new Retention( $this->database(), $this->ledger(), $this->session_writer(), $this->throttle(), $this->settings() ) )->run() );
-		add_action( HealthCheck::HOOK, fn() => $this->health_check()->run() );
-		add_action( StaleLookup::HOOK, fn() => ( new StaleLookup( $this->database(), $this->ledger(), $this->sync(), $this->api(), $this->settings() ) )->run() );
-		add_action( Backfill::HOOK, fn() => $this->backfill()->run() );
+		add_action( HealthCheck::HOOK, fn() => $this->core_job( HealthCheck::HOOK, fn() => $this->health_check()->run() ) );
+		add_action( StaleLookup::HOOK, fn() => $this->core_job( StaleLookup::HOOK, fn() => ( new StaleLookup( $this->database(), $this->ledger(), $this->sync(), $this->api(), $this->settings() ) )->run() ) );
+		add_action( Backfill::HOOK, fn() => $this->core_job( Backfill::HOOK, fn() => $this->backfill()->run() ) );
 		$this->wire_user_events();
-		// Matches owed while the extension was not loaded.
-		add_action( RetryFailedDeliveries::HOOK, fn() => $this->user_matcher()->run_owed() );
-		add_action( 'admin_init', fn() => $this->user_matcher()->run_owed() );
+		if ( $core ) {
+			// Matches owed while the extension was not loaded.
+			add_action( RetryFailedDeliveries::HOOK, fn() => $this->user_matcher()->run_owed() );
+			add_action( 'admin_init', fn() => $this->user_matcher()->run_owed() );
+		}
 		add_action( 'admin_notices', fn() => $this->alerts()->render_notice() );
-		// Before anything else of the REST API: an oversized webhook body is refused unread.
-		add_action( 'rest_api_init', fn() => WebhookController::refuse_oversized_body( $this ), -1000 );
+		if ( $core ) {
+			// Before anything else of the REST API: an oversized webhook body is refused unread.
+			add_action( 'rest_api_init', fn() => WebhookController::refuse_oversized_body( $this ), -1000 );
+			add_filter( 'rest_request_before_callbacks', array( WebhookController::class, 'keep_raw_body' ), 10, 3 );
+		}
 		add_action(
 			'rest_api_init',
-			function (): void {
-				( new WebhookController( $this ) )->register_routes();
+			function () use ( $core ): void {
+				( $core ? new WebhookController( $this ) : new Rest\UnavailableController() )->register_routes();
 				( new PingController() )->register_routes();
 				( new BackfillController( $this ) )->register_routes();
 				( new HealthController( $this ) )->register_routes();
 			}
 		);
-		add_filter( 'rest_request_before_callbacks', array( WebhookController::class, 'keep_raw_body' ), 10, 3 );
 		add_filter( 'site_status_tests', array( $this, 'site_status_tests' ) );
 		( new Admin\Menu( $this ) )->register(); // wp-admin pages and their REST routes.
 		( new Coaching( $this ) )->boot(); // Progress page, student portal, booking, coach reminders, privacy.

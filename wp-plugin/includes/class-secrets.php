@@ -19,9 +19,13 @@ final class Secrets {
 	}
 
 	/**
-	 * @throws SecretUnavailable When no key of at least 16 bytes can be formed.
+	 * @throws SecretUnavailable When no key of at least 16 bytes can be formed, or the
+	 *                           extension is not loaded.
 	 */
 	public function sealer( string $setting = '' ): \Calsync\Sealer {
+		if ( null === $this->sealer && ! Plugin::requirements_met() ) {
+			throw new SecretUnavailable( $setting, 'no_extension' ); // The sealer is the core's.
+		}
 		if ( null === $this->sealer ) {
 			if ( defined( 'TFSP_CALENDLY_SEAL_KEY' ) ) {
 				$secret = (string) constant( 'TFSP_CALENDLY_SEAL_KEY' );

@@ -35,9 +35,14 @@ final class StudentLinks {
 	 *
 	 * @return array{session:array,reattributed_ids:int[],alias:?string}|\WP_Error
 	 *         WP_Error codes: tfsp_calendly_no_session (404), rest_invalid_param (400),
-	 *         tfsp_calendly_email_taken (409), tfsp_calendly_db_error (503).
+	 *         tfsp_calendly_email_taken (409), tfsp_calendly_db_error (503),
+	 *         tfsp_calendly_no_extension (503).
 	 */
 	public function link( int $session_id, int $student_id, bool $remember_email, int $admin_id ) {
+		$missing = Plugin::core_missing();
+		if ( null !== $missing ) {
+			return $missing->to_wp_error(); // The core normalizes the address and stands the chain again.
+		}
 		try {
 			$session = $this->sessions->find( $session_id );
 		} catch ( DatabaseError $e ) {

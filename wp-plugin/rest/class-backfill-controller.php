@@ -95,6 +95,10 @@ final class BackfillController extends \WP_REST_Controller {
 
 	/** @param \WP_REST_Request $request Request. */
 	public function create_item( $request ) {
+		$missing = Plugin::core_missing();
+		if ( null !== $missing ) {
+			return $missing->to_wp_error(); // A back-fill applies what it reads through the core.
+		}
 		try {
 			$from = \Calsync\Time::parse( (string) $request['from'] );
 			$to   = \Calsync\Time::parse( (string) $request['to'] );

@@ -234,7 +234,7 @@ abstract class CalendlyTestCase extends StackTestCase {
 	}
 
 	/** Logs the administrator in through wp-login.php and fetches a REST nonce. */
-	private static function admin(): array {
+	protected static function admin(): array {
 		if ( null !== self::$admin ) {
 			return self::$admin;
 		}

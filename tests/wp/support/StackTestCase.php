@@ -246,6 +246,30 @@ abstract class StackTestCase extends TestCase {
 		return array( proc_close( $proc ), (string) $out, (string) $err );
 	}
 
+	/** The stack's folder: CALSYNC_STACK, as scripts/test and scripts/test-wp use it, else the env file's. */
+	protected static function stackDir(): string {
+		$dir = getenv( 'CALSYNC_STACK' );
+		if ( is_string( $dir ) && '' !== $dir ) {
+			return $dir;
+		}
+		return dirname( (string) ( getenv( 'CALSYNC_STACK_ENV' ) ?: CALSYNC_TEST_ROOT . '/.stack/env' ) );
+	}
+
+	/** scripts/stack COMMAND ARGS... (db-down, db-up, extension off|on) on the stack under test. */
+	protected static function stack( string ...$command ): void {
+		$env                    = getenv();
+		$env['CALSYNC_STACK']   = self::stackDir();
+		$env['CALSYNC_DB_PORT'] = CALSYNC_TEST_ENV['DB_PORT'] ?? ( $env['CALSYNC_DB_PORT'] ?? '33306' );
+		$proc                   = proc_open( array_merge( array( CALSYNC_TEST_ROOT . '/scripts/stack' ), $command ), array( 1 => array( 'pipe', 'w' ), 2 => array( 'pipe', 'w' ) ), $pipes, CALSYNC_TEST_ROOT, $env );
+		$out                    = stream_get_contents( $pipes[1] ) . stream_get_contents( $pipes[2] );
+		fclose( $pipes[1] );
+		fclose( $pipes[2] );
+		$code = proc_close( $proc );
+		if ( 0 !== $code ) {
+			throw new RuntimeException( 'scripts/stack ' . implode( ' ', $command ) . " failed ($code): $out" );
+		}
+	}
+
 	/**
 	 * Takes one of the plugin's job locks in a process of its own (support/hold-lock.php), as
 	 * the site on DATABASE with PREFIX (default: the stack's) would, until releaseLock().
