@@ -47,6 +47,7 @@ static PHP_MINIT_FUNCTION(calsync)
     calsync_ce_seal_exception = register_class_Calsync_SealException(calsync_ce_exception);
     calsync_ce_state_exception = register_class_Calsync_StateException(calsync_ce_exception);
     calsync_ce_api_exception = register_class_Calsync_ApiException(calsync_ce_exception);
+    register_class_Calsync_Info();
     register_class_Calsync_Time();
     register_class_Calsync_Signature();
     calsync_ce_event = register_class_Calsync_Event();
@@ -120,6 +121,18 @@ ZEND_TSRMLS_CACHE_DEFINE()
 #endif
 ZEND_GET_MODULE(calsync)
 #endif
+
+/* ---- Calsync\Info ------------------------------------------------------- */
+
+ZEND_METHOD(Calsync_Info, versions)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    array_init_size(return_value, 4);
+    add_assoc_string(return_value, "calsync", calsync_version());
+    add_assoc_string(return_value, "jansson", calsync_jansson_version());
+    add_assoc_string(return_value, "libcurl", calsync_curl_version());
+    add_assoc_string(return_value, "openssl", calsync_openssl_version());
+}
 
 /* ---- Calsync\Time ------------------------------------------------------- */
 

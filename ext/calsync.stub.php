@@ -70,6 +70,13 @@ namespace Calsync {
     /** Facts and event disagree (different invitees) or facts are malformed. */
     final class StateException extends Exception {}
 
+    /** The versions this build runs with, as `php --ri calsync` shows them. */
+    final class Info
+    {
+        /** @return array{calsync: string, jansson: string, libcurl: string, openssl: string} */
+        public static function versions(): array {}
+    }
+
     final class Time
     {
         /** RFC 3339 to microseconds; throws PayloadException. */

@@ -1,5 +1,8 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 28c6c9dcda2595b24b2c837e085b5d1bbe0231ed */
+ * Stub hash: 8e503da2ffe5e7e06388e7012510cfe2091f8e76 */
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Info_versions, 0, 0, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Time_parse, 0, 1, IS_LONG, 0)
 	ZEND_ARG_TYPE_INFO(0, value, IS_STRING, 0)
@@ -39,8 +42,7 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Event_rawDedupeKey
 	ZEND_ARG_TYPE_INFO(0, body, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Event_webhookEvents, 0, 0, IS_ARRAY, 0)
-ZEND_END_ARG_INFO()
+#define arginfo_class_Calsync_Event_webhookEvents arginfo_class_Calsync_Info_versions
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Event_kind, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
@@ -52,7 +54,7 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Calsync_Event_peerUri arginfo_class_Calsync_Event_inviteeUri
 
-#define arginfo_class_Calsync_Event_toArray arginfo_class_Calsync_Event_webhookEvents
+#define arginfo_class_Calsync_Event_toArray arginfo_class_Calsync_Info_versions
 
 #define arginfo_class_Calsync_Event_redactedJson arginfo_class_Calsync_Event_kind
 
@@ -64,9 +66,9 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Calsync_ScheduledEvent_uri arginfo_class_Calsync_Event_kind
 
-#define arginfo_class_Calsync_ScheduledEvent_toArray arginfo_class_Calsync_Event_webhookEvents
+#define arginfo_class_Calsync_ScheduledEvent_toArray arginfo_class_Calsync_Info_versions
 
-#define arginfo_class_Calsync_State_emptyFacts arginfo_class_Calsync_Event_webhookEvents
+#define arginfo_class_Calsync_State_emptyFacts arginfo_class_Calsync_Info_versions
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_State_applyEvent, 0, 2, IS_ARRAY, 0)
 	ZEND_ARG_TYPE_INFO(0, facts, IS_ARRAY, 1)
@@ -152,7 +154,7 @@ ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Calsync_Client___construct, 0, 0, 2)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
 ZEND_END_ARG_INFO()
 
-#define arginfo_class_Calsync_Client_currentUser arginfo_class_Calsync_Event_webhookEvents
+#define arginfo_class_Calsync_Client_currentUser arginfo_class_Calsync_Info_versions
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Client_eventTypes, 0, 1, IS_ARRAY, 0)
 	ZEND_ARG_TYPE_INFO(0, query, IS_ARRAY, 0)
@@ -201,7 +203,7 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Calsync_Client_deleteNoShow arginfo_class_Calsync_Client_deleteSubscription
 
-#define arginfo_class_Calsync_Client_stats arginfo_class_Calsync_Event_webhookEvents
+#define arginfo_class_Calsync_Client_stats arginfo_class_Calsync_Info_versions
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Calsync_AuthClient___construct, 0, 0, 3)
 	ZEND_ARG_TYPE_INFO(0, baseUrl, IS_STRING, 0)
@@ -225,6 +227,7 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_AuthClient_revoke,
 ZEND_END_ARG_INFO()
 
 
+ZEND_METHOD(Calsync_Info, versions);
 ZEND_METHOD(Calsync_Time, parse);
 ZEND_METHOD(Calsync_Time, format);
 ZEND_METHOD(Calsync_Signature, verify);
@@ -312,6 +315,12 @@ static const zend_function_entry class_Calsync_ApiException_methods[] = {
 
 
 static const zend_function_entry class_Calsync_StateException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Calsync_Info_methods[] = {
+	ZEND_ME(Calsync_Info, versions, arginfo_class_Calsync_Info_versions, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_FE_END
 };
 
@@ -527,6 +536,17 @@ static zend_class_entry *register_class_Calsync_StateException(zend_class_entry 
 
 	INIT_NS_CLASS_ENTRY(ce, "Calsync", "StateException", class_Calsync_StateException_methods);
 	class_entry = zend_register_internal_class_ex(&ce, class_entry_Calsync_Exception);
+	class_entry->ce_flags |= ZEND_ACC_FINAL;
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Calsync_Info(void)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Calsync", "Info", class_Calsync_Info_methods);
+	class_entry = zend_register_internal_class_ex(&ce, NULL);
 	class_entry->ce_flags |= ZEND_ACC_FINAL;
 
 	return class_entry;
