@@ -42,6 +42,35 @@ spl_autoload_register(
 	}
 );
 
+// Translations (languages/tfsp-calendly-sync-LOCALE.mo), with or without the extension.
+add_action(
+	'init',
+	static function (): void {
+		load_plugin_textdomain( 'tfsp-calendly-sync', false, dirname( plugin_basename( __FILE__ ) ) . '/languages' );
+	}
+);
+
+// The Plugins screen: a Settings link beside Deactivate.
+add_filter(
+	'plugin_action_links_' . plugin_basename( __FILE__ ),
+	static function ( array $links ): array {
+		if ( current_user_can( \TFSP\CalendlySync\Plugin::CAP_MANAGE ) ) {
+			array_unshift( $links, '<a href="' . esc_url( admin_url( 'admin.php?page=' . \TFSP\CalendlySync\Admin\SettingsPage::SLUG ) ) . '">' . esc_html__( 'Settings', 'tfsp-calendly-sync' ) . '</a>' );
+		}
+		return $links;
+	}
+);
+
+// Suggested text for the site's privacy policy (Settings > Privacy).
+add_action(
+	'admin_init',
+	static function (): void {
+		if ( function_exists( 'wp_add_privacy_policy_content' ) ) {
+			wp_add_privacy_policy_content( __( 'TFSP Calendly Sync', 'tfsp-calendly-sync' ), \TFSP\CalendlySync\Privacy::policy_text() );
+		}
+	}
+);
+
 register_activation_hook( __FILE__, array( \TFSP\CalendlySync\Plugin::class, 'activate' ) );
 register_deactivation_hook( __FILE__, array( \TFSP\CalendlySync\Plugin::class, 'deactivate' ) );
 

@@ -104,7 +104,7 @@ final class Alerts {
 		}
 		foreach ( $active as $kind => $alert ) {
 			echo '<div class="notice notice-error tfsp-calendly-alert" data-kind="' . esc_attr( $kind ) . '"><p><strong>' . esc_html( self::title( $kind ) ) . '</strong> '
-				. esc_html( $alert['message'] ) . '</p></div>';
+				. esc_html( $alert['message'] ) . ' <a href="' . esc_url( admin_url( 'admin.php?page=' . Admin\SyncPage::SLUG ) ) . '">' . esc_html__( 'Open the Calendly Sync page', 'tfsp-calendly-sync' ) . '</a></p></div>';
 		}
 	}
 

@@ -57,6 +57,7 @@ final class Coaching {
 							$this->plugin->session_writer()->restand_stale();
 						}
 						$this->progress()->refresh();
+						$this->plugin->site_health()->record_cron_run();
 					} catch ( DatabaseError $e ) {
 						error_log( 'tfsp-calendly-sync progress: ' . $e->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions
 					}

@@ -203,6 +203,10 @@ final class Plugin {
 		return $this->service( 'ledger_list', fn() => new LedgerListRepository( $this->db ) );
 	}
 
+	public function site_health(): SiteHealth {
+		return $this->service( 'site_health', fn() => new SiteHealth( $this ) );
+	}
+
 	public function privacy(): Privacy {
 		return $this->service( 'privacy', fn() => new Privacy( new PrivacyRepository( $this->db ), $this->session_writer() ) );
 	}
@@ -317,7 +321,7 @@ final class Plugin {
 				( new HealthController( $this ) )->register_routes();
 			}
 		);
-		add_filter( 'site_status_tests', array( $this, 'site_status_tests' ) );
+		$this->site_health()->register();
 		( new Admin\Menu( $this ) )->register(); // wp-admin pages and their REST routes.
 		( new Coaching( $this ) )->boot(); // Progress page, student portal, booking, coach reminders, privacy.
 	}
@@ -447,46 +451,6 @@ final class Plugin {
 		if ( ! wp_next_scheduled( StaleLookup::HOOK ) ) {
 			wp_schedule_event( time() + MINUTE_IN_SECONDS, self::RETRY_SCHEDULE, StaleLookup::HOOK );
 		}
-	}
-
-	/** @param array $tests Site Health tests. */
-	public function site_status_tests( $tests ) {
-		$tests['direct']['tfsp_calendly_secrets'] = array(
-			'label' => __( 'Calendly Sync secrets and database', 'tfsp-calendly-sync' ),
-			'test'  => array( $this, 'site_status_secrets' ),
-		);
-		return $tests;
-	}
-
-	/** Site Health: stored secrets that no longer open, and a failed migration, with what to do. */
-	public function site_status_secrets(): array {
-		$problems = $this->settings()->health();
-		$error    = $this->internal_setting( '_schema_error' );
-		$result   = array(
-			'label'       => __( 'Calendly Sync secrets can be read', 'tfsp-calendly-sync' ),
-			'status'      => 'good',
-			'badge'       => array(
-				'label' => __( 'Calendly Sync', 'tfsp-calendly-sync' ),
-				'color' => 'blue',
-			),
-			'description' => '<p>' . esc_html__( 'The access token and the webhook signing key open with the current sealing key.', 'tfsp-calendly-sync' ) . '</p>',
-			'actions'     => '',
-			'test'        => 'tfsp_calendly_secrets',
-		);
-		if ( ! $problems && null === $error ) {
-			return $result;
-		}
-		$result['status']      = 'critical';
-		$result['label']       = __( 'Calendly Sync needs attention', 'tfsp-calendly-sync' );
-		$result['description'] = '';
-		foreach ( $problems as $problem ) {
-			$result['description'] .= '<p>' . esc_html( $problem['message'] ) . ' ' . esc_html( $problem['action'] ) . '</p>';
-		}
-		if ( null !== $error ) {
-			/* translators: %s: database error */
-			$result['description'] .= '<p>' . esc_html( sprintf( __( 'The database upgrade failed: %s', 'tfsp-calendly-sync' ), $error ) ) . '</p>';
-		}
-		return $result;
 	}
 
 	/**

@@ -29,6 +29,17 @@ final class Privacy {
 		$this->writer     = $writer;
 	}
 
+	/** The suggested text for the site's privacy policy (HTML), as Settings > Privacy offers it. */
+	public static function policy_text(): string {
+		$paragraphs = array(
+			__( 'When you book a coaching session through Calendly, Calendly sends this site the booking: your name, your e-mail address, your time zone, the time of the session, its video-call and cancel/reschedule links, and, when you cancel, your reason. This site keeps them with your session, so that you and your coach see it here and your progress toward the required sessions is counted.', 'tfsp-calendly-sync' ),
+			__( 'Coaches record whether you attended; every change of a session is kept in its history with who made it.', 'tfsp-calendly-sync' ),
+			__( 'Each message from Calendly is kept as received only until it is applied, and never longer than the number of days the site sets (90 by default); after that only without your personal data.', 'tfsp-calendly-sync' ),
+			__( 'An administrator can export your data and erase it (Tools > Export Personal Data and Erase Personal Data); an erased booking stays erased even when Calendly sends it again.', 'tfsp-calendly-sync' ),
+		);
+		return '<p>' . implode( '</p><p>', array_map( 'esc_html', $paragraphs ) ) . '</p>';
+	}
+
 	public function register(): void {
 		add_filter( 'wp_privacy_personal_data_exporters', array( $this, 'add_exporter' ) );
 		add_filter( 'wp_privacy_personal_data_erasers', array( $this, 'add_eraser' ) );
