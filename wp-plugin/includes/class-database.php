@@ -18,6 +18,12 @@ defined( 'ABSPATH' ) || exit;
 
 final class Database extends Repository {
 
+	/** 1 inside transaction(), else 0. */
+	private int $depth = 0;
+
+	/** @var array<int|string,array{0:callable,1:?callable}> What waits for the commit: [run, on rollback]. */
+	private array $after_commit = array();
+
 	public function table(): string {
 		return '';
 	}
@@ -37,21 +43,74 @@ final class Database extends Repository {
 	 * @throws DatabaseError When the database fails (after the last try).
 	 */
 	public function transaction( callable $work, int $tries = self::TRANSACTION_TRIES ) {
+		if ( $this->depth > 0 ) {
+			return $work(); // Inside a transaction already: part of it.
+		}
 		for ( $try = 1; ; $try++ ) {
 			$this->begin();
+			$this->depth = 1;
 			try {
 				$result = $work();
 				$this->commit();
+				$this->depth = 0;
+				$this->run_after_commit();
 				return $result;
 			} catch ( DatabaseError $e ) {
-				$this->rollback();
+				$this->abandon();
 				if ( ! $e->is_retryable() || $try >= $tries ) {
 					throw $e;
 				}
 				usleep( random_int( 2000, 20000 ) * $try );
 			} catch ( \Throwable $e ) {
-				$this->rollback();
+				$this->abandon();
 				throw $e;
+			}
+		}
+	}
+
+	/**
+	 * Runs $fn once the current transaction has committed (at once when
+	 * there is none); a rollback forgets it.  The hooks for integrators are
+	 * fired this way, so that a listener never sees a change that is then
+	 * undone.  With a $key, a later call with the same key in the same
+	 * transaction replaces the earlier one.  $on_rollback runs instead when
+	 * the transaction is rolled back.
+	 */
+	public function after_commit( callable $fn, ?string $key = null, ?callable $on_rollback = null ): void {
+		if ( 0 === $this->depth ) {
+			$fn();
+			return;
+		}
+		$entry = array( $fn, $on_rollback );
+		if ( null === $key ) {
+			$this->after_commit[] = $entry;
+		} else {
+			$this->after_commit[ 'k:' . $key ] = $entry;
+		}
+	}
+
+	/** Runs what waited for the commit; a listener's failure is logged, never undoes the commit. */
+	private function run_after_commit(): void {
+		$pending            = $this->after_commit;
+		$this->after_commit = array();
+		foreach ( $pending as [ $fn ] ) {
+			try {
+				$fn();
+			} catch ( \Throwable $e ) {
+				error_log( 'tfsp-calendly-sync: a listener failed after a commit: ' . $e->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions
+			}
+		}
+	}
+
+	/** Rolls back and forgets what waited for the commit. */
+	private function abandon(): void {
+		$this->rollback();
+		$this->depth        = 0;
+		$pending            = $this->after_commit;
+		$this->after_commit = array();
+		foreach ( $pending as [ , $on_rollback ] ) {
+			if ( null !== $on_rollback ) {
+				$on_rollback();
 			}
 		}
 	}
