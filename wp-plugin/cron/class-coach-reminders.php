@@ -11,6 +11,7 @@
 
 namespace TFSP\CalendlySync\Cron;
 
+use TFSP\CalendlySync\Alerts;
 use TFSP\CalendlySync\Clock;
 use TFSP\CalendlySync\Database;
 use TFSP\CalendlySync\DatabaseError;
@@ -171,7 +172,20 @@ final class CoachReminders {
 		$lines[] = '';
 		/* translators: %s: URL of the Sessions page */
 		$lines[] = sprintf( __( 'Mark attendance: %s', 'tfsp-calendly-sync' ), admin_url( 'admin.php?page=tfsp-calendly&view=needs_attendance' ) );
-		return (bool) wp_mail( $to, $subject, implode( "\n", $lines ) . "\n" );
+		return Alerts::send(
+			array(
+				'to'      => $to,
+				'subject' => $subject,
+				'message' => implode( "\n", $lines ) . "\n",
+				'headers' => array(),
+			),
+			'coach_reminder',
+			array(
+				'to_admin'    => $to_admin,
+				'session_ids' => array_map( static fn( array $row ): int => (int) $row['id'], $rows ),
+				'more'        => $more,
+			)
+		);
 	}
 
 	/** Admin notice on the dashboard and the plugin's pages: how many sessions wait for a mark. */

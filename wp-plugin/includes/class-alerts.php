@@ -132,7 +132,35 @@ final class Alerts {
 		$body    = self::title( $kind ) . "\n\n" . $message . "\n\n"
 			/* translators: %s: URL of the Site Health screen */
 			. sprintf( __( 'Sync health: %s', 'tfsp-calendly-sync' ), admin_url( 'site-health.php' ) ) . "\n";
-		return (bool) wp_mail( $to, $subject, $body );
+		return self::send(
+			array(
+				'to'      => $to,
+				'subject' => $subject,
+				'message' => $body,
+				'headers' => array(),
+			),
+			'alert',
+			array( 'alert' => $kind )
+		);
+	}
+
+	/**
+	 * Every mail the plugin sends goes through here, and through the filter
+	 * tfsp_calendly_email ( array $mail, string $kind, array $context ):
+	 * $mail holds to, subject, message and headers as wp_mail() takes them;
+	 * a listener may change them, or answer something other than an array
+	 * (or an empty "to") to send nothing.  docs/hooks.md.
+	 *
+	 * @param array{to:string|string[],subject:string,message:string,headers:string[]} $mail
+	 * @param string                                                              $kind    alert, coach_reminder.
+	 * @param array<string,mixed>                                                 $context What the mail is about.
+	 */
+	public static function send( array $mail, string $kind, array $context ): bool {
+		$mail = apply_filters( 'tfsp_calendly_email', $mail, $kind, $context );
+		if ( ! is_array( $mail ) || empty( $mail['to'] ) ) {
+			return false;
+		}
+		return (bool) wp_mail( $mail['to'], (string) ( $mail['subject'] ?? '' ), (string) ( $mail['message'] ?? '' ), (array) ( $mail['headers'] ?? array() ) );
 	}
 
 	/** @return array<string,mixed> */

@@ -178,7 +178,7 @@ final class Plugin {
 
 	/** The one writer of the sessions table. */
 	public function session_writer(): SessionWriter {
-		return $this->service( 'session_writer', fn() => new SessionWriter( $this->db, $this->sessions(), $this->audit() ) );
+		return $this->service( 'session_writer', fn() => new SessionWriter( $this->db, $this->sessions(), $this->audit(), $this->database() ) );
 	}
 
 	/** The lists of sessions (admin pages, REST). */

@@ -46,13 +46,27 @@ final class SessionWriter extends Repository {
 	/** Columns of a row that the chain standing reads. */
 	private const CHAIN_COLUMNS = 'id, calendly_uri, rescheduled_to_uri, rescheduled_from_uri, status, student_id, counts_toward_progress';
 
+	/** The action fired after the commit of every change of a session (docs/hooks.md). */
+	public const HOOK_CHANGED = 'tfsp_calendly_session_changed';
+
+	/** The action fired after the commit that brought a student to the requirement (docs/hooks.md). */
+	public const HOOK_REQUIREMENT_MET = 'tfsp_calendly_requirement_met';
+
 	private SessionRepository $sessions;
 	private AuditRepository $audit;
+	private Database $database;
 
-	public function __construct( \wpdb $db, SessionRepository $sessions, AuditRepository $audit ) {
+	/** @var array<int,int> Student => rows that began to count toward progress in the current transaction. */
+	private array $gained = array();
+
+	/** A migration's bulk change: no hook is fired (quietly()). */
+	private bool $quiet = false;
+
+	public function __construct( \wpdb $db, SessionRepository $sessions, AuditRepository $audit, Database $database ) {
 		parent::__construct( $db );
 		$this->sessions = $sessions;
 		$this->audit    = $audit;
+		$this->database = $database;
 	}
 
 	public function table(): string {
@@ -119,9 +133,13 @@ final class SessionWriter extends Repository {
 		$id      = (int) $row['id'];
 		$facts   = (array) $answer['facts'];
 		$columns = $this->answer_columns( $id, (string) ( $facts['invitee_uri'] ?? $row['calendly_uri'] ?? '' ), $answer, $columns, $row['student_id'] );
-		$this->audit->add_many( $this->answer_audit( $id, $created ? null : $row, $answer, $by, $columns, $more ) );
+		$this->audited( $this->answer_audit( $id, $created ? null : $row, $answer, $by, $columns, $more ) );
 		$this->update( $id, $columns );
 		$this->count_change( $created ? null : $row, array_merge( $row, $columns ) );
+		$student = array_key_exists( 'student_id', $columns ) ? $columns['student_id'] : $row['student_id'];
+		if ( 1 === $columns['counts_toward_progress'] && ( $created || 1 !== (int) $row['counts_toward_progress'] || (int) $row['student_id'] !== (int) $student ) ) {
+			$this->gained( null === $student ? null : (int) $student );
+		}
 		if ( self::in_chain( $facts ) ) {
 			$this->restand( array( (string) ( $facts['invitee_uri'] ?? $row['calendly_uri'] ) ) );
 		}
@@ -156,8 +174,11 @@ final class SessionWriter extends Repository {
 			return null;
 		}
 		$id = (int) $this->db->insert_id;
-		$this->audit->add_many( $this->answer_audit( $id, null, $answer, $by, $columns, $more ) );
+		$this->audited( $this->answer_audit( $id, null, $answer, $by, $columns, $more ) );
 		$this->count_change( null, $columns );
+		if ( 1 === $columns['counts_toward_progress'] ) {
+			$this->gained( isset( $columns['student_id'] ) ? (int) $columns['student_id'] : null );
+		}
 		if ( self::in_chain( (array) $answer['facts'] ) ) {
 			$this->restand( array( $uri ) );
 		}
@@ -267,11 +288,22 @@ final class SessionWriter extends Repository {
 				$audit[] = $by->row( $id, 'student_unlinked', (string) (int) $change['unlinked'][0], (string) (int) $change['unlinked'][1] );
 			}
 		}
-		$this->audit->add_many( $audit );
+		$this->audited( $audit );
 		$this->count_coach_moves( $changes );
 		if ( $moved ) {
+			// A row that counted, moved to another student: it counts for that student now, if
+			// it still counts once its chain is stood again (rows that begin to count then are
+			// store_standing()'s).
+			$in       = implode( ',', array_map( 'intval', $moved ) );
+			$counting = array_map( 'intval', (array) $this->checked( $this->db->get_col( "SELECT id FROM {$this->table()} WHERE id IN ({$in}) AND counts_toward_progress = 1" ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 			// The student of a chain's row decides which of its attended rows count.
 			$this->restand_ids( $moved );
+			if ( $counting ) {
+				$still = implode( ',', $counting );
+				foreach ( (array) $this->checked( $this->db->get_col( "SELECT student_id FROM {$this->table()} WHERE id IN ({$still}) AND counts_toward_progress = 1 AND student_id IS NOT NULL" ) ) as $student ) { // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					$this->gained( (int) $student );
+				}
+			}
 		}
 	}
 
@@ -362,6 +394,11 @@ final class SessionWriter extends Repository {
 		if ( ! $ids ) {
 			return;
 		}
+		$this->quietly( fn() => $this->map_legacy_rows( $ids, $legacy, $mapped ) );
+	}
+
+	/** @param int[] $ids */
+	private function map_legacy_rows( array $ids, string $legacy, string $mapped ): void {
 		$in = implode( ',', $ids );
 		$this->checked( $this->db->query( $this->db->prepare( "UPDATE {$this->table()} SET status = %s WHERE id IN ({$in}) AND BINARY status = BINARY %s", $mapped, $legacy ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		$by    = AuditActor::system( 'legacy status mapping' );
@@ -369,7 +406,7 @@ final class SessionWriter extends Repository {
 		foreach ( $ids as $id ) {
 			$audit[] = $by->row( $id, 'status', $legacy, $mapped );
 		}
-		$this->audit->add_many( $audit );
+		$this->audited( $audit );
 		$this->restand_ids( $ids );
 		$this->rebuild_counts();
 	}
@@ -381,7 +418,25 @@ final class SessionWriter extends Repository {
 	 * @return int Rows whose stored answer changed.
 	 */
 	public function restand_all(): int {
-		return $this->restand_where( '1 = 1' );
+		return $this->quietly( fn() => $this->restand_where( '1 = 1' ) );
+	}
+
+	/**
+	 * Runs a migration's bulk change without announcing it to integrators:
+	 * the upgrade of a site is no session's change, and no student meets the
+	 * requirement because of it.
+	 *
+	 * @template T
+	 * @param callable():T $fn
+	 * @return T
+	 */
+	private function quietly( callable $fn ) {
+		$this->quiet = true;
+		try {
+			return $fn();
+		} finally {
+			$this->quiet = false;
+		}
 	}
 
 	/**
@@ -624,6 +679,9 @@ final class SessionWriter extends Repository {
 			$value = isset( $known[ $id ] ) && $counts[ $known[ $id ] ] ? 1 : 0;
 			if ( (int) $row['counts_toward_progress'] !== $value ) {
 				$set[ $value ][] = (int) $id;
+				if ( 1 === $value && null !== $row['student_id'] ) {
+					$this->gained( (int) $row['student_id'] );
+				}
 			}
 		}
 		foreach ( $set as $value => $ids ) {
@@ -705,6 +763,71 @@ final class SessionWriter extends Repository {
 			throw new \InvalidArgumentException( 'Not a column name: ' . $column );
 		}
 		return $column;
+	}
+
+	/**
+	 * Stores audit rows, and once the transaction commits tells integrators
+	 * what changed: do_action( HOOK_CHANGED, $session_id, $changes, $actor )
+	 * per session, $changes holding field => [old, new] as the audit trail
+	 * holds them (notes of the core and of a coach under 'notes', a list),
+	 * $actor ['type' => calendly|coach|admin|sync|system, 'user_id' => ?int,
+	 * 'reason' => string].
+	 *
+	 * @param array<int,array> $rows AuditActor::row() rows.
+	 */
+	private function audited( array $rows ): void {
+		$this->audit->add_many( $rows );
+		if ( $this->quiet ) {
+			return;
+		}
+		$by_session = array();
+		foreach ( $rows as [ $session_id, $type, $user_id, $field, $old, $new, $reason ] ) {
+			$id = (int) $session_id;
+			if ( ! isset( $by_session[ $id ] ) ) {
+				$by_session[ $id ] = array(
+					'changes' => array(),
+					'actor'   => array(
+						'type'    => (string) $type,
+						'user_id' => null === $user_id ? null : (int) $user_id,
+						'reason'  => (string) $reason,
+					),
+				);
+			}
+			if ( 'note' === $field ) {
+				$by_session[ $id ]['changes']['notes'][] = $new;
+			} else {
+				$by_session[ $id ]['changes'][ (string) $field ] = array( $old, $new );
+			}
+		}
+		foreach ( $by_session as $id => $change ) {
+			$this->database->after_commit( static fn() => do_action( self::HOOK_CHANGED, $id, $change['changes'], $change['actor'] ) );
+		}
+	}
+
+	/**
+	 * A row of the student began to count toward progress: once the
+	 * transaction commits, a student whose count reached the requirement in
+	 * it is announced, do_action( HOOK_REQUIREMENT_MET, $student_id, null ).
+	 * The term is null until the program has terms.
+	 */
+	private function gained( ?int $student, int $rows = 1 ): void {
+		if ( null === $student || $rows <= 0 || $this->quiet ) {
+			return;
+		}
+		$this->gained[ $student ] = ( $this->gained[ $student ] ?? 0 ) + $rows;
+		$this->database->after_commit( fn() => $this->announce_requirements(), 'requirement_met', fn() => $this->gained = array() );
+	}
+
+	private function announce_requirements(): void {
+		$gained       = $this->gained;
+		$this->gained = array();
+		$required     = (int) Plugin::instance()->settings()->get( 'required_sessions' );
+		foreach ( $gained as $student => $rows ) {
+			$count = (int) $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM {$this->table()} WHERE type_ignored = 0 AND counts_toward_progress = 1 AND student_id = %d", $student ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			if ( $count >= $required && $count - $rows < $required ) {
+				do_action( self::HOOK_REQUIREMENT_MET, (int) $student, null );
+			}
+		}
 	}
 
 	/** The legacy session_date column, in the type the portal's table gave it. @return int|string */
