@@ -1,5 +1,5 @@
 /*
- * ESLint for the plugin's scripts (wp-plugin/admin/assets/*.js, wp-plugin/public/assets/*.js),
+ * ESLint for the plugin's scripts (wp-plugin/admin/assets/*.js, wp-plugin/public/blocks/NAME/index.js),
  * run by `scripts/lint eslint` from the repository root.
  *
  * WordPress's own rules: @wordpress/eslint-plugin's recommended preset in its

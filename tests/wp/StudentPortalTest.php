@@ -37,6 +37,18 @@ final class StudentPortalTest extends CoachingTestCase {
 		$this->assertStringNotContainsString( 'Ada ', $bobs );
 	}
 
+	public function test_the_block_is_registered_from_block_json_and_renders_the_portal(): void {
+		$ada = self::createUser( self::email() );
+		$this->seedSession( $ada, 'attended', -72, array( 'event_name' => 'Ada block attended' ) );
+		$block = json_decode( self::asUser( $ada, 'block' ), true );
+		$this->assertSame( 'Coaching sessions', $block['title'] );
+		$this->assertCount( 1, $block['scripts'], 'one editor script, from block.json' );
+		$this->assertStringEndsWith( '/public/blocks/coaching-sessions/index.js', (string) $block['scripts'][0]['src'] );
+		$this->assertSame( array( 'wp-blocks', 'wp-element', 'wp-server-side-render' ), $block['scripts'][0]['deps'], 'the dependencies of index.asset.php' );
+		$this->assertStringContainsString( 'Ada block attended', $block['html'] );
+		$this->assertStringContainsString( '1 of 3', $block['html'] );
+	}
+
 	public function test_a_visitor_gets_a_login_link_and_no_data(): void {
 		$ada = self::createUser( self::email() );
 		$this->seedSession( $ada, 'scheduled', 24, array( 'event_name' => 'Visitor must not see' ) );

@@ -38,27 +38,18 @@ final class PortalShortcode {
 		add_action( 'init', array( $this, 'register_block' ) );
 	}
 
-	/** A dynamic block without a build step: the editor shows the server's rendering. */
+	/**
+	 * A dynamic block without a build step (public/blocks/coaching-sessions:
+	 * block.json, the editor script and its hand-written index.asset.php):
+	 * the editor shows the server's rendering.
+	 */
 	public function register_block(): void {
-		wp_register_script(
-			'tfsp-calendly-portal-block',
-			plugins_url( 'public/assets/portal-block.js', TFSP_CALENDLY_SYNC_FILE ),
-			array( 'wp-blocks', 'wp-element', 'wp-i18n', 'wp-server-side-render' ),
-			TFSP_CALENDLY_SYNC_VERSION,
-			true
-		);
-		wp_set_script_translations( 'tfsp-calendly-portal-block', 'tfsp-calendly-sync' );
 		register_block_type(
-			self::BLOCK,
+			TFSP_CALENDLY_SYNC_DIR . '/public/blocks/coaching-sessions',
 			array(
-				'api_version'     => 2,
 				'title'           => __( 'Coaching sessions', 'tfsp-calendly-sync' ),
 				'description'     => __( 'The logged-in student\'s coaching sessions and progress.', 'tfsp-calendly-sync' ),
-				'category'        => 'widgets',
-				'icon'            => 'calendar-alt',
-				'editor_script'   => 'tfsp-calendly-portal-block',
 				'render_callback' => fn() => $this->render(),
-				'supports'        => array( 'html' => false ),
 			)
 		);
 	}

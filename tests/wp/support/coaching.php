@@ -2,6 +2,7 @@
 /**
  * Test helper: what a logged-in user (or a visitor, user 0) sees and does, in-process.
  *   php coaching.php WP_DIR USER_ID portal|book           prints the shortcode's HTML
+ *   php coaching.php WP_DIR USER_ID block                 prints JSON: the portal block's title, editor script dependencies and HTML
  *   php coaching.php WP_DIR USER_ID export|erase EMAIL    prints the privacy callback's answer as JSON (all pages)
  *   php coaching.php WP_DIR USER_ID csv [NONCE]           runs the CSV export handler; prints the CSV or "died: STATUS MESSAGE"
  *   php coaching.php WP_DIR USER_ID site-time UNIX        prints that instant as the admin screens show it (site time)
@@ -19,6 +20,17 @@ wp_set_current_user( (int) $user_id );
 switch ( $what ) {
 	case 'portal':
 		echo do_shortcode( '[tfsp_coaching_sessions]' );
+		break;
+	case 'block':
+		$type    = WP_Block_Type_Registry::get_instance()->get_registered( 'tfsp-calendly/coaching-sessions' );
+		$handles = null === $type ? array() : (array) $type->editor_script_handles;
+		echo json_encode(
+			array(
+				'title'   => null === $type ? null : $type->title,
+				'scripts' => array_map( static fn( $h ) => array( 'src' => wp_scripts()->registered[ $h ]->src ?? null, 'deps' => wp_scripts()->registered[ $h ]->deps ?? null ), $handles ),
+				'html'    => do_blocks( '<!-- wp:tfsp-calendly/coaching-sessions /-->' ),
+			)
+		), "\n";
 		break;
 	case 'site-time':
 		echo \TFSP\CalendlySync\Clock::site_datetime_at( (int) $tfsp_test_args[4] ), "\n";
