@@ -50,6 +50,8 @@ final class SiteHealthTest extends CalendlyTestCase {
 
 		$this->assertStringContainsString( 'page=tfsp-calendly-settings', implode( ' ', $health['links'] ), 'a Settings link on the Plugins screen' );
 		$this->assertStringContainsString( 'your e-mail address', $health['policy'], 'the suggested privacy-policy text' );
+		$this->assertStringContainsString( 'data-kind="backfill_failing"', $health['alert'] );
+		$this->assertStringContainsString( 'page=tfsp-calendly-sync', $health['alert'], 'an alert notice links to the Sync page' );
 	}
 
 	public function test_without_the_extension_it_says_so_and_reads_what_is_stored(): void {

@@ -4,7 +4,8 @@
  * with or without the extension).  php site-health.php WP_DIR; prints JSON:
  * {"info": the debug-information section, "tests": {name: status + label},
  *  "late_cron": the cron test with the retention job an hour past due,
- *  "links": the Plugins screen's action links, "policy": the suggested privacy text}.
+ *  "links": the Plugins screen's action links, "policy": the suggested privacy text,
+ *  "alert": the admin notice of an alert raised for the test and cleared again}.
  */
 $_SERVER['HTTP_HOST']   = '127.0.0.1';
 $_SERVER['REQUEST_URI'] = '/wp-admin/site-health.php';
@@ -47,6 +48,19 @@ foreach ( WP_Privacy_Policy_Content::get_suggested_policy_text() as $entry ) {
 	}
 }
 
+// An alert's admin notice (the alert is raised only if none of its kind is active, and cleared after).
+$alerts = TFSP\CalendlySync\Plugin::instance()->alerts();
+$was    = isset( $alerts->active()['backfill_failing'] );
+if ( ! $was ) {
+	$alerts->raise( 'backfill_failing', 'Raised by tests/wp/support/site-health.php.' );
+}
+ob_start();
+$alerts->render_notice();
+$alert = ob_get_clean();
+if ( ! $was ) {
+	$alerts->clear( 'backfill_failing' );
+}
+
 echo json_encode(
 	array(
 		'info'      => $info,
@@ -57,5 +71,6 @@ echo json_encode(
 		),
 		'links'     => apply_filters( 'plugin_action_links_tfsp-calendly-sync/tfsp-calendly-sync.php', array() ),
 		'policy'    => $policy,
+		'alert'     => $alert,
 	)
 ), "\n";
