@@ -4,7 +4,9 @@
  * passwords printed by scripts/run.  Bookings are then made through the fake
  * Calendly, so that they arrive as webhooks like real ones.
  *   php -d extension=calsync.so wp-seed-demo.php WP_DIR PASSWORD
- * Prints one "login email role" line per user.  Safe to run again.
+ * Prints one "login email role" line per user, then "page URL" of the
+ * students' "My coaching sessions" page (the portal block and the booking
+ * link), made once.  Safe to run again.
  */
 
 if ( PHP_SAPI !== 'cli' ) {
@@ -43,3 +45,25 @@ foreach ( $people as [ $login, $email, $name, $role ] ) {
 	}
 	echo "$login $email {$data['role']}\n";
 }
+
+// The students' page: the portal block and the booking link.  Published, so the
+// theme's navigation (a list of the site's pages) shows it.
+$page = get_page_by_path( 'my-coaching-sessions' );
+if ( null === $page ) {
+	$id = wp_insert_post(
+		array(
+			'post_type'    => 'page',
+			'post_status'  => 'publish',
+			'post_title'   => 'My coaching sessions',
+			'post_name'    => 'my-coaching-sessions',
+			'post_content' => "<!-- wp:tfsp-calendly/coaching-sessions /-->\n\n<!-- wp:shortcode -->\n[tfsp_book_session]\n<!-- /wp:shortcode -->",
+		),
+		true
+	);
+	if ( is_wp_error( $id ) ) {
+		fwrite( STDERR, 'page: ' . $id->get_error_message() . "\n" );
+		exit( 1 );
+	}
+	$page = get_post( $id );
+}
+echo 'page ', get_permalink( $page ), "\n";

@@ -70,6 +70,7 @@ final class MigrationTest extends StackTestCase {
 		$this->assertTrue( $this->indexes( $this->t( 'tfsp_calendly_events' ) )['dedupe_key']['unique'] );
 		$settings = array_column( self::rows( 'SELECT setting_key, setting_value FROM `' . $this->t( 'tfsp_calendly_settings' ) . '`' ), 'setting_value', 'setting_key' );
 		$this->assertSame( preg_match( '/const VERSION = (\d+);/', (string) file_get_contents( CALSYNC_TEST_ROOT . '/wp-plugin/includes/class-schema.php' ), $m ) ? $m[1] : '?', $settings['_schema_version'] );
+		$this->assertSame( '1', $settings['send_students_to_portal'] ?? null, 'a new install sends students to their page after login' );
 
 		// Needs attendance and the upcoming count: the ignored event types are in the index.
 		$this->assertSame( array( 'status', 'type_ignored', 'end_at', 'coach_id' ), array_values( $indexes['status_type_end']['columns'] ) );
@@ -85,11 +86,13 @@ final class MigrationTest extends StackTestCase {
 		$sessions = $this->t( 'tfsp_coach_sessions' );
 		self::exec( "ALTER TABLE `$sessions` DROP INDEX status_type_end, ADD KEY status_end (status,end_at)" );
 		self::exec( 'UPDATE `' . $this->t( 'tfsp_calendly_settings' ) . "` SET setting_value = '7' WHERE setting_key = '_schema_version'" );
+		self::exec( 'DELETE FROM `' . $this->t( 'tfsp_calendly_settings' ) . "` WHERE setting_key = 'send_students_to_portal'" );
 
 		$this->migrate();
 		$indexes = $this->indexes( $sessions );
 		$this->assertArrayNotHasKey( 'status_end', $indexes, 'step 8 drops the index it replaces' );
 		$this->assertSame( array( 'status', 'type_ignored', 'end_at', 'coach_id' ), array_values( $indexes['status_type_end']['columns'] ) );
+		$this->assertSame( array(), self::rows( 'SELECT setting_value FROM `' . $this->t( 'tfsp_calendly_settings' ) . "` WHERE setting_key = 'send_students_to_portal'" ), 'an upgraded site keeps its login redirect off' );
 	}
 
 	public function test_extends_an_older_table_without_losing_a_row_or_a_column(): void {

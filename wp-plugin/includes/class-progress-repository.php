@@ -289,4 +289,22 @@ final class ProgressRepository extends Repository {
 			)
 		);
 	}
+
+	/**
+	 * The first published page whose content holds one of these texts (the
+	 * portal's block comment or shortcode), lowest id first.
+	 *
+	 * @throws DatabaseError On a database error.
+	 */
+	public function first_page_with( string ...$texts ): ?int {
+		$likes = array();
+		$args  = array();
+		foreach ( $texts as $text ) {
+			$likes[] = 'post_content LIKE %s';
+			$args[]  = '%' . $this->db->esc_like( $text ) . '%';
+		}
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQLPlaceholders.UnfinishedPrepare -- one placeholder per text.
+		$id = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT ID FROM {$this->db->posts} WHERE post_type = 'page' AND post_status = 'publish' AND (" . implode( ' OR ', $likes ) . ') ORDER BY ID LIMIT 1', ...$args ) ) );
+		return null === $id ? null : (int) $id;
+	}
 }

@@ -112,6 +112,11 @@ final class Schema {
 					$this->settings->put( '_schema_version', (string) $number );
 				}
 			}
+			if ( 0 === $installed && null === $this->settings->find_quietly( 'send_students_to_portal' ) ) {
+				// A new install sends students to their sessions page after they log in; a site
+				// that upgrades keeps what its users know until an admin turns it on.
+				$this->settings->put( 'send_students_to_portal', '1' );
+			}
 			// After the steps: a mapped row's stored answers are written with it.
 			$this->map_legacy_statuses();
 			$this->settings->put( '_schema_version', (string) self::VERSION );

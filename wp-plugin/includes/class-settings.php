@@ -48,6 +48,7 @@ final class Settings {
 			'two_way_no_show'          => array( 'type' => 'bool', 'default' => false, 'secret' => false, 'label' => __( 'Send no-show marks back to Calendly', 'tfsp-calendly-sync' ) ),
 			// Default: on when visitors cannot register themselves (every account is an admin's), off when they can.
 			'link_new_accounts'        => array( 'type' => 'bool', 'default' => ! get_option( 'users_can_register' ), 'secret' => false, 'label' => __( 'Link bookings to new accounts', 'tfsp-calendly-sync' ) ),
+			'send_students_to_portal'  => array( 'type' => 'bool', 'default' => false, 'secret' => false, 'label' => __( 'Send students to their sessions page after they log in', 'tfsp-calendly-sync' ) ),
 			'delete_data_on_uninstall' => array( 'type' => 'bool', 'default' => false, 'secret' => false, 'label' => __( 'Delete the plugin\'s data on uninstall', 'tfsp-calendly-sync' ) ),
 			'organization_uri'         => array( 'type' => 'url_or_empty', 'default' => '', 'secret' => false, 'label' => __( 'Calendly organization URI', 'tfsp-calendly-sync' ) ),
 			'user_uri'                 => array( 'type' => 'url_or_empty', 'default' => '', 'secret' => false, 'label' => __( 'Calendly user URI', 'tfsp-calendly-sync' ) ),

@@ -12,6 +12,7 @@ namespace TFSP\CalendlySync\Public;
 
 use TFSP\CalendlySync\Clock;
 use TFSP\CalendlySync\DatabaseError;
+use TFSP\CalendlySync\Plugin;
 use TFSP\CalendlySync\Progress;
 
 defined( 'ABSPATH' ) || exit;
@@ -36,6 +37,7 @@ final class PortalShortcode {
 	public function register(): void {
 		add_shortcode( self::TAG, array( $this, 'render' ) );
 		add_action( 'init', array( $this, 'register_block' ) );
+		add_filter( 'login_redirect', array( $this, 'login_redirect' ), 10, 3 );
 	}
 
 	/**
@@ -52,6 +54,42 @@ final class PortalShortcode {
 				'render_callback' => fn() => $this->render(),
 			)
 		);
+	}
+
+	/**
+	 * The page students are sent to after they log in: the first published
+	 * page holding the block or the shortcode; null when there is none.
+	 */
+	public function page_url(): ?string {
+		try {
+			$id = $this->progress->repository()->first_page_with( '<!-- wp:' . self::BLOCK, '[' . self::TAG );
+		} catch ( DatabaseError $e ) {
+			return null;
+		}
+		$url = null === $id ? false : get_permalink( $id );
+		return is_string( $url ) ? $url : null;
+	}
+
+	/**
+	 * login_redirect: a student who logs in without asking for a page lands
+	 * on the sessions page (setting send_students_to_portal).
+	 *
+	 * @param string             $to        Where WordPress sends the user.
+	 * @param string             $requested The redirect_to the login form carried.
+	 * @param \WP_User|\WP_Error $user      Who logged in.
+	 */
+	public function login_redirect( $to, $requested, $user ): string {
+		$to = (string) $to;
+		if ( ! $user instanceof \WP_User || user_can( $user, Plugin::CAP_MARK_ATTENDANCE ) || user_can( $user, 'edit_posts' ) ) {
+			return $to;
+		}
+		if ( '' !== (string) $requested && admin_url() !== (string) $requested ) {
+			return $to; // The user asked for a page: they get it.
+		}
+		if ( ! Plugin::instance()->settings()->get( 'send_students_to_portal' ) ) {
+			return $to;
+		}
+		return $this->page_url() ?? $to;
 	}
 
 	/**
