@@ -190,12 +190,13 @@ final class SiteHealth {
 			/* translators: %s: URL */
 			return $this->result( 'webhook_url', 'recommended', __( 'The webhook URL is not HTTPS', 'tfsp-calendly-sync' ), sprintf( __( 'The webhook URL is %s. Serve the site over HTTPS, so that bookings travel encrypted.', 'tfsp-calendly-sync' ), $url ) );
 		}
-		$answer = wp_remote_post(
+		// A GET, not a POST: an unsigned POST would count as a failed verification (and toward
+		// the rate limit) of the site's own address.  A redirect answers either method alike.
+		$answer = wp_remote_get(
 			$url,
 			array(
 				'redirection' => 0,
 				'timeout'     => 5,
-				'body'        => '',
 			)
 		);
 		$code = is_wp_error( $answer ) ? 0 : (int) wp_remote_retrieve_response_code( $answer );
