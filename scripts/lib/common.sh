@@ -19,6 +19,7 @@ CALSYNC_PKGS_PHP=(php8.2-dev php8.2-cli php-parser)
 
 # need_packages PKG...: installs whichever of the packages are missing.
 # Runs apt-get update at most once per call, and only when something is missing.
+# Waits for another apt or dpkg run to finish (up to 10 minutes) rather than failing.
 need_packages() {
     local missing=() p
     for p in "$@"; do
@@ -28,9 +29,9 @@ need_packages() {
     log "installing Debian packages: ${missing[*]}"
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null ||
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null ||
         die "apt-get update failed"
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
         "${missing[@]}" >/dev/null || die "apt-get install failed: ${missing[*]}"
 }
 
