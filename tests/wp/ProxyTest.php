@@ -227,5 +227,25 @@ PHP;
 		$this->assertSame( array(), array_slice( self::proxied(), $before ), 'the client did not use the environment proxy' );
 		$this->assertGreaterThan( $direct, self::fakeRequestsAtAlt(), 'the fake was asked directly at 127.0.0.2' );
 	}
-}
 
+	public function test_the_filters_decide_as_they_do_for_wordpress(): void {
+		// pre_http_send_through_proxy answering false: a proxied host is asked directly.
+		self::defineForSite( self::reachable() + self::proxyConstants() );
+		file_put_contents( self::probeFile(), "<?php\n// Written by tests/wp/ProxyTest.php; removed when it ends.\nadd_filter( 'pre_http_send_through_proxy', static fn( \$use, \$uri, \$check ) => '127.0.0.2' === ( \$check['host'] ?? '' ) ? false : \$use, 10, 3 );\n" );
+		$before = count( self::proxied() );
+		$direct = self::fakeRequestsAtAlt();
+		$this->assertConnected( self::testConnection(), 'pre_http_send_through_proxy false' );
+		$this->assertSame( array(), array_slice( self::proxied(), $before ), 'the filter kept the request off the proxy' );
+		$this->assertGreaterThan( $direct, self::fakeRequestsAtAlt(), 'the fake was asked directly' );
+
+		// block_local_requests: the site's own host (the fake's 127.0.0.1 address) is blocked only when the filter says so.
+		self::putSetting( 'api_base', self::env( 'FAKE_CALENDLY_URL' ) );
+		self::defineForSite( array( 'WP_HTTP_BLOCK_EXTERNAL' => true, 'WP_ACCESSIBLE_HOSTS' => 'calendly.example' ) );
+		unlink( self::probeFile() );
+		$this->assertConnected( self::testConnection(), 'the site\'s own host, never blocked by default' );
+		file_put_contents( self::probeFile(), "<?php\n// Written by tests/wp/ProxyTest.php; removed when it ends.\nadd_filter( 'block_local_requests', '__return_true' );\n" );
+		$result = self::testConnection();
+		$this->assertFalse( (bool) ( $result['record']['ok'] ?? true ), 'block_local_requests true blocks the site\'s own host' );
+		$this->assertStringContainsString( 'blocks outbound requests to 127.0.0.1', (string) ( $result['record']['error'] ?? '' ) );
+	}
+}
