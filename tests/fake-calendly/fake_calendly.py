@@ -247,6 +247,7 @@ class Fake:
         self.stopping = False
         self.inflight = set()
         self.senders = []
+        self.api_requests = {}  # REST requests received, by the address they came to (never reset)
         self.gen = 0
         made = parse_time("2024-01-15T09:00:00Z")
         self.org = Obj(uuid=fixed_uuid("organization"), name="Mentorship Portal", created_us=made)
@@ -956,7 +957,8 @@ class Fake:
                 "no_shows": [self.render_no_show(n) for n in self.no_shows.values()],
                 "webhook_subscriptions": [self.render_sub(s, with_key=True) for s in
                                           sorted(self.subs.values(), key=lambda s: s.created_us)],
-                "pending_deliveries": self.pending()}
+                "pending_deliveries": self.pending(),
+                "api_requests": dict(self.api_requests)}
 
     def c_deliveries(self, q):
         since = int(q.get("since", ["0"])[0] or 0)
@@ -1446,6 +1448,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_json(ex.status, ex.body())
             return
         with fake.cond:
+            at = self.server.server_address[0]
+            fake.api_requests[at] = fake.api_requests.get(at, 0) + 1
             drop = fake.rng.random() < fake.sw["drop_rate"]
             latency = fake.sw["latency_ms"] / 1000
         if drop:
@@ -1474,14 +1478,15 @@ class Server(ThreadingHTTPServer):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Fake Calendly (REST subset, control interface, signed webhooks).")
-    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--host", action="append", help="loopback address to listen on (repeatable: the same fake on each; default 127.0.0.1)")
     ap.add_argument("--port", type=int, default=8182, help="0 picks a free port (printed)")
     ap.add_argument("--uri-base", default="https://api.calendly.com", help="base of the URIs inside answers")
     ap.add_argument("--token", action="append", help="accepted bearer token (repeatable; default fake-token)")
     ap.add_argument("--time-scale", type=float, default=1.0, help="retry timeline runs N times faster")
     ap.add_argument("--verbose", action="store_true", help="log requests and deliveries to stderr")
     a = ap.parse_args(argv)
-    if not is_loopback_host(a.host):
+    hosts = a.host or ["127.0.0.1"]
+    if not all(is_loopback_host(h) for h in hosts):
         ap.error("--host must be a loopback address (127.0.0.0/8, ::1, localhost)")
     try:
         _scale(a.time_scale)
@@ -1489,21 +1494,27 @@ def main(argv=None):
         ap.error("--time-scale " + str(ex))
     scale = int(a.time_scale) if a.time_scale == int(a.time_scale) else a.time_scale
     fake = Fake(a.uri_base, a.token or ["fake-token"], scale, a.verbose)
-    Server.address_family = socket.AF_INET6 if ":" in a.host else socket.AF_INET
-    httpd = Server((a.host, a.port), Handler)
-    httpd.fake = fake
+    servers = []
+    port = a.port
+    for host in hosts:
+        # One fake behind every address; the first's port (0: a free one) for all.
+        cls = type("Server6" if ":" in host else "Server4", (Server,), {"address_family": socket.AF_INET6 if ":" in host else socket.AF_INET})
+        httpd = cls((host, port), Handler)
+        httpd.fake = fake
+        port = httpd.server_address[1]
+        servers.append(httpd)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    serving = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
-    serving.start()
-    port = httpd.server_address[1]
-    shown = f"[{a.host}]" if ":" in a.host else a.host
-    print(f"fake-calendly listening on http://{shown}:{port}", flush=True)
+    for httpd, host in zip(servers, hosts):
+        threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
+        shown = f"[{host}]" if ":" in host else host
+        print(f"fake-calendly listening on http://{shown}:{port}", flush=True)
     while not stop.wait(0.5):
         pass
-    httpd.shutdown()
-    httpd.server_close()
+    for httpd in servers:
+        httpd.shutdown()
+        httpd.server_close()
     fake.stop()
     return 0
 

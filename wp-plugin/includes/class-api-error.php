@@ -16,7 +16,8 @@ final class ApiError extends PluginError {
 	 * (401), forbidden (403), not_found (404), conflict (409), rate_limited
 	 * (429 after the client's own waits), unreachable (transport), invalid
 	 * (400, or an answer that does not parse), server (5xx), argument (the
-	 * client refused a value before sending: ValueError/TypeError), other.
+	 * client refused a value before sending: ValueError/TypeError), blocked_host
+	 * (WP_HTTP_BLOCK_EXTERNAL forbids the host; nothing was sent), other.
 	 */
 	public string $kind;
 

@@ -20,12 +20,15 @@ final class Api {
 
 	private Settings $settings;
 
+	/** WordPress's proxy and blocking rules for the client's base URL. */
+	private Outbound $outbound;
+
 	/** @var callable(ApiError):void|null Told about every failed call (health and alerts). */
 	private $on_error;
 
 	private ?\Calsync\Client $client = null;
 
-	/** Base URL and token the client was built with, to rebuild it when they change. */
+	/** Base URL, token and proxy options the client was built with (a hash), to rebuild it when they change. */
 	private string $built_for = '';
 
 	/** Microtime before which no request is sent: the rate-limit window is used up. */
@@ -38,8 +41,9 @@ final class Api {
 	/** Longest sleep (ms) for a full rate-limit window; a longer wait is an ApiError the caller reschedules on. */
 	private int $max_wait_ms;
 
-	public function __construct( Settings $settings, ?callable $on_error = null, int $max_wait_ms = 65000 ) {
+	public function __construct( Settings $settings, ?callable $on_error = null, int $max_wait_ms = 65000, ?Outbound $outbound = null ) {
 		$this->settings    = $settings;
+		$this->outbound    = $outbound ?? new Outbound();
 		$this->on_error    = $on_error;
 		$this->max_wait_ms = $max_wait_ms;
 	}
@@ -232,7 +236,9 @@ final class Api {
 		if ( ! class_exists( \Calsync\Client::class ) ) {
 			throw new ApiError( 'not_configured', 0, __( 'The loaded calsync extension has no Calendly client; install the current version.', 'tfsp-calendly-sync' ) );
 		}
-		$fingerprint = hash( 'sha256', $base . "\0" . $token );
+		// WordPress's proxy constants and filters, and its blocked hosts (a blocked_host ApiError).
+		$proxy       = $this->outbound->client_options( $base );
+		$fingerprint = hash( 'sha256', $base . "\0" . $token . "\0" . Outbound::fingerprint( $proxy ) );
 		if ( null === $this->client || $fingerprint !== $this->built_for ) {
 			if ( null !== $this->client ) {
 				$usage                  = $this->usage();
@@ -249,9 +255,13 @@ final class Api {
 						'max_retries'        => 4,
 						'max_wait_ms'        => $this->max_wait_ms,
 						'user_agent'         => 'tfsp-calendly-sync/' . TFSP_CALENDLY_SYNC_VERSION . ' WordPress/' . get_bloginfo( 'version' ),
-					)
+					) + $proxy
 				);
 			} catch ( \ValueError $e ) {
+				if ( false !== strpos( $e->getMessage(), 'proxy' ) ) {
+					// The client names the option, never its value (the password stays out of the message).
+					throw new ApiError( 'not_configured', 0, __( 'The outbound proxy settings (WP_PROXY_HOST, WP_PROXY_PORT, WP_PROXY_USERNAME, WP_PROXY_PASSWORD) are not usable: printable ASCII only.', 'tfsp-calendly-sync' ) );
+				}
 				throw new ApiError( 'not_configured', 0, __( 'The Calendly API base URL or token is not usable.', 'tfsp-calendly-sync' ) );
 			}
 			$this->built_for = $fingerprint;

@@ -238,7 +238,12 @@ final class Plugin {
 
 	/** The Calendly API: the only builder of Calsync\Client. */
 	public function api(): Api {
-		return $this->service( 'api', fn() => new Api( $this->settings(), HealthCheck::on_api_error( $this->alerts(), $this->settings_repository() ) ) );
+		return $this->service( 'api', fn() => new Api( $this->settings(), HealthCheck::on_api_error( $this->alerts(), $this->settings_repository() ), 65000, $this->outbound() ) );
+	}
+
+	/** WordPress's outbound proxy and blocked-host rules, for every Calsync client (API and auth base). */
+	public function outbound(): Outbound {
+		return $this->service( 'outbound', fn() => new Outbound() );
 	}
 
 	public function alerts(): Alerts {
