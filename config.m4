@@ -1,3 +1,4 @@
+dnl SPDX-License-Identifier: MIT
 dnl phpize build of the calsync extension: the Zend glue in ext/ and libcalsync in src/, one .so.
 
 PHP_ARG_ENABLE([calsync],

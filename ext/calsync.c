@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The calsync module: registration, phpinfo(), and the stateless Time and Signature calls. */
 #include "calsync_glue.h"
 

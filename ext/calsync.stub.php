@@ -11,6 +11,8 @@
  * @generate-class-entries
  */
 
+// SPDX-License-Identifier: MIT
+
 namespace Calsync {
 
     /**

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 8e503da2ffe5e7e06388e7012510cfe2091f8e76 */
+ * Stub hash: f742570756381e671d740092deee0a7017907993 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Info_versions, 0, 0, IS_ARRAY, 0)
 ZEND_END_ARG_INFO()

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Calsync\Client: the core's Calendly REST client as a PHP object; arguments in, answers out. */
 #include "calsync_glue.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Calsync\Email: normalisation and matching of an invitee's address against WordPress users. */
 #include "calsync_glue.h"
 

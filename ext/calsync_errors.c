@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The one boundary where libcalsync's error codes become PHP exceptions.
  *

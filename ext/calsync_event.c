@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Calsync\Event and Calsync\ScheduledEvent: PHP objects that own a parsed core handle. */
 #include "calsync_glue.h"
 

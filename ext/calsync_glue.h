@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Declarations shared by the extension's glue files: class entries, object layouts, converters. */
 #ifndef CALSYNC_GLUE_H
 #define CALSYNC_GLUE_H

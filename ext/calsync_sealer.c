@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Calsync\Sealer: an object holding a derived sealing key, wiped when the object goes. */
 #include "calsync_glue.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Calsync\State: facts arrays <-> calsync_facts, and the core's merge and derive calls. */
 #include "calsync_glue.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The calsync extension's module entry, as PHP's build and static linking expect it. */
 #ifndef PHP_CALSYNC_H
 #define PHP_CALSYNC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libcalsync: the Calendly sync core. The one public header. */
 #ifndef CALSYNC_H
 #define CALSYNC_H

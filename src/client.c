@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Calendly REST client: one reused libcurl handle, rate-limit aware retries, typed errors,
  * pages. */
 #include "client_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private to the REST client: its answer parsers, exposed for the fuzz target. */
 #ifndef CALSYNC_CLIENT_INTERNAL_H
 #define CALSYNC_CLIENT_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Error reporting, string views and library versions shared by every module. */
 #include "internal.h"
 

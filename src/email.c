@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* E-mail matching: normalisation, links on exact or alias matches, and reasoned suggestions. */
 #include "internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Calendly webhook bodies and REST objects into validated, zero-copy views. */
 #include "internal.h"
 

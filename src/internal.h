@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private helpers shared by libcalsync's modules; never installed. */
 #ifndef CALSYNC_INTERNAL_H
 #define CALSYNC_INTERNAL_H

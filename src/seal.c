@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Sealing secrets at rest: HKDF key derivation and the "cs1." AES-256-GCM text format. */
 #include "internal.h"
 

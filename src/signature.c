@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Calendly-Webhook-Signature: strict header parsing, HMAC-SHA256 over t "." body, key ring, time
  * window. */
 #include "internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Session state: every source becomes a contribution of facts, one join merges it, the status is
  * derived. */
 #include "internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* RFC 3339 date-times to and from microseconds since the Unix epoch, UTC. */
 #include "internal.h"
 

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * Plugin Name:       TFSP Calendly Sync
  * Description:       Keeps the mentorship portal's coaching sessions in step with Calendly: signed webhooks, cancellations, reschedules and attendance marks.

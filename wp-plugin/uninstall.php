@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * Uninstall: always removes the plugin's capabilities, scheduled jobs and sealed secrets, and
  * deletes this site's Calendly webhook subscription when the extension is loaded, Calendly

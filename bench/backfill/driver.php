@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * bench/backfill driver: seeds N invitees over 100 days in the fake Calendly (silently: no
  * webhooks), then runs the plugin's back-fill job in-process twice (the second with nothing

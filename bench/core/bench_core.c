@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Benchmark of the core's hot path against the raw primitives on the same bytes. */
 #include "calsync.h"
 

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 // The benchmark's baseline: verify, parse and the state rules written the way a PHP developer
 // would, without the extension, producing the very shapes the extension returns.
 

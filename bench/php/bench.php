@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 // Times verify + parse + state per webhook body, through the calsync extension and through PurePhpPipeline, in one process.
 //
 //   php -d extension=/abs/calsync.so bench/php/bench.php [--iterations=N] [--rounds=R]

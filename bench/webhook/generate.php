@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Writes COUNT unique, validly signed webhook deliveries for bench/webhook/run,
  * one a line: "<Calendly-Webhook-Signature>\t<body>".  Each body is

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Where the time of one webhook request goes, measured in-process: loads the
  * stack's WordPress once (php-cli, SAVEQUERIES on), then dispatches the ping

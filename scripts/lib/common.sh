@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # Shared shell helpers for scripts/*: logging, the repository root, and
 # idempotent installation of the Debian packages the project needs.

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Plugin Name: Local stack mail recorder
  * Description: Part of the local development stack, not of the product:

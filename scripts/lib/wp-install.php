@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Installs the private WordPress of the local stack without wp-cli.
  *   php wp-install.php WP_DIR check

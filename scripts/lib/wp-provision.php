@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Provisions the local stack's WordPress the way an admin would: activates
  * the plugin and stores its settings through the plugin's own settings code

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Seeds the local stack with demo people: a coach and three students, with
  * passwords printed by scripts/run.  Bookings are then made through the fake

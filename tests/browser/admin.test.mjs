@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Browser tests of the wp-admin pages and the student portal against the running stack:
 // connection and webhook set-up, marking, conflicts, unmatched bookings, back-fill progress,
 // access control of every mutating route and form, and escaping of hostile input.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Shared helpers of the browser tests: the stack's env file, Debian's Chromium through
 // playwright-core, logins, screenshots of every page visited, the fake Calendly's control
 // interface, and the PHP fixture script.

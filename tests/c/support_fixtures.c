@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test support: reading files from tests/fixtures. */
 #include "support_fixtures.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test support: reading files from tests/fixtures. */
 #ifndef CALSYNC_SUPPORT_FIXTURES_H
 #define CALSYNC_SUPPORT_FIXTURES_H

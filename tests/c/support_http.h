@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test support: a scripted HTTP/1.1 server on 127.0.0.1 that records each request. */
 #ifndef CALSYNC_SUPPORT_HTTP_H
 #define CALSYNC_SUPPORT_HTTP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers for the session-state tests: event views built as plain structs, and field-level diffs of
  * facts. */
 #include "support_state.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tests of the REST client against a scripted loopback server: headers, retries, back-off, errors,
  * pages. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tests of e-mail normalisation and of matching an invitee to WordPress users. */
 #include <setjmp.h>
 #include <stdarg.h>

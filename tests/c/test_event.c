@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests for webhook and REST object parsing, dedupe keys and redaction (src/event.c). */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tests of sealing secrets: key derivation, the cs1 format, every way a value fails to open. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tests of Calendly-Webhook-Signature verification and signing. */
 #include <setjmp.h>
 #include <stdarg.h>

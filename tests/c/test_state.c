@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the session state: one scenario per rule, events built directly as C structs. */
 #include <setjmp.h>
 #include <stdarg.h>

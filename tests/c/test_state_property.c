@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Property test of the session state: random histories, permuted and duplicated, converge to the
  * same facts. */
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests for RFC 3339 parsing and formatting (src/time.c). */
 #include <setjmp.h>
 #include <stdarg.h>

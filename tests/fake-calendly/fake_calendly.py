@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Fake Calendly for Calsync's tests: the REST subset, a control interface, and signed webhook delivery (stdlib only)."""
 
 import argparse

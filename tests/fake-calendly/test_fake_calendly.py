@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Self-test of the fake Calendly: starts it on a free loopback port and receives its webhooks here (stdlib only)."""
 
 import hashlib

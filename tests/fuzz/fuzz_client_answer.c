@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: one answer body through the REST client's error-answer, OAuth token and page
  * parsers. */
 #include <jansson.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: e-mail normalisation and matching; input lines are invitee e-mail, name, then
  * candidates. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: one body through the webhook, REST invitee and REST
  * scheduled event parsers; what parses is keyed and redacted. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: opening untrusted sealed text, and sealing then opening the input. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: signature header parsing and verification; input is "<header>\n<body>". */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target for the session state: bytes become contributions; in order, reversed and repeated
  * they must agree. */
 /*

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: RFC 3339 parse, and format/re-parse of whatever parses. */
 #include <stdint.h>
 #include <stdlib.h>

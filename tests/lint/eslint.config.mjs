@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * ESLint for the plugin's scripts (wp-plugin/admin/assets/*.js, wp-plugin/public/blocks/NAME/index.js),
  * run by `scripts/lint eslint` from the repository root.

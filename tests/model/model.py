@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The reference model of the model-based test: what the plugin's database
 must hold, written from ../shared/DESIGN.md's data model and state rules and
 from the specified seams (linking, matching, erasure), in this file's own

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The model-based test of the whole plugin (issue 9): random sequences of
 operations on the running stack, drawn by Hypothesis's rule-based state
 machine from a printed seed; after every sequence the database must equal

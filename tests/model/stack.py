@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The model-based test's hands on the running stack: the fake Calendly's
 control interface, the plugin's REST routes as a logged-in administrator, the
 database (pymysql), scripts/stack db-down|db-up, and support/helper.php for

@@ -2,6 +2,7 @@
 bench/php's pure-PHP pipeline gives exactly the extension's results on every webhook fixture (the benchmark compares like with like)
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/calsync.inc';
 require __DIR__ . '/../../bench/php/PurePhpPipeline.php';
 use Calsync\Event;

@@ -2,6 +2,7 @@
 Calsync\Client arguments: options validated strictly, UUIDs and queries checked before anything is sent; class shape
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/client.inc';
 use Calsync\Client;
 

@@ -2,6 +2,7 @@
 Calsync\AuthClient: form bodies, HTTP Basic client authentication, code exchange, refresh, revoke, OAuth errors as ApiException
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/client.inc';
 use Calsync\AuthClient;
 

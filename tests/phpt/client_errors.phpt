@@ -2,6 +2,7 @@
 Calsync\Client errors: 401 revoked token, 404, 5xx retried, transport failures as status 0
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/client.inc';
 use Calsync\ApiException;
 

@@ -2,6 +2,7 @@
 Calsync\Client proxy options: environment proxies ignored, the given proxy carries the request (with Proxy-Authorization), noproxy bypasses it, proxy_userpwd never shown
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/client.inc';
 use Calsync\Client;
 

@@ -2,6 +2,7 @@
 Calsync\Client rate limits: 429 waited out with and without Retry-After, a wait over max_wait_ms thrown with retryAfterMs
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/client.inc';
 use Calsync\ApiException;
 

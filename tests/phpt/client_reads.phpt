@@ -2,6 +2,7 @@
 Calsync\Client reads: current user, event types, scheduled events and invitees, every page, single resources
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/client.inc';
 use Calsync\Event;
 use Calsync\ScheduledEvent;

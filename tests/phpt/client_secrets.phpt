@@ -2,6 +2,7 @@
 Calsync\Client secrets: the token and signing key never show in dumps, messages or traces
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/client.inc';
 use Calsync\Client;
 

@@ -2,6 +2,7 @@
 Calsync\Client on the wire: query encoding, paths, JSON bodies; answers that do not parse give PayloadException with the path
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/client.inc';
 use Calsync\PayloadException;
 

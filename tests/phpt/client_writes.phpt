@@ -2,6 +2,7 @@
 Calsync\Client writes: webhook subscriptions (create, list, get, delete, 409, 403 plan gate) and no-shows
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/client.inc';
 
 $fake = new FakeCalendly();

@@ -2,6 +2,7 @@
 Calsync\Email::normalize() and match(): links only on exact or alias, suggestions with reasons
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/calsync.inc';
 use Calsync\Email;
 

@@ -2,6 +2,7 @@
 Core error codes map onto one exception class each (ext/calsync_errors.c): ARGUMENT ValueError, INPUT InputException, parse PayloadException with a bare message
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/calsync.inc';
 use Calsync\{Email, Event, InputException, PayloadException, Sealer, SealException, Signature, SignatureException, Time};
 

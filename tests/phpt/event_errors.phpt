@@ -2,6 +2,7 @@
 Calsync\Event and ScheduledEvent: bad payloads throw PayloadException with the JSON path
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/calsync.inc';
 use Calsync\Event;
 use Calsync\PayloadException;

@@ -2,6 +2,7 @@
 Calsync\Event::parse(): every fixture, every field the plugin stores
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/calsync.inc';
 use Calsync\Event;
 

@@ -4,6 +4,7 @@ Calsync\Event::webhookEvents(): the Calendly event names the core handles, from 
 calsync
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 $names = Calsync\Event::webhookEvents();
 var_dump($names);
 // Each name parses to a kind of its own: the list and the parser read one table.

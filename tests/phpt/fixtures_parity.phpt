@@ -2,6 +2,7 @@
 Same fixtures, same results as the C tests (tests/c/test_event.c, test_signature.c, test_seal.c, test_email.c)
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 // Every expectation below is copied from the C unit tests named beside it,
 // so the extension is held to the very values the core is held to.
 require __DIR__ . '/calsync.inc';

@@ -2,6 +2,7 @@
 Calsync\Info::versions(): the versions php --ri calsync shows, as an array
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/calsync.inc';
 
 $v = Calsync\Info::versions();

@@ -2,6 +2,7 @@
 calsync module: version, phpinfo() rows, class shapes, #[\SensitiveParameter]
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/calsync.inc';
 
 var_dump(extension_loaded('calsync'));

@@ -2,6 +2,7 @@
 Calsync\ScheduledEvent::parse(), uri(), toArray(): REST scheduled events for look-ups and back-fill
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/calsync.inc';
 use Calsync\ScheduledEvent;
 

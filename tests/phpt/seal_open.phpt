@@ -2,6 +2,7 @@
 Calsync\Sealer: seal/open round trips, context binding, and the three ways a value fails to open
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/calsync.inc';
 use Calsync\SealException;
 use Calsync\Sealer;

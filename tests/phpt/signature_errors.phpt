@@ -2,6 +2,7 @@
 Calsync\Signature: the four failed outcomes as SignatureException, and argument errors
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/calsync.inc';
 use Calsync\Signature;
 use Calsync\SignatureException;

@@ -2,6 +2,7 @@
 Calsync\Signature::verify() and sign(): authentic bodies, key rings, tolerance edges, large and binary bodies
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/calsync.inc';
 use Calsync\Signature;
 

@@ -2,6 +2,7 @@
 Calsync\State::applyEvent(), applyPeer(), applyScheduledEvent(): new facts, status, changes, notes
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/calsync.inc';
 use Calsync\Event;
 use Calsync\ScheduledEvent;

@@ -2,6 +2,7 @@
 Calsync\State::chainStanding(): which attended rows count toward progress along reschedule chains
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/calsync.inc';
 use Calsync\State;
 

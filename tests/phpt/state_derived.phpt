@@ -2,6 +2,7 @@
 Calsync\State: attendance_due_at, needs_attendance and counts_alone in derive() and every apply* answer
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/calsync.inc';
 use Calsync\Event;
 use Calsync\ScheduledEvent;

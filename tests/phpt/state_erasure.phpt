@@ -2,6 +2,7 @@
 Calsync\State::applyErasure() and the erased_at key: personal facts stay empty whatever arrives later
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/calsync.inc';
 use Calsync\Event;
 use Calsync\ScheduledEvent;

@@ -2,6 +2,7 @@
 Calsync\State: strict facts arrays (ValueError/TypeError naming the key), refused events, mismatches
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/calsync.inc';
 use Calsync\Event;
 use Calsync\ScheduledEvent;

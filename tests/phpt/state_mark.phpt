@@ -2,6 +2,7 @@
 Calsync\State::applyMark(), derive(), normalizeStatus(): the coach's word, stale marks, echoes, conflicts
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/calsync.inc';
 use Calsync\Event;
 use Calsync\State;

@@ -2,6 +2,7 @@
 Calsync\State::emptyFacts() and merge(): the facts array shape, and the join's laws
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/calsync.inc';
 use Calsync\State;
 

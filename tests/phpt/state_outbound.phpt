@@ -2,6 +2,7 @@
 Calsync\State::applyMark() with $twoWayNoShow: the Calendly no-show to create or delete, as outbound actions
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/calsync.inc';
 use Calsync\Event;
 use Calsync\State;

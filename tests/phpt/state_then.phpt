@@ -2,6 +2,7 @@
 Calsync\State::then(): two answers, the second applied to the first's facts, as one answer
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/calsync.inc';
 use Calsync\Event;
 use Calsync\ScheduledEvent;

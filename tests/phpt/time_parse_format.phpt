@@ -2,6 +2,7 @@
 Calsync\Time::parse() and format(): RFC 3339 <-> microseconds, and their errors
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/calsync.inc';
 use Calsync\Time;
 

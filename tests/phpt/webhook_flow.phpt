@@ -2,6 +2,7 @@
 A webhook delivery end to end, the way the plugin handles it: open the key, verify, parse, dedupe, apply, link the peer, match the student
 --FILE--
 <?php
+// SPDX-License-Identifier: MIT
 require __DIR__ . '/calsync.inc';
 use Calsync\Email;
 use Calsync\Event;

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Keyset paging of the three admin lists (Sessions, Unmatched, the Sync page's ledger), through
  * their own links: walking "next" from the first page, and "previous" from the last, visits

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * The same history of bookings, cancels, reschedules and no-shows gives the
  * same session rows whether it arrives by webhooks or by a back-fill of its

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * A back-fill larger than the rate limit finishes without a request refused
  * twice in a row (under both readings of whether a 429 carries Retry-After),

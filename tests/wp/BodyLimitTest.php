@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Body size is checked before WordPress copies or json-decodes the body: a 3 MB unsigned body
  * of nested arrays gets 413 from the stack's nginx (client_max_body_size 300k on the webhook

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * A value that Calsync\Client refuses before sending anything (a ValueError, such as a
  * "UUID" with a dot in it) is an API error like any other: the stale look-up gives that row

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * The daily coach reminder (tfsp_calendly_reminders): each coach gets a digest of their own
  * overdue unmarked sessions, sessions whose host matches no user go to the admin recipients,

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * The same invitee's events posted at once (with duplicates) end in the same
  * state as posted one by one: the row lock and the ledger serialise them.

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * The scheduled work: retry of failed ledger rows with back-off, retention of
  * raw bodies and webhook_data, each under a database lock (that a held lock stops a job, and

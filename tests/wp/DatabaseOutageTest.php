@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * A MariaDB restart in the middle of a burst: deliveries during the outage
  * get a 5xx, the fake's retries bring them in, nothing is lost or doubled;

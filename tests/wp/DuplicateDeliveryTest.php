@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * A repeated delivery changes nothing and is counted in the ledger's
  * deliveries of the one row that holds it.

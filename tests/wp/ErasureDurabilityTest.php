@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Erasure lasts: after the privacy eraser, later deliveries for the same invitee (Calendly's
  * no-show button, a host cancel) keep merging into the row but never write the e-mail, the

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * The hooks for integrators (docs/hooks.md), as a site's own code would use
  * them: a must-use plugin written for the test records every call of

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Hostile and broken deliveries get the status DESIGN.md names; nothing from
  * an unverified or stale request is applied; strings are stored as sent.

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * The signing key ring rotates only when Calendly accepts the new key: a newly generated key
  * is held as pending and becomes current on 201; a refused attempt discards it, so failed

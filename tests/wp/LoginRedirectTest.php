@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Students land on their sessions page after they log in (setting
  * send_students_to_portal, on for new installs): through wp-login.php, as a

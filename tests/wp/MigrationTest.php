@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * The versioned migration, run in-process (WordPress and the extension loaded)
  * against tables of a scratch prefix: it creates the tables on an empty site

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * The site with the calsync extension not loaded (as after a PHP upgrade
  * without a rebuilt extension): php-fpm is restarted without it

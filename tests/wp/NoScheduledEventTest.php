@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Payloads without an embedded scheduled_event (the older webhook shape): the row is made at
  * once from the invitee, a look-up of its scheduled event is queued and run with the stale

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Health check and alerts: a subscription that Calendly disabled after
  * failing deliveries (compressed time) is recreated, the missed window is

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * WordPress's personal-data exporter and eraser: the export holds the person's sessions and
  * aliases; erasing anonymises e-mail, name, links and stored payloads, and keeps the rows, the

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * The Progress page and its CSV export: who may see them, the nonce, what the export holds
  * (attended rows only, a reschedule chain once, formula cells escaped).

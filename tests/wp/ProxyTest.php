@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * The core's Calendly client follows WordPress's outbound rules, like
  * WordPress's own HTTP API: WP_PROXY_* (with the bypass list), and

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * A flood of bad signatures from one address is refused with 429 for the rest
  * of the minute, while validly signed deliveries from that same address are

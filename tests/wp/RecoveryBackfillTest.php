@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * One recovery back-fill at a time: while re-creating a disabled subscription keeps failing
  * for the same reason, the health check queues nothing more (and the alert says so); a

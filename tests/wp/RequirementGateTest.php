@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Without the calsync extension the site keeps working, wp-admin says why, and
  * the webhook route answers 503 (so that Calendly retries) instead of a fatal error.

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * A reschedule (cancel of the old invitee, create of the new one) gives two
  * linked rows whichever arrives first, and the same rows in both orders.

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Secrets at rest, at the plugin level: every secret the plugin writes to its settings table
  * is sealed (cs1.…, and no plain value anywhere in the table); a setting pinned by a constant

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * The History of a session on the Sessions page reads the trail's times whichever way a row
  * stored them: RFC 3339 (every row written now, Calendly's and a coach's alike) or the raw

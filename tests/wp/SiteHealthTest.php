@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Tools > Site Health, as support/site-health.php sees it in-process: the
  * plugin's debug-information section (versions of the plugin, the extension

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Job locks are per site: two sites on one MariaDB server with the same table prefix but
  * different databases (production and staging, typically) never block each other's jobs,

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * The subscription is identified by its Calendly URI and the callback URL it was made for.
  * When the site's webhook URL changes (here: plain permalinks, so rest_url() becomes

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Stale deliveries: a correctly signed body whose t lies outside the
  * signature tolerance (in the past or in the future) is answered 2xx and kept

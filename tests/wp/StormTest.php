@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * A storm, as a user would make one: the fake Calendly books at least 2,000
  * sessions and cancels, reschedules (some twice) and marks and unmarks

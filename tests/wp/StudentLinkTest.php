@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * POST /wp-json/tfsp-calendly/v1/sessions/{id}/student and the Unmatched page: linking never
  * steals another student's session, remembering an e-mail moves only unmatched sessions,

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * The student portal [tfsp_coaching_sessions] and the booking link [tfsp_book_session]: a
  * student sees their own sessions, links and progress, never another student's; a visitor gets

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Two-way no-show: a coach's no-show mark creates the Calendly no-show and
  * clearing it deletes it; the webhooks that come back change nothing more.

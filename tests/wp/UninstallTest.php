@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * uninstall.php, with and without the delete_data_on_uninstall switch, run against a copy of
  * the whole site under a scratch prefix: capabilities, jobs and the sealed secrets always go;

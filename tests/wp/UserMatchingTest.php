@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Matching after the fact (issue 9, defect 3, and the deleted-user seam of 13):
  * bookings made before their student's or coach's account existed, or before

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Each event kind creates or updates the right session row, links the
  * student and the coach by e-mail, and writes the ledger and audit trail.

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Bootstrap of the WordPress integration tests: reads .stack/env (written by
  * `scripts/stack up`), loads the shared test helpers, and lets the tests name

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * Keyset paging of the plugin's list tables: which position the request asks for, which rows of
  * those fetched make the page and where it stands, and the paging links, in WP_List_Table's

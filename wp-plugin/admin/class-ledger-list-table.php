@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The ledger on the Sync page: every delivery with its outcome and stored error, filters by
  * outcome and event, keyset paging by id, and retry/replay from the stored body.

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The admin's entry point: the "Coaching sessions" menu and its pages, their form handlers
  * (admin-post.php actions and list-table bulk actions), their assets, and the admin REST routes.

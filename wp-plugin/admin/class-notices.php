@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * Messages that outlive the redirect after a form was handled: kept per user for a minute, shown once.
  *

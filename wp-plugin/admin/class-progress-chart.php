@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The Progress page's chart: sessions per week by status as a server-rendered SVG (stacked bars),
  * readable without JavaScript and by screen readers (title, desc, text labels, and the numbers as

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The Progress page's list of students: attended / required, upcoming, last session, completed.
  *

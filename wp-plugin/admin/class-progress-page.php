@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The Progress page (admins and coaches): program totals, the weekly chart, the students with
  * their progress, and the CSV export (admin-post.php, nonce and capability checked).

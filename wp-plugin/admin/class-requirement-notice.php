@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The requirement gate's admin notice: the calsync extension is not loaded (or too old), and what that means.
  *

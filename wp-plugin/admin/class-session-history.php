@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * A row's history on the Sessions page: its audit trail (who changed what, from what, to what,
  * and why), folded in a details element.

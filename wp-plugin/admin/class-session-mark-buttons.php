@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * A row's inline attendance controls on the Sessions page: a note and one button per mark, the
  * current mark highlighted.  sessions.js sends a click to POST tfsp-calendly/v1/sessions/{id}/mark.

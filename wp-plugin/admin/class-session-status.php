@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * A session's status as the admin screens and the mark route show it: the labels, the derived
  * "needs attendance", and a conflict in words.

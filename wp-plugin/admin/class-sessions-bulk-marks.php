@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The bulk marks of the Sessions page: the actions and their note field, and taking them.
  *

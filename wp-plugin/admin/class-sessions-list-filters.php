@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * What the Sessions list shows, as the request asks: the view, the student, coach and date
  * filters, the search and the sort; the view links and the filter form that ask for them; and

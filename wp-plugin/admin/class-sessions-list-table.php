@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The list of coaching sessions: its columns and their cells (a session's times, invitee,
  * student, coach, status with conflicts and reschedule links, mark buttons and history), over

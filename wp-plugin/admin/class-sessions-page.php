@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The Sessions page (coaches and admins): filters, search, the list, bulk marks with a note.
  *

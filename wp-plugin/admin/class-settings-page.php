@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The Settings page (admins): the Calendly connection, the event types that are coaching
  * sessions, the webhook subscription, and the sync's limits and switches.

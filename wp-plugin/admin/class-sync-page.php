@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The Sync page (admins): health (subscription, last verified delivery, last back-fill, failing
  * rows, rate-limit and signature-failure counts), the ledger with its stored errors and

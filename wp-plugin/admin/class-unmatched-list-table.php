@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The list of unmatched bookings, each with the core's suggestions (Calsync\Email::match over a
  * bounded candidate set) and a form that links it to a user.

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The Unmatched bookings page (admins): bookings whose e-mail matches no student, the core's
  * suggestions with their reasons, and linking a booking to a user, optionally remembering the

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * WP-Cron job tfsp_calendly_reminders (daily, under a database lock): an e-mail digest to each
  * coach of the sessions that ended more than reminder_after_hours ago and still have no attendance

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * WP-Cron job tfsp_calendly_health (every 15 minutes, under a database lock): the subscription's
  * state and retry_started_at, the last verified delivery, failing ledger rows; recovery and polling.

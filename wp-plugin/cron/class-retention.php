@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * WP-Cron job tfsp_calendly_retention: clears raw bodies and webhook_data after retention_days, under a database lock.
  *

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * WP-Cron job tfsp_calendly_retry: another attempt at failed ledger rows, with exponential back-off, under a database lock.
  *

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * WP-Cron job tfsp_calendly_stale_lookup (every five minutes, under a database lock): for each stale
  * delivery (authentic signature, timestamp outside the tolerance), the invitee is read through the API

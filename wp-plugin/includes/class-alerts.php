@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * Alerts to the program admin by e-mail (wp_mail) and admin notice, throttled per kind.
  *

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * A Calendly API call that failed, in the plugin's words: what kind of failure, the HTTP status, and a safe message.
  *

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The one place that builds Calsync\Client: from the settings (API base URL, token), with the
  * plugin's timeouts, pacing under the rate limit, and ApiException (and the client's argument

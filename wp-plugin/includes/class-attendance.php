@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * A coach's attendance mark (attended, no-show, rescheduled, or cleared): applied with
  * Calsync\State::applyMark in a transaction with the row locked, audited with actor "coach", and,

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * Who or what changed a session, for the audit rows of one write: the actor
  * type (calendly, sync, coach, admin, system), the user, the reason, the

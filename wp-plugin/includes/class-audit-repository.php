@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * SQL of {prefix}tfsp_session_audit: append-only, one row per change of a session.
  *

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * SQL of {prefix}tfsp_calendly_backfills: one row per back-fill job, with its window, cursor, counts and state.
  *

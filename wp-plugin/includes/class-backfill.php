@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * Back-fill of a window of start times: every scheduled event (canceled ones too) and its invitees,
  * applied through SessionSync like webhooks, so that the rows end as the webhooks would have left them.

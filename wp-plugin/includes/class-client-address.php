@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The client address of a request: REMOTE_ADDR, or the right-most untrusted X-Forwarded-For entry behind a trusted proxy.
  *

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * Time conversions at the database edge: the core counts microseconds since the epoch (UTC).
  *

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * Wires what students, coaches and admins read: the Progress page and its CSV export, the student
  * portal and booking shortcodes, the coach reminders (cron and admin notice), and the

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The connection to Calendly: the access token tested with /users/me (organization and user URIs
  * stored from it), and the webhook subscription for this site, registered and replaced safely.

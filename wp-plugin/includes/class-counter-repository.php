@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * SQL of {prefix}tfsp_calendly_counters: why requests were refused (bad signatures, oversized bodies, rate limit).
  *

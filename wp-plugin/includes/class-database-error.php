@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * A database statement that failed: the webhook answers 503 so that Calendly retries.
  *

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The two ways the plugin coordinates with other requests and web nodes:
  * transaction() runs a unit of work in one transaction, tried again after a

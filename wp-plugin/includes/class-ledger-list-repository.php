@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * SQL of the admin's view of the ledger ({prefix}tfsp_calendly_events): filtered pages, newest
  * first with keyset paging by id, and one row with its stored body for a retry or replay.

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * SQL of {prefix}tfsp_calendly_events, the ledger: one row per distinct delivery, found by its dedupe key.
  *

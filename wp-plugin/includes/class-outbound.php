@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * WordPress's outbound HTTP rules for the core's libcurl clients: which
  * proxy a request to a URL takes, and whether the site forbids it.

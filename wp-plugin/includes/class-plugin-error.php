@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The plugin's one error type.  Every failure that the plugin reports is a
  * PluginError of one category (DatabaseError, ApiError and SecretUnavailable

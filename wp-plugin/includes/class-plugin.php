@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The plugin's composition root: builds the repositories and services once, wires the hooks,
  * and runs activation and upgrades.

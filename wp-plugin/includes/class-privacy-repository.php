@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * SQL of the personal-data exporter and eraser: a person's session rows (by student_id or by the
  * invitee's e-mail), and their anonymisation in the sessions table, the ledger and the audit trail.

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * WordPress's personal-data exporter and eraser for the plugin's data.
  *

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * SQL behind the progress reports, the student portal and the coach reminders: read-only
  * questions over {prefix}tfsp_coach_sessions and the WordPress users who are its students.

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * Progress toward the required number of attended sessions: per student, for the program, and
  * sessions per week, for the Progress page, its CSV export and the student portal.

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The versioned schema: dbDelta DDL for the plugin's own tables, and a careful
  * upgrade of the portal's existing {prefix}tfsp_coach_sessions.

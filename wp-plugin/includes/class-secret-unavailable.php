@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * A sealed setting that no longer opens (salts rotated, seal key changed): never read as empty.
  *

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The sealing key of secret settings: TFSP_CALENDLY_SEAL_KEY when defined, else derived from WordPress's salts.
  *

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * SQL of {prefix}tfsp_calendly_seen_events: the updated_at of each scheduled event when a back-fill last finished it.
  *

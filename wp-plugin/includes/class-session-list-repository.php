@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * SQL of the admin's views of {prefix}tfsp_coach_sessions: filtered, searched, sorted lists with
  * keyset paging, the unmatched bookings, and the re-attribution of sessions to a student.

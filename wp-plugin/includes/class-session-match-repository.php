@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * SQL of {prefix}tfsp_coach_sessions for matching users to sessions after the fact: the rows an
  * account's e-mail may claim (locked), and the rows of a deleted user.  The caller holds the

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * Reads of {prefix}tfsp_coach_sessions for the write path (rows locked for a change) and the
  * mapping between a row and the facts of Calsync\State.  SessionWriter writes the rows.

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * Applies verified Calendly deliveries: parse, filter, dedupe through the ledger, then the core's
  * decision written to the session rows, the ledger and the audit trail in one transaction.

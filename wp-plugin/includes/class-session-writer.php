@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The one writer of {prefix}tfsp_coach_sessions.
  *

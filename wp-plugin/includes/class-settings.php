@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The plugin's settings: definitions, validation, sealing of secrets, and wp-config pinning.
  *

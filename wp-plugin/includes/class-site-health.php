@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * Tools > Site Health: the plugin's section of the debug information (the
  * versions of the plugin, the extension and its libraries; the mode, the

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * An admin's link of a session to a student, or unlink: the one code path of the Unmatched
  * bookings page and of POST /tfsp-calendly/v1/sessions/{id}/student.

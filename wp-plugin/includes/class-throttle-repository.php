@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * SQL of {prefix}tfsp_calendly_throttle: failed verifications per client address and minute, shared by all web nodes.
  *

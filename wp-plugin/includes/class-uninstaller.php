@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * What uninstalling does about Calendly: the webhook subscription is deleted only when the
  * calsync extension is loaded, Calendly can be reached, and the subscription was made for this

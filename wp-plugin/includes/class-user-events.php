@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * WordPress account events that change who a session belongs to: a new account, a changed
  * e-mail, an account activated on a network, and a deleted user.

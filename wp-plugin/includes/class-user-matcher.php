@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * Matching after the fact: links the sessions that an account's e-mail (or a remembered alias)
  * claims, as student and as coach, and lets go of a deleted user's sessions.

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * SQL over WordPress users for matching: students by e-mail or known alias, coaches by the host's e-mail.
  *

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * [tfsp_book_session]: the program's Calendly scheduling link with the logged-in student's name
  * and e-mail prefilled (Calendly's URL parameters name, email, first_name, last_name), so that the

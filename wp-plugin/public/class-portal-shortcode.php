@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The student portal: [tfsp_coaching_sessions] and the block "tfsp-calendly/coaching-sessions" show
  * the logged-in student's own sessions (upcoming with Calendly's join, reschedule and cancel links;

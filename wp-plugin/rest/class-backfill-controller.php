@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * POST /tfsp-calendly/v1/backfill (from, to: RFC 3339) queues a back-fill and answers its id;
  * GET /tfsp-calendly/v1/backfill/{id} shows its state, counts and last error (the Sync page's progress).

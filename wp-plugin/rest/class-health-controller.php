@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * GET /tfsp-calendly/v1/health: the sync's health snapshot (as of the last check, or a fresh check
  * with ?refresh=1); POST /tfsp-calendly/v1/connection tests (and stores) the access token;

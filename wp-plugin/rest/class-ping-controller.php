@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * GET /tfsp-calendly/v1/ping: a public no-op for uptime checks and the benchmark baseline.
  *

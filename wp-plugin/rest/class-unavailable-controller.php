@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The webhook route while the calsync extension is missing: 503 with Retry-After, so that Calendly retries later.
  *

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * POST /tfsp-calendly/v1/webhook: Calendly's signed deliveries.
  *

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Test helper of the browser tests, run with the calsync extension loaded:
  *   php fixture.php WP_DIR user LOGIN EMAIL ROLE PASSWORD NAME   creates or resets a user; prints the id

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * The model-based test's in-process helper: what a person does in WordPress
  * itself (accounts, e-mail changes, deletions, the personal-data eraser),

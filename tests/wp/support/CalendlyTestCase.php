@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Base of the tests that talk to the fake Calendly: its control interface,
  * the plugin's services run in-process (support/calendly.php), the admin REST

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Shared by the tests of the Progress page, the student portal, the reminders and privacy:
  * session rows written as the sync would leave them, users with a known password, and

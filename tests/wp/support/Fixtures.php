@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Real-shaped webhook bodies from tests/fixtures/, with every UUID replaced by
  * a fresh one (consistently within one Fixtures object, so that the two ends

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Base of the tests: HTTP against the running stack, signing with hash_hmac
  * (independent of the C core), the database through mysqli, and PHP

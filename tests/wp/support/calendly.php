@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Test helper: calls the plugin's Calendly services in-process, as wp-admin will, and prints JSON.
  *   php calendly.php WP_DIR ACTION [ARGS...]

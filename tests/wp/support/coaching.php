@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Test helper: what a logged-in user (or a visitor, user 0) sees and does, in-process.
  *   php coaching.php WP_DIR USER_ID portal|book           prints the shortcode's HTML

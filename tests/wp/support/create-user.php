@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Test helper: creates a WordPress user.  php create-user.php WP_DIR EMAIL ALIAS ROLE; prints the id.
  */

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Test helper: deletes a WordPress user as wp-admin would.  php delete-user.php WP_DIR USER_ID [REASSIGN]; prints "deleted".
  */

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Test helper: how the plugin classifies calsync extension versions (the one
  * loaded, and the versions given).  php extension-status.php WP_DIR VERSION...;

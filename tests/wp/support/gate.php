@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Test helper: loads the site WITHOUT the calsync extension and reports what the
  * requirement gate shows.  php gate.php WP_DIR; prints JSON.

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Test helper: takes one of the plugin's job locks the way a site on the same MariaDB server
  * would, and holds it until its stdin is closed.

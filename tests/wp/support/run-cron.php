@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Test helper: runs one of the plugin's WP-Cron hooks in-process.  php run-cron.php WP_DIR HOOK
  */

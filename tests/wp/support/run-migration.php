@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Test helper: runs the plugin's migration with WordPress loaded, against tables
  * of a scratch prefix.  php -d extension=calsync.so run-migration.php WP_DIR PREFIX [BODY_FILE]

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Test helper: what Tools > Site Health shows of the plugin, in-process (run it
  * with or without the extension).  php site-health.php WP_DIR; prints JSON:

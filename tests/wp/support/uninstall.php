@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: MIT
 /**
  * Test helper: runs the plugin's uninstall.php against a full copy of the site under a scratch
  * table prefix (the test makes the copy), so that the dev site keeps its tables and roles.

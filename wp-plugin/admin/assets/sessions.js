@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Sessions list: inline attendance marks through POST tfsp-calendly/v1/sessions/{id}/mark (REST nonce via wp.apiFetch). */
 ( function() {
 	'use strict';

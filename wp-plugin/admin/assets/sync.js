@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Sync page: starts a back-fill (POST tfsp-calendly/v1/backfill) and polls GET .../backfill/{id} for the progress bar. */
 ( function() {
 	'use strict';

@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The editor script's dependencies, written by hand (there is no build
  * step): WordPress 6.1 reads them from here for "file:./index.js".

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The "Coaching sessions" block in the editor: no controls, the server renders it (see PortalShortcode). */
 ( function( blocks, element, serverSideRender ) {
 	'use strict';
