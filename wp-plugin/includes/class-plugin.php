@@ -389,13 +389,14 @@ final class Plugin {
 	}
 
 	/**
-	 * Migrates under a named lock, so that two web nodes never migrate at once.
+	 * Migrates under the `migrate` lease, so that two web nodes never migrate at once.
 	 *
 	 * @return true|\WP_Error
 	 */
 	public function upgrade() {
 		$busy = new \WP_Error( 'tfsp_calendly_migration_busy', __( 'Another request is upgrading the Calendly Sync tables; try again in a minute.', 'tfsp-calendly-sync' ) );
 		try {
+			$this->database()->ensure_lease_table(); // The migration's own lease lives in it.
 			return $this->database()->with_lock( 'migrate', fn() => $this->migrate_locked(), 10, $busy );
 		} catch ( DatabaseError $e ) {
 			return new \WP_Error( 'tfsp_calendly_db_error', $e->getMessage() );
