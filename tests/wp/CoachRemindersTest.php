@@ -23,16 +23,9 @@ final class CoachRemindersTest extends CoachingTestCase {
 		parent::tearDown();
 	}
 
-	/** @return array<int,array{to:mixed,subject:string,message:string}> Mails recorded since $since. */
+	/** @return array<int,array{to:string[],subject:string,message:string}> Mails sent since $since (MailSink). */
 	private static function mailsSince( float $since ): array {
-		$dir  = getenv( 'STACK_MAIL_DIR' ) ?: ( CALSYNC_TEST_ENV['STACK_MAIL_DIR'] ?? CALSYNC_TEST_ROOT . '/.stack/mail' );
-		$out  = array();
-		foreach ( (array) glob( $dir . '/*.json' ) as $file ) {
-			if ( filemtime( $file ) >= (int) $since ) {
-				$out[] = json_decode( (string) file_get_contents( $file ), true );
-			}
-		}
-		return $out;
+		return MailSink::since( $since );
 	}
 
 	private static function mailsTo( array $mails, string $to ): array {

@@ -30,6 +30,7 @@ define( 'CALSYNC_TEST_ENV', $env );
 
 require __DIR__ . '/support/Fixtures.php';
 require __DIR__ . '/support/StackTestCase.php';
+require __DIR__ . '/support/MailSink.php';
 require __DIR__ . '/support/CalendlyTestCase.php';
 
 StackTestCase::trustLoopbackProxy();

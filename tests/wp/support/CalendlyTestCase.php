@@ -288,19 +288,9 @@ abstract class CalendlyTestCase extends StackTestCase {
 		return self::$admin;
 	}
 
-	/** Mail recorded since this test started whose subject contains $needle. */
+	/** Mail sent since this test started (MailSink) whose subject contains $needle. */
 	protected function mailsSince( string $needle ): array {
-		$out = array();
-		foreach ( glob( self::env( 'STACK_MAIL_DIR' ) . '/*.json' ) ?: array() as $file ) {
-			if ( filemtime( $file ) < (int) floor( $this->started ) ) {
-				continue;
-			}
-			$mail = json_decode( (string) file_get_contents( $file ), true );
-			if ( is_array( $mail ) && str_contains( (string) $mail['subject'], $needle ) ) {
-				$out[] = $mail;
-			}
-		}
-		return $out;
+		return array_values( array_filter( MailSink::since( $this->started ), static fn( array $mail ): bool => str_contains( $mail['subject'], $needle ) ) );
 	}
 
 	/** Puts the site's connection back as `scripts/stack up` left it: the stack's token and key, one subscription. */
