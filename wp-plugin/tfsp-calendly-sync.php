@@ -8,6 +8,8 @@
  * Requires PHP:      8.2
  * Author:            TFSP
  * License:           GPL-2.0-or-later
+ * License URI:       https://www.gnu.org/licenses/gpl-2.0.html
+ * Update URI:        https://example.org/calsync/tfsp-calendly-sync
  * Text Domain:       tfsp-calendly-sync
  * Domain Path:       /languages
  *

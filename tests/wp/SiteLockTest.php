@@ -3,8 +3,9 @@
 /**
  * Job locks are per site: two sites on one MariaDB server with the same table prefix but
  * different databases (production and staging, typically) never block each other's jobs,
- * while the same site's jobs still exclude each other.  Lock names stay within MariaDB's
- * 64 characters however long the database name and prefix are.
+ * while the same site's jobs still exclude each other.  A lock is a lease row in the site's
+ * own {prefix}tfsp_calendly_leases table (created by the first job that finds none); lease
+ * names stay within 64 characters however long the database name and prefix are.
  */
 final class SiteLockTest extends StackTestCase {
 
@@ -60,7 +61,9 @@ final class SiteLockTest extends StackTestCase {
 
 	public function test_long_database_names_and_prefixes_stay_within_64_characters_and_apart(): void {
 		self::exec( 'CREATE DATABASE IF NOT EXISTS `' . self::otherDatabase() . '`' );
-		$long = str_repeat( 'staging_portal_', 5 );
+		// As long as a prefix can be (its lease table's name within MariaDB's 64 characters), and
+		// long enough that "tfsp_calendly:<database>:<prefix>:health" is over 64.
+		$long = str_repeat( 'staging_portal_', 2 ) . 'long_';
 		$a    = self::holdLock( self::otherDatabase(), 'health', $long . 'a_' );
 		try {
 			$this->assertMatchesRegularExpression( '/^held \S+$/', $a[2], 'MariaDB accepts the name' );
@@ -68,7 +71,7 @@ final class SiteLockTest extends StackTestCase {
 			$this->assertLessThanOrEqual( 64, strlen( $name ) );
 			$b = self::holdLock( self::otherDatabase(), 'health', $long . 'b_' );
 			try {
-				$this->assertStringStartsWith( 'held ', $b[2], 'prefixes that differ only after 64 characters get locks of their own' );
+				$this->assertStringStartsWith( 'held ', $b[2], 'prefixes whose names are hashed get locks of their own' );
 				$this->assertNotSame( $name, substr( $b[2], 5 ) );
 			} finally {
 				self::releaseLock( $b );
@@ -82,5 +85,54 @@ final class SiteLockTest extends StackTestCase {
 		} finally {
 			self::releaseLock( $a );
 		}
+	}
+	/** The lease row of one of the stack site's jobs. */
+	private static function lease( string $job ): array {
+		$name = 'tfsp_calendly:' . self::env( 'DB_NAME' ) . ':' . self::env( 'DB_PREFIX' ) . ':' . $job;
+		$rows = self::rows( 'SELECT name, owner, expires_at, expires_at - UNIX_TIMESTAMP() AS seconds_left FROM ' . self::table( 'tfsp_calendly_leases' ) . ' WHERE name = ?', array( $name ) );
+		return $rows[0] ?? array( 'name' => $name );
+	}
+
+	public function test_a_lease_whose_holder_died_blocks_until_it_expires_and_a_job_frees_its_lease(): void {
+		$uri  = $this->oldDelivery();
+		$name = self::lease( 'retention' )['name'];
+		// A holder on another web node whose process died, its lease not expired yet.
+		self::exec(
+			'INSERT INTO ' . self::table( 'tfsp_calendly_leases' ) . " (name, owner, expires_at) VALUES (?, 'dead-holder', UNIX_TIMESTAMP() + 600)
+			ON DUPLICATE KEY UPDATE owner = 'dead-holder', expires_at = UNIX_TIMESTAMP() + 600",
+			array( $name )
+		);
+		$this->retention();
+		$this->assertNotNull( self::ledger( $uri )[0]['raw_body'], 'a lease that has not expired keeps the job from running' );
+		$this->assertSame( 'dead-holder', self::lease( 'retention' )['owner'], 'and is not taken over' );
+
+		self::exec( 'UPDATE ' . self::table( 'tfsp_calendly_leases' ) . ' SET expires_at = UNIX_TIMESTAMP() - 1 WHERE name = ?', array( $name ) );
+		$this->retention();
+		$this->assertNull( self::ledger( $uri )[0]['raw_body'], 'an expired lease is taken: the job ran' );
+		$after = self::lease( 'retention' );
+		$this->assertSame( '', $after['owner'], 'the job freed its lease when it ended' );
+		$this->assertSame( '0', (string) $after['expires_at'] );
+	}
+
+	public function test_a_held_lease_has_an_owner_and_expires_within_the_lease_time(): void {
+		$held = self::holdLock( self::env( 'DB_NAME' ), 'retention' );
+		try {
+			$this->assertStringStartsWith( 'held ', $held[2] );
+			$lease = self::lease( 'retention' );
+			$this->assertSame( substr( $held[2], 5 ), $lease['name'] );
+			$this->assertMatchesRegularExpression( '/^[0-9a-f]{32}$/', $lease['owner'], 'a random owner token per claim' );
+			$this->assertGreaterThan( 800, (int) $lease['seconds_left'], 'Database::LEASE_SECONDS (900) by the server\'s clock' );
+			$this->assertLessThanOrEqual( 900, (int) $lease['seconds_left'] );
+			$again = self::holdLock( self::env( 'DB_NAME' ), 'retention' );
+			try {
+				$this->assertStringStartsWith( 'busy ', $again[2], 'a second holder of the same site is refused' );
+			} finally {
+				self::releaseLock( $again );
+			}
+			$this->assertSame( $lease['owner'], self::lease( 'retention' )['owner'], 'the refused claim changed nothing' );
+		} finally {
+			self::releaseLock( $held );
+		}
+		$this->assertSame( '', self::lease( 'retention' )['owner'], 'released when the holder let go' );
 	}
 }

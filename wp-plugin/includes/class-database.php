@@ -4,9 +4,14 @@
  * The two ways the plugin coordinates with other requests and web nodes:
  * transaction() runs a unit of work in one transaction, tried again after a
  * deadlock, and with_lock() runs a job while this site holds the job's lock,
- * so that several web nodes never run one job at once.  Lock names are per
- * site (database and table prefix), so that another site on the same server
- * never blocks ours.
+ * so that several web nodes never run one job at once.
+ *
+ * A lock is a lease: a named row of {prefix}tfsp_calendly_leases with an
+ * owner and an expiry, taken by a transaction that claims the row when it is
+ * free or expired and commits.  Not MariaDB's GET_LOCK(): that lock lives in
+ * one server, so on a Galera cluster two nodes would hold it at once.  The
+ * table is per site (database and table prefix), so another site on the
+ * same server never blocks ours.
  *
  * Nothing else in the plugin starts a transaction or takes a lock.
  *
@@ -121,11 +126,12 @@ final class Database extends Repository {
 	 * $job returns or throws.
 	 *
 	 * The contract, which does not depend on how the lock is kept: at most
-	 * one holder per site and job name at a time, across every web node; a
-	 * holder that is not there any more (its process died) does not block
-	 * the job for ever; the lock is not re-entrant (do not nest the same
-	 * name).  When another request holds it, $fn is not run and $busy is
-	 * returned; $wait_seconds is how long to wait for it first.
+	 * one holder per site and job name at a time, across every web node and
+	 * every database node; a holder that is not there any more (its process
+	 * died) does not block the job for ever (for LEASE_SECONDS at most); the
+	 * lock is not re-entrant (do not nest the same name) and is not taken
+	 * inside a transaction.  When another request holds it, $fn is not run
+	 * and $busy is returned; $wait_seconds is how long to wait for it first.
 	 *
 	 * @template T
 	 * @param callable():T $fn
@@ -157,7 +163,7 @@ final class Database extends Repository {
 		$this->db->query( 'ROLLBACK' );
 	}
 
-	/** MariaDB's longest user-level lock name. */
+	/** The longest lease name (MariaDB's longest user-level lock name, kept for the names' rule). */
 	public const LOCK_NAME_MAX = 64;
 
 	/** The lock's name, unique per site: see lock_name_for(). */
@@ -184,13 +190,132 @@ final class Database extends Repository {
 		return 'tfsp_calendly:' . substr( hash( 'sha256', $database . "\0" . $prefix . "\0" . $job ), 0, self::LOCK_NAME_MAX - 14 );
 	}
 
-	/** Takes the named lock without waiting (timeout 0 by default); false when another connection holds it. */
-	private function try_lock( string $job, int $timeout = 0 ): bool {
-		$got = $this->checked( $this->db->get_var( $this->db->prepare( 'SELECT GET_LOCK(%s, %d)', $this->lock_name( $job ), $timeout ) ) );
-		return '1' === (string) $got;
+	/**
+	 * How long a lease lasts: a holder whose process died blocks its job this
+	 * long at most.  Longer than any job runs (a cron request's slices, a
+	 * migration step over a million rows); a job that could run longer must
+	 * be cut into runs.
+	 */
+	public const LEASE_SECONDS = 900;
+
+	/** The lease table: one row per job name that was ever taken. */
+	public function lease_table(): string {
+		return $this->db->prefix . 'tfsp_calendly_leases';
 	}
 
+	/**
+	 * Creates the lease table when it is missing.  The migration runs this
+	 * first, before it takes its own lease (every numbered step runs under
+	 * that lease, so this table cannot be one of them); a job that finds no
+	 * table (a site whose migration has not run yet) creates it too.
+	 *
+	 * @throws DatabaseError On a database error.
+	 */
+	public function ensure_lease_table(): void {
+		$charset = $this->db->get_charset_collate();
+		$this->checked(
+			$this->db->query(
+				"CREATE TABLE IF NOT EXISTS {$this->lease_table()} (
+				name VARCHAR(64) NOT NULL,
+				owner VARCHAR(64) NOT NULL DEFAULT '',
+				expires_at BIGINT NOT NULL DEFAULT 0,
+				PRIMARY KEY  (name)
+			) ENGINE=InnoDB {$charset}" // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- our table name and WordPress's collation.
+			)
+		);
+	}
+
+	/** @var array<string,string> The owner token of each lease this request holds, by job: random per claim, so that a release never frees another's lease and a nested claim is refused. */
+	private array $owners = array();
+
+	/**
+	 * Takes the job's lease, waiting up to $timeout seconds; false when
+	 * another request holds it.
+	 *
+	 * @throws DatabaseError When the lease cannot be asked for (not for a deadlock: that means "not taken").
+	 */
+	private function try_lock( string $job, int $timeout = 0 ): bool {
+		if ( $this->depth > 0 ) {
+			throw new \LogicException( 'with_lock() inside a transaction: the lease must commit on its own.' );
+		}
+		$deadline = microtime( true ) + max( 0, $timeout );
+		for ( $try = 1; ; $try++ ) {
+			if ( $this->claim( $job ) ) {
+				return true;
+			}
+			if ( microtime( true ) >= $deadline ) {
+				return false;
+			}
+			usleep( min( 250000, 20000 * $try ) );
+		}
+	}
+
+	/**
+	 * One try: a transaction that inserts the lease row, or claims it when it
+	 * is free or expired (by the database server's clock, the one clock every
+	 * web node shares), and commits.  The row changed (1 inserted, 2 updated)
+	 * means taken; unchanged means held by another.  A deadlock at any
+	 * statement, COMMIT included (on Galera, a certification conflict with
+	 * another node's claim), means not taken.
+	 */
+	private function claim( string $job, bool $create = true ): bool {
+		$table = $this->lease_table();
+		$owner = bin2hex( random_bytes( 16 ) );
+		try {
+			$this->begin();
+			try {
+				$this->checked(
+					$this->db->query(
+						$this->db->prepare(
+							"INSERT INTO {$table} (name, owner, expires_at) VALUES (%s, %s, UNIX_TIMESTAMP() + %d)
+							ON DUPLICATE KEY UPDATE
+								owner = IF(expires_at <= UNIX_TIMESTAMP(), VALUES(owner), owner),
+								expires_at = IF(owner = VALUES(owner), VALUES(expires_at), expires_at)", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- our table name.
+							$this->lock_name( $job ),
+							$owner,
+							self::LEASE_SECONDS
+						)
+					)
+				);
+				$changed = (int) $this->db->rows_affected;
+				$this->commit();
+			} catch ( \Throwable $e ) {
+				$this->rollback();
+				throw $e;
+			}
+			if ( $changed > 0 ) {
+				$this->owners[ $job ] = $owner;
+				return true;
+			}
+			return false;
+		} catch ( DatabaseError $e ) {
+			if ( $e->is_retryable() ) {
+				return false;
+			}
+			if ( $create && false !== stripos( $e->getMessage(), "doesn't exist" ) ) {
+				$this->ensure_lease_table();
+				return $this->claim( $job, false );
+			}
+			throw $e;
+		}
+	}
+
+	/** Frees the lease if this request still holds it; never throws (it runs in a finally). */
 	private function unlock( string $job ): void {
-		$this->db->query( $this->db->prepare( 'SELECT RELEASE_LOCK(%s)', $this->lock_name( $job ) ) );
+		$owner = $this->owners[ $job ] ?? '';
+		unset( $this->owners[ $job ] );
+		for ( $try = 1; $try <= 3; $try++ ) {
+			$done = $this->db->query(
+				$this->db->prepare(
+					"UPDATE {$this->lease_table()} SET owner = '', expires_at = 0 WHERE name = %s AND owner = %s", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- our table name.
+					$this->lock_name( $job ),
+					$owner
+				)
+			);
+			if ( false !== $done && '' === (string) $this->db->last_error ) {
+				return;
+			}
+			usleep( 20000 * $try ); // A certification conflict on Galera: try again; else the lease expires.
+		}
 	}
 }

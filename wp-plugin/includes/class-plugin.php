@@ -341,8 +341,21 @@ final class Plugin {
 		( new UserEvents( $this ) )->register();
 	}
 
-	/** Activation: roles and capabilities always; schema and jobs once the extension is there. */
-	public static function activate(): void {
+	/**
+	 * Activation: roles and capabilities always; schema and jobs once the extension is there.
+	 * Single-site only: network activation on a multisite network is refused (each site has
+	 * its own Calendly connection, webhook and tables), before anything is written.
+	 *
+	 * @param bool $network_wide Whether WordPress activates the plugin for the whole network.
+	 */
+	public static function activate( $network_wide = false ): void {
+		if ( $network_wide && is_multisite() ) {
+			wp_die(
+				esc_html__( 'TFSP Calendly Sync works on one site at a time: each site has its own Calendly connection, webhook and sessions. Activate it on the site that holds the portal (Plugins on that site), not for the whole network.', 'tfsp-calendly-sync' ),
+				esc_html__( 'Network activation is not supported', 'tfsp-calendly-sync' ),
+				array( 'back_link' => true )
+			);
+		}
 		self::install_roles();
 		if ( ! self::requirements_met() ) {
 			return; // The gate's notice explains; the migration runs once the extension loads.
@@ -376,13 +389,14 @@ final class Plugin {
 	}
 
 	/**
-	 * Migrates under a named lock, so that two web nodes never migrate at once.
+	 * Migrates under the `migrate` lease, so that two web nodes never migrate at once.
 	 *
 	 * @return true|\WP_Error
 	 */
 	public function upgrade() {
 		$busy = new \WP_Error( 'tfsp_calendly_migration_busy', __( 'Another request is upgrading the Calendly Sync tables; try again in a minute.', 'tfsp-calendly-sync' ) );
 		try {
+			$this->database()->ensure_lease_table(); // The migration's own lease lives in it.
 			return $this->database()->with_lock( 'migrate', fn() => $this->migrate_locked(), 10, $busy );
 		} catch ( DatabaseError $e ) {
 			return new \WP_Error( 'tfsp_calendly_db_error', $e->getMessage() );
