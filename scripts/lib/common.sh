@@ -40,9 +40,13 @@ export PHP_INI_SCAN_DIR
 CALSYNC_FPM_SCAN_DIR=$(php_scan_dir fpm)
 export CALSYNC_FPM_SCAN_DIR
 
-# php_calsync_package_installed: true when the Debian package php8.2-calsync is installed.
+# php_calsync_package_installed: true when the Debian package php8.2-calsync is
+# on the machine in any state but "not installed" (installed, half-installed or
+# half-configured by an interrupted dpkg, removed with its conffiles left).
 php_calsync_package_installed() {
-    dpkg-query -W -f='${Status}' php8.2-calsync 2>/dev/null | grep -q 'install ok installed'
+    local status
+    status=$(dpkg-query -W -f='${Status}' php8.2-calsync 2>/dev/null) || return 1
+    [ -n "$status" ] && [ "${status##* }" != not-installed ]
 }
 
 log() { printf '==> %s\n' "$*" >&2; }

@@ -136,6 +136,7 @@ after(async () => {
 step('the plain site installs through wp-admin/install.php, with the classic theme and no calsync', async () => {
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: FLAGS });
   page = await newPage();
+  page.setDefaultTimeout(20000);
   await visit(page, '/wp-admin/install.php', 'install-form');
   await page.fill('#weblog_title', 'Mentorship Portal');
   await page.fill('#user_login', env.ADMIN_USER);
@@ -157,10 +158,16 @@ step('README step 1: the .deb installs with apt; php --ri calsync answers; the p
   assert.match(ri, /calsync support => enabled/);
   assert.match(ri, new RegExp('calsync version => ' + env.CURRENT_VERSION.replace(/\./g, '\\.')));
   assert.match(ri, /jansson version => \d/);
-  // The stack's and the tests' PHP (their own PHP_INI_SCAN_DIR) stays without the packaged module.
+  // The stack's and the tests' PHP (a PHP_INI_SCAN_DIR of their own, scripts/lib/common.sh) stays
+  // without the packaged module, and loads the one it is given once, without a warning...
   const m = helper('php-m');
   assert.doesNotMatch(m, /calsync/i, 'the isolated PHP does not load the packaged calsync');
   assert.doesNotMatch(m, /already loaded|Warning/i);
+  const given = helper('php-m', '-d', 'extension=' + env.EXT_SO);
+  assert.equal(given.split('\n').filter((l) => l === 'calsync').length, 1);
+  assert.doesNotMatch(given, /already loaded|Warning/i);
+  // ...which the machine's own configuration would not: the package is enabled for the CLI.
+  assert.match(helper('php-m-system', '-d', 'extension=' + env.EXT_SO), /Module "calsync" is already loaded/);
   helper('restart-php-fpm');
 });
 
@@ -178,8 +185,9 @@ step('README step 2: the zip uploads through Plugins > Add New > Upload Plugin a
   assert.equal(statSync(join(dir, 'tfsp-calendly-sync.php')).uid, owner, 'the plugin files belong to the pool user');
   await submit(page, 'a.button-primary:has-text("Activate Plugin")');
   await snap(page, 'plugin-activated');
+  await visit(page, '/wp-admin/plugins.php', 'plugins-after-activation');
   const row = pluginRow(page);
-  assert.match(await row.getAttribute('class'), /\bactive\b/);
+  assert.match(await row.getAttribute('class'), /\bactive\b/, 'the plugin is active');
   assert.match(await row.innerText(), new RegExp('Version ' + env.CURRENT_VERSION.replace(/\./g, '\\.')));
   assert.doesNotMatch(await page.locator('#wpbody').innerText(), /is not loaded/, 'no missing-extension notice');
   const tables = sql(`SHOW TABLES LIKE '${P}tfsp\\_%'`).map((r) => r[0]);
@@ -331,12 +339,12 @@ step('uninstall: deactivate and delete in wp-admin; the secrets, caps, jobs and 
   assert.ok(Number(one(`SELECT COUNT(*) FROM ${P}tfsp_calendly_settings WHERE setting_key IN ('token', 'signing_key')`)) === 2);
 
   await visit(page, '/wp-admin/plugins.php', 'uninstall-plugins');
+  // While active, the Plugins screen says what deleting will do; checked below.
+  assert.match(await page.locator('.tfsp-calendly-uninstall-plan').innerText(),
+    /also deletes its Calendly webhook subscription .* and its sealed secrets\. Sessions stay/);
   await submit(page, 'tr[data-slug="tfsp-calendly-sync"] .deactivate a');
   await snap(page, 'uninstall-deactivated');
   assert.doesNotMatch(await pluginRow(page).getAttribute('class'), /\bactive\b/);
-  // The Plugins screen says beforehand what deleting will do; checked below.
-  assert.match(await page.locator('.tfsp-calendly-uninstall-plan').innerText(),
-    /also deletes its Calendly webhook subscription .* and its sealed secrets\. Sessions stay/);
   await pluginRow(page).locator('.delete a').click(); // WordPress asks to confirm (accepted above), then deletes by Ajax
   await page.locator('tr.plugin-deleted-tr, .plugin-deleted-tr').first().waitFor({ timeout: 30000 });
   await snap(page, 'uninstall-deleted');
