@@ -14,7 +14,7 @@ export CALSYNC_ROOT
 # the scan dir as well PHP warns "Module already loaded" and runs the
 # packaged copy.  So every PHP process the stack and the tests start scans a
 # folder of our own instead: symlinks to the system's conf.d files of that
-# SAPI, all but `*calsync*`.  php_scan_dir SAPI (cli or fpm) refreshes the
+# SAPI, all but `*calsync*`, and the stack's sendmail_path (scripts/lib/mail-sink).  php_scan_dir SAPI (cli or fpm) refreshes the
 # folder (idempotent, safe to run concurrently: only missing or stale links
 # change) and prints its path; PHP_INI_SCAN_DIR is exported for the CLI here,
 # and scripts/stack starts php-fpm with the fpm folder.  Only the install
@@ -33,6 +33,12 @@ php_scan_dir() {
         case "${f##*/}" in *calsync*) rm -f "$f"; continue ;; esac
         [ -e "$f" ] || rm -f "$f"
     done
+    # The stack's mail: every PHP of ours "sends" through scripts/lib/mail-sink,
+    # which stores each message (the stack's php-fpm pool sets it as well).
+    local ini="$dir/99-stack-mail-sink.ini" want="sendmail_path = \"$CALSYNC_ROOT/scripts/lib/mail-sink\""
+    if [ "$(cat "$ini" 2>/dev/null)" != "$want" ]; then
+        printf '%s\n' "$want" >"$ini.$$" && mv -f "$ini.$$" "$ini"
+    fi
     printf '%s\n' "$dir"
 }
 PHP_INI_SCAN_DIR=$(php_scan_dir cli)
