@@ -154,8 +154,10 @@ final class UserMatcher {
 						);
 					}
 				}
-				$this->writer->set_links( $changes, new AuditActor( 'sync', null, $reason ) );
-				return array_values( array_unique( array_column( $changes, 'id' ) ) );
+				$by = new AuditActor( 'sync', null, $reason );
+				$this->writer->set_links( $changes, $by );
+				$cohosted = $this->writer->release_cohost( $user_id, $to, $by );
+				return array_values( array_unique( array_merge( array_column( $changes, 'id' ), $cohosted ) ) );
 			}
 		);
 	}
