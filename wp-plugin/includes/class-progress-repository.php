@@ -252,12 +252,12 @@ final class ProgressRepository extends Repository {
 	/**
 	 * One coach's sessions that need an attendance mark: still scheduled, ended before $ended_before.
 	 *
-	 * @param int|null $coach_id The coach; null for sessions whose host matches no user.
+	 * @param int|null $coach_id The coach (every session they host); null for sessions whose hosts match no user.
 	 * @return array<int,array<string,mixed>> Oldest first.
 	 */
 	public function needing_mark_for( ?int $coach_id, string $ended_before, int $limit ): array {
 		$t     = $this->table();
-		$coach = null === $coach_id ? ' AND coach_id IS NULL' : $this->db->prepare( ' AND coach_id = %d', $coach_id );
+		$coach = null === $coach_id ? " AND NOT EXISTS (SELECT 1 FROM {$this->db->prefix}tfsp_session_coaches c WHERE c.session_id = {$t}.id)" : ' AND ' . $this->hosted_by( $coach_id );
 		return (array) $this->checked(
 			$this->db->get_results(
 				$this->db->prepare(
@@ -269,23 +269,27 @@ final class ProgressRepository extends Repository {
 		);
 	}
 
-	/** How many sessions need a mark (ended before $ended_before, still scheduled); $coach_id null: all coaches. */
+	/**
+	 * How many sessions need a mark (ended before $ended_before, still scheduled): those the coach
+	 * hosts (a direct COUNT over the coaches table's key), or with $coach_id null all of them.
+	 */
 	public function count_needing_mark( string $ended_before, ?int $coach_id ): int {
 		$t     = $this->table();
-		$coach = null === $coach_id ? '' : $this->db->prepare( ' AND coach_id = %d', $coach_id );
+		$coach = null === $coach_id ? '' : ' AND ' . $this->hosted_by( $coach_id );
 		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		return (int) $this->checked( $this->db->get_var( "SELECT COUNT(*) FROM {$t} WHERE type_ignored = 0 AND " . $this->needs_attendance( $ended_before ) . $coach ) );
 	}
 
 	/**
-	 * Coaches with sessions that need a mark, and how many (coach_id NULL: the host matches no user).
+	 * Coaches with sessions that need a mark, and how many: every coach of a co-hosted session
+	 * counts it (coach_id NULL: sessions whose hosts match no user).
 	 *
 	 * @return array<int,array{coach_id:?string,n:string}>
 	 */
 	public function coaches_needing_mark( string $ended_before ): array {
 		return (array) $this->checked(
 			$this->db->get_results(
-				"SELECT coach_id, COUNT(*) AS n FROM {$this->table()} WHERE type_ignored = 0 AND " . $this->needs_attendance( $ended_before ) . ' GROUP BY coach_id', // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+				"SELECT c.coach_id, COUNT(*) AS n FROM {$this->table()} s LEFT JOIN {$this->db->prefix}tfsp_session_coaches c ON c.session_id = s.id WHERE s.type_ignored = 0 AND " . $this->needs_attendance( $ended_before, 's.' ) . ' GROUP BY c.coach_id', // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 				ARRAY_A
 			)
 		);
