@@ -49,10 +49,10 @@ final class CoachScopeTest extends CalendlyTestCase {
 	}
 
 	/** Books a session hosted by these e-mails (in this order) through a signed webhook; returns its row id. */
-	private function book( string $name, array $hosts, string $invitee_name = 'Ana Ruiz' ): int {
+	private function book( string $name, array $hosts, string $invitee_name = 'Ana Ruiz', ?string $invitee_email = null ): int {
 		$p = ( new Fixtures() )->load( 'invitee_created' );
 		$p['payload']['name']                      = $invitee_name;
-		$p['payload']['email']                     = self::email( 'invitee' );
+		$p['payload']['email']                     = $invitee_email ?? self::email( 'invitee' );
 		$p['payload']['scheduled_event']['name']   = $this->tag . ' ' . $name;
 		$p['payload']['scheduled_event']['event_memberships'] = array_map(
 			static fn( string $e ): array => array(
@@ -199,6 +199,46 @@ final class CoachScopeTest extends CalendlyTestCase {
 		$this->assertStringNotContainsString( '<code>' . $a['email'] . '</code>', $page['body'] );
 		$this->assertSame( 200, self::mark( $orphan, 'none', self::admin() )['status'] );
 		$this->assertSame( 'none', self::storedMark( $orphan ) );
+	}
+
+	public function test_a_coachs_progress_page_and_csv_cover_the_students_of_their_sessions(): void {
+		$a     = self::person( 'tfsp_coach' );
+		$b     = self::person( 'tfsp_coach' );
+		$lead  = self::person( 'tfsp_lead_coach' );
+		$mine  = self::email( 'student-of-a' );
+		$yours = self::email( 'student-of-b' );
+		$ids   = array(
+			self::createUser( $mine ) => $this->book( 'progress-a', array( $a['email'] ), 'Student Of A', $mine ),
+			self::createUser( $yours ) => $this->book( 'progress-b', array( $b['email'] ), 'Student Of B', $yours ),
+		);
+		foreach ( $ids as $student => $session ) {
+			$this->assertSame( (string) $student, self::sessionRow( $session )['student_id'], 'the booking is the student\'s' );
+		}
+
+		$csv = function ( array $as ): string {
+			$page = self::adminPage( 'admin.php?page=tfsp-calendly-progress', $as );
+			$this->assertSame( 200, $page['status'] );
+			$this->assertSame( 1, preg_match( '#href="([^"]*admin-post\.php\?action=tfsp_calendly_progress_csv[^"]*)"#', $page['body'], $m ), 'the export link' );
+			$url = substr( html_entity_decode( $m[1] ), strlen( self::env( 'WP_URL' ) . '/wp-admin/' ) );
+			$out = self::adminPage( $url, $as );
+			$this->assertSame( 200, $out['status'] );
+			return $out['body'];
+		};
+		$page = self::adminPage( 'admin.php?page=tfsp-calendly-progress&s=student-of-', $a );
+		$this->assertStringContainsString( $mine, $page['body'] );
+		$this->assertStringNotContainsString( $yours, $page['body'], 'another coach\'s student is not on the page' );
+		$export = $csv( $a );
+		$this->assertStringContainsString( $mine, $export );
+		$this->assertStringNotContainsString( $yours, $export, 'nor in the export' );
+
+		foreach ( array( $lead, self::admin() ) as $as ) {
+			$page = self::adminPage( 'admin.php?page=tfsp-calendly-progress&s=student-of-', $as );
+			$this->assertStringContainsString( $mine, $page['body'] );
+			$this->assertStringContainsString( $yours, $page['body'] );
+			$export = $csv( $as );
+			$this->assertStringContainsString( $mine, $export );
+			$this->assertStringContainsString( $yours, $export );
+		}
 	}
 
 	public function test_the_roles_and_capabilities_are_installed(): void {
