@@ -241,6 +241,21 @@ final class CoachScopeTest extends CalendlyTestCase {
 		}
 	}
 
+	public function test_a_host_who_gets_an_account_later_becomes_a_coach_of_their_sessions(): void {
+		$a     = self::person( 'tfsp_coach' );
+		$later = self::email( 'later-coach' );
+		$solo  = $this->book( 'later-solo', array( strtoupper( $later ) ) );
+		$co    = $this->book( 'later-co', array( $a['email'], $later ) );
+		$this->assertSame( array(), self::coachesOf( $solo ) );
+		$this->assertSame( array( $a['id'] ), self::coachesOf( $co ) );
+
+		$user = self::createUser( $later, null, 'tfsp_coach' ); // Matching on account creation.
+		$this->assertSame( array( $user ), self::coachesOf( $solo ) );
+		$this->assertSame( (string) $user, self::sessionRow( $solo )['coach_id'], 'a session without a coach gets its coach_id' );
+		$this->assertSame( array( min( $a['id'], $user ), max( $a['id'], $user ) ), self::coachesOf( $co ) );
+		$this->assertSame( (string) $a['id'], self::sessionRow( $co )['coach_id'], 'coach_id stays the first host\'s' );
+	}
+
 	public function test_the_roles_and_capabilities_are_installed(): void {
 		$prefix = self::env( 'DB_PREFIX' );
 		$roles  = unserialize( (string) self::rows( 'SELECT option_value FROM ' . self::table( 'options' ) . ' WHERE option_name = ?', array( $prefix . 'user_roles' ) )[0]['option_value'], array( 'allowed_classes' => false ) );

@@ -353,6 +353,24 @@ final class SessionWriter extends Repository {
 		$this->audited( array( $by->row( $id, 'coaches', $have ? implode( ',', $have ) : null, $after ? implode( ',', $after ) : null ) ) );
 	}
 
+	/**
+	 * Rows that the portal's own code wrote with a coach_id: that user becomes a coach of the
+	 * session in {prefix}tfsp_session_coaches, as the migration's back-fill did for the rows
+	 * before it (no audit row: the row's coach_id is the portal's word, unchanged).  A scan of the
+	 * coach_id index with one primary-key probe each, run by the five-minute progress refresh.
+	 *
+	 * @return int Rows added.
+	 */
+	public function adopt_portal_coaches(): int {
+		$this->checked( $this->db->query( "INSERT IGNORE INTO {$this->coaches_table()} (session_id, coach_id) SELECT s.id, s.coach_id FROM {$this->table()} s LEFT JOIN {$this->coaches_table()} c ON c.session_id = s.id AND c.coach_id = s.coach_id WHERE s.coach_id IS NOT NULL AND c.session_id IS NULL" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		return (int) $this->db->rows_affected;
+	}
+
+	/** One more coach of a session (a user whose account now holds one of its hosts' e-mails). */
+	public function add_coach( int $id, int $user_id, AuditActor $by ): void {
+		$this->set_coaches( $id, array_merge( $this->coaches_of( $id ), array( $user_id ) ), $by );
+	}
+
 	/** @return int[] The session's coaches, by id. */
 	private function coaches_of( int $id ): array {
 		return array_map( 'intval', (array) $this->checked( $this->db->get_col( $this->db->prepare( "SELECT coach_id FROM {$this->coaches_table()} WHERE session_id = %d ORDER BY coach_id", $id ) ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
