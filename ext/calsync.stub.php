@@ -201,7 +201,9 @@ namespace Calsync {
      * attendance_due_at !== null && attendance_due_at < now (the call's
      * $now where it has one, else the current time); counts_alone: the
      * status is "attended" (chain effects: chainStanding()).  outbound is
-     * empty except for applyMark() with $twoWayNoShow.
+     * empty except for applyMark() with $twoWayNoShow.  The facts'
+     * host_email / host_name are the first host's; host_emails holds every
+     * host's e-mail as sent, one per line ("\n"), or null.
      */
     final class State
     {

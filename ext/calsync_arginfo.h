@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: f742570756381e671d740092deee0a7017907993 */
+ * Stub hash: e2d91788fc27de67f9c34220d7233e3fe6f7540e */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Info_versions, 0, 0, IS_ARRAY, 0)
 ZEND_END_ARG_INFO()

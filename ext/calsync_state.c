@@ -56,6 +56,7 @@ static const fact_desc fact_fields[CALSYNC_F_COUNT] = {
     F(CALSYNC_F_JOIN_URL, FT_STR, join_url),
     F(CALSYNC_F_HOST_EMAIL, FT_STR, host_email),
     F(CALSYNC_F_HOST_NAME, FT_STR, host_name),
+    F(CALSYNC_F_HOST_EMAILS, FT_STR, host_emails),
     F(CALSYNC_F_ERASED_AT, FT_TIME, erased_at),
 };
 #undef F

@@ -219,6 +219,11 @@ typedef struct calsync_scheduled_event {
     calsync_str join_url; /* may be absent (null at first for conferences) */
     size_t nhosts;
     calsync_host hosts[CALSYNC_HOSTS_MAX];
+    /* Every host's e-mail as sent, in the order of event_memberships, one per
+     * line ("a@x\nb@y", no trailing newline); a host without an e-mail, with
+     * an empty one or with a CR or LF in it is left out; absent when none is
+     * left.  Owned by the parsed handle, like the other strings. */
+    calsync_str host_emails;
     int64_t created_at;
     int64_t updated_at; /* CALSYNC_TIME_NONE when absent */
 } calsync_scheduled_event;
@@ -389,6 +394,7 @@ int calsync_status_from_exact_name(calsync_status *out, const char *s, size_t le
  *                then by content: invitee_created_at, then the personal
  *                fields in byte order
  *  sched         last writer wins by (sched_updated_at), then by content
+ *                (start, end, details, first host, every host's e-mail)
  *  erasure       erased_at: the earliest non-absent time
  *
  * Erasure.  When erased_at is set, the invitee's personal facts are absent
@@ -445,6 +451,7 @@ typedef struct calsync_facts {
     calsync_str join_url;
     calsync_str host_email;
     calsync_str host_name;
+    calsync_str host_emails; /* every host's, one per line (calsync_scheduled_event) */
 
     int64_t erased_at; /* privacy erasure, CALSYNC_TIME_NONE if none */
 } calsync_facts;
@@ -491,6 +498,7 @@ typedef enum calsync_field {
     CALSYNC_F_JOIN_URL,
     CALSYNC_F_HOST_EMAIL,
     CALSYNC_F_HOST_NAME,
+    CALSYNC_F_HOST_EMAILS,
     CALSYNC_F_ERASED_AT,
     CALSYNC_F_COUNT
 } calsync_field;

@@ -11,6 +11,7 @@
 struct calsync_event {
     json_t *root; /* owns every string the view borrows */
     calsync_event_view view;
+    char *host_emails; /* owns view.scheduled_event.host_emails; NULL when absent */
     /* CALSYNC_EVENT_OTHER only: the raw body is not kept, so its key is
      * taken while the body is at hand. */
     char raw_key[CALSYNC_DEDUPE_KEY_LEN + 1];
@@ -19,6 +20,7 @@ struct calsync_event {
 struct calsync_sched {
     json_t *root;
     calsync_scheduled_event view;
+    char *host_emails; /* owns view.host_emails; NULL when absent */
 };
 
 /*
@@ -249,6 +251,55 @@ static int parse_sched(calsync_scheduled_event *s, const scope *sc, const json_t
     return CALSYNC_OK;
 }
 
+/* A host e-mail that can stand on a line of its own in host_emails. */
+static int host_email_fits(calsync_str e)
+{
+    if (e.ptr == NULL || e.len == 0)
+        return 0;
+    for (size_t i = 0; i < e.len; i++)
+        if (e.ptr[i] == '\n' || e.ptr[i] == '\r')
+            return 0;
+    return 1;
+}
+
+/*
+ * Joins the hosts' e-mails into s->host_emails (see calsync_scheduled_event).
+ * *buf: owned by the caller's handle, NULL when no e-mail is left.
+ */
+static int join_host_emails(char **buf, calsync_scheduled_event *s, calsync_error *err)
+{
+    size_t need = 0, n = 0;
+    *buf = NULL;
+    s->host_emails.ptr = NULL;
+    s->host_emails.len = 0;
+    for (size_t i = 0; i < s->nhosts; i++) {
+        if (host_email_fits(s->hosts[i].email)) {
+            need += s->hosts[i].email.len + (n > 0);
+            n++;
+        }
+    }
+    if (n == 0)
+        return CALSYNC_OK;
+    char *p = malloc(need + 1);
+    if (p == NULL)
+        return calsync_fail(err, CALSYNC_ERR_NOMEM, NULL, "out of memory for the host e-mails");
+    size_t at = 0;
+    for (size_t i = 0; i < s->nhosts; i++) {
+        calsync_str e = s->hosts[i].email;
+        if (!host_email_fits(e))
+            continue;
+        if (at > 0)
+            p[at++] = '\n';
+        memcpy(p + at, e.ptr, e.len);
+        at += e.len;
+    }
+    p[at] = '\0';
+    *buf = p;
+    s->host_emails.ptr = p;
+    s->host_emails.len = at;
+    return CALSYNC_OK;
+}
+
 /* An Invitee object: a webhook's payload or a REST resource. */
 static int parse_invitee(calsync_event_view *v, const scope *sc, const json_t *obj)
 {
@@ -446,6 +497,8 @@ int calsync_event_parse(calsync_event **out, const char *json, size_t len, calsy
     if (rc != CALSYNC_OK)
         return rc;
     rc = parse_webhook(ev, json, len, err);
+    if (rc == CALSYNC_OK && ev->view.scheduled_event.present)
+        rc = join_host_emails(&ev->host_emails, &ev->view.scheduled_event, err);
     if (rc != CALSYNC_OK) {
         calsync_event_free(ev);
         return rc;
@@ -467,6 +520,8 @@ int calsync_event_parse_rest_invitee(calsync_event **out, const char *json, size
     rc = unwrap_resource(&obj, &sc, &top, ev->root);
     if (rc == CALSYNC_OK)
         rc = parse_invitee(&ev->view, &sc, obj);
+    if (rc == CALSYNC_OK && ev->view.scheduled_event.present)
+        rc = join_host_emails(&ev->host_emails, &ev->view.scheduled_event, err);
     if (rc != CALSYNC_OK) {
         calsync_event_free(ev);
         return rc;
@@ -480,6 +535,7 @@ void calsync_event_free(calsync_event *ev)
     if (ev == NULL)
         return;
     json_decref(ev->root);
+    free(ev->host_emails);
     free(ev);
 }
 
@@ -505,6 +561,8 @@ int calsync_sched_parse(calsync_sched **out, const char *json, size_t len, calsy
         rc = unwrap_resource(&obj, &sc, &top, s->root);
     if (rc == CALSYNC_OK)
         rc = parse_sched(&s->view, &sc, obj);
+    if (rc == CALSYNC_OK)
+        rc = join_host_emails(&s->host_emails, &s->view, err);
     if (rc != CALSYNC_OK) {
         calsync_sched_free(s);
         return rc;
@@ -518,6 +576,7 @@ void calsync_sched_free(calsync_sched *s)
     if (s == NULL)
         return;
     json_decref(s->root);
+    free(s->host_emails);
     free(s);
 }
 

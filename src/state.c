@@ -75,6 +75,7 @@ static const char *const field_names[CALSYNC_F_COUNT] = {
     [CALSYNC_F_JOIN_URL] = "join_url",
     [CALSYNC_F_HOST_EMAIL] = "host_email",
     [CALSYNC_F_HOST_NAME] = "host_name",
+    [CALSYNC_F_HOST_EMAILS] = "host_emails",
     [CALSYNC_F_ERASED_AT] = "erased_at",
 };
 
@@ -363,6 +364,8 @@ static int sched_cmp(const calsync_facts *a, const calsync_facts *b)
         c = calsync_str_cmp(a->host_email, b->host_email);
     if (c == 0)
         c = calsync_str_cmp(a->host_name, b->host_name);
+    if (c == 0)
+        c = calsync_str_cmp(a->host_emails, b->host_emails);
     return c;
 }
 
@@ -412,6 +415,7 @@ static void take_sched(calsync_facts *dst, const calsync_facts *src)
     dst->join_url = src->join_url;
     dst->host_email = src->host_email;
     dst->host_name = src->host_name;
+    dst->host_emails = src->host_emails;
 }
 
 /* The earliest of two times, CALSYNC_TIME_NONE counting as absent. */
@@ -555,6 +559,7 @@ static uint64_t facts_diff(const calsync_facts *a, const calsync_facts *b)
     m |= str_bit(a->join_url, b->join_url, CALSYNC_F_JOIN_URL);
     m |= str_bit(a->host_email, b->host_email, CALSYNC_F_HOST_EMAIL);
     m |= str_bit(a->host_name, b->host_name, CALSYNC_F_HOST_NAME);
+    m |= str_bit(a->host_emails, b->host_emails, CALSYNC_F_HOST_EMAILS);
     m |= num_bit(a->erased_at, b->erased_at, CALSYNC_F_ERASED_AT);
     return m;
 }
@@ -706,6 +711,7 @@ static void put_sched(calsync_facts *c, const calsync_scheduled_event *se)
         c->host_email = se->hosts[0].email;
         c->host_name = se->hosts[0].name;
     }
+    c->host_emails = se->host_emails;
 }
 
 /* What one invitee view says about its own row, and which registers it speaks for. */

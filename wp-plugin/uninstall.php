@@ -51,6 +51,7 @@ try {
 foreach ( wp_roles()->role_objects as $tfsp_calendly_role ) {
 	$tfsp_calendly_role->remove_cap( Plugin::CAP_MANAGE );
 	$tfsp_calendly_role->remove_cap( Plugin::CAP_MARK_ATTENDANCE );
+	$tfsp_calendly_role->remove_cap( Plugin::CAP_MARK_ANY );
 }
 
 if ( $tfsp_calendly_delete ) {

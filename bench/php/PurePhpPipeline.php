@@ -26,7 +26,7 @@ final class PurePhpPipeline
     private const CANCEL = ['cancel_at', 'canceler_type', 'cancel_reason', 'canceled_by'];
     private const PERSONAL = ['email', 'name', 'timezone', 'cancel_url', 'reschedule_url', 'cancel_reason', 'canceled_by'];
     private const SCHED = ['start_at', 'end_at', 'event_name', 'event_type_uri', 'event_status', 'location_type',
-        'join_url', 'host_email', 'host_name'];
+        'join_url', 'host_email', 'host_name', 'host_emails'];
 
     private DateTimeZone $utc;
 
@@ -231,7 +231,20 @@ final class PurePhpPipeline
             'name' => null, 'timezone' => null, 'cancel_url' => null, 'reschedule_url' => null, 'invitee_created_at' => null,
             'sched_updated_at' => null, 'start_at' => null, 'end_at' => null, 'event_name' => null, 'event_type_uri' => null,
             'event_status' => null, 'location_type' => null, 'join_url' => null, 'host_email' => null, 'host_name' => null,
-            'erased_at' => null];
+            'host_emails' => null, 'erased_at' => null];
+    }
+
+    /** Every host's e-mail, one per line, as the core joins them (none: null). */
+    private static function hostEmails(array $hosts): ?string
+    {
+        $emails = [];
+        foreach ($hosts as $h) {
+            $e = $h['email'] ?? null;
+            if (is_string($e) && $e !== '' && strpbrk($e, "\r\n") === false) {
+                $emails[] = $e;
+            }
+        }
+        return $emails ? implode("\n", $emails) : null;
     }
 
     public function applyEvent(?array $stored, array $ev, int $now): array
@@ -266,7 +279,8 @@ final class PurePhpPipeline
             $c = array_merge($c, ['sched_updated_at' => $s['updated_at'], 'start_at' => $s['start_time'],
                 'end_at' => $s['end_time'], 'event_name' => $s['name'], 'event_type_uri' => $s['event_type'],
                 'event_status' => $s['status'], 'location_type' => $s['location_type'], 'join_url' => $s['join_url'],
-                'host_email' => $s['hosts'][0]['email'] ?? null, 'host_name' => $s['hosts'][0]['name'] ?? null]);
+                'host_email' => $s['hosts'][0]['email'] ?? null, 'host_name' => $s['hosts'][0]['name'] ?? null,
+                'host_emails' => self::hostEmails($s['hosts'])]);
         }
         $speaksNoShow = true;
         if ($ev['kind'] === 'invitee_no_show.deleted') {

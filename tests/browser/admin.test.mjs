@@ -90,7 +90,8 @@ test('an admin connects, picks event types and registers the webhook; a booking 
 
 test('a coach marks a past session attended; the portal shows 1 of 3; a later cancel leaves it attended with a conflict', async () => {
   const name = 'Past Session ' + run;
-  const booking = await fake('book', { email: users.student.email, name, start_time: isoHoursFromNow(-3) });
+  // Hosted by the coach: a coach marks the sessions they host.
+  const booking = await fake('book', { email: users.student.email, name, start_time: isoHoursFromNow(-3), host_email: users.coach.email });
   await idle();
   const page = await as('coach');
   await reloadSessions(page, name, 'coach-sessions-needs-attendance', '&view=needs_attendance');

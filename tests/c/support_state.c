@@ -90,6 +90,7 @@ void support_state_embed_sched(calsync_event_view *v, int64_t updated_at, int64_
     se->hosts[0].user_uri = support_state_str("https://api.calendly.com/users/U1");
     se->hosts[0].email = support_state_str("coach@example.org");
     se->hosts[0].name = support_state_str("Coach Lee");
+    se->host_emails = support_state_str("coach@example.org");
     se->created_at = updated_at;
     se->updated_at = updated_at;
 }
@@ -188,6 +189,8 @@ static field_value field_of(const calsync_facts *f, calsync_field field)
         return str_value(f->host_email);
     case CALSYNC_F_HOST_NAME:
         return str_value(f->host_name);
+    case CALSYNC_F_HOST_EMAILS:
+        return str_value(f->host_emails);
     case CALSYNC_F_ERASED_AT:
         return num_value(f->erased_at);
     case CALSYNC_F_COUNT:

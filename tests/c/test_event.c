@@ -569,6 +569,96 @@ static void test_views_borrow_from_the_handle(void **state)
     calsync_sched_free(NULL);
 }
 
+/* A body whose scheduled event has these memberships (a JSON array). */
+static char *with_memberships(const char *fixture, const char *members_json, size_t *len)
+{
+    json_t *root = load_json(fixture);
+    json_error_t jerr;
+    json_t *members = json_loads(members_json, 0, &jerr);
+    if (members == NULL)
+        fail_msg("bad test JSON: %s", jerr.text);
+    json_t *sched = json_object_get(json_object_get(root, "payload"), "scheduled_event");
+    if (sched == NULL)
+        sched = json_object_get(root, "resource");
+    json_object_set_new(sched, "event_memberships", members);
+    char *body = dump(root, JSON_COMPACT, len);
+    json_decref(root);
+    return body;
+}
+
+static void test_host_emails_keep_every_host_in_order(void **state)
+{
+    (void)state;
+    size_t len;
+    char *body =
+        with_memberships("invitee_created.json",
+                         "[{\"user\":\"" API "/users/A\",\"user_email\":\"Lee.Coach@example.org\"},"
+                         "{\"user\":\"" API "/users/B\",\"user_email\":\"ko@example.org\"},"
+                         "{\"user\":\"" API "/users/C\"},"
+                         "{\"user\":\"" API "/users/D\",\"user_email\":\"\"},"
+                         "{\"user\":\"" API "/users/E\",\"user_email\":\"x@y.org\\nz@y.org\"},"
+                         "{\"user\":\"" API "/users/F\",\"user_email\":\"ra@example.org\"}]",
+                         &len);
+    calsync_event *ev = NULL;
+    calsync_error err;
+    if (calsync_event_parse(&ev, body, len, &err) != CALSYNC_OK)
+        fail_msg("%s", err.message);
+    const calsync_scheduled_event *s = &calsync_event_get(ev)->scheduled_event;
+    assert_int_equal(s->nhosts, 6);
+    /* As sent (the plugin normalises when it matches); no e-mail, an empty one
+     * and one that would span two lines are left out. */
+    ASSERT_STR(s->host_emails, "Lee.Coach@example.org\nko@example.org\nra@example.org");
+    calsync_event_free(ev);
+    free(body);
+
+    body = with_memberships("invitee_created.json", "[{\"user\":\"" API "/users/C\"}]", &len);
+    if (calsync_event_parse(&ev, body, len, &err) != CALSYNC_OK)
+        fail_msg("%s", err.message);
+    ASSERT_STR(calsync_event_get(ev)->scheduled_event.host_emails, NULL);
+    calsync_event_free(ev);
+    free(body);
+
+    body = with_memberships("invitee_created.json", "[]", &len);
+    if (calsync_event_parse(&ev, body, len, &err) != CALSYNC_OK)
+        fail_msg("%s", err.message);
+    ASSERT_STR(calsync_event_get(ev)->scheduled_event.host_emails, NULL);
+    calsync_event_free(ev);
+    free(body);
+}
+
+static void test_host_emails_of_a_rest_scheduled_event_and_invitee(void **state)
+{
+    (void)state;
+    size_t len;
+    char *body =
+        with_memberships("rest_scheduled_event.json",
+                         "[{\"user\":\"" API "/users/A\",\"user_email\":\"a@example.org\"},"
+                         "{\"user\":\"" API "/users/B\",\"user_email\":\"b@example.org\"}]",
+                         &len);
+    calsync_sched *s = NULL;
+    calsync_error err;
+    if (calsync_sched_parse(&s, body, len, &err) != CALSYNC_OK)
+        fail_msg("%s", err.message);
+    ASSERT_STR(calsync_sched_get(s)->host_emails, "a@example.org\nb@example.org");
+    calsync_sched_free(s);
+    free(body);
+
+    /* A single host: one line. */
+    body = must_read("rest_scheduled_event.json", &len);
+    if (calsync_sched_parse(&s, body, len, &err) != CALSYNC_OK)
+        fail_msg("%s", err.message);
+    const calsync_scheduled_event *se = calsync_sched_get(s);
+    assert_true(se->nhosts >= 1);
+    ASSERT_STR(se->host_emails, "lee.coach@example.org");
+    calsync_sched_free(s);
+    free(body);
+
+    /* An invitee without an embedded scheduled event has no hosts. */
+    calsync_event *ev = parse_fixture("invitee_created_no_scheduled_event.json");
+    ASSERT_STR(calsync_event_get(ev)->scheduled_event.host_emails, NULL);
+    calsync_event_free(ev);
+}
+
 static void test_hosts_are_capped_at_hosts_max(void **state)
 {
     (void)state;
@@ -595,6 +685,10 @@ static void test_hosts_are_capped_at_hosts_max(void **state)
     ASSERT_STR(s->hosts[0].email, "coach0@example.org");
     ASSERT_STR(s->hosts[CALSYNC_HOSTS_MAX - 1].email, "coach7@example.org");
     ASSERT_STR(s->hosts[0].name, NULL);
+    /* host_emails holds the hosts kept, no more. */
+    ASSERT_STR(s->host_emails, "coach0@example.org\ncoach1@example.org\ncoach2@example.org\n"
+                               "coach3@example.org\ncoach4@example.org\ncoach5@example.org\n"
+                               "coach6@example.org\ncoach7@example.org");
     calsync_event_free(ev);
     free(body);
     json_decref(root);
@@ -1328,6 +1422,8 @@ int main(void)
         cmocka_unit_test(test_rest_scheduled_event_parses_wrapped_and_bare),
         cmocka_unit_test(test_views_borrow_from_the_handle),
         cmocka_unit_test(test_hosts_are_capped_at_hosts_max),
+        cmocka_unit_test(test_host_emails_keep_every_host_in_order),
+        cmocka_unit_test(test_host_emails_of_a_rest_scheduled_event_and_invitee),
         cmocka_unit_test(test_missing_and_mistyped_fields_name_their_path),
         cmocka_unit_test(test_bare_rest_objects_report_paths_without_a_prefix),
         cmocka_unit_test(test_top_level_array_is_a_schema_error),

@@ -266,6 +266,7 @@ static void test_field_names_cover_every_field_in_order(void **state)
                                                       "join_url",
                                                       "host_email",
                                                       "host_name",
+                                                      "host_emails",
                                                       "erased_at"};
     for (int f = 0; f < CALSYNC_F_COUNT; f++) {
         assert_non_null(calsync_field_name((calsync_field)f));
@@ -783,6 +784,47 @@ static void test_apply_sched_fills_event_details_and_notes_older_ones(void **sta
     assert_int_equal(o.notes, CALSYNC_NOTE_STALE_INFO);
     assert_true(o.changed == 0);
     assert_true(r.f.start_at == T(2000));
+}
+
+static void test_apply_sched_keeps_every_host_email_with_the_newer_event(void **state)
+{
+    (void)state;
+    row r = booked_row();
+    calsync_scheduled_event se;
+    rest_sched(&se, EVENT_A, T(50));
+    se.nhosts = 2;
+    se.hosts[1].email = support_state_str("ko@example.org");
+    se.host_emails = support_state_str("coach@example.org\nko@example.org");
+    calsync_outcome o = apply_sc(&r, &se);
+    assert_true(str_is(r.f.host_emails, "coach@example.org\nko@example.org"));
+    assert_true(str_is(r.f.host_email, "coach@example.org")); /* the first host, as before */
+    assert_true(o.changed & BIT(CALSYNC_F_HOST_EMAILS));
+
+    /* An older event with one host changes nothing. */
+    rest_sched(&se, EVENT_A, T(40));
+    o = apply_sc(&r, &se);
+    assert_int_equal(o.notes, CALSYNC_NOTE_STALE_INFO);
+    assert_false(o.changed & BIT(CALSYNC_F_HOST_EMAILS));
+    assert_true(str_is(r.f.host_emails, "coach@example.org\nko@example.org"));
+
+    /* A newer one where the co-host left: the list follows it. */
+    rest_sched(&se, EVENT_A, T(60));
+    o = apply_sc(&r, &se);
+    assert_true(o.changed & BIT(CALSYNC_F_HOST_EMAILS));
+    assert_true(str_is(r.f.host_emails, "coach@example.org"));
+
+    /* At one updated_at the content decides, whichever arrives first. */
+    row x = booked_row(), y = booked_row();
+    calsync_scheduled_event one, two;
+    rest_sched(&one, EVENT_A, T(70));
+    rest_sched(&two, EVENT_A, T(70));
+    two.host_emails = support_state_str("coach@example.org\nko@example.org");
+    apply_sc(&x, &one);
+    apply_sc(&x, &two);
+    apply_sc(&y, &two);
+    apply_sc(&y, &one);
+    assert_true(calsync_facts_equal(&x.f, &y.f));
+    assert_true(str_is(x.f.host_emails, "coach@example.org\nko@example.org"));
 }
 
 static void test_apply_sched_takes_the_event_uri_of_a_row_without_one(void **state)
@@ -1916,6 +1958,7 @@ int main(void)
             test_rescheduled_mark_agrees_with_a_reschedule_but_not_with_a_plain_cancel),
         cmocka_unit_test(test_older_invitee_details_are_noted_and_not_applied),
         cmocka_unit_test(test_apply_sched_fills_event_details_and_notes_older_ones),
+        cmocka_unit_test(test_apply_sched_keeps_every_host_email_with_the_newer_event),
         cmocka_unit_test(test_apply_sched_takes_the_event_uri_of_a_row_without_one),
         cmocka_unit_test(test_mismatched_invitees_and_events_are_errors),
         cmocka_unit_test(test_invalid_arguments_are_refused),

@@ -647,6 +647,7 @@ static void random_facts(calsync_facts *f, prng *rng)
     f->join_url = pick_str(rng, uris, 3);
     f->host_email = pick_str(rng, words, 3);
     f->host_name = pick_str(rng, words, 3);
+    f->host_emails = pick_str(rng, words, 3);
     /* Often erased; and then sometimes still holding personal facts, as a
      * row the eraser only tombstoned would: the join must empty them. */
     f->erased_at = below(rng, 3) == 0 ? pick_time(rng) : CALSYNC_TIME_NONE;

@@ -815,10 +815,18 @@ class Fake:
                 raise invalid(("duration_minutes", "must be a positive integer"))
             host_email = self._str(b, "host_email")
             host = self.host_for_email(host_email, self._str(b, "host_name")) if host_email else self.main_user
+            cohosts = b.get("cohost_emails", [])
+            if not isinstance(cohosts, list) or not all(isinstance(c, str) and "@" in c for c in cohosts):
+                raise invalid(("cohost_emails", "must be a list of e-mail addresses"))
+            hosts = [host]
+            for c in cohosts:
+                h = self.host_for_email(c)
+                if h not in hosts:
+                    hosts.append(h)
             loc = b.get("location")
             if loc is not None and (not isinstance(loc, dict) or not isinstance(loc.get("type"), str)):
                 raise invalid(("location", "must be an object with a type"))
-            e = self._new_event(et, start, start + minutes * 60 * US, [host], loc, now)
+            e = self._new_event(et, start, start + minutes * 60 * US, hosts, loc, now)
         qa = b.get("questions_and_answers",
                    [{"question": "What would you like to work on?", "answer": "Career planning", "position": 0}])
         tracking = {"utm_campaign": None, "utm_source": None, "utm_medium": None, "utm_content": None,

@@ -91,6 +91,7 @@ static void build_sched(calsync_scheduled_event *se, const unsigned char *b, int
     se->nhosts = b[3] & 1u;
     se->hosts[0].email = word_of(b[2] >> 3);
     se->hosts[0].name = word_of(b[2] >> 5);
+    se->host_emails = se->nhosts ? word_of(b[2] >> 4) : str(NULL);
     se->created_at = CALSYNC_TIME_NONE;
     se->updated_at = (b[4] & 64u) ? time_of(b[6] >> 3) : CALSYNC_TIME_NONE;
 }

@@ -98,7 +98,7 @@ check('100 kB string kept', State::merge($odd, [])['email'] === str_repeat('x', 
 ?>
 --EXPECT--
 -- a new row
-created on no row: scheduled -> scheduled changed=invitee_uri,booked,event_uri,info_updated_at,info_envelope_at,email,name,timezone,cancel_url,reschedule_url,invitee_created_at,sched_updated_at,start_at,end_at,event_name,event_type_uri,event_status,location_type,join_url,host_email,host_name
+created on no row: scheduled -> scheduled changed=invitee_uri,booked,event_uri,info_updated_at,info_envelope_at,email,name,timezone,cancel_url,reschedule_url,invitee_created_at,sched_updated_at,start_at,end_at,event_name,event_type_uri,event_status,location_type,join_url,host_email,host_name,host_emails
 array(11) {
   [0]=>
   string(5) "facts"
@@ -139,15 +139,15 @@ cancel_reason: 'Exam clash, sorry!'
 canceled_by: 'Ana Ruíz'
 canceler_type: 'invitee'
 -- arrival order does not matter; a cancel is never undone
-canceled on no row: scheduled -> canceled changed=invitee_uri,event_uri,canceled,cancel_at,cancel_reason,canceled_by,canceler_type,info_updated_at,info_envelope_at,email,name,timezone,cancel_url,reschedule_url,invitee_created_at,sched_updated_at,start_at,end_at,event_name,event_type_uri,event_status,location_type,join_url,host_email,host_name
+canceled on no row: scheduled -> canceled changed=invitee_uri,event_uri,canceled,cancel_at,cancel_reason,canceled_by,canceler_type,info_updated_at,info_envelope_at,email,name,timezone,cancel_url,reschedule_url,invitee_created_at,sched_updated_at,start_at,end_at,event_name,event_type_uri,event_status,location_type,join_url,host_email,host_name,host_emails
 late created: canceled -> canceled notes=no_revive,stale_info changed=booked
 same facts either order: ok
 -- reschedule, both orders, both rows
-old canceled: scheduled -> rescheduled changed=invitee_uri,event_uri,canceled,cancel_at,canceled_by,canceler_type,reschedule_canceled,rescheduled_to_uri,info_updated_at,info_envelope_at,email,name,timezone,cancel_url,reschedule_url,invitee_created_at,sched_updated_at,start_at,end_at,event_name,event_type_uri,event_status,location_type,join_url,host_email,host_name
+old canceled: scheduled -> rescheduled changed=invitee_uri,event_uri,canceled,cancel_at,canceled_by,canceler_type,reschedule_canceled,rescheduled_to_uri,info_updated_at,info_envelope_at,email,name,timezone,cancel_url,reschedule_url,invitee_created_at,sched_updated_at,start_at,end_at,event_name,event_type_uri,event_status,location_type,join_url,host_email,host_name,host_emails
 peer row for the new invitee: scheduled -> scheduled changed=invitee_uri,rescheduled_from_uri
 bool(true)
 bool(true)
-new created: scheduled -> scheduled changed=booked,event_uri,info_updated_at,info_envelope_at,email,name,timezone,cancel_url,reschedule_url,invitee_created_at,sched_updated_at,start_at,end_at,event_name,event_type_uri,event_status,location_type,join_url,host_email,host_name
+new created: scheduled -> scheduled changed=booked,event_uri,info_updated_at,info_envelope_at,email,name,timezone,cancel_url,reschedule_url,invitee_created_at,sched_updated_at,start_at,end_at,event_name,event_type_uri,event_status,location_type,join_url,host_email,host_name,host_emails
 old row hears of the new: rescheduled -> rescheduled changed=-
 peer row for the old invitee: scheduled -> rescheduled changed=invitee_uri,reschedule_canceled,rescheduled_to_uri
 old row: same facts either order: ok
@@ -165,14 +165,14 @@ string(7) "deleted"
 REST invitee: scheduled -> scheduled changed=invitee_uri,booked,event_uri,noshow_absent_seen_at,info_updated_at,email,name,timezone,cancel_url,reschedule_url,invitee_created_at
 NULL
 int(1773000000000000)
-scheduled event looked up: scheduled -> scheduled changed=sched_updated_at,start_at,end_at,event_name,event_type_uri,event_status,location_type,join_url,host_email,host_name
+scheduled event looked up: scheduled -> scheduled changed=sched_updated_at,start_at,end_at,event_name,event_type_uri,event_status,location_type,join_url,host_email,host_name,host_emails
 start and end filled in: ok
 webhook without scheduled_event: scheduled -> scheduled changed=invitee_uri,booked,event_uri,info_updated_at,info_envelope_at,email,name,timezone,cancel_url,reschedule_url,invitee_created_at
 string(78) "https://api.calendly.com/scheduled_events/e9e78f1a-847f-4cc6-940f-50bf5229505a"
 NULL
 $now defaults to the clock: ok
 -- a partly filled row from the database
-cancel after a mark: attended -> attended CONFLICT notes=conflict changed=event_uri,canceled,cancel_at,cancel_reason,canceled_by,canceler_type,info_updated_at,info_envelope_at,email,name,timezone,cancel_url,reschedule_url,invitee_created_at,sched_updated_at,start_at,end_at,event_name,event_type_uri,event_status,location_type,join_url,host_email,host_name
+cancel after a mark: attended -> attended CONFLICT notes=conflict changed=event_uri,canceled,cancel_at,cancel_reason,canceled_by,canceler_type,info_updated_at,info_envelope_at,email,name,timezone,cancel_url,reschedule_url,invitee_created_at,sched_updated_at,start_at,end_at,event_name,event_type_uri,event_status,location_type,join_url,host_email,host_name,host_emails
 string(8) "attended"
 int(7)
 bool(true)

@@ -81,6 +81,7 @@ location_type: NULL
 join_url: NULL
 host_email: NULL
 host_name: NULL
+host_emails: NULL
 erased_at: NULL
 -- the join is commutative, associative, idempotent
 commutative: ok

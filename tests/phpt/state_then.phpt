@@ -103,7 +103,7 @@ echo fails(fn() => State::then($m1, 'x')), "\n";
 ?>
 --EXPECT--
 -- the plugin's case: an event, then its REST scheduled event
-created, then its scheduled event: scheduled -> scheduled changed=invitee_uri,booked,event_uri,info_updated_at,info_envelope_at,email,name,timezone,cancel_url,reschedule_url,invitee_created_at,sched_updated_at,start_at,end_at,event_name,event_type_uri,event_status,location_type,join_url,host_email,host_name
+created, then its scheduled event: scheduled -> scheduled changed=invitee_uri,booked,event_uri,info_updated_at,info_envelope_at,email,name,timezone,cancel_url,reschedule_url,invitee_created_at,sched_updated_at,start_at,end_at,event_name,event_type_uri,event_status,location_type,join_url,host_email,host_name,host_emails
 the same as the old then(): ok
 facts and derived fields are the second's: ok
 the key order of the second answer is kept: ok

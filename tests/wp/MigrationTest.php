@@ -144,11 +144,15 @@ final class MigrationTest extends StackTestCase {
 			$this->assertSame( $mapped[ $entry['old_value'] ], $entry['new_value'] );
 		}
 		$this->assertTrue( $this->indexes( $table )['calendly_uri']['unique'] );
+		// Step 9: the legacy coach_id of every row is that session's coach.
+		$coaches = self::rows( 'SELECT session_id, coach_id FROM `' . $this->t( 'tfsp_session_coaches' ) . '` ORDER BY session_id' );
+		$this->assertSame( array_map( static fn( array $r ): array => array( 'session_id' => $r['id'], 'coach_id' => $r['coach_id'] ), $before ), $coaches, 'the coaches back-filled from coach_id' );
 
 		// Twice: nothing more is mapped or audited, nothing changes.
 		$this->migrate();
 		$this->assertSame( $after, self::rows( "SELECT * FROM `$table` ORDER BY id" ) );
 		$this->assertCount( count( $mapped ), self::rows( 'SELECT id FROM `' . $this->t( 'tfsp_session_audit' ) . '`' ) );
+		$this->assertSame( $coaches, self::rows( 'SELECT session_id, coach_id FROM `' . $this->t( 'tfsp_session_coaches' ) . '` ORDER BY session_id' ) );
 
 		// The sync can now add rows to the extended table (legacy NOT NULL columns no longer refuse them).
 		$p      = $this->fixtures->load( 'invitee_created' );

@@ -208,6 +208,47 @@ final class NoExtensionTest extends CalendlyTestCase {
 		$this->assertStringNotContainsString( 'data-hook="tfsp_calendly_retry"', self::adminPage( 'admin.php?page=tfsp-calendly-sync' )['body'] );
 	}
 
+	public function test_a_coachs_sessions_list_stays_scoped_without_the_extension(): void {
+		$coaches = array();
+		foreach ( array( 'a', 'b' ) as $who ) {
+			$email    = self::email( 'noext-coach-' . $who );
+			$id       = self::createUser( $email, null, 'tfsp_coach' );
+			$password = 'pw-' . bin2hex( random_bytes( 6 ) );
+			self::exec( 'UPDATE ' . self::table( 'users' ) . ' SET user_pass = MD5(?) WHERE ID = ?', array( $password, $id ) );
+			$login           = self::rows( 'SELECT user_login FROM ' . self::table( 'users' ) . ' WHERE ID = ?', array( $id ) )[0]['user_login'];
+			$coaches[ $who ] = array(
+				'id'    => $id,
+				'login' => $login,
+				'pw'    => $password,
+			);
+		}
+		$tag  = 'NoExtScope' . bin2hex( random_bytes( 3 ) );
+		$student = self::createUser( self::email() );
+		$mine    = $this->seed( $student, 'scheduled', -5, $tag . ' mine' );
+		$not     = $this->seed( $student, 'scheduled', -5, $tag . ' theirs' );
+		self::exec( 'INSERT INTO ' . self::table( 'tfsp_session_coaches' ) . ' (session_id, coach_id) VALUES (?, ?), (?, ?)', array( $mine, $coaches['a']['id'], $not, $coaches['b']['id'] ) );
+		$as = self::userCookies( $coaches['a']['login'], $coaches['a']['pw'] );
+
+		self::extensionOff();
+		try {
+			// The workers answer without the core once a mark of no session is refused as 503, not 404.
+			for ( $i = 0; $i < 50 && 503 !== self::adminRest( 'POST', 'tfsp-calendly/v1/sessions/999999999/mark', array( 'mark' => 'attended' ), true, $as )['status']; $i++ ) {
+				usleep( 200000 );
+			}
+			$page = self::adminPage( 'admin.php?page=tfsp-calendly&s=' . rawurlencode( $tag ), $as );
+			$this->assertSame( 200, $page['status'] );
+			$this->assertStringContainsString( $tag . ' mine', $page['body'] );
+			$this->assertStringNotContainsString( $tag . ' theirs', $page['body'], 'the coach\'s list is scoped without the core too' );
+			$this->assertStringContainsString( '>1 item<', $page['body'] );
+			// Marking needs the core (so the page above was served without it): 503, as before.
+			$mark = self::adminRest( 'POST', "tfsp-calendly/v1/sessions/$mine/mark", array( 'mark' => 'attended' ), true, $as );
+			$this->assertSame( 503, $mark['status'], (string) json_encode( $mark['json'] ) );
+			$this->assertSame( 'tfsp_calendly_no_extension', $mark['json']['code'] ?? null );
+		} finally {
+			self::exec( 'DELETE FROM ' . self::table( 'tfsp_session_coaches' ) . ' WHERE session_id IN (?, ?)', array( $mine, $not ) );
+		}
+	}
+
 	public function test_bookings_made_meanwhile_arrive_once_the_extension_is_back(): void {
 		self::resetFake();
 		$this->assertTrue( (bool) ( self::fake( 'GET', '/_control/idle?timeout=120' )['idle'] ?? false ), 'deliveries of earlier tests are done' );

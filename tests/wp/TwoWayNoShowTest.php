@@ -13,8 +13,9 @@ final class TwoWayNoShowTest extends CalendlyTestCase {
 
 	public function test_a_coach_mark_goes_to_calendly_and_its_echo_is_absorbed(): void {
 		self::putSetting( 'two_way_no_show', '1' );
-		$coach  = self::createUser( self::email( 'coach' ), null, 'tfsp_coach' );
-		$booked = self::control( 'book', array( 'email' => self::email(), 'start_time' => gmdate( 'Y-m-d\TH:00:00\Z', time() - 7200 ) ) );
+		$host   = self::email( 'coach' ); // The coach hosts the session: a coach marks the sessions they host.
+		$coach  = self::createUser( $host, null, 'tfsp_coach' );
+		$booked = self::control( 'book', array( 'email' => self::email(), 'start_time' => gmdate( 'Y-m-d\TH:00:00\Z', time() - 7200 ), 'host_email' => $host ) );
 		self::waitIdle();
 		$row = self::session( $booked['invitee_uri'] );
 		$this->assertSame( 'scheduled', $row['status'] );
@@ -53,8 +54,9 @@ final class TwoWayNoShowTest extends CalendlyTestCase {
 	}
 
 	public function test_without_two_way_no_show_a_mark_tells_calendly_nothing(): void {
-		$coach  = self::createUser( self::email( 'coach' ), null, 'tfsp_coach' );
-		$booked = self::control( 'book', array( 'email' => self::email(), 'start_time' => gmdate( 'Y-m-d\TH:00:00\Z', time() - 7200 ) ) );
+		$host   = self::email( 'coach' ); // The coach hosts the session: a coach marks the sessions they host.
+		$coach  = self::createUser( $host, null, 'tfsp_coach' );
+		$booked = self::control( 'book', array( 'email' => self::email(), 'start_time' => gmdate( 'Y-m-d\TH:00:00\Z', time() - 7200 ), 'host_email' => $host ) );
 		self::waitIdle();
 		$id     = (int) self::session( $booked['invitee_uri'] )['id'];
 		$result = self::plugin( 'mark', array( $id, 'no_show', $coach ) );

@@ -60,7 +60,7 @@ final class WebhookEventKindsTest extends StackTestCase {
 		$this->assertSame( (string) $cid, $row['coach_id'] );
 		$this->assertSame( $p['payload']['email'], $row['invitee_email'], 'the e-mail is kept as sent' );
 		$fields = array_column( array_filter( self::audit( (int) $row['id'] ), static fn( $a ) => 'sync' === $a['actor_type'] ), 'field' );
-		$this->assertEqualsCanonicalizing( array( 'student_id', 'coach_id' ), $fields );
+		$this->assertEqualsCanonicalizing( array( 'student_id', 'coach_id', 'coaches' ), $fields );
 	}
 
 	public function test_student_is_linked_by_a_known_alias(): void {

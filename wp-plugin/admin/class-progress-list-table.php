@@ -11,6 +11,7 @@ namespace TFSP\CalendlySync\Admin;
 use TFSP\CalendlySync\Clock;
 use TFSP\CalendlySync\DatabaseError;
 use TFSP\CalendlySync\Progress;
+use TFSP\CalendlySync\SessionAccess;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -77,7 +78,7 @@ final class ProgressListTable extends \WP_List_Table {
 		$orderby               = in_array( $orderby, array( 'login', 'email', 'name' ), true ) ? $orderby : 'login';
 		$desc                  = isset( $_GET['order'] ) && 'desc' === strtolower( sanitize_key( wp_unslash( $_GET['order'] ) ) ); // phpcs:ignore WordPress.Security.NonceVerification.Recommended
 		try {
-			$result = $this->progress->students_page( self::search(), self::completion(), $orderby, $desc, $per_page, $this->get_pagenum() );
+			$result = $this->progress->students_page( self::search(), self::completion(), $orderby, $desc, $per_page, $this->get_pagenum(), SessionAccess::scope( get_current_user_id() ) );
 		} catch ( DatabaseError $e ) {
 			$this->items = array();
 			return __( 'The students could not be read because of a database error.', 'tfsp-calendly-sync' );

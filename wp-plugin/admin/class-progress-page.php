@@ -13,6 +13,7 @@ use TFSP\CalendlySync\Clock;
 use TFSP\CalendlySync\DatabaseError;
 use TFSP\CalendlySync\Plugin;
 use TFSP\CalendlySync\Progress;
+use TFSP\CalendlySync\SessionAccess;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -100,8 +101,9 @@ final class ProgressPage {
 		}
 
 		try {
-			$totals = $this->progress->totals();
-			$weeks  = $this->progress->weeks();
+			$coach  = SessionAccess::scope( get_current_user_id() ); // A coach's page covers the sessions they host.
+			$totals = $this->progress->totals( $coach );
+			$weeks  = $this->progress->weeks( $coach );
 		} catch ( DatabaseError $e ) {
 			$totals = null;
 			$weeks  = array();
@@ -160,6 +162,7 @@ final class ProgressPage {
 		}
 		$completion = ProgressListTable::completion();
 		$search     = ProgressListTable::search();
+		$coach      = SessionAccess::scope( get_current_user_id() ); // A coach exports the students they coached.
 
 		nocache_headers();
 		header( 'Content-Type: text/csv; charset=utf-8' );
@@ -183,7 +186,7 @@ final class ProgressPage {
 		try {
 			$after = 0;
 			do {
-				$students = $this->progress->repository()->students_after( $after, self::EXPORT_BATCH );
+				$students = $this->progress->repository()->students_after( $after, self::EXPORT_BATCH, $coach );
 				if ( ! $students ) {
 					break;
 				}

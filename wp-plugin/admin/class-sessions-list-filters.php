@@ -11,6 +11,7 @@
 namespace TFSP\CalendlySync\Admin;
 
 use TFSP\CalendlySync\Plugin;
+use TFSP\CalendlySync\SessionAccess;
 use TFSP\CalendlySync\SessionListRepository;
 
 defined( 'ABSPATH' ) || exit;
@@ -61,6 +62,11 @@ final class SessionsListFilters {
 		);
 		if ( isset( $get['session'] ) && absint( $get['session'] ) ) {
 			$this->filters['session'] = absint( $get['session'] );
+		}
+		// A coach sees the sessions they host; a lead coach and an admin every session.
+		$scope = SessionAccess::scope( get_current_user_id() );
+		if ( null !== $scope ) {
+			$this->filters['hosted_by'] = $scope;
 		}
 	}
 
@@ -113,7 +119,7 @@ final class SessionsListFilters {
 	public function render(): void {
 		$coaches = get_users(
 			array(
-				'role__in' => array( Plugin::COACH_ROLE, 'administrator' ),
+				'role__in' => array( Plugin::COACH_ROLE, Plugin::LEAD_COACH_ROLE, 'administrator' ),
 				'orderby'  => 'display_name',
 				'number'   => 200,
 				'fields'   => array( 'ID', 'display_name' ),
@@ -126,11 +132,13 @@ final class SessionsListFilters {
 			echo '<input type="hidden" name="view" value="' . esc_attr( $f['view'] ) . '">';
 		}
 		echo '<label>' . esc_html__( 'Student', 'tfsp-calendly-sync' ) . ' <input type="text" name="student" size="22" value="' . esc_attr( $f['student_query'] ) . '" placeholder="' . esc_attr__( 'e-mail, login or ID', 'tfsp-calendly-sync' ) . '"></label> ';
-		echo '<label>' . esc_html__( 'Coach', 'tfsp-calendly-sync' ) . ' <select name="coach"><option value="">' . esc_html__( 'Any coach', 'tfsp-calendly-sync' ) . '</option>';
-		foreach ( $coaches as $coach ) {
-			echo '<option value="' . esc_attr( (string) $coach->ID ) . '"' . selected( (int) $f['coach'], (int) $coach->ID, false ) . '>' . esc_html( $coach->display_name ) . '</option>';
+		if ( ! isset( $f['hosted_by'] ) ) { // A coach's list holds only their own sessions: no coach to choose.
+			echo '<label>' . esc_html__( 'Coach', 'tfsp-calendly-sync' ) . ' <select name="coach"><option value="">' . esc_html__( 'Any coach', 'tfsp-calendly-sync' ) . '</option>';
+			foreach ( $coaches as $coach ) {
+				echo '<option value="' . esc_attr( (string) $coach->ID ) . '"' . selected( (int) $f['coach'], (int) $coach->ID, false ) . '>' . esc_html( $coach->display_name ) . '</option>';
+			}
+			echo '</select></label> ';
 		}
-		echo '</select></label> ';
 		echo '<label>' . esc_html__( 'From', 'tfsp-calendly-sync' ) . ' <input type="date" name="from" value="' . esc_attr( $f['from_date'] ) . '"></label> ';
 		echo '<label>' . esc_html__( 'To', 'tfsp-calendly-sync' ) . ' <input type="date" name="to" value="' . esc_attr( $f['to_date'] ) . '"></label> ';
 		echo '<label>' . esc_html__( 'Search', 'tfsp-calendly-sync' ) . ' <input type="search" name="s" value="' . esc_attr( $f['search'] ) . '" placeholder="' . esc_attr__( 'name, e-mail or event (starts with)', 'tfsp-calendly-sync' ) . '"></label> ';

@@ -12,6 +12,7 @@
 
 namespace TFSP\CalendlySync\Admin;
 
+use TFSP\CalendlySync\DatabaseError;
 use TFSP\CalendlySync\Plugin;
 
 defined( 'ABSPATH' ) || exit;
@@ -48,6 +49,7 @@ final class SessionsPage {
 		echo '<h1 class="wp-heading-inline">' . esc_html__( 'Coaching sessions', 'tfsp-calendly-sync' ) . '</h1>';
 		echo '<hr class="wp-header-end">';
 		Notices::render();
+		$this->render_unmatched_hosts();
 		if ( null !== $error ) {
 			echo '<div class="notice notice-error"><p>' . esc_html( $error ) . '</p></div>';
 		}
@@ -57,6 +59,41 @@ final class SessionsPage {
 		echo '<form method="post" id="tfsp-calendly-sessions-form" action="' . esc_url( $table->current_url() ) . '">';
 		$table->display();
 		echo '</form></div>';
+	}
+
+	/**
+	 * For an admin: the host e-mails of sessions that match no user, whose sessions therefore
+	 * only lead coaches and admins see and mark.
+	 */
+	private function render_unmatched_hosts(): void {
+		if ( ! current_user_can( Plugin::CAP_MANAGE ) ) {
+			return;
+		}
+		try {
+			$emails = array();
+			foreach ( $this->plugin->session_coaches()->coachless_host_emails() as $lines ) {
+				foreach ( explode( "\n", $lines ) as $email ) {
+					$email = strtolower( trim( $email ) ); // As the core normalises; shown only.
+					if ( '' !== $email ) {
+						$emails[ $email ] = true;
+					}
+				}
+			}
+			$unheld = $this->plugin->users()->unheld( array_keys( $emails ) );
+		} catch ( DatabaseError $e ) {
+			return;
+		}
+		if ( ! $unheld ) {
+			return;
+		}
+		sort( $unheld );
+		echo '<div class="notice notice-warning tfsp-calendly-unmatched-hosts"><p>';
+		echo esc_html__( 'These Calendly host e-mails match no WordPress user, so their sessions have no coach: only lead coaches and administrators see and mark them. Give each coach an account with that e-mail address to link their sessions.', 'tfsp-calendly-sync' );
+		echo '</p><ul>';
+		foreach ( $unheld as $email ) {
+			echo '<li><code>' . esc_html( $email ) . '</code></li>';
+		}
+		echo '</ul></div>';
 	}
 
 	private function table(): SessionsListTable {

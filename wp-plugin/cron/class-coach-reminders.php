@@ -18,6 +18,7 @@ use TFSP\CalendlySync\Database;
 use TFSP\CalendlySync\DatabaseError;
 use TFSP\CalendlySync\Plugin;
 use TFSP\CalendlySync\ProgressRepository;
+use TFSP\CalendlySync\SessionAccess;
 use TFSP\CalendlySync\Settings;
 use TFSP\CalendlySync\SettingsRepository;
 
@@ -198,7 +199,7 @@ final class CoachReminders {
 		if ( ! $screen || ( 'dashboard' !== $screen->id && false === strpos( (string) $screen->id, 'tfsp-calendly' ) ) ) {
 			return;
 		}
-		$coach = current_user_can( Plugin::CAP_MANAGE ) ? null : get_current_user_id();
+		$coach = SessionAccess::scope( get_current_user_id() ); // A coach counts the sessions they host.
 		$key   = 'tfsp_calendly_overdue_' . ( null === $coach ? 'all' : $coach );
 		$count = get_transient( $key );
 		if ( false === $count ) {

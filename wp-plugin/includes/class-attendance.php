@@ -25,18 +25,22 @@ final class Attendance {
 	private AuditRepository $audit;
 	private Settings $settings;
 	private Api $api;
+	private SessionAccess $access;
 
-	public function __construct( Database $db, SessionRepository $sessions, SessionWriter $writer, AuditRepository $audit, Settings $settings, Api $api ) {
+	public function __construct( Database $db, SessionRepository $sessions, SessionWriter $writer, AuditRepository $audit, Settings $settings, Api $api, SessionAccess $access ) {
 		$this->db       = $db;
 		$this->sessions = $sessions;
 		$this->writer   = $writer;
 		$this->audit    = $audit;
 		$this->settings = $settings;
 		$this->api      = $api;
+		$this->access   = $access;
 	}
 
 	/**
-	 * Applies a coach's mark.
+	 * Applies a coach's mark.  Only one of the session's coaches, or a user who may mark any
+	 * session, may mark it (the "forbidden" error, 403, otherwise): the REST route, the bulk
+	 * action and the row buttons all come here.
 	 *
 	 * @param string $mark "attended", "no_show", "rescheduled" or "none" (cleared).
 	 * @return array{status:string,changed:bool,calendly:?string}|\WP_Error
@@ -58,6 +62,9 @@ final class Attendance {
 					if ( null === $row ) {
 						return null;
 					}
+					if ( ! $this->access->may_mark( $coach_id, $session_id ) ) {
+						return array( 'forbidden' => true );
+					}
 					$by     = new AuditActor( 'coach', $coach_id, 'attendance mark' );
 					$facts  = $this->sessions->row_to_facts( $row, \Calsync\State::emptyFacts() );
 					$answer = \Calsync\State::applyMark( $facts, $mark, $by->at_us, $coach_id, $two_way );
@@ -73,6 +80,9 @@ final class Attendance {
 		}
 		if ( null === $result ) {
 			return ( new PluginError( 'no_session', 'no session ' . $session_id ) )->to_wp_error();
+		}
+		if ( isset( $result['forbidden'] ) ) {
+			return ( new PluginError( 'forbidden', 'user ' . $coach_id . ' is not a coach of session ' . $session_id ) )->to_wp_error();
 		}
 
 		// The core's outbound actions: the two-way no-show, carried out after the commit.

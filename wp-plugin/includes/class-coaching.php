@@ -53,10 +53,12 @@ final class Coaching {
 				'progress',
 				function (): void {
 					try {
-						// Rows the portal's own code wrote get the core's answer first.
+						// Rows the portal's own code wrote get the core's answer first, and their
+						// coach_id its row of the coaches table (no decision: without the core too).
 						if ( Plugin::requirements_met() ) {
 							$this->plugin->session_writer()->restand_stale();
 						}
+						$this->plugin->session_writer()->adopt_portal_coaches();
 						$this->progress()->refresh();
 						$this->plugin->site_health()->record_cron_run();
 					} catch ( DatabaseError $e ) {

@@ -24,7 +24,10 @@ final class Plugin {
 
 	public const CAP_MANAGE          = 'tfsp_calendly_manage';
 	public const CAP_MARK_ATTENDANCE = 'tfsp_calendly_mark_attendance';
+	/** See and mark every session, not only those one hosts (lead coaches and admins). */
+	public const CAP_MARK_ANY        = 'tfsp_calendly_mark_any_session';
 	public const COACH_ROLE          = 'tfsp_coach';
+	public const LEAD_COACH_ROLE     = 'tfsp_lead_coach';
 	public const RETRY_SCHEDULE      = 'tfsp_calendly_five_minutes';
 
 	/** Setting key prefix: when a job that needs the core was last skipped without it. */
@@ -278,7 +281,15 @@ final class Plugin {
 
 	/** Coach marks (the admin's marking screen calls this). */
 	public function attendance(): Attendance {
-		return $this->service( 'attendance', fn() => new Attendance( $this->database(), $this->sessions(), $this->session_writer(), $this->audit(), $this->settings(), $this->api() ) );
+		return $this->service( 'attendance', fn() => new Attendance( $this->database(), $this->sessions(), $this->session_writer(), $this->audit(), $this->settings(), $this->api(), $this->session_access() ) );
+	}
+
+	public function session_coaches(): SessionCoachRepository {
+		return $this->service( 'session_coaches', fn() => new SessionCoachRepository( $this->db ) );
+	}
+
+	public function session_access(): SessionAccess {
+		return $this->service( 'session_access', fn() => new SessionAccess( $this->session_coaches() ) );
 	}
 
 	/** A value the plugin keeps for itself in the settings table ("_schema_version", ...). */
@@ -426,20 +437,27 @@ final class Plugin {
 		return TFSP_CALENDLY_SYNC_VERSION . '/' . Schema::VERSION;
 	}
 
-	/** The coach role and the plugin's own capabilities (activation and version change). */
+	/**
+	 * The coach and lead coach roles and the plugin's own capabilities (activation and version
+	 * change): a coach marks the sessions they host; a lead coach, like an admin, every session.
+	 */
 	public static function install_roles(): void {
 		if ( null === get_role( self::COACH_ROLE ) ) {
 			add_role( self::COACH_ROLE, __( 'Coach', 'tfsp-calendly-sync' ), array( 'read' => true ) );
 		}
-		$coach = get_role( self::COACH_ROLE );
-		if ( $coach && ! $coach->has_cap( self::CAP_MARK_ATTENDANCE ) ) {
-			$coach->add_cap( self::CAP_MARK_ATTENDANCE );
+		if ( null === get_role( self::LEAD_COACH_ROLE ) ) {
+			add_role( self::LEAD_COACH_ROLE, __( 'Lead coach', 'tfsp-calendly-sync' ), array( 'read' => true ) );
 		}
-		$admin = get_role( 'administrator' );
-		if ( $admin ) {
-			foreach ( array( self::CAP_MANAGE, self::CAP_MARK_ATTENDANCE ) as $cap ) {
-				if ( ! $admin->has_cap( $cap ) ) {
-					$admin->add_cap( $cap );
+		$grants = array(
+			self::COACH_ROLE      => array( self::CAP_MARK_ATTENDANCE ),
+			self::LEAD_COACH_ROLE => array( self::CAP_MARK_ATTENDANCE, self::CAP_MARK_ANY ),
+			'administrator'       => array( self::CAP_MANAGE, self::CAP_MARK_ATTENDANCE, self::CAP_MARK_ANY ),
+		);
+		foreach ( $grants as $name => $caps ) {
+			$role = get_role( $name );
+			foreach ( $role ? $caps : array() as $cap ) {
+				if ( ! $role->has_cap( $cap ) ) {
+					$role->add_cap( $cap );
 				}
 			}
 		}

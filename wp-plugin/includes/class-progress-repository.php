@@ -32,11 +32,13 @@ final class ProgressRepository extends Repository {
 	 *
 	 * @param string $search     Part of a name, login or e-mail; '' for all.
 	 * @param string $completion "completed", "in_progress" or '' (all).
-	 * @param int    $required   Attended sessions the requirement asks for.
+	 * @param int      $required   Attended sessions the requirement asks for.
+	 * @param int|null $coach      Only the students of sessions this coach hosts; null for all.
 	 */
-	private function students_from( string $search, string $completion, int $required ): string {
-		$t    = $this->table();
-		$from = "(SELECT student_id FROM {$t} WHERE type_ignored = 0 AND student_id IS NOT NULL GROUP BY student_id) x JOIN {$this->db->users} u ON u.ID = x.student_id";
+	private function students_from( string $search, string $completion, int $required, ?int $coach = null ): string {
+		$t      = $this->table();
+		$hosted = null === $coach ? '' : ' AND ' . $this->hosted_by( $coach );
+		$from   = "(SELECT student_id FROM {$t} WHERE type_ignored = 0 AND student_id IS NOT NULL{$hosted} GROUP BY student_id) x JOIN {$this->db->users} u ON u.ID = x.student_id";
 		if ( '' !== $completion ) {
 			$from .= $this->db->prepare( " LEFT JOIN (SELECT student_id FROM {$t} WHERE type_ignored = 0 AND counts_toward_progress = 1 AND student_id IS NOT NULL GROUP BY student_id HAVING COUNT(*) >= %d) c ON c.student_id = x.student_id", $required ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 			$from .= 'completed' === $completion ? ' WHERE c.student_id IS NOT NULL' : ' WHERE c.student_id IS NULL';
@@ -57,13 +59,14 @@ final class ProgressRepository extends Repository {
 	 * stops after its rows instead of reading every student.
 	 *
 	 */
-	private function students_probed( string $search, string $completion, int $required ): string {
-		$t = $this->table();
+	private function students_probed( string $search, string $completion, int $required, ?int $coach = null ): string {
+		$t      = $this->table();
+		$hosted = null === $coach ? '' : ' AND ' . $this->hosted_by( $coach, 's.' );
 		if ( '' === $completion ) {
-			$where = "(SELECT s.id FROM {$t} s WHERE s.type_ignored = 0 AND s.student_id = u.ID LIMIT 1) IS NOT NULL";
+			$where = "(SELECT s.id FROM {$t} s WHERE s.type_ignored = 0 AND s.student_id = u.ID{$hosted} LIMIT 1) IS NOT NULL";
 		} else {
 			$op    = 'completed' === $completion ? '>=' : '<';
-			$where = "(SELECT s.id FROM {$t} s WHERE s.type_ignored = 0 AND s.student_id = u.ID LIMIT 1) IS NOT NULL AND "
+			$where = "(SELECT s.id FROM {$t} s WHERE s.type_ignored = 0 AND s.student_id = u.ID{$hosted} LIMIT 1) IS NOT NULL AND "
 				. $this->db->prepare( "(SELECT COUNT(*) FROM {$t} a WHERE a.type_ignored = 0 AND a.student_id = u.ID AND a.counts_toward_progress = 1) {$op} %d", $required ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		}
 		if ( '' !== $search ) {
@@ -79,10 +82,11 @@ final class ProgressRepository extends Repository {
 	 * name every student is joined and sorted (tens of milliseconds with
 	 * 20,000 students).
 	 *
-	 * @param string $orderby    "login", "email" or "name".
+	 * @param string   $orderby "login", "email" or "name".
+	 * @param int|null $coach   Only the students of sessions this coach hosts (their progress stays theirs); null for all.
 	 * @return array<int,array{ID:string,user_login:string,display_name:string,user_email:string}>
 	 */
-	public function students( string $search, string $completion, int $required, string $orderby, bool $desc, int $limit, int $offset ): array {
+	public function students( string $search, string $completion, int $required, string $orderby, bool $desc, int $limit, int $offset, ?int $coach = null ): array {
 		$columns = array(
 			'login' => 'u.user_login',
 			'email' => 'u.user_email',
@@ -90,15 +94,15 @@ final class ProgressRepository extends Repository {
 		);
 		$col     = $columns[ $orderby ] ?? 'u.user_login';
 		$dir     = $desc ? 'DESC' : 'ASC';
-		$from    = 'name' === $orderby ? $this->students_from( $search, $completion, $required ) : $this->students_probed( $search, $completion, $required );
+		$from    = 'name' === $orderby ? $this->students_from( $search, $completion, $required, $coach ) : $this->students_probed( $search, $completion, $required, $coach );
 		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- $from prepared above, column and direction from fixed lists.
 		$sql = $this->db->prepare( "SELECT u.ID, u.user_login, u.display_name, u.user_email FROM {$from} ORDER BY {$col} {$dir}, u.ID {$dir} LIMIT %d OFFSET %d", $limit, $offset );
 		return (array) $this->checked( $this->db->get_results( $sql, ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
 	}
 
-	/** How many students a list holds. */
-	public function count_students( string $search, string $completion, int $required ): int {
-		$from = '' === $search ? $this->students_from( $search, $completion, $required ) : $this->students_probed( $search, $completion, $required );
+	/** How many students a list holds ($coach: of the sessions this coach hosts). */
+	public function count_students( string $search, string $completion, int $required, ?int $coach = null ): int {
+		$from = '' === $search ? $this->students_from( $search, $completion, $required, $coach ) : $this->students_probed( $search, $completion, $required, $coach );
 		return (int) $this->checked( $this->db->get_var( "SELECT COUNT(*) FROM {$from}" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 	}
 
@@ -107,12 +111,13 @@ final class ProgressRepository extends Repository {
 	 *
 	 * @return array<int,array{ID:string,display_name:string,user_email:string}>
 	 */
-	public function students_after( int $after_id, int $limit ): array {
-		$t = $this->table();
+	public function students_after( int $after_id, int $limit, ?int $coach = null ): array {
+		$t      = $this->table();
+		$hosted = null === $coach ? '' : ' AND ' . $this->hosted_by( $coach, 's.' );
 		return (array) $this->checked(
 			$this->db->get_results(
 				$this->db->prepare(
-					"SELECT u.ID, u.user_login, u.display_name, u.user_email FROM {$this->db->users} u WHERE u.ID > %d AND (SELECT s.id FROM {$t} s WHERE s.type_ignored = 0 AND s.student_id = u.ID LIMIT 1) IS NOT NULL ORDER BY u.ID LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- a probe per user in id order, so that a batch stops after $limit students.
+					"SELECT u.ID, u.user_login, u.display_name, u.user_email FROM {$this->db->users} u WHERE u.ID > %d AND (SELECT s.id FROM {$t} s WHERE s.type_ignored = 0 AND s.student_id = u.ID{$hosted} LIMIT 1) IS NOT NULL ORDER BY u.ID LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- a probe per user in id order, so that a batch stops after $limit students.
 					$after_id,
 					$limit
 				),
@@ -162,19 +167,22 @@ final class ProgressRepository extends Repository {
 	}
 
 	/**
-	 * Program totals.
+	 * Program totals; with $coach, those of the sessions the coach hosts (students: theirs,
+	 * completed: those of them whose own progress meets the requirement).
 	 *
 	 * @return array{students:int,completed:int,attended:int,upcoming:int,needs_attendance:int,no_show:int,canceled:int}
 	 */
-	public function totals( int $required, string $now ): array {
-		$t   = $this->table();
+	public function totals( int $required, string $now, ?int $coach = null ): array {
+		$t      = $this->table();
+		$hosted = null === $coach ? '' : ' AND ' . $this->hosted_by( $coach );
+		$theirs = null === $coach ? '' : " AND student_id IN (SELECT student_id FROM {$t} WHERE student_id IS NOT NULL{$hosted})";
 		// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		$students  = $this->count_students( '', '', $required );
-		$completed = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM (SELECT student_id FROM {$t} WHERE type_ignored = 0 AND counts_toward_progress = 1 AND student_id IS NOT NULL GROUP BY student_id HAVING COUNT(*) >= %d) c", $required ) ) );
-		$by_status = $this->checked( $this->db->get_results( "SELECT status, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND status IN ('attended','no_show','canceled','rescheduled') GROUP BY status", ARRAY_A ) );
-		$attended  = $this->checked( $this->db->get_var( "SELECT COUNT(*) FROM {$t} WHERE type_ignored = 0 AND counts_toward_progress = 1 AND student_id IS NOT NULL" ) );
-		$upcoming  = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM {$t} WHERE type_ignored = 0 AND status = 'scheduled' AND end_at >= %s", $now ) ) );
-		$needs     = $this->checked( $this->db->get_var( "SELECT COUNT(*) FROM {$t} WHERE type_ignored = 0 AND " . $this->needs_attendance( $now ) ) );
+		$students  = $this->count_students( '', '', $required, $coach );
+		$completed = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM (SELECT student_id FROM {$t} WHERE type_ignored = 0 AND counts_toward_progress = 1 AND student_id IS NOT NULL{$theirs} GROUP BY student_id HAVING COUNT(*) >= %d) c", $required ) ) );
+		$by_status = $this->checked( $this->db->get_results( "SELECT status, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND status IN ('attended','no_show','canceled','rescheduled'){$hosted} GROUP BY status", ARRAY_A ) );
+		$attended  = $this->checked( $this->db->get_var( "SELECT COUNT(*) FROM {$t} WHERE type_ignored = 0 AND counts_toward_progress = 1 AND student_id IS NOT NULL{$hosted}" ) );
+		$upcoming  = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM {$t} WHERE type_ignored = 0 AND status = 'scheduled' AND end_at >= %s{$hosted}", $now ) ) );
+		$needs     = $this->checked( $this->db->get_var( "SELECT COUNT(*) FROM {$t} WHERE type_ignored = 0 AND " . $this->needs_attendance( $now ) . $hosted ) );
 		// phpcs:enable
 		$counts = array();
 		foreach ( (array) $by_status as $row ) {
@@ -192,16 +200,18 @@ final class ProgressRepository extends Repository {
 	}
 
 	/**
-	 * Sessions per week and status between two instants (UTC), weeks counted from $from.
+	 * Sessions per week and status between two instants (UTC), weeks counted from $from
+	 * ($coach: the sessions this coach hosts).
 	 *
 	 * @return array<int,array{week:string,status:string,n:string}>
 	 */
-	public function per_week( string $from, string $to ): array {
-		$t = $this->table();
+	public function per_week( string $from, string $to, ?int $coach = null ): array {
+		$t      = $this->table();
+		$hosted = null === $coach ? '' : ' AND ' . $this->hosted_by( $coach );
 		return (array) $this->checked(
 			$this->db->get_results(
 				$this->db->prepare(
-					"SELECT FLOOR(TIMESTAMPDIFF(SECOND, %s, start_at) / 604800) AS week, status, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND status IN ('scheduled','attended','no_show','canceled','rescheduled') AND start_at >= %s AND start_at < %s GROUP BY week, status", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					"SELECT FLOOR(TIMESTAMPDIFF(SECOND, %s, start_at) / 604800) AS week, status, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND status IN ('scheduled','attended','no_show','canceled','rescheduled') AND start_at >= %s AND start_at < %s{$hosted} GROUP BY week, status", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 					$from,
 					$from,
 					$to
@@ -252,12 +262,12 @@ final class ProgressRepository extends Repository {
 	/**
 	 * One coach's sessions that need an attendance mark: still scheduled, ended before $ended_before.
 	 *
-	 * @param int|null $coach_id The coach; null for sessions whose host matches no user.
+	 * @param int|null $coach_id The coach (every session they host); null for sessions whose hosts match no user.
 	 * @return array<int,array<string,mixed>> Oldest first.
 	 */
 	public function needing_mark_for( ?int $coach_id, string $ended_before, int $limit ): array {
 		$t     = $this->table();
-		$coach = null === $coach_id ? ' AND coach_id IS NULL' : $this->db->prepare( ' AND coach_id = %d', $coach_id );
+		$coach = null === $coach_id ? " AND NOT EXISTS (SELECT 1 FROM {$this->db->prefix}tfsp_session_coaches c WHERE c.session_id = {$t}.id)" : ' AND ' . $this->hosted_by( $coach_id );
 		return (array) $this->checked(
 			$this->db->get_results(
 				$this->db->prepare(
@@ -269,23 +279,27 @@ final class ProgressRepository extends Repository {
 		);
 	}
 
-	/** How many sessions need a mark (ended before $ended_before, still scheduled); $coach_id null: all coaches. */
+	/**
+	 * How many sessions need a mark (ended before $ended_before, still scheduled): those the coach
+	 * hosts (a direct COUNT over the coaches table's key), or with $coach_id null all of them.
+	 */
 	public function count_needing_mark( string $ended_before, ?int $coach_id ): int {
 		$t     = $this->table();
-		$coach = null === $coach_id ? '' : $this->db->prepare( ' AND coach_id = %d', $coach_id );
+		$coach = null === $coach_id ? '' : ' AND ' . $this->hosted_by( $coach_id );
 		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		return (int) $this->checked( $this->db->get_var( "SELECT COUNT(*) FROM {$t} WHERE type_ignored = 0 AND " . $this->needs_attendance( $ended_before ) . $coach ) );
 	}
 
 	/**
-	 * Coaches with sessions that need a mark, and how many (coach_id NULL: the host matches no user).
+	 * Coaches with sessions that need a mark, and how many: every coach of a co-hosted session
+	 * counts it (coach_id NULL: sessions whose hosts match no user).
 	 *
 	 * @return array<int,array{coach_id:?string,n:string}>
 	 */
 	public function coaches_needing_mark( string $ended_before ): array {
 		return (array) $this->checked(
 			$this->db->get_results(
-				"SELECT coach_id, COUNT(*) AS n FROM {$this->table()} WHERE type_ignored = 0 AND " . $this->needs_attendance( $ended_before ) . ' GROUP BY coach_id', // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+				"SELECT c.coach_id, COUNT(*) AS n FROM {$this->table()} s LEFT JOIN {$this->db->prefix}tfsp_session_coaches c ON c.session_id = s.id WHERE s.type_ignored = 0 AND " . $this->needs_attendance( $ended_before, 's.' ) . ' GROUP BY c.coach_id', // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 				ARRAY_A
 			)
 		);

@@ -67,20 +67,20 @@ final class Progress {
 	 *
 	 * @return array{total:int,rows:array<int,array<string,mixed>>}
 	 */
-	public function students_page( string $search, string $completion, string $orderby, bool $desc, int $per_page, int $page ): array {
+	public function students_page( string $search, string $completion, string $orderby, bool $desc, int $per_page, int $page, ?int $coach = null ): array {
 		$required   = $this->required();
 		// Without a search the list's size is one of the totals, kept fresh by the refresh job.
 		if ( '' === $search ) {
-			$totals = $this->totals();
+			$totals = $this->totals( $coach );
 			$total  = array(
 				''            => $totals['students'],
 				'completed'   => $totals['completed'],
 				'in_progress' => $totals['students'] - $totals['completed'],
 			)[ $completion ];
 		} else {
-			$total = $this->repository->count_students( $search, $completion, $required );
+			$total = $this->repository->count_students( $search, $completion, $required, $coach );
 		}
-		$students   = $this->repository->students( $search, $completion, $required, $orderby, $desc, $per_page, max( 0, ( $page - 1 ) * $per_page ) );
+		$students   = $this->repository->students( $search, $completion, $required, $orderby, $desc, $per_page, max( 0, ( $page - 1 ) * $per_page ), $coach );
 		return array(
 			'total' => $total,
 			'rows'  => $this->with_stats( $students, $required ),
@@ -144,7 +144,10 @@ final class Progress {
 	 *
 	 * @return array{students:int,completed:int,attended:int,upcoming:int,needs_attendance:int,no_show:int,canceled:int,required:int,computed_at:int}
 	 */
-	public function totals(): array {
+	public function totals( ?int $coach = null ): array {
+		if ( null !== $coach ) {
+			return $this->compute_totals( $coach ); // A coach's own: over the rows they host, read now.
+		}
 		$key    = 'tfsp_calendly_progress_totals';
 		$totals = get_transient( $key );
 		if ( ! is_array( $totals ) || ( $totals['required'] ?? null ) !== $this->required() ) {
@@ -154,9 +157,9 @@ final class Progress {
 		return $totals;
 	}
 
-	private function compute_totals(): array {
+	private function compute_totals( ?int $coach = null ): array {
 		$required                = $this->required();
-		$totals                  = $this->repository->totals( $required, self::now() );
+		$totals                  = $this->repository->totals( $required, self::now(), $coach );
 		$totals['required']      = $required;
 		$totals['computed_at']   = time();
 		return $totals;
@@ -191,10 +194,12 @@ final class Progress {
 	 *
 	 * @return array<int,array{start:int,counts:array<string,int>}> start: Unix time of the week's first instant.
 	 */
-	public function weeks(): array {
+	public function weeks( ?int $coach = null ): array {
 		[ $from, $to, $start, $count ] = $this->chart_window();
-		$cached                         = get_transient( 'tfsp_calendly_progress_weeks' );
-		if ( is_array( $cached ) && $cached[0] === $from ) {
+		$cached                         = null === $coach ? get_transient( 'tfsp_calendly_progress_weeks' ) : false;
+		if ( null !== $coach ) {
+			$rows = $this->repository->per_week( $from, $to, $coach ); // A coach's own sessions, read now.
+		} elseif ( is_array( $cached ) && $cached[0] === $from ) {
 			$rows = $cached[2];
 		} else {
 			$rows = $this->repository->per_week( $from, $to );

@@ -51,6 +51,19 @@ abstract class Repository {
 	}
 
 	/**
+	 * The one SQL form of "a session this coach hosts": the session's row in
+	 * {prefix}tfsp_session_coaches (every host whose e-mail matches a user).
+	 * Every coach-scoped list, count, notice and reminder asks this method;
+	 * the coaches table's key (coach_id, session_id) serves it.
+	 *
+	 * @param int    $coach The coach's user id.
+	 * @param string $alias Table alias and dot ("s."), or ''.
+	 */
+	protected function hosted_by( int $coach, string $alias = '' ): string {
+		return (string) $this->db->prepare( "{$alias}id IN (SELECT session_id FROM {$this->db->prefix}tfsp_session_coaches WHERE coach_id = %d)", $coach ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- the alias and prefix are ours.
+	}
+
+	/**
 	 * One page of a list newest first by id, in display order, for keyset paging (see
 	 * Admin\KeysetPagination::requested_id()): the rows older than $after_id, or the rows newer
 	 * than $before_id (fetched backwards, then put back in display order), or the newest.

@@ -27,7 +27,7 @@ final class Schema {
 	 * every migration); each later schema change is a numbered step in
 	 * STEPS, run once, in order, and safe to run twice.
 	 */
-	public const VERSION = 8;
+	public const VERSION = 9;
 
 	/** @var array<int,string> Step number => method. */
 	private const STEPS = array(
@@ -35,6 +35,7 @@ final class Schema {
 		6 => 'step_6_stored_answers',
 		7 => 'step_7_session_counts',
 		8 => 'step_8_needs_attendance_index',
+		9 => 'step_9_session_coaches',
 	);
 
 	/**
@@ -54,6 +55,10 @@ final class Schema {
 			// The core's answer: the session counts toward its student's progress (an attended
 			// reschedule chain counts once).  Every count reads it; see SessionWriter.
 			'counts_toward_progress' => 'tinyint(1) NOT NULL DEFAULT 0',
+		),
+		9 => array(
+			// Every host's e-mail (a fact of the core, one per line); coach_id stays the first host's user.
+			'host_emails' => 'mediumtext NULL',
 		),
 	);
 
@@ -78,7 +83,7 @@ final class Schema {
 	/** The plugin's own tables (not the portal's sessions table). */
 	public function own_tables(): array {
 		$p = $this->db->prefix;
-		return array( $p . 'tfsp_calendly_settings', $p . 'tfsp_calendly_events', $p . 'tfsp_session_audit', $p . 'tfsp_calendly_throttle', $p . 'tfsp_calendly_counters', $p . 'tfsp_calendly_backfills', $p . 'tfsp_calendly_seen_events', $p . 'tfsp_calendly_session_counts', $p . 'tfsp_calendly_leases' );
+		return array( $p . 'tfsp_calendly_settings', $p . 'tfsp_calendly_events', $p . 'tfsp_session_audit', $p . 'tfsp_calendly_throttle', $p . 'tfsp_calendly_counters', $p . 'tfsp_calendly_backfills', $p . 'tfsp_calendly_seen_events', $p . 'tfsp_calendly_session_counts', $p . 'tfsp_session_coaches', $p . 'tfsp_calendly_leases' );
 	}
 
 	/** The schema version the database is at (0: never migrated). */
@@ -256,6 +261,28 @@ PRIMARY KEY (counter_key,shard)
 		if ( $alter ) {
 			$this->run( "ALTER TABLE {$this->sessions_table()} " . implode( ', ', $alter ) );
 		}
+	}
+
+	/**
+	 * Step 9, the coaches of a session: every host whose e-mail matches a
+	 * user, in {prefix}tfsp_session_coaches (coach_id stays the first, for
+	 * the portal's older code), and the facts' host_emails column.  Existing
+	 * rows are back-filled from coach_id; their other hosts come with the
+	 * next event or back-fill of the session (the rows stored before this
+	 * step never kept them).
+	 */
+	private function step_9_session_coaches(): void {
+		$collate = $this->db->get_charset_collate();
+		$this->run(
+			"CREATE TABLE IF NOT EXISTS {$this->writer->coaches_table()} (
+session_id bigint(20) unsigned NOT NULL,
+coach_id bigint(20) unsigned NOT NULL,
+PRIMARY KEY (session_id,coach_id),
+KEY coach_session (coach_id,session_id)
+) ENGINE=InnoDB {$collate}"
+		);
+		$this->add_session_columns( self::STEP_COLUMNS[9] );
+		$this->run( "INSERT IGNORE INTO {$this->writer->coaches_table()} (session_id, coach_id) SELECT id, coach_id FROM {$this->sessions_table()} WHERE coach_id IS NOT NULL" );
 	}
 
 	/** @param array<string,string> $definitions Column => definition; adds those missing. */

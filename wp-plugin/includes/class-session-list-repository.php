@@ -43,7 +43,8 @@ final class SessionListRepository extends Repository {
 	/**
 	 * One page of sessions.
 	 *
-	 * @param array       $filters view, student, coach, from, to (UTC "Y-m-d H:i:s"), search, now (UTC).
+	 * @param array       $filters view, student, coach, hosted_by (a coach's own list: the sessions they
+	 *                             host), from, to (UTC "Y-m-d H:i:s"), search, now (UTC).
 	 * @param string      $sort    A key of SORTS.
 	 * @param bool        $desc    Descending.
 	 * @param array|null  $cursor  ['dir' => 'after'|'before'|'last', 'value' => ?string, 'id' => int] or null for the first page.
@@ -76,7 +77,9 @@ final class SessionListRepository extends Repository {
 	 * Rows matching the filters, exactly.  The unfiltered list, the canceled,
 	 * rescheduled and conflicts views and one coach's list read the writer's
 	 * sharded counters (a sum of a few rows); every other filter counts over
-	 * its index.
+	 * its index.  A coach's own list (hosted_by) is a direct COUNT over the
+	 * coaches table's (coach_id, session_id) key joined to the sessions' primary
+	 * key: as many rows as the coach hosts, not a scan of the table.
 	 *
 	 * @throws DatabaseError On a database error.
 	 */
@@ -92,7 +95,7 @@ final class SessionListRepository extends Repository {
 
 	/** The counter (see SessionWriter::count_keys()) that holds the count of these filters, or null. */
 	private static function counter_of( array $filters ): ?string {
-		foreach ( array( 'session', 'student', 'from', 'to' ) as $key ) {
+		foreach ( array( 'session', 'student', 'from', 'to', 'hosted_by' ) as $key ) {
 			if ( ! empty( $filters[ $key ] ) ) {
 				return null;
 			}
@@ -259,6 +262,9 @@ final class SessionListRepository extends Repository {
 		}
 		if ( ! empty( $filters['coach'] ) ) {
 			$where[] = $this->db->prepare( 'coach_id = %d', (int) $filters['coach'] );
+		}
+		if ( ! empty( $filters['hosted_by'] ) ) {
+			$where[] = $this->hosted_by( (int) $filters['hosted_by'] );
 		}
 		if ( ! empty( $filters['from'] ) ) {
 			$where[] = $this->db->prepare( 'start_at >= %s', (string) $filters['from'] );

@@ -69,6 +69,25 @@ final class SessionMatchRepository extends Repository {
 	}
 
 	/**
+	 * Locks the sessions one of whose hosts (host_emails, one per line) may have this address
+	 * and that do not have this user among their coaches yet.  As lock_coachless_by_host(): a
+	 * plain read finds the candidates (a LIKE over the column, which compares case-insensitively;
+	 * the caller checks each line exactly), then only those rows are locked.
+	 *
+	 * @return array<int,array{id:string,host_emails:string,coach_id:?string}>
+	 * @throws DatabaseError On a database error.
+	 */
+	public function lock_cohosted_by_host( string $normalized, int $user_id ): array {
+		$like = '%' . $this->db->esc_like( $normalized ) . '%';
+		$ids  = (array) $this->checked( $this->db->get_col( $this->db->prepare( "SELECT id FROM {$this->table()} WHERE host_emails LIKE %s AND id NOT IN (SELECT session_id FROM {$this->db->prefix}tfsp_session_coaches WHERE coach_id = %d) ORDER BY id", $like, $user_id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		if ( ! $ids ) {
+			return array();
+		}
+		$in = implode( ',', array_map( 'intval', $ids ) );
+		return (array) $this->checked( $this->db->get_results( $this->db->prepare( "SELECT id, host_emails, coach_id FROM {$this->table()} WHERE id IN ({$in}) AND host_emails LIKE %s ORDER BY id FOR UPDATE", $like ), ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+	}
+
+	/**
 	 * Locks the sessions that name this user in a column (student_id and
 	 * coach_id are indexed, so only those rows are locked).
 	 *

@@ -56,6 +56,7 @@ final class SessionRepository extends Repository {
 		'join_url'              => array( 'join_url', 'str' ),
 		'host_email'            => array( 'host_email', 'str' ),
 		'host_name'             => array( 'host_name', 'str' ),
+		'host_emails'           => array( 'host_emails', 'str' ),
 		'erased_at'             => array( 'erased_at', 'datetime' ),
 	);
 

@@ -300,8 +300,8 @@ final class SessionSync {
 			// event is applied to its stored facts below.
 			$result = \Calsync\State::applyEvent( null, $event, $now_us );
 			$erased = null !== ( $result['facts']['erased_at'] ?? null );
-			[ $columns, $more ] = $this->links( self::NEW_ROW, $result, $erased ? null : $event->redactedJson() );
-			$id = $this->writer->insert_answer( $uri, $result, $by, $columns, $more );
+			[ $columns, $more, $coaches ] = $this->links( self::NEW_ROW, $result, $erased ? null : $event->redactedJson() );
+			$id = $this->writer->insert_answer( $uri, $result, $by, $columns, $more, $coaches );
 			if ( null !== $id ) {
 				$own = array( 'id' => $id );
 			}
@@ -390,22 +390,24 @@ final class SessionSync {
 	 * student and coach links that a changed e-mail or host decides.
 	 */
 	private function write( array $row, array $result, bool $created, AuditActor $by, ?string $webhook_data ): void {
-		[ $columns, $more ] = $this->links( $row, $result, $webhook_data );
-		$this->writer->store_answer( $row, $created, $result, $by, $columns, $more );
+		[ $columns, $more, $coaches ] = $this->links( $row, $result, $webhook_data );
+		$this->writer->store_answer( $row, $created, $result, $by, $columns, $more, $coaches );
 	}
 
 	/**
 	 * The columns stored with a core answer besides its own: the webhook
-	 * data, and the student and coach that a changed e-mail or host links.
+	 * data, and the student and coaches that a changed e-mail or host links.
 	 *
 	 * @param array{student_id:?int|string,student_unlinked?:int|string,coach_id:?int|string} $row The row before.
-	 * @return array{0:array<string,int|string|null>,1:array<int,array>} Columns, and their audit rows for SessionWriter.
+	 * @return array{0:array<string,int|string|null>,1:array<int,array>,2:?array<int,int>} Columns, their audit rows
+	 *         for SessionWriter, and the session's coaches (null: unchanged).
 	 */
 	private function links( array $row, array $result, ?string $webhook_data ): array {
 		$facts   = $result['facts'];
 		$changes = (array) $result['changes'];
 		$columns = array();
 		$more    = array();
+		$coaches = null;
 		if ( null !== $webhook_data ) {
 			$columns['webhook_data'] = $webhook_data;
 		}
@@ -414,10 +416,10 @@ final class SessionSync {
 		// Never a row an admin unlinked, nor an erased one.
 		$student_email = isset( $changes['email'] ) && null === $row['student_id'] && 0 === (int) ( $row['student_unlinked'] ?? 0 ) && null === ( $facts['erased_at'] ?? null ) && is_string( $facts['email'] ?? null )
 			? self::normalized( $facts['email'] ) : null;
-		// Coach: the user whose e-mail is the first host's.
-		$host_email = isset( $changes['host_email'] ) && is_string( $facts['host_email'] ?? null ) ? self::normalized( $facts['host_email'] ) : null;
-		if ( null !== $student_email || null !== $host_email ) {
-			$people = $this->users->people( $student_email, $host_email ); // One statement for both.
+		// Coaches: the users whose e-mail is a host's, whenever the hosts change.
+		$hosts = isset( $changes['host_email'] ) || isset( $changes['host_emails'] ) ? self::host_addresses( $facts ) : array();
+		if ( null !== $student_email || $hosts ) {
+			$people = $this->users->people( $student_email, $hosts ); // One statement for both.
 			if ( null !== $student_email ) {
 				$student = $this->match_student( (string) $facts['email'], $student_email, $facts['name'] ?? null, $people['candidates'] );
 				if ( null !== $student ) {
@@ -425,13 +427,44 @@ final class SessionSync {
 					$more[]                = array( 'sync', 'student_id', null, (string) $student, 'e-mail match' );
 				}
 			}
-			$coach = $people['coach'];
-			if ( null !== $coach && (int) $row['coach_id'] !== $coach ) {
-				$columns['coach_id'] = $coach;
-				$more[]              = array( 'sync', 'coach_id', null === $row['coach_id'] ? null : (string) $row['coach_id'], (string) $coach, 'host e-mail match' );
+			$matched = array();
+			foreach ( $hosts as $host ) {
+				if ( isset( $people['coaches'][ $host ] ) ) {
+					$matched[] = $people['coaches'][ $host ];
+				}
+			}
+			$matched = array_values( array_unique( $matched ) );
+			// A host list that matches nobody leaves the links as they are (as coach_id always did).
+			if ( $matched ) {
+				$coaches = $matched;
+				$coach   = $matched[0]; // coach_id: the first host that is a user, for the portal's older code.
+				if ( (int) $row['coach_id'] !== $coach ) {
+					$columns['coach_id'] = $coach;
+					$more[]              = array( 'sync', 'coach_id', null === $row['coach_id'] ? null : (string) $row['coach_id'], (string) $coach, 'host e-mail match' );
+				}
 			}
 		}
-		return array( $columns, $more );
+		return array( $columns, $more, $coaches );
+	}
+
+	/**
+	 * The hosts' addresses of the facts, normalized, in host order: every host's (host_emails,
+	 * one per line), or the first host's alone for facts stored before they were kept.
+	 *
+	 * @return string[]
+	 */
+	public static function host_addresses( array $facts ): array {
+		$lines = is_string( $facts['host_emails'] ?? null ) && '' !== $facts['host_emails']
+			? explode( "\n", $facts['host_emails'] )
+			: ( is_string( $facts['host_email'] ?? null ) ? array( $facts['host_email'] ) : array() );
+		$out = array();
+		foreach ( $lines as $line ) {
+			$normalized = self::normalized( $line );
+			if ( null !== $normalized && ! in_array( $normalized, $out, true ) ) {
+				$out[] = $normalized;
+			}
+		}
+		return $out;
 	}
 
 	/** An address as the core normalizes it; null when it is not one (the row waits, unmatched, for the admin). */

@@ -78,6 +78,11 @@ final class SessionWriter extends Repository {
 		return $this->db->prefix . 'tfsp_calendly_session_counts';
 	}
 
+	/** {prefix}tfsp_session_coaches: every host of a session whose e-mail matches a user. */
+	public function coaches_table(): string {
+		return $this->db->prefix . 'tfsp_session_coaches';
+	}
+
 	/**
 	 * Makes sure a row exists for the invitee and locks it (INSERT ... ON
 	 * DUPLICATE KEY UPDATE takes an exclusive lock either way, so concurrent
@@ -129,13 +134,18 @@ final class SessionWriter extends Repository {
 	 * @param AuditActor $by      Who or what caused the change.
 	 * @param array      $columns More columns of the row (links, webhook data), already decided.
 	 * @param array      $more    Audit rows of those columns: each [actor type, field, old, new, reason].
+	 * @param int[]|null $coaches The session's coaches (users of its hosts, the first host's first), already
+	 *                            matched; null leaves them as they are.
 	 */
-	public function store_answer( array $row, bool $created, array $answer, AuditActor $by, array $columns = array(), array $more = array() ): void {
+	public function store_answer( array $row, bool $created, array $answer, AuditActor $by, array $columns = array(), array $more = array(), ?array $coaches = null ): void {
 		$id      = (int) $row['id'];
 		$facts   = (array) $answer['facts'];
 		$columns = $this->answer_columns( $id, (string) ( $facts['invitee_uri'] ?? $row['calendly_uri'] ?? '' ), $answer, $columns, $row['student_id'] );
 		$this->audited( $this->answer_audit( $id, $created ? null : $row, $answer, $by, $columns, $more ) );
 		$this->update( $id, $columns );
+		if ( null !== $coaches ) {
+			$this->set_coaches( $id, $coaches, $by->as( 'sync', 'host e-mail match' ) );
+		}
 		$this->count_change( $created ? null : $row, array_merge( $row, $columns ) );
 		$student = array_key_exists( 'student_id', $columns ) ? $columns['student_id'] : $row['student_id'];
 		if ( 1 === $columns['counts_toward_progress'] && ( $created || 1 !== (int) $row['counts_toward_progress'] || (int) $row['student_id'] !== (int) $student ) ) {
@@ -158,9 +168,10 @@ final class SessionWriter extends Repository {
 	 * @param AuditActor $by      Who or what caused it.
 	 * @param array      $columns More columns (links, webhook data), already decided.
 	 * @param array      $more    Audit rows of those columns, as store_answer() takes them.
+	 * @param int[]|null $coaches The session's coaches, as store_answer() takes them.
 	 * @return int|null The new row's id, or null when the row existed.
 	 */
-	public function insert_answer( string $uri, array $answer, AuditActor $by, array $columns = array(), array $more = array() ): ?int {
+	public function insert_answer( string $uri, array $answer, AuditActor $by, array $columns = array(), array $more = array(), ?array $coaches = null ): ?int {
 		$now     = Clock::mysql_now();
 		$columns = array_merge(
 			array(
@@ -176,6 +187,9 @@ final class SessionWriter extends Repository {
 		}
 		$id = (int) $this->db->insert_id;
 		$this->audited( $this->answer_audit( $id, null, $answer, $by, $columns, $more ) );
+		if ( null !== $coaches ) {
+			$this->set_coaches( $id, $coaches, $by->as( 'sync', 'host e-mail match' ) );
+		}
 		$this->count_change( null, $columns );
 		if ( 1 === $columns['counts_toward_progress'] ) {
 			$this->gained( isset( $columns['student_id'] ) ? (int) $columns['student_id'] : null );
@@ -279,6 +293,9 @@ final class SessionWriter extends Repository {
 			}
 			$args[] = $id;
 			$this->checked( $this->db->query( $this->prepare_nullable( "UPDATE {$this->table()} SET {$set} WHERE id = %d", $args ) ) );
+			if ( 'coach_id' === $column && $change['from'] !== $change['to'] ) {
+				$this->move_coach( $id, $change['from'], $change['to'] );
+			}
 			if ( $change['from'] !== $change['to'] ) {
 				$audit[] = $by->row( $id, $column, null === $change['from'] ? null : (string) $change['from'], null === $change['to'] ? null : (string) $change['to'] );
 				if ( 'student_id' === $column ) {
@@ -306,6 +323,86 @@ final class SessionWriter extends Repository {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Makes these users the session's coaches (tfsp_session_coaches), with one audit row
+	 * ("coaches", the ids before and after) when the set changes.  The caller holds the
+	 * row's lock and the transaction.
+	 *
+	 * @param int[] $coach_ids User ids, in host order.
+	 */
+	public function set_coaches( int $id, array $coach_ids, AuditActor $by ): void {
+		$want = array_values( array_unique( array_filter( array_map( 'intval', $coach_ids ) ) ) );
+		$have = $this->coaches_of( $id );
+		$gone = array_diff( $have, $want );
+		$new  = array_diff( $want, $have );
+		if ( ! $gone && ! $new ) {
+			return;
+		}
+		if ( $gone ) {
+			$this->checked( $this->db->query( $this->db->prepare( "DELETE FROM {$this->coaches_table()} WHERE session_id = %d AND coach_id IN (" . implode( ',', array_map( 'intval', $gone ) ) . ')', $id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		}
+		if ( $new ) {
+			$values = implode( ', ', array_map( fn( int $coach ): string => $this->db->prepare( '(%d, %d)', $id, $coach ), $new ) );
+			$this->checked( $this->db->query( "INSERT IGNORE INTO {$this->coaches_table()} (session_id, coach_id) VALUES {$values}" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- each row prepared above.
+		}
+		sort( $have );
+		$after = $want;
+		sort( $after );
+		$this->audited( array( $by->row( $id, 'coaches', $have ? implode( ',', $have ) : null, $after ? implode( ',', $after ) : null ) ) );
+	}
+
+	/**
+	 * Rows that the portal's own code wrote with a coach_id: that user becomes a coach of the
+	 * session in {prefix}tfsp_session_coaches, as the migration's back-fill did for the rows
+	 * before it (no audit row: the row's coach_id is the portal's word, unchanged).  A scan of the
+	 * coach_id index with one primary-key probe each, run by the five-minute progress refresh.
+	 *
+	 * @return int Rows added.
+	 */
+	public function adopt_portal_coaches(): int {
+		$this->checked( $this->db->query( "INSERT IGNORE INTO {$this->coaches_table()} (session_id, coach_id) SELECT s.id, s.coach_id FROM {$this->table()} s LEFT JOIN {$this->coaches_table()} c ON c.session_id = s.id AND c.coach_id = s.coach_id WHERE s.coach_id IS NOT NULL AND c.session_id IS NULL" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		return (int) $this->db->rows_affected;
+	}
+
+	/** One more coach of a session (a user whose account now holds one of its hosts' e-mails). */
+	public function add_coach( int $id, int $user_id, AuditActor $by ): void {
+		$this->set_coaches( $id, array_merge( $this->coaches_of( $id ), array( $user_id ) ), $by );
+	}
+
+	/** @return int[] The session's coaches, by id. */
+	private function coaches_of( int $id ): array {
+		return array_map( 'intval', (array) $this->checked( $this->db->get_col( $this->db->prepare( "SELECT coach_id FROM {$this->coaches_table()} WHERE session_id = %d ORDER BY coach_id", $id ) ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+	}
+
+	/** coach_id moved from one user to another: the coaches table follows (set_links()). */
+	private function move_coach( int $id, ?int $from, ?int $to ): void {
+		if ( null !== $from ) {
+			$this->checked( $this->db->query( $this->db->prepare( "DELETE FROM {$this->coaches_table()} WHERE session_id = %d AND coach_id = %d", $id, $from ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		}
+		if ( null !== $to ) {
+			$this->checked( $this->db->query( $this->db->prepare( "INSERT IGNORE INTO {$this->coaches_table()} (session_id, coach_id) VALUES (%d, %d)", $id, $to ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		}
+	}
+
+	/**
+	 * A deleted user who co-hosted sessions without being their coach_id: their rows of the
+	 * coaches table go (or move to the user WordPress gave their content to), audited per
+	 * session.  Sessions where they are coach_id move through set_links().
+	 *
+	 * @return int[] The sessions changed.
+	 */
+	public function release_cohost( int $user_id, ?int $to, AuditActor $by ): array {
+		$ids = array_map( 'intval', (array) $this->checked( $this->db->get_col( $this->db->prepare( "SELECT c.session_id FROM {$this->coaches_table()} c JOIN {$this->table()} s ON s.id = c.session_id WHERE c.coach_id = %d AND NOT (s.coach_id <=> %d) ORDER BY c.session_id FOR UPDATE", $user_id, $user_id ) ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		foreach ( $ids as $id ) {
+			$coaches = array_values( array_diff( $this->coaches_of( $id ), array( $user_id ) ) );
+			if ( null !== $to ) {
+				$coaches[] = $to;
+			}
+			$this->set_coaches( $id, $coaches, $by );
+		}
+		return $ids;
 	}
 
 	/**

@@ -154,8 +154,10 @@ final class UserMatcher {
 						);
 					}
 				}
-				$this->writer->set_links( $changes, new AuditActor( 'sync', null, $reason ) );
-				return array_values( array_unique( array_column( $changes, 'id' ) ) );
+				$by = new AuditActor( 'sync', null, $reason );
+				$this->writer->set_links( $changes, $by );
+				$cohosted = $this->writer->release_cohost( $user_id, $to, $by );
+				return array_values( array_unique( array_merge( array_column( $changes, 'id' ), $cohosted ) ) );
 			}
 		);
 	}
@@ -208,7 +210,35 @@ final class UserMatcher {
 			}
 		}
 		$this->writer->set_links( $coaches, $by->as( $actor_type, $reason . ' (host e-mail)' ) );
-		return array_values( array_unique( array_merge( array_column( $students, 'id' ), array_column( $coaches, 'id' ) ) ) );
+		// Co-hosts: every session one of whose hosts has the address gains the user as a coach
+		// (coach_id too when it has none yet).
+		$cohosted = array();
+		if ( $own && $this->names( $normalized, null, $own ) === $user_id ) {
+			$hosting = $by->as( $actor_type, $reason . ' (host e-mail)' );
+			foreach ( $this->sessions->lock_cohosted_by_host( $normalized, $user_id ) as $row ) {
+				if ( ! in_array( $normalized, SessionSync::host_addresses( array( 'host_emails' => $row['host_emails'] ) ), true ) ) {
+					continue; // The LIKE's candidates: only an exact line counts.
+				}
+				$id = (int) $row['id'];
+				if ( null === $row['coach_id'] ) {
+					$this->writer->set_links(
+						array(
+							array(
+								'id'     => $id,
+								'column' => 'coach_id',
+								'from'   => null,
+								'to'     => $user_id,
+							),
+						),
+						$hosting
+					);
+				} else {
+					$this->writer->add_coach( $id, $user_id, $hosting );
+				}
+				$cohosted[] = $id;
+			}
+		}
+		return array_values( array_unique( array_merge( array_column( $students, 'id' ), array_column( $coaches, 'id' ), $cohosted ) ) );
 	}
 
 	/** The user the core links this address to among the candidates, or null. */

@@ -26,24 +26,25 @@ final class UserRepository extends Repository {
 	 * @return array<int,array{user_id:int,email:string,name:?string,alias:bool}>
 	 */
 	public function email_candidates( string $normalized ): array {
-		return $this->people( $normalized, null )['candidates'];
+		return $this->people( $normalized )['candidates'];
 	}
 
 	/** The user whose e-mail is the address (case-insensitive), lowest id first; null if none. */
 	public function id_by_email( string $normalized ): ?int {
-		return $this->people( null, $normalized )['coach'];
+		return $this->people( null, array( $normalized ) )['coaches'][ $normalized ] ?? null;
 	}
 
 	/**
 	 * A session's people in one statement (the webhook path asks for both):
-	 * the candidates for its invitee's address (as email_candidates()) and
-	 * the user holding its host's address (as id_by_email()).
+	 * the candidates for its invitee's address (as email_candidates()) and,
+	 * for each of its hosts' addresses, the user holding it (as id_by_email()).
 	 *
 	 * @param string|null $student Normalized invitee address, or null for none.
-	 * @param string|null $coach   Normalized host address, or null for none.
-	 * @return array{candidates:array<int,array{user_id:int,email:string,name:?string,alias:bool}>,coach:?int}
+	 * @param string[]    $hosts   Normalized host addresses.
+	 * @return array{candidates:array<int,array{user_id:int,email:string,name:?string,alias:bool}>,coaches:array<string,int>}
+	 *         coaches: host address => user, for the addresses some user holds.
 	 */
-	public function people( ?string $student, ?string $coach ): array {
+	public function people( ?string $student, array $hosts = array() ): array {
 		$parts = array();
 		if ( null !== $student ) {
 			$parts[] = $this->db->prepare( "(SELECT 0 AS kind, ID, user_email, display_name FROM {$this->db->users} WHERE user_email = %s)", $student );
@@ -53,12 +54,15 @@ final class UserRepository extends Repository {
 				$student
 			);
 		}
-		if ( null !== $coach ) {
-			$parts[] = $this->db->prepare( "(SELECT 2 AS kind, ID, user_email, display_name FROM {$this->db->users} WHERE user_email = %s ORDER BY ID LIMIT 1)", $coach );
+		$hosts = array_values( array_unique( array_map( 'strval', $hosts ) ) );
+		if ( $hosts ) {
+			$placeholders = implode( ',', array_fill( 0, count( $hosts ), '%s' ) );
+			// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQLPlaceholders.UnfinishedPrepare
+			$parts[] = $this->db->prepare( "(SELECT 2 AS kind, ID, user_email, display_name FROM {$this->db->users} WHERE user_email IN ({$placeholders}))", ...$hosts );
 		}
 		$out = array(
 			'candidates' => array(),
-			'coach'      => null,
+			'coaches'    => array(),
 		);
 		if ( ! $parts ) {
 			return $out;
@@ -70,7 +74,13 @@ final class UserRepository extends Repository {
 		usort( $rows, static fn( array $a, array $b ): int => array( (int) $a['kind'], (int) $a['ID'] ) <=> array( (int) $b['kind'], (int) $b['ID'] ) );
 		foreach ( $rows as $row ) {
 			if ( 2 === (int) $row['kind'] ) {
-				$out['coach'] = (int) $row['ID'];
+				// The column compares case-insensitively: the lowest id holding the address wins.
+				$email = strtolower( (string) $row['user_email'] );
+				foreach ( $hosts as $host ) {
+					if ( strtolower( $host ) === $email && ! isset( $out['coaches'][ $host ] ) ) {
+						$out['coaches'][ $host ] = (int) $row['ID'];
+					}
+				}
 				continue;
 			}
 			$out['candidates'][] = array(
@@ -81,6 +91,20 @@ final class UserRepository extends Repository {
 			);
 		}
 		return $out;
+	}
+
+	/**
+	 * Which of these addresses no user holds as their e-mail (the Sessions page's notice).
+	 *
+	 * @param string[] $normalized Normalized addresses.
+	 * @return string[]
+	 */
+	public function unheld( array $normalized ): array {
+		if ( ! $normalized ) {
+			return array();
+		}
+		$held = $this->people( null, $normalized )['coaches'];
+		return array_values( array_filter( $normalized, static fn( string $e ): bool => ! isset( $held[ $e ] ) ) );
 	}
 
 	/**

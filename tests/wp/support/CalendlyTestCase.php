@@ -120,8 +120,8 @@ abstract class CalendlyTestCase extends StackTestCase {
 	 *
 	 * @return array{status:int,json:mixed}
 	 */
-	protected static function adminRest( string $method, string $route, ?array $body = null, bool $with_nonce = true ): array {
-		$admin = self::admin();
+	protected static function adminRest( string $method, string $route, ?array $body = null, bool $with_nonce = true, ?array $as = null ): array {
+		$admin = $as ?? self::admin();
 		$ch    = curl_init( self::env( 'WP_URL' ) . '/wp-json/' . ltrim( $route, '/' ) );
 		$head  = array( 'Content-Type: application/json', 'Cookie: ' . $admin['cookie'] );
 		if ( $with_nonce ) {
@@ -147,18 +147,18 @@ abstract class CalendlyTestCase extends StackTestCase {
 	}
 
 	/**
-	 * A wp-admin page as the logged-in administrator.
+	 * A wp-admin page as the logged-in administrator (or as the user $as, from userCookies()).
 	 *
 	 * @return array{status:int,body:string}
 	 */
-	protected static function adminPage( string $path ): array {
+	protected static function adminPage( string $path, ?array $as = null ): array {
 		$ch = curl_init( self::env( 'WP_URL' ) . '/wp-admin/' . ltrim( $path, '/' ) );
 		curl_setopt_array(
 			$ch,
 			array(
 				CURLOPT_RETURNTRANSFER => true,
 				CURLOPT_TIMEOUT        => 60,
-				CURLOPT_HTTPHEADER     => array( 'Cookie: ' . self::admin()['cookie'] ),
+				CURLOPT_HTTPHEADER     => array( 'Cookie: ' . ( $as ?? self::admin() )['cookie'] ),
 			)
 		);
 		$body   = (string) curl_exec( $ch );
@@ -236,9 +236,18 @@ abstract class CalendlyTestCase extends StackTestCase {
 
 	/** Logs the administrator in through wp-login.php and fetches a REST nonce. */
 	protected static function admin(): array {
-		if ( null !== self::$admin ) {
-			return self::$admin;
+		if ( null === self::$admin ) {
+			self::$admin = self::userCookies( self::env( 'WP_ADMIN_USER' ), self::env( 'WP_ADMIN_PASSWORD' ) );
 		}
+		return self::$admin;
+	}
+
+	/**
+	 * Logs a user in through wp-login.php: their cookies (wp-admin and REST) and REST nonce.
+	 *
+	 * @return array{cookie:string,nonce:string}
+	 */
+	protected static function userCookies( string $login, string $password ): array {
 		$jar = tempnam( sys_get_temp_dir(), 'tfsp-cookies' );
 		$ch  = curl_init( self::env( 'WP_URL' ) . '/wp-login.php' );
 		curl_setopt_array(
@@ -247,8 +256,8 @@ abstract class CalendlyTestCase extends StackTestCase {
 				CURLOPT_POST           => true,
 				CURLOPT_POSTFIELDS     => http_build_query(
 					array(
-						'log'        => self::env( 'WP_ADMIN_USER' ),
-						'pwd'        => self::env( 'WP_ADMIN_PASSWORD' ),
+						'log'        => $login,
+						'pwd'        => $password,
 						'testcookie' => '1',
 					)
 				),
@@ -280,12 +289,11 @@ abstract class CalendlyTestCase extends StackTestCase {
 			}
 		}
 		unlink( $jar );
-		self::assertMatchesRegularExpression( '/^[0-9a-f]{10}$/', $nonce, 'no REST nonce for the admin' );
-		self::$admin = array(
+		self::assertMatchesRegularExpression( '/^[0-9a-f]{10}$/', $nonce, 'no REST nonce for ' . $login );
+		return array(
 			'cookie' => implode( '; ', $cookies ),
 			'nonce'  => $nonce,
 		);
-		return self::$admin;
 	}
 
 	/** Mail sent since this test started (MailSink) whose subject contains $needle. */

@@ -1,0 +1,47 @@
+<?php
+// SPDX-License-Identifier: GPL-2.0-or-later
+/**
+ * Who may see and mark which sessions: a coach the sessions they host (every host of a
+ * co-hosted event, through {prefix}tfsp_session_coaches); a lead coach and an admin, who hold
+ * tfsp_calendly_mark_any_session, every session, those whose hosts match no user included.
+ *
+ * Reads only (no core needed): the coaches are stored with each session by SessionWriter.
+ *
+ * @package TFSP\CalendlySync
+ */
+
+namespace TFSP\CalendlySync;
+
+defined( 'ABSPATH' ) || exit;
+
+final class SessionAccess {
+
+	private SessionCoachRepository $coaches;
+
+	public function __construct( SessionCoachRepository $coaches ) {
+		$this->coaches = $coaches;
+	}
+
+	/** The user sees and marks every session. */
+	public static function sees_all( int $user_id ): bool {
+		return $user_id > 0 && user_can( $user_id, Plugin::CAP_MARK_ANY );
+	}
+
+	/**
+	 * The coach whose sessions this user's lists show: the user, or null for every session.
+	 * The filters of every coach-facing list take it as "hosted_by".
+	 */
+	public static function scope( int $user_id ): ?int {
+		return self::sees_all( $user_id ) ? null : $user_id;
+	}
+
+	/**
+	 * The user may mark this session: they hold the capability to mark any session, or they
+	 * are one of its coaches.  The caller checks tfsp_calendly_mark_attendance.
+	 *
+	 * @throws DatabaseError On a database error.
+	 */
+	public function may_mark( int $user_id, int $session_id ): bool {
+		return self::sees_all( $user_id ) || ( $user_id > 0 && $this->coaches->hosts( $session_id, $user_id ) );
+	}
+}

@@ -1,0 +1,44 @@
+<?php
+// SPDX-License-Identifier: GPL-2.0-or-later
+/**
+ * SQL of the reads of {prefix}tfsp_session_coaches (SessionWriter writes it): whether a user is
+ * one of a session's coaches, and the host e-mails of sessions that no coach can see.
+ *
+ * @package TFSP\CalendlySync
+ */
+
+namespace TFSP\CalendlySync;
+
+defined( 'ABSPATH' ) || exit;
+
+final class SessionCoachRepository extends Repository {
+
+	public function table(): string {
+		return $this->db->prefix . 'tfsp_session_coaches';
+	}
+
+	/** The user is one of the session's coaches (a read of the primary key). */
+	public function hosts( int $session_id, int $user_id ): bool {
+		return null !== $this->checked( $this->db->get_var( $this->db->prepare( "SELECT 1 FROM {$this->table()} WHERE session_id = %d AND coach_id = %d", $session_id, $user_id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+	}
+
+	/** @return int[] The session's coaches, by id. */
+	public function coaches_of( int $session_id ): array {
+		return array_map( 'intval', (array) $this->checked( $this->db->get_col( $this->db->prepare( "SELECT coach_id FROM {$this->table()} WHERE session_id = %d ORDER BY coach_id", $session_id ) ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+	}
+
+	/**
+	 * The stored host e-mails of sessions with no matched coach (coach_id NULL, indexed), at
+	 * most $limit distinct values: each a host_emails fact (one address per line) or, for rows
+	 * stored before every host was kept, the first host's.
+	 *
+	 * @return string[]
+	 */
+	public function coachless_host_emails( int $limit = 100 ): array {
+		$sessions = $this->db->prefix . 'tfsp_coach_sessions';
+		return array_map(
+			'strval',
+			(array) $this->checked( $this->db->get_col( $this->db->prepare( "SELECT DISTINCT COALESCE(host_emails, host_email) FROM {$sessions} WHERE coach_id IS NULL AND type_ignored = 0 AND COALESCE(host_emails, host_email) IS NOT NULL LIMIT %d", $limit ) ) ) // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		);
+	}
+}
