@@ -93,13 +93,15 @@ final class SiteLockTest extends StackTestCase {
 		return $rows[0] ?? array( 'name' => $name );
 	}
 
-	public function test_a_lease_whose_holder_died_blocks_until_it_expires_and_a_job_frees_its_lease(): void {
+	public function test_a_lease_held_through_another_database_node_blocks_until_it_expires_and_a_job_frees_its_lease(): void {
 		$uri  = $this->oldDelivery();
 		$name = self::lease( 'retention' )['name'];
-		// A holder on another web node whose process died, its lease not expired yet.
+		// A holder connected to another database node (of a Galera cluster) whose process died:
+		// its connection cannot be seen from here, so only its expiry frees the lease.
 		self::exec(
-			'INSERT INTO ' . self::table( 'tfsp_calendly_leases' ) . " (name, owner, expires_at) VALUES (?, 'dead-holder', UNIX_TIMESTAMP() + 600)
-			ON DUPLICATE KEY UPDATE owner = 'dead-holder', expires_at = UNIX_TIMESTAMP() + 600",
+			'INSERT INTO ' . self::table( 'tfsp_calendly_leases' ) . " (name, owner, expires_at, holder_server, holder_connection)
+			VALUES (?, 'dead-holder', UNIX_TIMESTAMP() + 600, 'db2.example.org:3306/wp@%', 12345)
+			ON DUPLICATE KEY UPDATE owner = 'dead-holder', expires_at = UNIX_TIMESTAMP() + 600, holder_server = 'db2.example.org:3306/wp@%', holder_connection = 12345",
 			array( $name )
 		);
 		$this->retention();
@@ -134,5 +136,23 @@ final class SiteLockTest extends StackTestCase {
 			self::releaseLock( $held );
 		}
 		$this->assertSame( '', self::lease( 'retention' )['owner'], 'released when the holder let go' );
+	}
+	public function test_a_holder_killed_on_this_database_server_is_taken_over_at_once(): void {
+		$uri  = $this->oldDelivery();
+		$held = self::holdLock( self::env( 'DB_NAME' ), 'retention' );
+		$this->assertStringStartsWith( 'held ', $held[2] );
+		$this->retention();
+		$this->assertNotNull( self::ledger( $uri )[0]['raw_body'], 'held by a live process: the job does not run' );
+		// The holder dies without releasing (SIGKILL): its connection closes, its row stays.
+		[ $proc, $pipes ] = $held;
+		proc_terminate( $proc, 9 );
+		fclose( $pipes[0] );
+		fclose( $pipes[1] );
+		proc_close( $proc );
+		$this->assertNotSame( '', self::lease( 'retention' )['owner'], 'the dead holder\'s lease is still in its row' );
+		$this->assertGreaterThan( 60, (int) self::lease( 'retention' )['seconds_left'], 'and has not expired' );
+		$this->retention();
+		$this->assertNull( self::ledger( $uri )[0]['raw_body'], 'its connection is gone: the job took the lease over and ran' );
+		$this->assertSame( '', self::lease( 'retention' )['owner'] );
 	}
 }

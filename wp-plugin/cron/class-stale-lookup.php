@@ -53,9 +53,10 @@ final class StaleLookup {
 	/** The job itself, run under its lock. */
 	private function resolve_due(): array {
 		$counts = array();
+		$looked = array(); // Invitee URI => the look-up's result, once per invitee and run.
 		try {
 			foreach ( $this->ledger->stale_due( gmdate( 'Y-m-d H:i:s' ), self::BATCH ) as $row ) {
-				$outcome            = $this->resolve( $row );
+				$outcome            = $this->resolve( $row, $looked );
 				$counts[ $outcome ] = ( $counts[ $outcome ] ?? 0 ) + 1;
 				if ( 'unreachable' === $outcome ) {
 					break; // Calendly cannot be asked now: the rest waits for the next run.
@@ -67,8 +68,16 @@ final class StaleLookup {
 		return $counts;
 	}
 
-	/** Looks one stale delivery's invitee up and applies the answer. @throws DatabaseError */
-	private function resolve( array $row ): string {
+	/**
+	 * Looks one stale delivery's invitee up and applies the answer.  The answer is the
+	 * invitee's state now, so it settles every stale delivery of that invitee: a second one in
+	 * the same run takes the first one's result, with no second look-up and no second
+	 * application (which would repeat the first one's audit entries).
+	 *
+	 * @param array<string,array> $looked Results of this run's look-ups, by invitee URI.
+	 * @throws DatabaseError
+	 */
+	private function resolve( array $row, array &$looked ): string {
 		$id       = (int) $row['id'];
 		$attempts = (int) $row['attempts'] + 1;
 		try {
@@ -81,6 +90,9 @@ final class StaleLookup {
 		if ( 'other' === $event->kind() || ! is_string( $view['uri'] ?? null ) || ! is_string( $view['event_uri'] ?? null ) ) {
 			$this->ledger->set_outcome( $id, 'ignored', null, 'stale delivery not about an invitee', $attempts, null );
 			return 'ignored';
+		}
+		if ( isset( $looked[ $view['uri'] ] ) ) {
+			return $this->settle( $id, $attempts, $event, $looked[ $view['uri'] ] );
 		}
 		try {
 			$invitee   = $this->api->invitee( Api::uuid_of( $view['event_uri'] ), Api::uuid_of( $view['uri'] ) );
@@ -105,7 +117,13 @@ final class StaleLookup {
 			$this->ledger->set_outcome( $id, 'ignored', null, 'event type not chosen as a coaching session: ' . (string) $type, $attempts, null );
 			return 'ignored';
 		}
-		$result = $this->sync->apply_rest( $invitee, $scheduled, 'lookup' );
+		$result                 = $this->sync->apply_rest( $invitee, $scheduled, 'lookup' );
+		$looked[ $view['uri'] ] = $result;
+		return $this->settle( $id, $attempts, $event, $result );
+	}
+
+	/** Records a stale delivery's outcome from the look-up's result. @throws DatabaseError */
+	private function settle( int $id, int $attempts, \Calsync\Event $event, array $result ): string {
 		if ( 'failed' === $result['outcome'] ) {
 			$this->ledger->set_outcome( $id, 'failed', null, 'look-up: ' . ( $result['error'] ?? 'not applied' ), $attempts, null );
 			return 'failed';

@@ -128,7 +128,8 @@ final class Database extends Repository {
 	 * The contract, which does not depend on how the lock is kept: at most
 	 * one holder per site and job name at a time, across every web node and
 	 * every database node; a holder that is not there any more (its process
-	 * died) does not block the job for ever (for LEASE_SECONDS at most); the
+	 * died) does not block the job: at once on the same database server, and
+	 * after LEASE_SECONDS at most on another node of a cluster; the
 	 * lock is not re-entrant (do not nest the same name) and is not taken
 	 * inside a transaction.  When another request holds it, $fn is not run
 	 * and $busy is returned; $wait_seconds is how long to wait for it first.
@@ -191,8 +192,9 @@ final class Database extends Repository {
 	}
 
 	/**
-	 * How long a lease lasts: a holder whose process died blocks its job this
-	 * long at most.  Longer than any job runs (a cron request's slices, a
+	 * How long a lease lasts: a holder whose process died, seen from another
+	 * node of a cluster, blocks its job this long at most (on its own server
+	 * its lease is taken over at once).  Longer than any job runs (a cron request's slices, a
 	 * migration step over a million rows); a job that could run longer must
 	 * be cut into runs.
 	 */
@@ -219,6 +221,8 @@ final class Database extends Repository {
 				name VARCHAR(64) NOT NULL,
 				owner VARCHAR(64) NOT NULL DEFAULT '',
 				expires_at BIGINT NOT NULL DEFAULT 0,
+				holder_server VARCHAR(255) NOT NULL DEFAULT '',
+				holder_connection BIGINT UNSIGNED NOT NULL DEFAULT 0,
 				PRIMARY KEY  (name)
 			) ENGINE=InnoDB {$charset}" // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- our table name and WordPress's collation.
 			)
@@ -253,7 +257,11 @@ final class Database extends Repository {
 	/**
 	 * One try: a transaction that inserts the lease row, or claims it when it
 	 * is free or expired (by the database server's clock, the one clock every
-	 * web node shares), and commits.  The row changed (1 inserted, 2 updated)
+	 * web node shares), or when its holder's connection is gone: a holder that
+	 * died (a killed cron request) is seen at once by a claimer on the same
+	 * database server and account, which always sees that account's
+	 * connections; across Galera nodes the expiry is what frees it.  Then it
+	 * commits.  The row changed (1 inserted, 2 updated)
 	 * means taken; unchanged means held by another.  A deadlock at any
 	 * statement, COMMIT included (on Galera, a certification conflict with
 	 * another node's claim), means not taken.
@@ -267,10 +275,16 @@ final class Database extends Repository {
 				$this->checked(
 					$this->db->query(
 						$this->db->prepare(
-							"INSERT INTO {$table} (name, owner, expires_at) VALUES (%s, %s, UNIX_TIMESTAMP() + %d)
+							"INSERT INTO {$table} (name, owner, expires_at, holder_server, holder_connection)
+							VALUES (%s, %s, UNIX_TIMESTAMP() + %d, CONCAT(@@hostname, ':', @@port, '/', CURRENT_USER()), CONNECTION_ID())
 							ON DUPLICATE KEY UPDATE
-								owner = IF(expires_at <= UNIX_TIMESTAMP(), VALUES(owner), owner),
-								expires_at = IF(owner = VALUES(owner), VALUES(expires_at), expires_at)", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- our table name.
+								owner = IF(
+									expires_at <= UNIX_TIMESTAMP()
+									OR ( holder_server = VALUES(holder_server) AND holder_connection NOT IN ( SELECT ID FROM information_schema.PROCESSLIST ) ),
+									VALUES(owner), owner ),
+								expires_at = IF(owner = VALUES(owner), VALUES(expires_at), expires_at),
+								holder_server = IF(owner = VALUES(owner), VALUES(holder_server), holder_server),
+								holder_connection = IF(owner = VALUES(owner), VALUES(holder_connection), holder_connection)", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- our table name.
 							$this->lock_name( $job ),
 							$owner,
 							self::LEASE_SECONDS
@@ -307,7 +321,7 @@ final class Database extends Repository {
 		for ( $try = 1; $try <= 3; $try++ ) {
 			$done = $this->db->query(
 				$this->db->prepare(
-					"UPDATE {$this->lease_table()} SET owner = '', expires_at = 0 WHERE name = %s AND owner = %s", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- our table name.
+					"UPDATE {$this->lease_table()} SET owner = '', expires_at = 0, holder_connection = 0 WHERE name = %s AND owner = %s", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- our table name.
 					$this->lock_name( $job ),
 					$owner
 				)
