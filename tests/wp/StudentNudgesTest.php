@@ -246,7 +246,7 @@ final class StudentNudgesTest extends CoachingTestCase {
 		$this->assertSame( array(), self::mailsTo( $later, $email, 'student_book_next' ) );
 	}
 
-	public function test_the_job_is_scheduled_daily_and_records_its_run(): void {
+	public function test_the_job_is_scheduled_daily_and_the_settings_page_shows_each_mail(): void {
 		self::http( '/', null );
 		$cron = self::rows( 'SELECT option_value FROM ' . self::table( 'options' ) . " WHERE option_name = 'cron'" )[0]['option_value'];
 		$this->assertMatchesRegularExpression( '/tfsp_calendly_student_nudges.{0,200}s:5:"daily"/s', $cron );
@@ -258,5 +258,38 @@ final class StudentNudgesTest extends CoachingTestCase {
 		$this->assertNotEmpty( $status );
 		$last = json_decode( $status[0]['setting_value'], true );
 		$this->assertGreaterThanOrEqual( 1, $last['sent'] );
+
+		$admin = self::userWithPassword( 'administrator', 'pw-' . bin2hex( random_bytes( 6 ) ) );
+		$jar   = self::login( $admin['login'], $admin['password'] );
+		$page  = self::http( '/wp-admin/admin.php?page=tfsp-calendly-settings', $jar );
+		$this->assertSame( 200, $page['status'] );
+		$this->assertStringContainsString( 'id="tfsp-field-nudge_book_next"', $page['body'] );
+		$this->assertStringContainsString( 'id="tfsp-field-nudge_requirement_met"', $page['body'] );
+		$this->assertStringContainsString( 'id="tfsp-field-nudge_after_days"', $page['body'] );
+		$this->assertMatchesRegularExpression( '/class="tfsp-calendly-mail-status" data-kind="student_book_next"[^>]*>[^<]*Last run: [^<]*\. Sent ' . (int) $last['sent'] . ' e-mail/', $page['body'] );
+		$this->assertMatchesRegularExpression( '/class="tfsp-calendly-mail-status" data-kind="student_requirement_met"/', $page['body'] );
+
+		// Each turned on or off through the page's form (nonce and capability).
+		$this->assertSame( 1, preg_match( '/name="_wpnonce" value="([0-9a-f]+)"/', $page['body'], $m ) );
+		$form = array(
+			'action'     => 'tfsp_calendly_save_settings',
+			'_wpnonce'   => $m[1],
+			'tfsp_bools' => array( 'nudge_book_next', 'nudge_requirement_met' ),
+			'tfsp'       => array(
+				'nudge_requirement_met' => '1',
+				'nudge_after_days'      => '21',
+			),
+		);
+		$subscriber = self::userWithPassword( 'subscriber', 'pw-' . bin2hex( random_bytes( 6 ) ) );
+		$sub_jar    = self::login( $subscriber['login'], $subscriber['password'] );
+		$this->assertSame( 403, self::http( '/wp-admin/admin-post.php', $sub_jar, $form )['status'], 'no capability' );
+		@unlink( $sub_jar );
+		$this->assertSame( 403, self::http( '/wp-admin/admin-post.php', $jar, array( '_wpnonce' => 'bad' ) + $form )['status'], 'no nonce' );
+		$this->assertSame( '1', self::rows( 'SELECT setting_value FROM ' . self::table( 'tfsp_calendly_settings' ) . " WHERE setting_key = 'nudge_book_next'" )[0]['setting_value'], 'refused: unchanged' );
+		$this->assertSame( 302, self::http( '/wp-admin/admin-post.php', $jar, $form )['status'] );
+		@unlink( $jar );
+		$stored = array_column( self::rows( 'SELECT setting_key, setting_value FROM ' . self::table( 'tfsp_calendly_settings' ) . " WHERE setting_key LIKE 'nudge\\_%'" ), 'setting_value', 'setting_key' );
+		ksort( $stored );
+		$this->assertSame( array( 'nudge_after_days' => '21', 'nudge_book_next' => '0', 'nudge_requirement_met' => '1' ), $stored );
 	}
 }
