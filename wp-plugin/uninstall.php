@@ -26,6 +26,7 @@ wp_clear_scheduled_hook( 'tfsp_calendly_health' );
 wp_clear_scheduled_hook( 'tfsp_calendly_stale_lookup' );
 wp_clear_scheduled_hook( 'tfsp_calendly_backfill' );
 wp_clear_scheduled_hook( 'tfsp_calendly_reminders' );
+wp_clear_scheduled_hook( 'tfsp_calendly_student_nudges' );
 wp_clear_scheduled_hook( 'tfsp_calendly_progress' );
 delete_transient( 'tfsp_calendly_progress_totals' );
 delete_transient( 'tfsp_calendly_progress_weeks' );
@@ -70,4 +71,7 @@ if ( $tfsp_calendly_delete ) {
 	remove_role( Plugin::COACH_ROLE );
 	Plugin::instance()->session_writer()->delete_auto_created();
 	Plugin::instance()->schema()->drop_own_tables();
+	foreach ( \TFSP\CalendlySync\Cron\StudentNudges::KINDS as $tfsp_calendly_kind ) {
+		delete_metadata( 'user', 0, \TFSP\CalendlySync\Public\Unsubscribe::meta_key( $tfsp_calendly_kind ), '', true ); // The students' unsubscribes.
+	}
 }

@@ -11,7 +11,8 @@
  * needs a core decision refuses with the "no_extension" error (503 in REST,
  * a notice in wp-admin): the webhook (503 with Retry-After), marks, links,
  * back-fills and the settings form.  The jobs that need the core skip their
- * runs, and the Sync page says so.  Bookings made meanwhile arrive once the
+ * runs, and the Sync page says so; the student nudges, which only read stored
+ * answers, run (and their one-click unsubscribe answers).  Bookings made meanwhile arrive once the
  * extension is back, through Calendly's (the fake's) retries.
  *
  * Group no_extension: `scripts/test no_extension` runs it; the wp suite leaves it out.
@@ -62,6 +63,24 @@ final class NoExtensionTest extends CalendlyTestCase {
 	}
 
 	/** A session row as the sync would leave it, with the core's stored answer (the progress job, with the extension). */
+	/** An RFC 8058 one-click unsubscribe POST, as a mail client sends it; its HTTP status. */
+	private static function oneClick( string $url ): int {
+		$ch = curl_init( $url );
+		curl_setopt_array(
+			$ch,
+			array(
+				CURLOPT_RETURNTRANSFER => true,
+				CURLOPT_TIMEOUT        => 60,
+				CURLOPT_POST           => true,
+				CURLOPT_POSTFIELDS     => 'List-Unsubscribe=One-Click',
+			)
+		);
+		curl_exec( $ch );
+		$status = (int) curl_getinfo( $ch, CURLINFO_RESPONSE_CODE );
+		curl_close( $ch );
+		return $status;
+	}
+
 	private function seed( int $student_id, string $status, float $starts_in_hours, string $name ): int {
 		$uri   = 'https://api.calendly.com/scheduled_events/' . Fixtures::uuid() . '/invitees/' . Fixtures::uuid();
 		$start = time() + (int) ( $starts_in_hours * 3600 );
@@ -134,6 +153,26 @@ final class NoExtensionTest extends CalendlyTestCase {
 		[ , $export ] = self::withoutCore( 'coaching.php', array( $admin_id, 'export', $email ) );
 		$this->assertStringContainsString( 'NoExt attended', $export, 'the exporter reads the rows' );
 
+		// ---- the student nudges only read stored answers: they run without the core
+		$due_id    = self::createUser( self::email() );
+		$due_email = (string) self::rows( 'SELECT user_email FROM ' . self::table( 'users' ) . ' WHERE ID = ?', array( $due_id ) )[0]['user_email'];
+		$due_row   = $this->seed( $due_id, 'attended', -24 * 20, 'NoExt nudged' );
+		self::exec( 'UPDATE ' . self::table( 'tfsp_coach_sessions' ) . ' SET counts_toward_progress = 1 WHERE id = ?', array( $due_row ) ); // The stored answer.
+		$saved_settings = self::rows( 'SELECT setting_key, setting_value FROM ' . self::table( 'tfsp_calendly_settings' ) . " WHERE setting_key IN ('nudge_book_next','scheduling_url')" );
+		self::putSetting( 'nudge_book_next', '1' );
+		self::putSetting( 'scheduling_url', 'https://calendly.com/tfsp-test/noext' );
+		$mail_since = time();
+		self::withoutCore( 'run-cron.php', array( 'tfsp_calendly_student_nudges' ) );
+		self::exec( 'DELETE FROM ' . self::table( 'tfsp_calendly_settings' ) . " WHERE setting_key IN ('nudge_book_next','scheduling_url')" );
+		foreach ( $saved_settings as $saved_setting ) {
+			self::putSetting( $saved_setting['setting_key'], $saved_setting['setting_value'] );
+		}
+		$nudges = array_values( array_filter( MailSink::since( $mail_since ), static fn( array $m ): bool => in_array( $due_email, $m['to'], true ) ) );
+		$this->assertCount( 1, $nudges, 'the nudge job ran without the core' );
+		$this->assertStringContainsString( 'https://calendly.com/tfsp-test/noext?', $nudges[0]['message'] );
+		$this->assertSame( 200, self::oneClick( trim( $nudges[0]['headers']['list-unsubscribe'], '<>' ) ), 'one-click unsubscribe without the core' );
+		$this->assertCount( 1, self::rows( 'SELECT 1 FROM ' . self::table( 'usermeta' ) . " WHERE user_id = ? AND meta_key = 'tfsp_calendly_unsubscribed_student_book_next'", array( $due_id ) ) );
+
 		// ---- reads over HTTP (php-fpm without the extension)
 		$sessions = self::adminPage( 'admin.php?page=tfsp-calendly&student=' . $student );
 		$this->assertSame( 200, $sessions['status'] );
@@ -183,7 +222,7 @@ final class NoExtensionTest extends CalendlyTestCase {
 		$this->assertSame( 302, $saved['status'], 'the form is answered with a redirect back' );
 		$this->assertStringContainsString( 'The calsync PHP extension is not loaded, so this cannot be done now', html_entity_decode( self::adminPage( 'admin.php?page=tfsp-calendly-settings' )['body'], ENT_QUOTES ) );
 		$this->assertSame( array(), self::rows( 'SELECT setting_value FROM ' . self::table( 'tfsp_calendly_settings' ) . " WHERE setting_key = 'required_sessions' AND setting_value = '7'" ), 'the setting was not saved' );
-		$this->assertSame( $before, self::rows( 'SELECT * FROM ' . self::table( 'tfsp_coach_sessions' ) . ' WHERE id IN (' . implode( ',', $this->made ) . ') ORDER BY id' ), 'no refused write changed a row' );
+		$this->assertSame( $before, self::rows( 'SELECT * FROM ' . self::table( 'tfsp_coach_sessions' ) . ' WHERE id IN (' . implode( ',', array_map( 'intval', array_column( $before, 'id' ) ) ) . ') ORDER BY id' ), 'no refused write changed a row' );
 
 		// ---- jobs that need the core skip, and the Sync page says so
 		self::withoutCore( 'run-cron.php', array( 'tfsp_calendly_retry' ) );

@@ -144,6 +144,8 @@ final class UninstallTest extends CoachingTestCase {
 		[ $portal, $synced ] = $this->seed();
 		self::exec( "DELETE FROM `{$this->scratch( 'tfsp_calendly_settings' )}` WHERE setting_key = 'delete_data_on_uninstall'" );
 		$this->assertArrayHasKey( 'tfsp_calendly_manage', $this->roles()['administrator']['capabilities'] );
+		$scheduled = self::rows( "SELECT option_value FROM `{$this->scratch( 'options' )}` WHERE option_name = 'cron'" )[0]['option_value'];
+		$this->assertStringContainsString( 'tfsp_calendly_student_nudges', $scheduled, 'scheduled before' );
 
 		$this->uninstall();
 
@@ -152,7 +154,7 @@ final class UninstallTest extends CoachingTestCase {
 		$this->assertArrayNotHasKey( 'tfsp_calendly_mark_attendance', $roles['administrator']['capabilities'] );
 		$this->assertArrayHasKey( 'tfsp_coach', $roles, 'the role stays' );
 		$cron = self::rows( "SELECT option_value FROM `{$this->scratch( 'options' )}` WHERE option_name = 'cron'" )[0]['option_value'];
-		foreach ( array( 'tfsp_calendly_retry', 'tfsp_calendly_retention', 'tfsp_calendly_reminders' ) as $hook ) {
+		foreach ( array( 'tfsp_calendly_retry', 'tfsp_calendly_retention', 'tfsp_calendly_reminders', 'tfsp_calendly_student_nudges' ) as $hook ) {
 			$this->assertStringNotContainsString( $hook, $cron );
 		}
 		foreach ( array( 'tfsp_calendly_settings', 'tfsp_calendly_events', 'tfsp_session_audit', 'tfsp_coach_sessions' ) as $table ) {
@@ -188,7 +190,7 @@ final class UninstallTest extends CoachingTestCase {
 		$this->uninstall();
 
 		$tables = $this->tables();
-		foreach ( array( 'tfsp_calendly_settings', 'tfsp_calendly_events', 'tfsp_session_audit', 'tfsp_calendly_throttle' ) as $table ) {
+		foreach ( array( 'tfsp_calendly_settings', 'tfsp_calendly_events', 'tfsp_session_audit', 'tfsp_calendly_throttle', 'tfsp_notifications' ) as $table ) {
 			$this->assertNotContains( $this->scratch( $table ), $tables, $table );
 		}
 		$this->assertContains( $this->scratch( 'tfsp_coach_sessions' ), $tables, 'the portal\'s table stays' );

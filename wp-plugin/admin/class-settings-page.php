@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The Settings page (admins): the Calendly connection, the event types that are coaching
- * sessions, the webhook subscription, and the sync's limits and switches.
+ * sessions, the webhook subscription, the sync's limits and switches, and the student e-mails
+ * (each on or off, with when it last ran and how many it sent).
  *
  * Rendered with the Settings API (sections and fields); saved by its own
  * admin-post.php handler into the plugin's settings table through Settings
@@ -19,6 +20,7 @@ use TFSP\CalendlySync\ApiError;
 use TFSP\CalendlySync\Clock;
 use TFSP\CalendlySync\Connection;
 use TFSP\CalendlySync\Cron\HealthCheck;
+use TFSP\CalendlySync\Cron\StudentNudges;
 use TFSP\CalendlySync\DatabaseError;
 use TFSP\CalendlySync\Plugin;
 use TFSP\CalendlySync\SecretUnavailable;
@@ -36,6 +38,7 @@ final class SettingsPage {
 	private const FIELDS = array(
 		'connection' => array( 'api_base', 'token' ),
 		'sync'       => array( 'required_sessions', 'scheduling_url', 'reminder_after_hours', 'signature_tolerance', 'webhook_rate_limit', 'retention_days', 'alert_email', 'alert_interval_minutes', 'two_way_no_show', 'link_new_accounts', 'send_students_to_portal', 'delete_data_on_uninstall' ),
+		'mails'      => array( 'nudge_book_next', 'nudge_after_days', 'nudge_requirement_met' ),
 	);
 
 	private Plugin $plugin;
@@ -67,6 +70,50 @@ final class SettingsPage {
 		foreach ( self::FIELDS['sync'] as $name ) {
 			add_settings_field( 'tfsp_' . $name, esc_html( $defs[ $name ]['label'] ), array( $this, 'field' ), self::SLUG, 'tfsp_sync', array( 'name' => $name, 'label_for' => 'tfsp-field-' . $name ) );
 		}
+
+		add_settings_section( 'tfsp_mails', esc_html__( 'E-mails to students', 'tfsp-calendly-sync' ), array( $this, 'section_mails' ), self::SLUG );
+		foreach ( self::FIELDS['mails'] as $name ) {
+			add_settings_field( 'tfsp_' . $name, esc_html( $defs[ $name ]['label'] ), array( $this, 'field' ), self::SLUG, 'tfsp_mails', array( 'name' => $name, 'label_for' => 'tfsp-field-' . $name ) );
+		}
+	}
+
+	/** The student e-mails: what they are, and when each last ran and how many it sent. */
+	public function section_mails(): void {
+		echo '<p>' . esc_html__( 'Each student gets each of these at most once per occasion, with a link to unsubscribe. Calendly already reminds students of the sessions they booked, so a student with a session coming up gets no e-mail from here.', 'tfsp-calendly-sync' ) . '</p>';
+		$status = $this->plugin->student_nudges()->status();
+		$never  = __( 'never', 'tfsp-calendly-sync' );
+		echo '<ul>';
+		foreach ( StudentNudges::KINDS as $kind ) {
+			$s = $status[ $kind ] ?? null;
+			if ( null === $s ) {
+				continue;
+			}
+			$ran = null === $s['ran'] ? $never : Clock::site_datetime_at( $s['ran'] );
+			if ( StudentNudges::BOOK_NEXT === $kind ) {
+				$line = sprintf(
+					/* translators: 1: when the daily job last ran, 2: e-mails it sent then, 3: e-mails sent in all */
+					_n( '"Book your next session" (daily). Last run: %1$s. Sent %2$s e-mail in that run, %3$s in all.', '"Book your next session" (daily). Last run: %1$s. Sent %2$s e-mails in that run, %3$s in all.', (int) $s['sent_last_run'], 'tfsp-calendly-sync' ),
+					$ran,
+					number_format_i18n( (int) $s['sent_last_run'] ),
+					number_format_i18n( $s['sent_total'] )
+				);
+				if ( 'off' === $s['skipped'] ) {
+					$line .= ' ' . __( 'It was turned off.', 'tfsp-calendly-sync' );
+				} elseif ( 'no_link' === $s['skipped'] ) {
+					$line .= ' ' . __( 'Nothing was sent: the scheduling link for students is empty.', 'tfsp-calendly-sync' );
+				}
+			} else {
+				$line = sprintf(
+					/* translators: 1: when the listener last ran, 2: e-mails sent in all, 3: when the last one was sent */
+					__( '"Requirement met" (when a student meets it). Last run: %1$s. Sent %2$s e-mails in all, the latest %3$s.', 'tfsp-calendly-sync' ),
+					$ran,
+					number_format_i18n( $s['sent_total'] ),
+					null === $s['last_sent'] ? $never : Clock::site_datetime( $s['last_sent'] )
+				);
+			}
+			echo '<li class="tfsp-calendly-mail-status" data-kind="' . esc_attr( $kind ) . '">' . esc_html( $line ) . '</li>';
+		}
+		echo '</ul>';
 	}
 
 	public function render(): void {
@@ -265,7 +312,7 @@ final class SettingsPage {
 				Notices::add( 'error', $result->get_error_message() );
 			}
 		};
-		foreach ( array_merge( self::FIELDS['connection'], self::FIELDS['sync'] ) as $name ) {
+		foreach ( array_merge( self::FIELDS['connection'], self::FIELDS['sync'], self::FIELDS['mails'] ) as $name ) {
 			if ( $this->settings()->is_pinned( $name ) ) {
 				continue;
 			}
@@ -387,6 +434,8 @@ final class SettingsPage {
 			'two_way_no_show'          => __( 'A no-show marked here is also marked in Calendly, and clearing it here deletes it there.', 'tfsp-calendly-sync' ),
 			'link_new_accounts'        => __( 'Nobody verifies the e-mail a booker types. Earlier bookings are linked to an account of their e-mail on their own only when someone vouched for the address: an admin created the account or changed its e-mail, or the user confirmed a new e-mail from the link WordPress mailed to it. On: self-registered accounts and unconfirmed e-mail changes are linked too. Off: their bookings wait in Unmatched bookings as "exact e-mail, unconfirmed account" until an admin links them. Default: on unless anyone can register (Settings, General, Membership).', 'tfsp-calendly-sync' ),
 			'send_students_to_portal'  => __( 'A student (a user who cannot mark attendance or edit posts) who logs in without asking for another page lands on the first published page that holds the "Coaching sessions" block or the [tfsp_coaching_sessions] shortcode. Default: on for new installs.', 'tfsp-calendly-sync' ),
+			'nudge_book_next'          => __( 'Daily: a student below the required sessions, with none coming up, whose latest session ended the days below ago (or who never had one) gets one e-mail with the scheduling link, once per latest session. Default: on for new installs.', 'tfsp-calendly-sync' ),
+			'nudge_requirement_met'    => __( 'A student whose attended sessions reach the required number gets one e-mail saying so. Default: on for new installs.', 'tfsp-calendly-sync' ),
 			'delete_data_on_uninstall' => __( 'Uninstalling the plugin drops its tables and the sessions it created. Off: everything stays.', 'tfsp-calendly-sync' ),
 		);
 		return $hints[ $name ] ?? '';

@@ -2,8 +2,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * Wires what students, coaches and admins read: the Progress page and its CSV export, the student
- * portal and booking shortcodes, the coach reminders (cron and admin notice), and the
- * personal-data exporter and eraser.
+ * portal and booking shortcodes, the coach reminders (cron and admin notice), the student mails
+ * (the daily nudge, the requirement-met listener, the unsubscribe endpoint), and the
+ * personal-data exporter and eraser.  None of it needs the core.
  *
  * @package TFSP\CalendlySync
  */
@@ -12,8 +13,10 @@ namespace TFSP\CalendlySync;
 
 use TFSP\CalendlySync\Admin\ProgressPage;
 use TFSP\CalendlySync\Cron\CoachReminders;
+use TFSP\CalendlySync\Cron\StudentNudges;
 use TFSP\CalendlySync\Public\BookingShortcode;
 use TFSP\CalendlySync\Public\PortalShortcode;
+use TFSP\CalendlySync\Public\Unsubscribe;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -38,6 +41,10 @@ final class Coaching {
 		( new BookingShortcode( $this->plugin->settings() ) )->register();
 		$this->plugin->privacy()->register();
 		add_action( CoachReminders::HOOK, fn() => $this->reminders()->run() );
+		// The student mails read stored answers only: wired with or without the core.
+		( new Unsubscribe() )->register();
+		add_action( StudentNudges::HOOK, fn() => $this->plugin->student_nudges()->run() );
+		add_action( 'tfsp_calendly_requirement_met', fn( $student, $term = null ) => $this->plugin->student_nudges()->requirement_met( $student, $term ), 10, 2 );
 		add_action( Progress::REFRESH_HOOK, array( $this, 'refresh_progress' ) );
 		add_action( 'init', array( self::class, 'schedule' ) );
 		if ( is_admin() ) {
@@ -71,10 +78,13 @@ final class Coaching {
 		}
 	}
 
-	/** The daily reminder digest and the five-minute progress refresh, scheduled once. */
+	/** The daily reminder digest, the daily student nudges and the five-minute progress refresh, scheduled once. */
 	public static function schedule(): void {
 		if ( ! wp_next_scheduled( CoachReminders::HOOK ) ) {
 			wp_schedule_event( time() + HOUR_IN_SECONDS, 'daily', CoachReminders::HOOK );
+		}
+		if ( ! wp_next_scheduled( StudentNudges::HOOK ) ) {
+			wp_schedule_event( time() + 2 * HOUR_IN_SECONDS, 'daily', StudentNudges::HOOK );
 		}
 		if ( ! wp_next_scheduled( Progress::REFRESH_HOOK ) ) {
 			wp_schedule_event( time() + MINUTE_IN_SECONDS, Plugin::RETRY_SCHEDULE, Progress::REFRESH_HOOK );
@@ -83,6 +93,7 @@ final class Coaching {
 
 	public static function unschedule(): void {
 		wp_clear_scheduled_hook( CoachReminders::HOOK );
+		wp_clear_scheduled_hook( StudentNudges::HOOK );
 		wp_clear_scheduled_hook( Progress::REFRESH_HOOK );
 	}
 }

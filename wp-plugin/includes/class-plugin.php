@@ -202,6 +202,15 @@ final class Plugin {
 		return $this->service( 'coach_reminders', fn() => new Cron\CoachReminders( $this->database(), $this->progress_repository(), $this->settings(), $this->settings_repository() ) );
 	}
 
+	/** The student mails: the daily "book your next session" job and the requirement-met mail. */
+	public function student_nudges(): Cron\StudentNudges {
+		return $this->service( 'student_nudges', fn() => new Cron\StudentNudges( $this->database(), $this->progress_repository(), $this->notifications(), $this->settings(), $this->settings_repository() ) );
+	}
+
+	public function notifications(): NotificationRepository {
+		return $this->service( 'notifications', fn() => new NotificationRepository( $this->db ) );
+	}
+
 	/** The ledger's list (Sync page). */
 	public function ledger_list(): LedgerListRepository {
 		return $this->service( 'ledger_list', fn() => new LedgerListRepository( $this->db ) );

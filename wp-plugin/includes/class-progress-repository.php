@@ -306,6 +306,48 @@ final class ProgressRepository extends Repository {
 	}
 
 	/**
+	 * Students to consider for the "book your next session" mail, in user id order after
+	 * $after_id: users with a session row, and users of the subscriber role (a new student who
+	 * never booked), each with their stored answers: how many sessions count toward progress,
+	 * whether one is upcoming (scheduled, starting after $now), and their latest session that
+	 * ended, not canceled (attended, no-show, or scheduled and ended) by $now.
+	 *
+	 * @return array<int,array{ID:string,counted:string,upcoming:string,last_id:?string,last_end:?string}>
+	 * @throws DatabaseError On a database error.
+	 */
+	public function nudge_candidates( int $after_id, string $now, int $limit ): array {
+		$t    = $this->table();
+		$caps = $this->db->get_blog_prefix() . 'capabilities';
+		$last = "FROM {$t} c WHERE c.type_ignored = 0 AND c.student_id = u.ID AND c.status IN ('attended','no_show','scheduled') AND c.end_at IS NOT NULL AND c.end_at <= %s ORDER BY c.end_at DESC, c.id DESC LIMIT 1";
+		// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table names are ours, values prepared.
+		$sql = $this->db->prepare(
+			"SELECT u.ID,
+ (SELECT COUNT(*) FROM {$t} a WHERE a.type_ignored = 0 AND a.student_id = u.ID AND a.counts_toward_progress = 1) AS counted,
+ EXISTS (SELECT 1 FROM {$t} b WHERE b.type_ignored = 0 AND b.student_id = u.ID AND b.status = 'scheduled' AND b.start_at > %s) AS upcoming,
+ (SELECT c.id {$last}) AS last_id,
+ (SELECT c.end_at {$last}) AS last_end
+FROM {$this->db->users} u
+WHERE u.ID > %d AND (EXISTS (SELECT 1 FROM {$t} d WHERE d.type_ignored = 0 AND d.student_id = u.ID)
+ OR EXISTS (SELECT 1 FROM {$this->db->usermeta} m WHERE m.user_id = u.ID AND m.meta_key = %s AND m.meta_value LIKE %s))
+ORDER BY u.ID LIMIT %d",
+			$now,
+			$now,
+			$now,
+			$after_id,
+			$caps,
+			'%' . $this->db->esc_like( '"subscriber"' ) . '%',
+			$limit
+		);
+		// phpcs:enable
+		return (array) $this->checked( $this->db->get_results( $sql, ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+	}
+
+	/** How many sessions of a student count toward progress (their stored answers). */
+	public function counted_of( int $student_id ): int {
+		return (int) $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM {$this->table()} WHERE type_ignored = 0 AND student_id = %d AND counts_toward_progress = 1", $student_id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+	}
+
+	/**
 	 * The first published page whose content holds one of these texts (the
 	 * portal's block comment or shortcode), lowest id first.
 	 *

@@ -27,7 +27,7 @@ final class Schema {
 	 * every migration); each later schema change is a numbered step in
 	 * STEPS, run once, in order, and safe to run twice.
 	 */
-	public const VERSION = 9;
+	public const VERSION = 10;
 
 	/** @var array<int,string> Step number => method. */
 	private const STEPS = array(
@@ -36,6 +36,7 @@ final class Schema {
 		7 => 'step_7_session_counts',
 		8 => 'step_8_needs_attendance_index',
 		9 => 'step_9_session_coaches',
+		10 => 'step_10_notifications',
 	);
 
 	/**
@@ -83,7 +84,7 @@ final class Schema {
 	/** The plugin's own tables (not the portal's sessions table). */
 	public function own_tables(): array {
 		$p = $this->db->prefix;
-		return array( $p . 'tfsp_calendly_settings', $p . 'tfsp_calendly_events', $p . 'tfsp_session_audit', $p . 'tfsp_calendly_throttle', $p . 'tfsp_calendly_counters', $p . 'tfsp_calendly_backfills', $p . 'tfsp_calendly_seen_events', $p . 'tfsp_calendly_session_counts', $p . 'tfsp_session_coaches', $p . 'tfsp_calendly_leases' );
+		return array( $p . 'tfsp_calendly_settings', $p . 'tfsp_calendly_events', $p . 'tfsp_session_audit', $p . 'tfsp_calendly_throttle', $p . 'tfsp_calendly_counters', $p . 'tfsp_calendly_backfills', $p . 'tfsp_calendly_seen_events', $p . 'tfsp_calendly_session_counts', $p . 'tfsp_session_coaches', $p . 'tfsp_calendly_leases', $p . 'tfsp_notifications' );
 	}
 
 	/** The schema version the database is at (0: never migrated). */
@@ -122,6 +123,14 @@ final class Schema {
 				// A new install sends students to their sessions page after they log in; a site
 				// that upgrades keeps what its users know until an admin turns it on.
 				$this->settings->put( 'send_students_to_portal', '1' );
+			}
+			if ( 0 === $installed ) {
+				// Likewise the student mails (step 10): on for a new install only.
+				foreach ( array( 'nudge_book_next', 'nudge_requirement_met' ) as $name ) {
+					if ( null === $this->settings->find_quietly( $name ) ) {
+						$this->settings->put( $name, '1' );
+					}
+				}
 			}
 			// After the steps: a mapped row's stored answers are written with it.
 			$this->map_legacy_statuses();
@@ -283,6 +292,29 @@ KEY coach_session (coach_id,session_id)
 		);
 		$this->add_session_columns( self::STEP_COLUMNS[9] );
 		$this->run( "INSERT IGNORE INTO {$this->writer->coaches_table()} (session_id, coach_id) SELECT id, coach_id FROM {$this->sessions_table()} WHERE coach_id IS NOT NULL" );
+	}
+
+	/**
+	 * Step 10, the student mails sent ({prefix}tfsp_notifications): one row per
+	 * student, kind and occasion, so that each mail goes out at most once (the
+	 * UNIQUE key is the claim, see NotificationRepository).  A new install turns
+	 * the student mails on; a site that upgrades keeps them off until an admin
+	 * turns them on (its students never had such mails).
+	 */
+	private function step_10_notifications(): void {
+		$collate = $this->db->get_charset_collate();
+		$this->run(
+			"CREATE TABLE IF NOT EXISTS {$this->db->prefix}tfsp_notifications (
+id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+user_id bigint(20) unsigned NOT NULL,
+kind varchar(40) NOT NULL,
+occasion varchar(100) NOT NULL,
+sent_at datetime NOT NULL,
+PRIMARY KEY (id),
+UNIQUE KEY user_kind_occasion (user_id,kind,occasion),
+KEY kind_sent (kind,sent_at)
+) ENGINE=InnoDB {$collate}"
+		);
 	}
 
 	/** @param array<string,string> $definitions Column => definition; adds those missing. */
