@@ -157,6 +157,24 @@ final class NoExtensionTest extends CalendlyTestCase {
 		$link = self::adminRest( 'POST', "tfsp-calendly/v1/sessions/$upcoming/student", array( 'student_id' => 0 ) );
 		$this->assertSame( 503, $link['status'], (string) json_encode( $link['json'] ) );
 		$this->assertSame( 'tfsp_calendly_no_extension', $link['json']['code'] ?? null );
+		// Sessions entered by hand: the core checks their times and derives their status.
+		self::exec( 'INSERT INTO ' . self::table( 'tfsp_coach_sessions' ) . " (student_id, status, start_at, end_at, auto_created, source, entered_by, entered_at, created_at, updated_at) VALUES (?, 'scheduled', UTC_TIMESTAMP() - INTERVAL 2 DAY, UTC_TIMESTAMP() - INTERVAL 2 DAY + INTERVAL 1 HOUR, 0, 'hand', 1, UTC_TIMESTAMP(), UTC_TIMESTAMP(), UTC_TIMESTAMP())", array( $student ) );
+		$hand         = (int) self::rows( 'SELECT MAX(id) AS id FROM ' . self::table( 'tfsp_coach_sessions' ) . " WHERE source = 'hand'" )[0]['id'];
+		$hand_before  = self::rows( 'SELECT * FROM ' . self::table( 'tfsp_coach_sessions' ) . ' WHERE id = ?', array( $hand ) );
+		$count_before = self::rows( 'SELECT COUNT(*) AS n FROM ' . self::table( 'tfsp_coach_sessions' ) );
+		$entry        = array(
+			'student_id' => $student,
+			'start'      => gmdate( 'Y-m-d\TH:i:s\Z', time() - 7200 ),
+			'end'        => gmdate( 'Y-m-d\TH:i:s\Z', time() - 3600 ),
+		);
+		foreach ( array( array( 'POST', 'tfsp-calendly/v1/sessions', $entry ), array( 'PATCH', "tfsp-calendly/v1/sessions/$hand", array( 'note' => 'x' ) ), array( 'DELETE', "tfsp-calendly/v1/sessions/$hand", null ) ) as [ $method, $route, $body ] ) {
+			$r = self::adminRest( $method, $route, $body );
+			$this->assertSame( 503, $r['status'], $method . ' ' . $route . ': ' . json_encode( $r['json'] ) );
+			$this->assertSame( 'tfsp_calendly_no_extension', $r['json']['code'] ?? null );
+		}
+		$this->assertSame( $hand_before, self::rows( 'SELECT * FROM ' . self::table( 'tfsp_coach_sessions' ) . ' WHERE id = ?', array( $hand ) ), 'the hand-entered row is as it was' );
+		$this->assertSame( $count_before, self::rows( 'SELECT COUNT(*) AS n FROM ' . self::table( 'tfsp_coach_sessions' ) ), 'no session was entered' );
+		self::exec( 'DELETE FROM ' . self::table( 'tfsp_coach_sessions' ) . ' WHERE id = ?', array( $hand ) );
 		$fill = self::adminRest(
 			'POST',
 			'tfsp-calendly/v1/backfill',
