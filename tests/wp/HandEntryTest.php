@@ -302,6 +302,105 @@ final class HandEntryTest extends CalendlyTestCase {
 		$this->assertSame( $row, $after, 'the hand-entered row is as it was' );
 	}
 
+	public function test_it_is_labelled_entered_by_hand_everywhere_and_a_hostile_note_is_text(): void {
+		$hostile = '<img src=x onerror=alert(1)>"\'&';
+		$r       = $this->enter( self::entry( array( 'note' => $hostile ) ), self::$coach );
+		$this->assertSame( 201, $r['status'], (string) json_encode( $r['json'] ) );
+		$id = (int) $r['json']['id'];
+		$this->assertSame( $hostile, $r['json']['note'], 'kept as written' );
+		$this->assertSame( 200, self::adminRest( 'POST', "tfsp-calendly/v1/sessions/$id/mark", array( 'mark' => 'attended' ), true, self::$coach )['status'] );
+		$name  = self::rows( 'SELECT display_name FROM ' . self::table( 'users' ) . ' WHERE ID = ?', array( self::$coach['id'] ) )[0]['display_name'];
+		$label = 'entered by hand by ' . $name;
+
+		foreach ( array( 'admin' => null, 'coach' => self::$coach ) as $who => $as ) {
+			$page = self::adminPage( 'admin.php?page=tfsp-calendly&session=' . $id, $as );
+			$this->assertSame( 200, $page['status'] );
+			$this->assertStringContainsString( 'value="' . $id . '"', $page['body'], $who . ': listed' );
+			$this->assertSame( 2, substr_count( html_entity_decode( $page['body'], ENT_QUOTES ), $label ), $who . ': labelled in the list and in its History' );
+			$this->assertStringNotContainsString( '<img src=x', $page['body'], $who . ': the note is text' );
+			$this->assertStringContainsString( '&lt;img src=x onerror=alert(1)&gt;', $page['body'], $who . ': the note is shown' );
+		}
+
+		[ $code, $portal, $err ] = self::php( 'coaching.php', array( self::$student, 'portal' ) );
+		$this->assertSame( 0, $code, $err . $portal );
+		$this->assertStringContainsString( $label, html_entity_decode( $portal, ENT_QUOTES ), 'labelled in the portal' );
+		$this->assertStringContainsString( 'Attended', $portal );
+
+		$admin_id  = (int) self::rows( 'SELECT ID FROM ' . self::table( 'users' ) . ' WHERE user_login = ?', array( self::env( 'WP_ADMIN_USER' ) ) )[0]['ID'];
+		[ , $csv ] = self::php( 'coaching.php', array( $admin_id, 'csv' ) );
+		$rows      = array_map( 'str_getcsv', array_filter( explode( "\n", $csv ) ) );
+		$this->assertSame( 'Attended, entered by hand', end( $rows[0] ) );
+		$mine = array_values( array_filter( $rows, static fn( array $row ): bool => (string) self::$student === $row[0] ) );
+		$this->assertCount( 1, $mine, $csv );
+		$this->assertSame( '1', $mine[0][3], 'it counts' );
+		$this->assertSame( '1', end( $mine[0] ), 'the CSV says it was entered by hand' );
+	}
+
+	public function test_the_add_session_form_checks_its_nonce_and_capability_and_enters_a_session(): void {
+		$page = self::adminPage( 'admin.php?page=tfsp-calendly', self::$coach );
+		$this->assertStringContainsString( 'tfsp_calendly_add_session', $page['body'], 'a coach gets the form' );
+		$this->assertSame( 1, preg_match( '/id="tfsp-calendly-add-session".*?name="_tfsp_add_session_nonce" value="([0-9a-f]+)"/s', $page['body'], $m ), 'the form has its nonce' );
+		$this->assertStringNotContainsString( 'name="coach_id"', $page['body'], 'a coach names no other coach' );
+		$email  = self::rows( 'SELECT user_email FROM ' . self::table( 'users' ) . ' WHERE ID = ?', array( self::$student ) )[0]['user_email'];
+		$fields = array(
+			'action'     => 'tfsp_calendly_add_session',
+			'_tfsp_add_session_nonce' => $m[1],
+			'student'    => $email,
+			'date'       => gmdate( 'Y-m-d', time() - 86400 ),
+			'start_time' => '09:00',
+			'end_time'   => '10:15',
+			'note'       => 'By the form',
+		);
+
+		$before = self::counts();
+		$bad    = self::form( array( '_tfsp_add_session_nonce' => 'nonsense' ) + $fields, self::$coach );
+		$this->assertSame( 403, $bad['status'], 'a bad nonce is refused' );
+		$this->assertSame( $before, self::counts() );
+		$sub = self::form( $fields, self::$subscriber );
+		$this->assertSame( 403, $sub['status'], 'a subscriber is refused' );
+		$this->assertSame( $before, self::counts() );
+		$late = self::form( array( 'end_time' => '08:00' ) + $fields, self::$coach );
+		$this->assertSame( 302, $late['status'] );
+		$this->assertSame( $before, self::counts(), 'end before start: nothing written' );
+		$this->assertStringContainsString( 'end must be after start', html_entity_decode( self::adminPage( 'admin.php?page=tfsp-calendly', self::$coach )['body'], ENT_QUOTES ), 'the notice says why' );
+
+		// In a site time zone with an offset (Chicago), the times are the site's.
+		$zone = self::rows( 'SELECT option_value FROM ' . self::table( 'options' ) . " WHERE option_name = 'timezone_string'" )[0]['option_value'] ?? '';
+		self::exec( 'UPDATE ' . self::table( 'options' ) . " SET option_value = 'America/Chicago' WHERE option_name = 'timezone_string'" );
+		try {
+			$ok = self::form( $fields, self::$coach );
+		} finally {
+			self::exec( 'UPDATE ' . self::table( 'options' ) . " SET option_value = ? WHERE option_name = 'timezone_string'", array( $zone ) );
+		}
+		$this->assertSame( 302, $ok['status'] );
+		$this->assertSame( 1, preg_match( '/[?&]session=(\d+)/', $ok['headers']['location'] ?? '', $n ), 'back to the new session' );
+		$this->made[] = (int) $n[1];
+		$row          = self::row( (int) $n[1] );
+		$this->assertSame( 'hand', $row['source'] );
+		$this->assertSame( (string) self::$coach['id'], $row['coach_id'] );
+		$this->assertSame( 'By the form', $row['notes'] );
+		$want = ( new DateTimeImmutable( $fields['date'] . ' 09:00:00', new DateTimeZone( 'America/Chicago' ) ) )->setTimezone( new DateTimeZone( 'UTC' ) );
+		$this->assertSame( $want->format( 'Y-m-d H:i:s' ) . '.000000', $row['start_at'], 'the site time zone\'s 09:00' );
+		$this->assertSame( 75 * 60, strtotime( $row['end_at'] . ' UTC' ) - strtotime( $row['start_at'] . ' UTC' ), 'one hour and a quarter' );
+	}
+
+	/** POSTs admin-post.php as $as; redirects are not followed. */
+	private static function form( array $fields, array $as ): array {
+		$ch = curl_init( self::env( 'WP_URL' ) . '/wp-admin/admin-post.php' );
+		curl_setopt_array(
+			$ch,
+			array(
+				CURLOPT_POST           => true,
+				CURLOPT_POSTFIELDS     => http_build_query( $fields ),
+				CURLOPT_RETURNTRANSFER => true,
+				CURLOPT_HEADER         => true,
+				CURLOPT_TIMEOUT        => 60,
+				CURLOPT_HTTPHEADER     => array( 'Cookie: ' . $as['cookie'], 'Referer: ' . self::env( 'WP_URL' ) . '/wp-admin/admin.php?page=tfsp-calendly' ),
+			)
+		);
+		return self::finish( $ch, (string) curl_exec( $ch ) );
+	}
+
 	/** A session the sync made from a webhook. */
 	private function bookedSession(): int {
 		$p = ( new Fixtures() )->load( 'invitee_created' );

@@ -174,6 +174,20 @@ final class NoExtensionTest extends CalendlyTestCase {
 		}
 		$this->assertSame( $hand_before, self::rows( 'SELECT * FROM ' . self::table( 'tfsp_coach_sessions' ) . ' WHERE id = ?', array( $hand ) ), 'the hand-entered row is as it was' );
 		$this->assertSame( $count_before, self::rows( 'SELECT COUNT(*) AS n FROM ' . self::table( 'tfsp_coach_sessions' ) ), 'no session was entered' );
+		$sessions_page = self::adminPage( 'admin.php?page=tfsp-calendly' )['body'];
+		$this->assertSame( 1, preg_match( '/id="tfsp-calendly-add-session".*?name="_tfsp_add_session_nonce" value="([0-9a-f]+)"/s', $sessions_page, $m ), 'the Add-session form is shown, with its nonce' );
+		$form = self::adminPost(
+			array(
+				'action'     => 'tfsp_calendly_add_session',
+				'_tfsp_add_session_nonce' => $m[1],
+				'student'    => (string) $student,
+				'date'       => gmdate( 'Y-m-d', time() - 86400 ),
+				'start_time' => '09:00',
+				'end_time'   => '10:00',
+			)
+		);
+		$this->assertSame( 503, $form['status'], 'the Add-session form answers 503' );
+		$this->assertSame( $count_before, self::rows( 'SELECT COUNT(*) AS n FROM ' . self::table( 'tfsp_coach_sessions' ) ), 'the form entered no session' );
 		self::exec( 'DELETE FROM ' . self::table( 'tfsp_coach_sessions' ) . ' WHERE id = ?', array( $hand ) );
 		$fill = self::adminRest(
 			'POST',

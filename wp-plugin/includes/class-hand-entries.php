@@ -152,6 +152,22 @@ final class HandEntries {
 		}
 	}
 
+	/**
+	 * The label of a session entered by hand, everywhere it is shown (Sessions list, History,
+	 * portal, CSV): "entered by hand by X"; null for any other session.  Plain text: escape it.
+	 *
+	 * @param array $row A session row with source and entered_by.
+	 */
+	public static function label( array $row ): ?string {
+		if ( SessionWriter::SOURCE_HAND !== ( $row['source'] ?? null ) ) {
+			return null;
+		}
+		$by   = (int) ( $row['entered_by'] ?? 0 );
+		$user = $by > 0 ? get_userdata( $by ) : false;
+		/* translators: %s: the name of the person who entered the session */
+		return sprintf( __( 'entered by hand by %s', 'tfsp-calendly-sync' ), $user ? $user->display_name : ( $by > 0 ? '#' . $by : __( 'someone', 'tfsp-calendly-sync' ) ) );
+	}
+
 	/** A note as stored: valid UTF-8 without control characters, at most NOTE_MAX characters. */
 	public static function clean_note( string $note ): string {
 		$note = (string) preg_replace( '/[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/', '', wp_check_invalid_utf8( $note, true ) );
