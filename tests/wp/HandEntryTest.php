@@ -297,6 +297,24 @@ final class HandEntryTest extends CalendlyTestCase {
 		$this->uris[] = $c['payload']['uri'];
 		$this->assertSame( (string) self::$student, self::session( $p['payload']['uri'] )['student_id'], 'the booking is the student\'s' );
 		self::cron( 'tfsp_calendly_progress' );
+
+		// A booking in Calendly at the same time for the same student, then a back-fill of the window.
+		self::finishOtherJobs();
+		$booked       = self::control( 'book', array( 'email' => $email, 'start_time' => gmdate( 'Y-m-d\TH:i:s\Z', time() - 2 * 86400 ) ) );
+		$this->uris[] = $booked['invitee_uri'];
+		self::waitIdle();
+		$job = self::adminRest(
+			'POST',
+			'tfsp-calendly/v1/backfill',
+			array(
+				'from' => gmdate( 'Y-m-d\TH:i:s\Z', time() - 3 * 86400 ),
+				'to'   => gmdate( 'Y-m-d\TH:i:s\Z', time() + 86400 ),
+			)
+		);
+		$this->assertSame( 201, $job['status'], (string) json_encode( $job['json'] ) );
+		self::runBackfills();
+		$this->assertSame( 'done', self::adminRest( 'GET', 'tfsp-calendly/v1/backfill/' . (int) $job['json']['id'] )['json']['state'] );
+		$this->assertNotNull( self::session( $booked['invitee_uri'] ), 'the Calendly booking is a session of its own' );
 		$after = self::row( $id );
 		unset( $row['updated_at'], $after['updated_at'] );
 		$this->assertSame( $row, $after, 'the hand-entered row is as it was' );

@@ -85,7 +85,8 @@ final class SessionEntryForm {
 			'student_id' => $user ? (int) $user->ID : 0,
 			'start'      => self::rfc3339( $field( 'date' ), $field( 'start_time' ) ),
 			'end'        => self::rfc3339( $field( 'date' ), $field( 'end_time' ) ),
-			'note'       => isset( $_POST['note'] ) && is_string( $_POST['note'] ) ? sanitize_textarea_field( wp_unslash( $_POST['note'] ) ) : '',
+			// phpcs:ignore WordPress.Security.ValidatedSanitizedInput.InputNotSanitized -- HandEntries::clean_note() sanitises; kept as written, escaped on output (as the REST route keeps it).
+			'note'       => isset( $_POST['note'] ) && is_string( $_POST['note'] ) ? (string) wp_unslash( $_POST['note'] ) : '',
 		);
 		$coach  = $field( 'coach_id' );
 		// phpcs:enable
