@@ -243,6 +243,8 @@ final class HandEntryTest extends CalendlyTestCase {
 			'DELETE of a Calendly one'  => array( 409, 'DELETE', $booked, null, null ),
 			'PATCH of no session'       => array( 404, 'PATCH', 999999999, array( 'note' => 'x' ), null ),
 			'DELETE of no session'      => array( 404, 'DELETE', 999999999, null, null ),
+			'PATCH student of none'     => array( 404, 'PATCH', 999999999, array( 'student_id' => self::$student ), null ),
+			'PATCH student of Calendly' => array( 409, 'PATCH', $booked, array( 'student_id' => self::$student ), null ),
 			'PATCH by another coach'    => array( 403, 'PATCH', $id, array( 'note' => 'x' ), self::$other_coach ),
 			'DELETE by another coach'   => array( 403, 'DELETE', $id, null, self::$other_coach ),
 			'DELETE by a subscriber'    => array( 403, 'DELETE', $id, null, self::$subscriber ),

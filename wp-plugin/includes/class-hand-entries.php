@@ -89,9 +89,6 @@ final class HandEntries {
 		if ( null !== $refused ) {
 			return $refused;
 		}
-		if ( array_key_exists( 'student_id', $input ) ) {
-			return ( new PluginError( 'refused', 'student_id of session ' . $id ) )->to_wp_error( __( 'A session\'s student is changed through its student link, not here.', 'tfsp-calendly-sync' ) );
-		}
 		$coach = isset( $input['coach_id'] ) ? (int) $input['coach_id'] : null;
 		if ( null !== $coach ) {
 			$error = $this->check_coach( $user_id, $coach );
@@ -107,6 +104,9 @@ final class HandEntries {
 					$row = $this->locked( $user_id, $id );
 					if ( $row instanceof \WP_Error ) {
 						return $row;
+					}
+					if ( array_key_exists( 'student_id', $input ) ) {
+						return ( new PluginError( 'refused', 'student_id of session ' . $id ) )->to_wp_error( __( 'A session\'s student is changed through its student link, not here.', 'tfsp-calendly-sync' ) );
 					}
 					$facts = $this->sessions->row_to_facts( $row, \Calsync\State::emptyFacts() );
 					$times = $this->times( $input, $facts );
