@@ -228,6 +228,20 @@ namespace Calsync {
         public static function applyMark(array $facts, string $mark, int $at, int $by, bool $twoWayNoShow = false): array {}
 
         /**
+         * A session entered by hand (held outside Calendly): $facts null
+         * creates one (facts "entered_at" = $at, "entered_by" = $by, start_at
+         * $start, end_at $end, all microseconds); the facts of a hand-entered
+         * session take an edit of start and end (the last edit by $at wins;
+         * the creator stays).  Calsync\InputException, its message naming
+         * the field ("start" or "end"), for an end not after the start or a
+         * session longer than 24 hours; Calsync\StateException for the facts
+         * of a Calendly session (its times belong to Calendly).  The other
+         * apply* calls refuse a hand-entered session's facts the same way.
+         * $at PHP_INT_MIN (no time) is a ValueError.
+         */
+        public static function applyManual(?array $facts, int $start, int $end, int $at, int $by): array {}
+
+        /**
          * A privacy erasure at $at (microseconds): the answer's facts carry
          * "erased_at" (the earliest erasure) and no personal fact (email,
          * name, timezone, cancel_url, reschedule_url, cancel_reason,

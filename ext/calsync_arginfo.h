@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: e2d91788fc27de67f9c34220d7233e3fe6f7540e */
+ * Stub hash: 5be032791c60fb6968f3079cea29e0f5152e703a */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Info_versions, 0, 0, IS_ARRAY, 0)
 ZEND_END_ARG_INFO()
@@ -92,6 +92,14 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_State_applyMark, 0
 	ZEND_ARG_TYPE_INFO(0, at, IS_LONG, 0)
 	ZEND_ARG_TYPE_INFO(0, by, IS_LONG, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, twoWayNoShow, _IS_BOOL, 0, "false")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_State_applyManual, 0, 5, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, facts, IS_ARRAY, 1)
+	ZEND_ARG_TYPE_INFO(0, start, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, end, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, at, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, by, IS_LONG, 0)
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_State_applyErasure, 0, 2, IS_ARRAY, 0)
@@ -252,6 +260,7 @@ ZEND_METHOD(Calsync_State, applyEvent);
 ZEND_METHOD(Calsync_State, applyPeer);
 ZEND_METHOD(Calsync_State, applyScheduledEvent);
 ZEND_METHOD(Calsync_State, applyMark);
+ZEND_METHOD(Calsync_State, applyManual);
 ZEND_METHOD(Calsync_State, applyErasure);
 ZEND_METHOD(Calsync_State, merge);
 ZEND_METHOD(Calsync_State, derive);
@@ -370,6 +379,7 @@ static const zend_function_entry class_Calsync_State_methods[] = {
 	ZEND_ME(Calsync_State, applyPeer, arginfo_class_Calsync_State_applyPeer, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Calsync_State, applyScheduledEvent, arginfo_class_Calsync_State_applyScheduledEvent, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Calsync_State, applyMark, arginfo_class_Calsync_State_applyMark, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_ME(Calsync_State, applyManual, arginfo_class_Calsync_State_applyManual, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Calsync_State, applyErasure, arginfo_class_Calsync_State_applyErasure, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Calsync_State, merge, arginfo_class_Calsync_State_merge, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Calsync_State, derive, arginfo_class_Calsync_State_derive, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)

@@ -58,6 +58,8 @@ static const fact_desc fact_fields[CALSYNC_F_COUNT] = {
     F(CALSYNC_F_HOST_NAME, FT_STR, host_name),
     F(CALSYNC_F_HOST_EMAILS, FT_STR, host_emails),
     F(CALSYNC_F_ERASED_AT, FT_TIME, erased_at),
+    F(CALSYNC_F_ENTERED_AT, FT_TIME, entered_at),
+    F(CALSYNC_F_ENTERED_BY, FT_INT, entered_by),
 };
 #undef F
 
@@ -533,6 +535,36 @@ ZEND_METHOD(Calsync_State, applyMark)
         RETURN_THROWS();
     }
     outcome_to_array(return_value, &out, &oc, &stored, srcs, calsync_now_us(), acts, nacts);
+}
+
+ZEND_METHOD(Calsync_State, applyManual)
+{
+    HashTable *facts_ht = NULL;
+    zend_long start, end, at, by;
+    ZEND_PARSE_PARAMETERS_START(5, 5)
+    Z_PARAM_ARRAY_HT_OR_NULL(facts_ht)
+    Z_PARAM_LONG(start)
+    Z_PARAM_LONG(end)
+    Z_PARAM_LONG(at)
+    Z_PARAM_LONG(by)
+    ZEND_PARSE_PARAMETERS_END();
+
+    calsync_facts stored, out;
+    zend_string *srcs[CALSYNC_F_COUNT];
+    if (facts_ht != NULL && facts_from_array(&stored, srcs, facts_ht, 1) == FAILURE)
+        RETURN_THROWS();
+
+    calsync_manual entry = {(int64_t)start, (int64_t)end, (int64_t)at, (int64_t)by};
+    calsync_outcome oc;
+    calsync_error err;
+    calsync_error_reset(&err);
+    if (calsync_state_apply_manual(&out, &oc, facts_ht ? &stored : NULL, &entry, &err) !=
+        CALSYNC_OK) {
+        throw_state_error(&err, 4);
+        RETURN_THROWS();
+    }
+    outcome_to_array(return_value, &out, &oc, facts_ht ? &stored : NULL, facts_ht ? srcs : NULL,
+                     calsync_now_us(), NULL, 0);
 }
 
 ZEND_METHOD(Calsync_State, applyErasure)

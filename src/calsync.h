@@ -396,6 +396,8 @@ int calsync_status_from_exact_name(calsync_status *out, const char *s, size_t le
  *  sched         last writer wins by (sched_updated_at), then by content
  *                (start, end, details, first host, every host's e-mail)
  *  erasure       erased_at: the earliest non-absent time
+ *  hand entry    entered_at / entered_by: the earliest entry (a later edit
+ *                keeps the creator); ties by the greater user id
  *
  * Erasure.  When erased_at is set, the invitee's personal facts are absent
  * in every answer of every entry point (calsync_state_apply_*, merge):
@@ -454,6 +456,13 @@ typedef struct calsync_facts {
     calsync_str host_emails; /* every host's, one per line (calsync_scheduled_event) */
 
     int64_t erased_at; /* privacy erasure, CALSYNC_TIME_NONE if none */
+
+    /* A session entered by hand (held outside Calendly): when it was first
+     * entered and by whom (a WordPress user id).  CALSYNC_TIME_NONE: a
+     * Calendly session.  Its start and end are the sched group's, with
+     * sched_updated_at the time of the last hand entry or edit. */
+    int64_t entered_at;
+    int64_t entered_by;
 } calsync_facts;
 
 /* Empty facts: every string absent, every time CALSYNC_TIME_NONE, every
@@ -500,6 +509,8 @@ typedef enum calsync_field {
     CALSYNC_F_HOST_NAME,
     CALSYNC_F_HOST_EMAILS,
     CALSYNC_F_ERASED_AT,
+    CALSYNC_F_ENTERED_AT,
+    CALSYNC_F_ENTERED_BY,
     CALSYNC_F_COUNT
 } calsync_field;
 
@@ -574,6 +585,39 @@ int calsync_state_apply_peer(calsync_facts *out, calsync_outcome *outcome,
 int calsync_state_apply_sched(calsync_facts *out, calsync_outcome *outcome,
                               const calsync_facts *stored, const calsync_scheduled_event *sched,
                               calsync_error *err);
+
+/* A session entered by hand, or a hand edit of its times.  at: when
+ * (microseconds); by: the WordPress user who entered or edited it. */
+typedef struct calsync_manual {
+    int64_t start_at;
+    int64_t end_at;
+    int64_t at;
+    int64_t by;
+} calsync_manual;
+
+#define CALSYNC_MANUAL_MAX_US ((int64_t)24 * 3600 * 1000000) /* longest session: 24 h */
+
+/*
+ * Merges a hand entry: stored NULL creates a hand-entered session
+ * (entered_at = at, entered_by = by, start and end); stored facts of a
+ * hand-entered session take an edit of start and end (last edit wins by
+ * its time; an older one is noted STALE_INFO; the creator stays).
+ * CALSYNC_ERR_INPUT (err->path "start" or "end", the message naming the
+ * field) for a missing start or end, an end not after the start, or a
+ * session longer than CALSYNC_MANUAL_MAX_US.  CALSYNC_ERR_MISMATCH when
+ * stored is a Calendly session (its times belong to Calendly).
+ * CALSYNC_ERR_ARGUMENT for NULL pointers or at == CALSYNC_TIME_NONE.
+ *
+ * The other way round holds too: calsync_state_apply_event, _apply_peer
+ * and _apply_sched refuse the facts of a hand-entered session
+ * (CALSYNC_ERR_MISMATCH), so no Calendly sync or back-fill changes one.
+ */
+int calsync_state_apply_manual(calsync_facts *out, calsync_outcome *outcome,
+                               const calsync_facts *stored, const calsync_manual *entry,
+                               calsync_error *err);
+
+/* 1 when the facts are of a session entered by hand (entered_at set). */
+int calsync_facts_hand_entered(const calsync_facts *f);
 
 /* Merges a coach's mark.  stored must not be NULL. */
 int calsync_state_apply_mark(calsync_facts *out, calsync_outcome *outcome,

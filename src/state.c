@@ -77,6 +77,8 @@ static const char *const field_names[CALSYNC_F_COUNT] = {
     [CALSYNC_F_HOST_NAME] = "host_name",
     [CALSYNC_F_HOST_EMAILS] = "host_emails",
     [CALSYNC_F_ERASED_AT] = "erased_at",
+    [CALSYNC_F_ENTERED_AT] = "entered_at",
+    [CALSYNC_F_ENTERED_BY] = "entered_by",
 };
 
 static const char *const mark_names[] = {
@@ -258,6 +260,8 @@ void calsync_facts_init(calsync_facts *f)
     f->start_at = CALSYNC_TIME_NONE;
     f->end_at = CALSYNC_TIME_NONE;
     f->erased_at = CALSYNC_TIME_NONE;
+    f->entered_at = CALSYNC_TIME_NONE;
+    f->entered_by = 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -367,6 +371,19 @@ static int sched_cmp(const calsync_facts *a, const calsync_facts *b)
     if (c == 0)
         c = calsync_str_cmp(a->host_emails, b->host_emails);
     return c;
+}
+
+/* The hand entry: the earliest entry wins (an edit keeps the creator), then the greater user id.
+ * > 0 when a is the better one. */
+static int entered_cmp(const calsync_facts *a, const calsync_facts *b)
+{
+    if (a->entered_at == b->entered_at)
+        return cmp_i64(a->entered_by, b->entered_by);
+    if (a->entered_at == CALSYNC_TIME_NONE)
+        return -1;
+    if (b->entered_at == CALSYNC_TIME_NONE)
+        return 1;
+    return a->entered_at < b->entered_at ? 1 : -1;
 }
 
 static void take_cancel(calsync_facts *dst, const calsync_facts *src)
@@ -491,6 +508,11 @@ static int join(calsync_facts *out, const calsync_facts *a, const calsync_facts 
     if (sched_cmp(b, a) > 0)
         take_sched(&r, b);
 
+    if (entered_cmp(b, a) > 0) {
+        r.entered_at = b->entered_at;
+        r.entered_by = b->entered_by;
+    }
+
     r.erased_at = earliest_present(a->erased_at, b->erased_at);
     if (r.erased_at != CALSYNC_TIME_NONE)
         forget_personal(&r);
@@ -561,6 +583,8 @@ static uint64_t facts_diff(const calsync_facts *a, const calsync_facts *b)
     m |= str_bit(a->host_name, b->host_name, CALSYNC_F_HOST_NAME);
     m |= str_bit(a->host_emails, b->host_emails, CALSYNC_F_HOST_EMAILS);
     m |= num_bit(a->erased_at, b->erased_at, CALSYNC_F_ERASED_AT);
+    m |= num_bit(a->entered_at, b->entered_at, CALSYNC_F_ENTERED_AT);
+    m |= num_bit(a->entered_by, b->entered_by, CALSYNC_F_ENTERED_BY);
     return m;
 }
 
@@ -772,6 +796,18 @@ static unsigned view_contribution(calsync_facts *c, const calsync_event_view *ev
     return speaks;
 }
 
+int calsync_facts_hand_entered(const calsync_facts *f)
+{
+    return f != NULL && f->entered_at != CALSYNC_TIME_NONE;
+}
+
+/* Calendly never speaks for a session entered by hand. */
+static int hand_entered(calsync_error *err)
+{
+    return calsync_fail(err, CALSYNC_ERR_MISMATCH, NULL,
+                        "the session was entered by hand: Calendly has nothing to say about it");
+}
+
 static int check_view(const calsync_event_view *ev, calsync_error *err)
 {
     if (ev == NULL)
@@ -792,6 +828,8 @@ int calsync_state_apply_event(calsync_facts *out, calsync_outcome *outcome,
     int rc = check_view(ev, err);
     if (rc != CALSYNC_OK)
         return rc;
+    if (calsync_facts_hand_entered(stored))
+        return hand_entered(err);
     calsync_facts c;
     unsigned speaks = view_contribution(&c, ev, now);
     return settle(out, outcome, stored, &c, speaks, err);
@@ -826,6 +864,8 @@ int calsync_state_apply_peer(calsync_facts *out, calsync_outcome *outcome,
     int rc = check_view(ev, err);
     if (rc != CALSYNC_OK)
         return rc;
+    if (calsync_facts_hand_entered(stored_peer))
+        return hand_entered(err);
     int peer_is_newer;
     calsync_str peer = peer_of(ev, &peer_is_newer);
     if (peer.ptr == NULL)
@@ -852,6 +892,8 @@ int calsync_state_apply_sched(calsync_facts *out, calsync_outcome *outcome,
         return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out or sched is NULL");
     if (!sched->present || sched->uri.ptr == NULL)
         return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "scheduled event has no URI");
+    if (calsync_facts_hand_entered(stored))
+        return hand_entered(err);
     if (stored != NULL && stored->event_uri.ptr != NULL &&
         !calsync_str_eq(stored->event_uri, sched->uri))
         return mismatch(err, stored->event_uri, sched->uri, "event_uri");
@@ -860,6 +902,38 @@ int calsync_state_apply_sched(calsync_facts *out, calsync_outcome *outcome,
     calsync_facts_init(&c);
     c.event_uri = sched->uri;
     put_sched(&c, sched);
+    return settle(out, outcome, stored, &c, SPEAKS_SCHED, err);
+}
+
+int calsync_state_apply_manual(calsync_facts *out, calsync_outcome *outcome,
+                               const calsync_facts *stored, const calsync_manual *entry,
+                               calsync_error *err)
+{
+    if (out == NULL || entry == NULL)
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out or entry is NULL");
+    if (entry->at == CALSYNC_TIME_NONE)
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "a hand entry needs its time");
+    if (stored != NULL && !calsync_facts_hand_entered(stored))
+        return calsync_fail(err, CALSYNC_ERR_MISMATCH, NULL,
+                            "a Calendly session: its times and booking belong to Calendly");
+    if (entry->start_at == CALSYNC_TIME_NONE)
+        return calsync_fail(err, CALSYNC_ERR_INPUT, "start", "start is missing");
+    if (entry->end_at == CALSYNC_TIME_NONE)
+        return calsync_fail(err, CALSYNC_ERR_INPUT, "end", "end is missing");
+    if (entry->end_at <= entry->start_at)
+        return calsync_fail(err, CALSYNC_ERR_INPUT, "end", "end must be after start");
+    if (entry->end_at - entry->start_at > CALSYNC_MANUAL_MAX_US)
+        return calsync_fail(
+            err, CALSYNC_ERR_INPUT, "end",
+            "end is more than 24 hours after start: a session lasts at most 24 hours");
+
+    calsync_facts c;
+    calsync_facts_init(&c);
+    c.entered_at = entry->at;
+    c.entered_by = entry->by;
+    c.sched_updated_at = entry->at;
+    c.start_at = entry->start_at;
+    c.end_at = entry->end_at;
     return settle(out, outcome, stored, &c, SPEAKS_SCHED, err);
 }
 

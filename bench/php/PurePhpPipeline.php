@@ -231,7 +231,7 @@ final class PurePhpPipeline
             'name' => null, 'timezone' => null, 'cancel_url' => null, 'reschedule_url' => null, 'invitee_created_at' => null,
             'sched_updated_at' => null, 'start_at' => null, 'end_at' => null, 'event_name' => null, 'event_type_uri' => null,
             'event_status' => null, 'location_type' => null, 'join_url' => null, 'host_email' => null, 'host_name' => null,
-            'host_emails' => null, 'erased_at' => null];
+            'host_emails' => null, 'erased_at' => null, 'entered_at' => null, 'entered_by' => 0];
     }
 
     /** Every host's e-mail, one per line, as the core joins them (none: null). */

@@ -193,6 +193,10 @@ static field_value field_of(const calsync_facts *f, calsync_field field)
         return str_value(f->host_emails);
     case CALSYNC_F_ERASED_AT:
         return num_value(f->erased_at);
+    case CALSYNC_F_ENTERED_AT:
+        return num_value(f->entered_at);
+    case CALSYNC_F_ENTERED_BY:
+        return num_value(f->entered_by);
     case CALSYNC_F_COUNT:
         break;
     }

@@ -267,7 +267,9 @@ static void test_field_names_cover_every_field_in_order(void **state)
                                                       "host_email",
                                                       "host_name",
                                                       "host_emails",
-                                                      "erased_at"};
+                                                      "erased_at",
+                                                      "entered_at",
+                                                      "entered_by"};
     for (int f = 0; f < CALSYNC_F_COUNT; f++) {
         assert_non_null(calsync_field_name((calsync_field)f));
         assert_string_equal(calsync_field_name((calsync_field)f), want[f]);
@@ -1014,6 +1016,13 @@ static void test_every_field_reports_its_changed_bit(void **state)
     support_state_view(&v, CALSYNC_EVENT_REST_INVITEE, URI_A, EVENT_A, T(200), T(0));
     seen |= apply_ev(&a, &v, T(900)).changed;
     seen |= apply_er(&a, T(950)).changed;
+
+    /* A hand entry, on a row of its own: the entry's two fields. */
+    calsync_manual m = {T(1000), T(2000), T(960), 7};
+    calsync_facts hand;
+    calsync_outcome o;
+    assert_int_equal(calsync_state_apply_manual(&hand, &o, NULL, &m, NULL), CALSYNC_OK);
+    seen |= o.changed;
 
     for (int f = 0; f < CALSYNC_F_COUNT; f++)
         if (!(seen & BIT(f)))
@@ -1905,6 +1914,149 @@ static void test_clearing_a_no_show_asks_calendly_to_delete_it(void **state)
     expect_no_action(&before, &t.f, 1);
 }
 
+/* ---- Sessions entered by hand ------------------------------------------- */
+
+#define HOUR ((int64_t)3600 * 1000000)
+
+static void
+test_hand_entry_creates_a_scheduled_session_that_needs_attendance_once_ended(void **state)
+{
+    (void)state;
+    calsync_manual m = {T(1000), T(1000) + HOUR, T(500), 7};
+    calsync_facts f;
+    calsync_outcome o;
+    calsync_error err;
+    assert_int_equal(calsync_state_apply_manual(&f, &o, NULL, &m, &err), CALSYNC_OK);
+    assert_int_equal(err.code, CALSYNC_OK);
+    assert_true(calsync_facts_hand_entered(&f));
+    assert_true(f.entered_at == T(500) && f.entered_by == 7);
+    assert_true(f.start_at == T(1000) && f.end_at == T(1000) + HOUR);
+    assert_null(f.invitee_uri.ptr);
+    assert_false(f.booked);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_SCHEDULED);
+    assert_true(o.changed & BIT(CALSYNC_F_ENTERED_AT));
+    assert_true(o.changed & BIT(CALSYNC_F_ENTERED_BY));
+
+    calsync_assessment a;
+    calsync_state_assess(&a, &f, T(1000) + HOUR);
+    assert_int_equal(a.status, CALSYNC_STATUS_SCHEDULED);
+    assert_false(a.needs_attendance);
+    calsync_state_assess(&a, &f, T(1000) + HOUR + 1);
+    assert_true(a.needs_attendance);
+
+    /* A coach's mark works as for any session, and then it counts. */
+    row r = {1, f};
+    apply_mk(&r, CALSYNC_MARK_ATTENDED, T(9000), 7);
+    calsync_state_assess(&a, &r.f, T(9001));
+    assert_int_equal(a.status, CALSYNC_STATUS_ATTENDED);
+    assert_true(a.counts_alone);
+    assert_false(a.needs_attendance);
+    assert_true(calsync_facts_hand_entered(&r.f));
+
+    /* No two-way no-show for it: it has no invitee in Calendly. */
+    calsync_facts before = r.f;
+    apply_mk(&r, CALSYNC_MARK_NO_SHOW, T(9100), 7);
+    calsync_outbound acts[CALSYNC_OUTBOUND_MAX];
+    size_t n = 9;
+    assert_int_equal(calsync_state_mark_outbound(acts, &n, &before, &r.f, 1, NULL), CALSYNC_OK);
+    assert_int_equal(n, 0);
+}
+
+static void test_hand_edit_moves_the_times_and_keeps_the_creator(void **state)
+{
+    (void)state;
+    calsync_manual m = {T(1000), T(1000) + HOUR, T(500), 7};
+    calsync_facts f, g, h;
+    calsync_outcome o;
+    assert_int_equal(calsync_state_apply_manual(&f, NULL, NULL, &m, NULL), CALSYNC_OK);
+    calsync_manual edit = {T(2000), T(2000) + 2 * HOUR, T(600), 9};
+    assert_int_equal(calsync_state_apply_manual(&g, &o, &f, &edit, NULL), CALSYNC_OK);
+    assert_true(g.start_at == T(2000) && g.end_at == T(2000) + 2 * HOUR);
+    assert_true(g.entered_at == T(500) && g.entered_by == 7);
+    assert_true(o.changed == (BIT(CALSYNC_F_START_AT) | BIT(CALSYNC_F_END_AT) |
+                              BIT(CALSYNC_F_SCHED_UPDATED_AT)));
+    /* An older edit arriving late changes nothing and is noted. */
+    calsync_manual old = {T(3000), T(3000) + HOUR, T(550), 9};
+    assert_int_equal(calsync_state_apply_manual(&h, &o, &g, &old, NULL), CALSYNC_OK);
+    assert_true(calsync_facts_equal(&g, &h));
+    assert_true(o.changed == 0 && (o.notes & CALSYNC_NOTE_STALE_INFO));
+    /* The same edit again changes nothing. */
+    assert_int_equal(calsync_state_apply_manual(&h, &o, &g, &edit, NULL), CALSYNC_OK);
+    assert_true(o.changed == 0);
+}
+
+static void test_hand_entry_refuses_bad_times_naming_the_field(void **state)
+{
+    (void)state;
+    calsync_facts f;
+    calsync_error err;
+    static const struct {
+        int64_t start, end;
+        const char *path;
+    } bad[] = {
+        {T(1000), T(1000), "end"},
+        {T(1000), T(999), "end"},
+        {T(1000), T(1000) + 24 * HOUR + 1, "end"},
+        {CALSYNC_TIME_NONE, T(1000), "start"},
+        {T(1000), CALSYNC_TIME_NONE, "end"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        calsync_manual m = {bad[i].start, bad[i].end, T(1), 7};
+        assert_int_equal(calsync_state_apply_manual(&f, NULL, NULL, &m, &err), CALSYNC_ERR_INPUT);
+        assert_string_equal(err.path, bad[i].path);
+        assert_non_null(strstr(err.message, bad[i].path));
+    }
+    calsync_manual day = {T(1000), T(1000) + 24 * HOUR, T(1), 7};
+    assert_int_equal(calsync_state_apply_manual(&f, NULL, NULL, &day, &err), CALSYNC_OK);
+    calsync_manual no_time = {T(1000), T(2000), CALSYNC_TIME_NONE, 7};
+    assert_int_equal(calsync_state_apply_manual(&f, NULL, NULL, &no_time, &err),
+                     CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(calsync_state_apply_manual(NULL, NULL, NULL, &day, &err),
+                     CALSYNC_ERR_ARGUMENT);
+    assert_int_equal(calsync_state_apply_manual(&f, NULL, NULL, NULL, &err), CALSYNC_ERR_ARGUMENT);
+}
+
+static void test_hand_entry_refuses_a_calendly_session(void **state)
+{
+    (void)state;
+    row r = {0};
+    calsync_event_view v;
+    created(&v, URI_A, EVENT_A, T(100));
+    apply_ev(&r, &v, T(0));
+    calsync_manual m = {T(1000), T(1000) + HOUR, T(500), 7};
+    calsync_facts out;
+    calsync_error err;
+    assert_int_equal(calsync_state_apply_manual(&out, NULL, &r.f, &m, &err), CALSYNC_ERR_MISMATCH);
+}
+
+static void test_calendly_never_changes_a_hand_entered_session(void **state)
+{
+    (void)state;
+    calsync_manual m = {T(1000), T(1000) + HOUR, T(500), 7};
+    calsync_facts f, out;
+    assert_int_equal(calsync_state_apply_manual(&f, NULL, NULL, &m, NULL), CALSYNC_OK);
+    calsync_error err;
+    calsync_event_view v;
+    created(&v, URI_A, EVENT_A, T(100));
+    assert_int_equal(calsync_state_apply_event(&out, NULL, &f, &v, T(0), &err),
+                     CALSYNC_ERR_MISMATCH);
+    canceled(&v, URI_A, EVENT_A, T(200), "no");
+    assert_int_equal(calsync_state_apply_event(&out, NULL, &f, &v, T(0), &err),
+                     CALSYNC_ERR_MISMATCH);
+    calsync_event_view cancel_a, create_b;
+    reschedule_pair(&cancel_a, &create_b);
+    assert_int_equal(calsync_state_apply_peer(&out, NULL, &f, &create_b, &err),
+                     CALSYNC_ERR_MISMATCH);
+    calsync_scheduled_event se;
+    memset(&se, 0, sizeof se);
+    se.present = 1;
+    se.uri = support_state_str(EVENT_A);
+    se.start_time = T(5000);
+    se.end_time = T(6000);
+    se.updated_at = T(9999);
+    assert_int_equal(calsync_state_apply_sched(&out, NULL, &f, &se, &err), CALSYNC_ERR_MISMATCH);
+}
+
 static void test_mark_outbound_refuses_null_pointers(void **state)
 {
     (void)state;
@@ -1993,6 +2145,12 @@ int main(void)
         cmocka_unit_test(test_coach_no_show_after_calendly_reported_one_creates_nothing),
         cmocka_unit_test(test_clearing_a_no_show_asks_calendly_to_delete_it),
         cmocka_unit_test(test_mark_outbound_refuses_null_pointers),
+        cmocka_unit_test(
+            test_hand_entry_creates_a_scheduled_session_that_needs_attendance_once_ended),
+        cmocka_unit_test(test_hand_edit_moves_the_times_and_keeps_the_creator),
+        cmocka_unit_test(test_hand_entry_refuses_bad_times_naming_the_field),
+        cmocka_unit_test(test_hand_entry_refuses_a_calendly_session),
+        cmocka_unit_test(test_calendly_never_changes_a_hand_entered_session),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

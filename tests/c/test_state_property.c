@@ -651,6 +651,8 @@ static void random_facts(calsync_facts *f, prng *rng)
     /* Often erased; and then sometimes still holding personal facts, as a
      * row the eraser only tombstoned would: the join must empty them. */
     f->erased_at = below(rng, 3) == 0 ? pick_time(rng) : CALSYNC_TIME_NONE;
+    f->entered_at = pick_time(rng);
+    f->entered_by = (int64_t)below(rng, 3);
 }
 
 /* What the join makes of facts on their own: no personal fact once erased. */
@@ -1084,6 +1086,95 @@ static void test_a_reschedule_path_counts_each_students_attendance_once(void **s
     assert_true(several > 0);
 }
 
+/* ---- Sessions entered by hand ------------------------------------------- */
+
+typedef enum hand_kind { HAND_EDIT, HAND_MARK, HAND_ERASE } hand_kind;
+
+typedef struct hand_step {
+    hand_kind kind;
+    calsync_manual entry;
+    calsync_mark mark;
+    int64_t at;
+} hand_step;
+
+/* One hand-entered session: its entry (applied first: nothing else exists
+ * before it), then edits, marks and an erasure in any order, repeated. */
+static void hand_apply(calsync_facts *f, const hand_step *s)
+{
+    calsync_error err;
+    int rc = CALSYNC_OK;
+    switch (s->kind) {
+    case HAND_EDIT:
+        rc = calsync_state_apply_manual(f, NULL, f, &s->entry, &err);
+        break;
+    case HAND_MARK:
+        rc = calsync_state_apply_mark(f, NULL, f, &s->mark, &err);
+        break;
+    case HAND_ERASE:
+        rc = calsync_state_apply_erasure(f, NULL, f, s->at, &err);
+        break;
+    }
+    if (rc != CALSYNC_OK)
+        fail_msg("hand step failed: %s", err.message);
+}
+
+static void test_hand_entered_histories_converge_under_permutation_and_duplication(void **state)
+{
+    const uint64_t seed = *(const uint64_t *)*state;
+    prng rng;
+    prng_seed(&rng, seed ^ UINT64_C(0x4a4d));
+    for (unsigned long index = 0; index < HISTORIES; index++) {
+        calsync_manual first = {T(100), T(100) + T(3600), T(1 + below(&rng, 4)),
+                                (int64_t)below(&rng, 3) + 1};
+        hand_step steps[MAX_STEPS];
+        size_t n = 1 + below(&rng, MAX_STEPS - 1);
+        for (size_t k = 0; k < n; k++) {
+            hand_step *s = &steps[k];
+            s->kind = (hand_kind)below(&rng, 3);
+            int64_t at = T(10 + below(&rng, 6)); /* after the entry; ties common */
+            int64_t start = T(100 + below(&rng, 3));
+            s->entry = (calsync_manual){start, start + T(60 * (1 + below(&rng, 3))), at,
+                                        (int64_t)below(&rng, 3) + 1};
+            s->mark =
+                (calsync_mark){(calsync_mark_value)below(&rng, 4), at, (int64_t)below(&rng, 3) + 1};
+            s->at = at;
+        }
+        calsync_facts want;
+        if (calsync_state_apply_manual(&want, NULL, NULL, &first, NULL) != CALSYNC_OK)
+            fail();
+        for (size_t k = 0; k < n; k++)
+            hand_apply(&want, &steps[k]);
+        for (int perm = 0; perm < PERMUTATIONS; perm++) {
+            size_t order[MAX_ORDER], m = 0;
+            for (size_t k = 0; k < n; k++)
+                for (unsigned d = 1 + below(&rng, 3); d > 0; d--)
+                    order[m++] = k;
+            for (size_t k = m; k > 1; k--) {
+                size_t j = below(&rng, (unsigned)k);
+                size_t t = order[k - 1];
+                order[k - 1] = order[j];
+                order[j] = t;
+            }
+            calsync_facts got;
+            if (calsync_state_apply_manual(&got, NULL, NULL, &first, NULL) != CALSYNC_OK)
+                fail();
+            for (size_t k = 0; k < m; k++)
+                hand_apply(&got, &steps[order[k]]);
+            if (!calsync_facts_equal(&want, &got)) {
+                int f = support_state_first_diff(&want, &got);
+                fprintf(stderr, "property seed: %" PRIu64 ", hand history %lu differs on %s\n",
+                        seed, index, f >= 0 ? calsync_field_name((calsync_field)f) : "?");
+                fail();
+            }
+            if (got.entered_at != first.at || got.entered_by != first.by)
+                fail_msg("hand history %lu: the creator changed", index);
+            int wc, gc;
+            if (calsync_state_derive(&want, &wc) != calsync_state_derive(&got, &gc) || wc != gc)
+                fail_msg("hand history %lu: the status differs", index);
+        }
+    }
+}
+
 static uint64_t choose_seed(void)
 {
     const char *env = getenv("CALSYNC_PROPERTY_SEED");
@@ -1103,6 +1194,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_prestate(test_histories_converge_under_permutation_and_duplication, &seed),
         cmocka_unit_test_prestate(test_merge_is_commutative_associative_and_idempotent, &seed),
+        cmocka_unit_test_prestate(
+            test_hand_entered_histories_converge_under_permutation_and_duplication, &seed),
         cmocka_unit_test_prestate(test_assessment_agrees_with_derive_and_the_stored_columns_rule,
                                   &seed),
         cmocka_unit_test_prestate(

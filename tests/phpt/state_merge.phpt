@@ -83,6 +83,8 @@ host_email: NULL
 host_name: NULL
 host_emails: NULL
 erased_at: NULL
+entered_at: NULL
+entered_by: 0
 -- the join is commutative, associative, idempotent
 commutative: ok
 associative: ok

@@ -196,6 +196,38 @@ final class NoExtensionTest extends CalendlyTestCase {
 		$link = self::adminRest( 'POST', "tfsp-calendly/v1/sessions/$upcoming/student", array( 'student_id' => 0 ) );
 		$this->assertSame( 503, $link['status'], (string) json_encode( $link['json'] ) );
 		$this->assertSame( 'tfsp_calendly_no_extension', $link['json']['code'] ?? null );
+		// Sessions entered by hand: the core checks their times and derives their status.
+		self::exec( 'INSERT INTO ' . self::table( 'tfsp_coach_sessions' ) . " (student_id, status, start_at, end_at, auto_created, source, entered_by, entered_at, created_at, updated_at) VALUES (?, 'scheduled', UTC_TIMESTAMP() - INTERVAL 2 DAY, UTC_TIMESTAMP() - INTERVAL 2 DAY + INTERVAL 1 HOUR, 0, 'hand', 1, UTC_TIMESTAMP(), UTC_TIMESTAMP(), UTC_TIMESTAMP())", array( $student ) );
+		$hand         = (int) self::rows( 'SELECT MAX(id) AS id FROM ' . self::table( 'tfsp_coach_sessions' ) . " WHERE source = 'hand'" )[0]['id'];
+		$hand_before  = self::rows( 'SELECT * FROM ' . self::table( 'tfsp_coach_sessions' ) . ' WHERE id = ?', array( $hand ) );
+		$count_before = self::rows( 'SELECT COUNT(*) AS n FROM ' . self::table( 'tfsp_coach_sessions' ) );
+		$entry        = array(
+			'student_id' => $student,
+			'start'      => gmdate( 'Y-m-d\TH:i:s\Z', time() - 7200 ),
+			'end'        => gmdate( 'Y-m-d\TH:i:s\Z', time() - 3600 ),
+		);
+		foreach ( array( array( 'POST', 'tfsp-calendly/v1/sessions', $entry ), array( 'PATCH', "tfsp-calendly/v1/sessions/$hand", array( 'note' => 'x' ) ), array( 'DELETE', "tfsp-calendly/v1/sessions/$hand", null ) ) as [ $method, $route, $body ] ) {
+			$r = self::adminRest( $method, $route, $body );
+			$this->assertSame( 503, $r['status'], $method . ' ' . $route . ': ' . json_encode( $r['json'] ) );
+			$this->assertSame( 'tfsp_calendly_no_extension', $r['json']['code'] ?? null );
+		}
+		$this->assertSame( $hand_before, self::rows( 'SELECT * FROM ' . self::table( 'tfsp_coach_sessions' ) . ' WHERE id = ?', array( $hand ) ), 'the hand-entered row is as it was' );
+		$this->assertSame( $count_before, self::rows( 'SELECT COUNT(*) AS n FROM ' . self::table( 'tfsp_coach_sessions' ) ), 'no session was entered' );
+		$sessions_page = self::adminPage( 'admin.php?page=tfsp-calendly' )['body'];
+		$this->assertSame( 1, preg_match( '/id="tfsp-calendly-add-session".*?name="_tfsp_add_session_nonce" value="([0-9a-f]+)"/s', $sessions_page, $m ), 'the Add-session form is shown, with its nonce' );
+		$form = self::adminPost(
+			array(
+				'action'     => 'tfsp_calendly_add_session',
+				'_tfsp_add_session_nonce' => $m[1],
+				'student'    => (string) $student,
+				'date'       => gmdate( 'Y-m-d', time() - 86400 ),
+				'start_time' => '09:00',
+				'end_time'   => '10:00',
+			)
+		);
+		$this->assertSame( 503, $form['status'], 'the Add-session form answers 503' );
+		$this->assertSame( $count_before, self::rows( 'SELECT COUNT(*) AS n FROM ' . self::table( 'tfsp_coach_sessions' ) ), 'the form entered no session' );
+		self::exec( 'DELETE FROM ' . self::table( 'tfsp_coach_sessions' ) . ' WHERE id = ?', array( $hand ) );
 		$fill = self::adminRest(
 			'POST',
 			'tfsp-calendly/v1/backfill',

@@ -186,6 +186,8 @@ final class UninstallTest extends CoachingTestCase {
 		[ $portal, $synced, $coach ] = $this->seed();
 		$settings                    = $this->scratch( 'tfsp_calendly_settings' );
 		self::exec( "INSERT INTO `$settings` (setting_key, setting_value) VALUES ('delete_data_on_uninstall', '1') ON DUPLICATE KEY UPDATE setting_value = '1'" );
+		self::exec( "INSERT INTO `{$this->scratch( 'tfsp_coach_sessions' )}` (status, auto_created, source, entered_by, entered_at, created_at) VALUES ('attended', 0, 'hand', ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())", array( $coach ) );
+		$hand = (int) self::db()->insert_id;
 
 		$this->uninstall();
 
@@ -197,6 +199,7 @@ final class UninstallTest extends CoachingTestCase {
 		$sessions = $this->scratch( 'tfsp_coach_sessions' );
 		$this->assertCount( 1, self::rows( "SELECT id FROM `$sessions` WHERE id = ?", array( $portal ) ), 'the portal\'s own row stays' );
 		$this->assertCount( 0, self::rows( "SELECT id FROM `$sessions` WHERE id = ?", array( $synced ) ), 'the synced row goes' );
+		$this->assertCount( 1, self::rows( "SELECT id FROM `$sessions` WHERE id = ? AND source = 'hand'", array( $hand ) ), 'a session entered by hand stays' );
 		$this->assertArrayNotHasKey( 'tfsp_coach', $this->roles() );
 		$caps = self::rows( "SELECT meta_value FROM `{$this->scratch( 'usermeta' )}` WHERE user_id = ? AND meta_key = ?", array( $coach, $this->prefix . 'capabilities' ) );
 		$this->assertStringContainsString( 'subscriber', $caps[0]['meta_value'], 'the coach becomes a subscriber' );

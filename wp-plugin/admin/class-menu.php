@@ -48,6 +48,7 @@ final class Menu {
 			add_action( 'admin_post_' . $action, fn() => $this->settings()->handle( $action ) );
 		}
 		add_action( 'admin_post_' . UnmatchedPage::ACTION, fn() => $this->unmatched()->handle_link() );
+		add_action( 'admin_post_' . SessionEntryForm::ACTION, fn() => SessionEntryForm::handle( $this->plugin ) );
 		foreach ( SyncPage::ACTIONS as $action ) {
 			add_action( 'admin_post_' . $action, fn() => $this->sync()->handle( $action ) );
 		}

@@ -181,6 +181,7 @@ final class ProgressPage {
 				__( 'No-shows', 'tfsp-calendly-sync' ),
 				__( 'Last session (UTC)', 'tfsp-calendly-sync' ),
 				__( 'Completed', 'tfsp-calendly-sync' ),
+				__( 'Attended, entered by hand', 'tfsp-calendly-sync' ),
 			)
 		);
 		try {
@@ -207,6 +208,7 @@ final class ProgressPage {
 							$row['no_show'],
 							null === $row['last_session'] ? '' : substr( (string) $row['last_session'], 0, 19 ),
 							$row['completed'] ? __( 'yes', 'tfsp-calendly-sync' ) : __( 'no', 'tfsp-calendly-sync' ),
+							$row['by_hand'],
 						)
 					);
 				}

@@ -30,13 +30,15 @@ final class SessionHistory {
 	/**
 	 * @param array<int,array<string,mixed>> $entries The session's audit rows, in order (the
 	 *                                                actors' users cached beforehand).
+	 * @param string|null                    $origin  "entered by hand by X" for a session entered by hand.
 	 */
-	public static function render( array $entries ): string {
+	public static function render( array $entries, ?string $origin = null ): string {
+		$origin_html = null === $origin ? '' : '<span class="tfsp-calendly-hand">' . esc_html( $origin ) . '</span> ';
 		if ( ! $entries ) {
-			return '<span class="description">' . esc_html__( 'No changes recorded.', 'tfsp-calendly-sync' ) . '</span>';
+			return $origin_html . '<span class="description">' . esc_html__( 'No changes recorded.', 'tfsp-calendly-sync' ) . '</span>';
 		}
 		/* translators: %d: number of changes */
-		$out  = '<details class="tfsp-calendly-history"><summary>' . esc_html( sprintf( _n( '%d change', '%d changes', count( $entries ), 'tfsp-calendly-sync' ), count( $entries ) ) ) . '</summary>';
+		$out  = '<details class="tfsp-calendly-history"><summary>' . $origin_html . esc_html( sprintf( _n( '%d change', '%d changes', count( $entries ), 'tfsp-calendly-sync' ), count( $entries ) ) ) . '</summary>';
 		$out .= '<table class="widefat striped"><thead><tr><th>' . esc_html__( 'When', 'tfsp-calendly-sync' ) . '</th><th>' . esc_html__( 'Who', 'tfsp-calendly-sync' ) . '</th><th>' . esc_html__( 'What', 'tfsp-calendly-sync' ) . '</th><th>' . esc_html__( 'From', 'tfsp-calendly-sync' ) . '</th><th>' . esc_html__( 'To', 'tfsp-calendly-sync' ) . '</th><th>' . esc_html__( 'Why', 'tfsp-calendly-sync' ) . '</th></tr></thead><tbody>';
 		foreach ( $entries as $entry ) {
 			$who = self::actor_label( (string) $entry['actor_type'] );

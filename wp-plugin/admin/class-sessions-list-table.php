@@ -16,6 +16,7 @@ namespace TFSP\CalendlySync\Admin;
 
 use TFSP\CalendlySync\Clock;
 use TFSP\CalendlySync\DatabaseError;
+use TFSP\CalendlySync\HandEntries;
 use TFSP\CalendlySync\Plugin;
 use TFSP\CalendlySync\SessionListRepository;
 
@@ -177,6 +178,13 @@ final class SessionsListTable extends \WP_List_Table {
 		if ( null !== $item['event_name'] && '' !== $item['event_name'] ) {
 			$out .= '<br><span class="tfsp-calendly-event">' . esc_html( (string) $item['event_name'] ) . '</span>';
 		}
+		$hand = HandEntries::label( $item );
+		if ( null !== $hand ) {
+			$out .= '<br><span class="tfsp-calendly-hand">' . esc_html( $hand ) . '</span>';
+			if ( null !== $item['notes'] && '' !== $item['notes'] ) {
+				$out .= '<br><span class="tfsp-calendly-note">' . esc_html( (string) $item['notes'] ) . '</span>';
+			}
+		}
 		$links = array();
 		foreach ( array(
 			'rescheduled_from_uri' => __( 'Rescheduled from', 'tfsp-calendly-sync' ),
@@ -258,7 +266,7 @@ final class SessionsListTable extends \WP_List_Table {
 
 	/** @param array $item Row. */
 	protected function column_history( $item ) {
-		return SessionHistory::render( $this->history[ (int) $item['id'] ] ?? array() );
+		return SessionHistory::render( $this->history[ (int) $item['id'] ] ?? array(), HandEntries::label( $item ) );
 	}
 
 	/** @param array $item Row. @param string $column_name Column. */

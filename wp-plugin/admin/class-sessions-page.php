@@ -1,7 +1,8 @@
 <?php
 // SPDX-License-Identifier: GPL-2.0-or-later
 /**
- * The Sessions page (coaches and admins): filters, search, the list, bulk marks with a note.
+ * The Sessions page (coaches and admins): the Add-session form (SessionEntryForm), filters,
+ * search, the list, bulk marks with a note.
  *
  * Bulk marks post to the page itself and are taken in its load hook (before
  * any output; see SessionsBulkMarks); single marks go through the REST route
@@ -49,6 +50,7 @@ final class SessionsPage {
 		echo '<h1 class="wp-heading-inline">' . esc_html__( 'Coaching sessions', 'tfsp-calendly-sync' ) . '</h1>';
 		echo '<hr class="wp-header-end">';
 		Notices::render();
+		SessionEntryForm::render( $this->plugin );
 		$this->render_unmatched_hosts();
 		if ( null !== $error ) {
 			echo '<div class="notice notice-error"><p>' . esc_html( $error ) . '</p></div>';

@@ -37,7 +37,7 @@ final class SettingsPage {
 	/** Settings edited on this page, by section. */
 	private const FIELDS = array(
 		'connection' => array( 'api_base', 'token' ),
-		'sync'       => array( 'required_sessions', 'scheduling_url', 'reminder_after_hours', 'signature_tolerance', 'webhook_rate_limit', 'retention_days', 'alert_email', 'alert_interval_minutes', 'two_way_no_show', 'link_new_accounts', 'send_students_to_portal', 'delete_data_on_uninstall' ),
+		'sync'       => array( 'required_sessions', 'scheduling_url', 'reminder_after_hours', 'signature_tolerance', 'webhook_rate_limit', 'retention_days', 'alert_email', 'alert_interval_minutes', 'two_way_no_show', 'coaches_enter_sessions', 'link_new_accounts', 'send_students_to_portal', 'delete_data_on_uninstall' ),
 		'mails'      => array( 'nudge_book_next', 'nudge_after_days', 'nudge_requirement_met' ),
 	);
 
@@ -432,6 +432,7 @@ final class SettingsPage {
 	private function bool_hint( string $name ): string {
 		$hints = array(
 			'two_way_no_show'          => __( 'A no-show marked here is also marked in Calendly, and clearing it here deletes it there.', 'tfsp-calendly-sync' ),
+			'coaches_enter_sessions'   => __( 'Coaches may enter a session they held outside Calendly (for themselves only); administrators always may.', 'tfsp-calendly-sync' ),
 			'link_new_accounts'        => __( 'Nobody verifies the e-mail a booker types. Earlier bookings are linked to an account of their e-mail on their own only when someone vouched for the address: an admin created the account or changed its e-mail, or the user confirmed a new e-mail from the link WordPress mailed to it. On: self-registered accounts and unconfirmed e-mail changes are linked too. Off: their bookings wait in Unmatched bookings as "exact e-mail, unconfirmed account" until an admin links them. Default: on unless anyone can register (Settings, General, Membership).', 'tfsp-calendly-sync' ),
 			'send_students_to_portal'  => __( 'A student (a user who cannot mark attendance or edit posts) who logs in without asking for another page lands on the first published page that holds the "Coaching sessions" block or the [tfsp_coaching_sessions] shortcode. Default: on for new installs.', 'tfsp-calendly-sync' ),
 			'nudge_book_next'          => __( 'Daily: a student below the required sessions, with none coming up, whose latest session ended the days below ago (or who never had one) gets one e-mail with the scheduling link, once per latest session. Default: on for new installs.', 'tfsp-calendly-sync' ),

@@ -293,6 +293,11 @@ final class Plugin {
 		return $this->service( 'attendance', fn() => new Attendance( $this->database(), $this->sessions(), $this->session_writer(), $this->audit(), $this->settings(), $this->api(), $this->session_access() ) );
 	}
 
+	/** Sessions entered by hand (the Add-session form and the sessions REST routes). */
+	public function hand_entries(): HandEntries {
+		return $this->service( 'hand_entries', fn() => new HandEntries( $this->database(), $this->sessions(), $this->session_writer(), $this->settings(), $this->session_access() ) );
+	}
+
 	public function session_coaches(): SessionCoachRepository {
 		return $this->service( 'session_coaches', fn() => new SessionCoachRepository( $this->db ) );
 	}

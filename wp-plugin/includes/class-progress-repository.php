@@ -19,7 +19,7 @@ defined( 'ABSPATH' ) || exit;
 final class ProgressRepository extends Repository {
 
 	/** Columns the portal and the reports read. */
-	private const COLUMNS = 'id, student_id, coach_id, status, start_at, end_at, event_name, invitee_email, invitee_name, join_url, cancel_url, reschedule_url, location_type, calendly_uri, rescheduled_from_uri, rescheduled_to_uri, conflict';
+	private const COLUMNS = 'id, student_id, coach_id, status, start_at, end_at, event_name, invitee_email, invitee_name, join_url, cancel_url, reschedule_url, location_type, calendly_uri, rescheduled_from_uri, rescheduled_to_uri, conflict, source, entered_by';
 
 	public function table(): string {
 		return $this->db->prefix . 'tfsp_coach_sessions';
@@ -130,7 +130,7 @@ final class ProgressRepository extends Repository {
 	 * Per-student counts for a set of students.
 	 *
 	 * @param int[] $student_ids Students.
-	 * @return array<int,array{attended:int,upcoming:int,no_show:int,last_session:?string}>
+	 * @return array<int,array{attended:int,attended_by_hand:int,upcoming:int,no_show:int,last_session:?string}>
 	 */
 	public function stats_for( array $student_ids, string $now ): array {
 		$ids = array_values( array_filter( array_map( 'intval', $student_ids ) ) );
@@ -143,19 +143,21 @@ final class ProgressRepository extends Repository {
 		// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		$attended = $this->checked( $this->db->get_results( "SELECT student_id, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND student_id IN ({$in}) AND counts_toward_progress = 1 GROUP BY student_id", ARRAY_A ) );
 		$no_show  = $this->checked( $this->db->get_results( "SELECT student_id, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND student_id IN ({$in}) AND status = 'no_show' GROUP BY student_id", ARRAY_A ) );
+		$by_hand  = $this->checked( $this->db->get_results( "SELECT student_id, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND student_id IN ({$in}) AND counts_toward_progress = 1 AND source = 'hand' GROUP BY student_id", ARRAY_A ) );
 		$upcoming = $this->checked( $this->db->get_results( $this->db->prepare( "SELECT student_id, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND student_id IN ({$in}) AND status = 'scheduled' AND start_at >= %s GROUP BY student_id", $now ), ARRAY_A ) );
 		$last     = $this->checked( $this->db->get_results( $this->db->prepare( "SELECT student_id, MAX(start_at) AS at FROM {$t} WHERE type_ignored = 0 AND student_id IN ({$in}) AND status IN ('attended','no_show','scheduled') AND start_at < %s GROUP BY student_id", $now ), ARRAY_A ) );
 		// phpcs:enable
 		$out = array();
 		foreach ( $ids as $id ) {
 			$out[ $id ] = array(
-				'attended'     => 0,
-				'upcoming'     => 0,
-				'no_show'      => 0,
-				'last_session' => null,
+				'attended'         => 0,
+				'attended_by_hand' => 0,
+				'upcoming'         => 0,
+				'no_show'          => 0,
+				'last_session'     => null,
 			);
 		}
-		foreach ( array( 'attended' => $attended, 'no_show' => $no_show, 'upcoming' => $upcoming ) as $key => $rows ) {
+		foreach ( array( 'attended' => $attended, 'attended_by_hand' => $by_hand, 'no_show' => $no_show, 'upcoming' => $upcoming ) as $key => $rows ) {
 			foreach ( (array) $rows as $row ) {
 				$out[ (int) $row['student_id'] ][ $key ] = (int) $row['n'];
 			}

@@ -101,8 +101,9 @@ final class Progress {
 		foreach ( $students as $student ) {
 			$id     = (int) $student['ID'];
 			$s      = $stats[ $id ] ?? array(
-				'attended'     => 0,
-				'upcoming'     => 0,
+				'attended'         => 0,
+				'attended_by_hand' => 0,
+				'upcoming'         => 0,
 				'no_show'      => 0,
 				'last_session' => null,
 			);
@@ -112,6 +113,7 @@ final class Progress {
 				'name'         => (string) $student['display_name'],
 				'email'        => (string) $student['user_email'],
 				'attended'     => $s['attended'],
+				'by_hand'      => $s['attended_by_hand'] ?? 0,
 				'required'     => $required,
 				'upcoming'     => $s['upcoming'],
 				'no_show'      => $s['no_show'],

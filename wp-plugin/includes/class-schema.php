@@ -27,16 +27,17 @@ final class Schema {
 	 * every migration); each later schema change is a numbered step in
 	 * STEPS, run once, in order, and safe to run twice.
 	 */
-	public const VERSION = 10;
+	public const VERSION = 11;
 
 	/** @var array<int,string> Step number => method. */
 	private const STEPS = array(
-		5 => 'step_5_seams',
-		6 => 'step_6_stored_answers',
-		7 => 'step_7_session_counts',
-		8 => 'step_8_needs_attendance_index',
-		9 => 'step_9_session_coaches',
+		5  => 'step_5_seams',
+		6  => 'step_6_stored_answers',
+		7  => 'step_7_session_counts',
+		8  => 'step_8_needs_attendance_index',
+		9  => 'step_9_session_coaches',
 		10 => 'step_10_notifications',
+		11 => 'step_11_hand_entered',
 	);
 
 	/**
@@ -57,9 +58,17 @@ final class Schema {
 			// reschedule chain counts once).  Every count reads it; see SessionWriter.
 			'counts_toward_progress' => 'tinyint(1) NOT NULL DEFAULT 0',
 		),
-		9 => array(
+		9  => array(
 			// Every host's e-mail (a fact of the core, one per line); coach_id stays the first host's user.
 			'host_emails' => 'mediumtext NULL',
+		),
+		11 => array(
+			// Where the row comes from: 'calendly' (the sync), 'hand' (entered by hand: the
+			// study's backup booking method); NULL for the portal's own older rows.
+			'source'     => 'varchar(20) NULL DEFAULT NULL',
+			// The hand entry, a fact of the core: who entered the session and when.
+			'entered_by' => 'bigint(20) unsigned NULL DEFAULT NULL',
+			'entered_at' => 'datetime(6) NULL DEFAULT NULL',
 		),
 	);
 
@@ -315,6 +324,16 @@ UNIQUE KEY user_kind_occasion (user_id,kind,occasion),
 KEY kind_sent (kind,sent_at)
 ) ENGINE=InnoDB {$collate}"
 		);
+	}
+
+	/**
+	 * Step 11, sessions entered by hand: the source column (the rows the
+	 * sync created are 'calendly'; the portal's own rows keep NULL) and the
+	 * hand entry's facts, entered_by and entered_at.
+	 */
+	private function step_11_hand_entered(): void {
+		$this->add_session_columns( self::STEP_COLUMNS[11] );
+		$this->run( "UPDATE {$this->sessions_table()} SET source = 'calendly' WHERE source IS NULL AND auto_created = 1" );
 	}
 
 	/** @param array<string,string> $definitions Column => definition; adds those missing. */

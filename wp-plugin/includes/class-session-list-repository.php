@@ -29,7 +29,7 @@ final class SessionListRepository extends Repository {
 	);
 
 	/** Columns the admin lists show. */
-	private const COLUMNS = 'id, student_id, student_unlinked, erased_at, coach_id, status, conflict, start_at, end_at, invitee_name, invitee_email, event_name, host_name, host_email, calendly_uri, rescheduled_from_uri, rescheduled_to_uri, reschedule_url, cancel_url, canceled, cancel_reason, canceled_by, canceler_type, cancel_at, coach_mark, coach_mark_at, noshow, timezone, updated_at';
+	private const COLUMNS = 'id, student_id, student_unlinked, erased_at, coach_id, status, conflict, start_at, end_at, invitee_name, invitee_email, event_name, host_name, host_email, calendly_uri, rescheduled_from_uri, rescheduled_to_uri, reschedule_url, cancel_url, canceled, cancel_reason, canceled_by, canceler_type, cancel_at, coach_mark, coach_mark_at, noshow, timezone, source, entered_by, entered_at, notes, updated_at';
 
 	/** The columns of a listed row, with the stored answer's "needs attendance" now (0/1). */
 	private function columns(): string {

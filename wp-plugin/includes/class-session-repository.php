@@ -58,6 +58,8 @@ final class SessionRepository extends Repository {
 		'host_name'             => array( 'host_name', 'str' ),
 		'host_emails'           => array( 'host_emails', 'str' ),
 		'erased_at'             => array( 'erased_at', 'datetime' ),
+		'entered_at'            => array( 'entered_at', 'datetime' ),
+		'entered_by'            => array( 'entered_by', 'int' ),
 	);
 
 	/** Longest invitee URI the UNIQUE column holds. */

@@ -53,6 +53,12 @@ final class SessionWriter extends Repository {
 	/** The action fired after the commit that brought a student to the requirement (docs/hooks.md). */
 	public const HOOK_REQUIREMENT_MET = 'tfsp_calendly_requirement_met';
 
+	/** The source column: a row the sync made from Calendly. */
+	public const SOURCE_CALENDLY = 'calendly';
+
+	/** The source column: a session entered by hand (held outside Calendly). */
+	public const SOURCE_HAND = 'hand';
+
 	private SessionRepository $sessions;
 	private AuditRepository $audit;
 	private Database $database;
@@ -95,7 +101,7 @@ final class SessionWriter extends Repository {
 		$this->checked(
 			$this->db->query(
 				$this->db->prepare(
-					"INSERT INTO {$this->table()} (calendly_uri, auto_created, status, created_at, updated_at) VALUES (%s, 1, 'scheduled', %s, %s)
+					"INSERT INTO {$this->table()} (calendly_uri, auto_created, source, status, created_at, updated_at) VALUES (%s, 1, 'calendly', 'scheduled', %s, %s)
 					ON DUPLICATE KEY UPDATE id = id",
 					$uri,
 					$now,
@@ -111,6 +117,7 @@ final class SessionWriter extends Repository {
 			'id'                     => (int) $this->db->insert_id,
 			'calendly_uri'           => $uri,
 			'auto_created'           => 1,
+			'source'                 => self::SOURCE_CALENDLY,
 			'status'                 => 'scheduled',
 			'student_id'             => null,
 			'coach_id'               => null,
@@ -177,6 +184,7 @@ final class SessionWriter extends Repository {
 			array(
 				'calendly_uri' => $uri,
 				'auto_created' => 1,
+				'source'       => self::SOURCE_CALENDLY,
 				'created_at'   => $now,
 			),
 			$this->answer_columns( 0, $uri, $answer, $columns, null )
@@ -266,6 +274,86 @@ final class SessionWriter extends Repository {
 			$audit[] = $by->as( (string) $type, (string) $reason )->row( $id, (string) $field, $old, $new );
 		}
 		return $audit;
+	}
+
+	/**
+	 * Stores a session entered by hand, the core's answer to State::applyManual() for no stored
+	 * facts, as a new row (auto_created 0, source 'hand') with its student, its coach (coach_id
+	 * and the coaches table) and its note, audited: one transaction, the caller's.
+	 *
+	 * @return int The new row's id.
+	 */
+	public function insert_hand_entered( array $answer, int $student_id, int $coach_id, string $note, AuditActor $by ): int {
+		$more    = array(
+			'student_id' => $student_id,
+			'coach_id'   => $coach_id,
+			'notes'      => '' === $note ? null : $note,
+		);
+		$columns = array_merge(
+			array(
+				'auto_created' => 0,
+				'source'       => self::SOURCE_HAND,
+				'created_at'   => Clock::mysql_now(),
+			),
+			$this->answer_columns( 0, '', $answer, $more, null )
+		);
+		$this->checked( $this->db->query( $this->insert_statement( $columns ) ) );
+		$id    = (int) $this->db->insert_id;
+		$audit = array( array( $by->type, 'source', null, self::SOURCE_HAND, $by->reason ) );
+		foreach ( $more as $column => $value ) {
+			if ( null !== $value ) {
+				$audit[] = array( $by->type, $column, null, (string) $value, $by->reason );
+			}
+		}
+		$this->audited( $this->answer_audit( $id, null, $answer, $by, $columns, $audit ) );
+		$this->set_coaches( $id, array( $coach_id ), $by );
+		$this->count_change( null, $columns );
+		if ( 1 === $columns['counts_toward_progress'] ) {
+			$this->gained( $student_id );
+		}
+		return $id;
+	}
+
+	/**
+	 * An edit of a session entered by hand: the core's answer to State::applyManual() for its
+	 * facts (times), and its coach and note when given; audited.  The caller holds the row's
+	 * lock and the transaction.
+	 *
+	 * @param array       $row    The locked row.
+	 * @param int|null    $coach  The new coach, or null to keep them.
+	 * @param string|null $note   The new note ('' clears it), or null to keep it.
+	 */
+	public function update_hand_entered( array $row, array $answer, ?int $coach, ?string $note, AuditActor $by ): void {
+		$columns = array();
+		$more    = array();
+		if ( null !== $coach && (int) $row['coach_id'] !== $coach ) {
+			$columns['coach_id'] = $coach;
+			$more[]              = array( $by->type, 'coach_id', null === $row['coach_id'] ? null : (string) $row['coach_id'], (string) $coach, $by->reason );
+		}
+		if ( null !== $note && (string) $row['notes'] !== $note ) {
+			$columns['notes'] = '' === $note ? null : $note;
+			$more[]           = array( $by->type, 'notes', null === $row['notes'] ? null : (string) $row['notes'], $columns['notes'], $by->reason );
+		}
+		$this->store_answer( $row, false, $answer, $by, $columns, $more );
+		if ( isset( $columns['coach_id'] ) ) {
+			$this->set_coaches( (int) $row['id'], array( $coach ), $by );
+		}
+	}
+
+	/**
+	 * Removes a session entered by hand, its coaches and its counters; the audit trail keeps one
+	 * row ("deleted") holding its last values as JSON.  The caller holds the row's lock and the
+	 * transaction.
+	 */
+	public function delete_hand_entered( array $row, AuditActor $by ): void {
+		$id   = (int) $row['id'];
+		$last = $row;
+		unset( $last['webhook_data'] );
+		$last['coach_ids'] = $this->coaches_of( $id );
+		$this->audited( array( $by->row( $id, 'deleted', (string) wp_json_encode( $last ), null ) ) );
+		$this->checked( $this->db->query( $this->db->prepare( "DELETE FROM {$this->coaches_table()} WHERE session_id = %d", $id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$this->checked( $this->db->query( $this->db->prepare( "DELETE FROM {$this->table()} WHERE id = %d", $id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$this->count_change( $row, null );
 	}
 
 	/**

@@ -47,6 +47,7 @@ final class Settings {
 			'required_sessions'        => array( 'type' => 'int', 'default' => 3, 'min' => 1, 'max' => 1000, 'secret' => false, 'label' => __( 'Required attended sessions', 'tfsp-calendly-sync' ) ),
 			'retention_days'           => array( 'type' => 'int', 'default' => 90, 'min' => 1, 'max' => 36500, 'secret' => false, 'label' => __( 'Days to keep raw webhook bodies', 'tfsp-calendly-sync' ) ),
 			'two_way_no_show'          => array( 'type' => 'bool', 'default' => false, 'secret' => false, 'label' => __( 'Send no-show marks back to Calendly', 'tfsp-calendly-sync' ) ),
+			'coaches_enter_sessions'   => array( 'type' => 'bool', 'default' => true, 'secret' => false, 'label' => __( 'Coaches may enter sessions', 'tfsp-calendly-sync' ) ),
 			// Default: on when visitors cannot register themselves (every account is an admin's), off when they can.
 			'link_new_accounts'        => array( 'type' => 'bool', 'default' => ! get_option( 'users_can_register' ), 'secret' => false, 'label' => __( 'Link bookings to new accounts', 'tfsp-calendly-sync' ) ),
 			'send_students_to_portal'  => array( 'type' => 'bool', 'default' => false, 'secret' => false, 'label' => __( 'Send students to their sessions page after they log in', 'tfsp-calendly-sync' ) ),

@@ -13,6 +13,7 @@ namespace TFSP\CalendlySync\Public;
 
 use TFSP\CalendlySync\Clock;
 use TFSP\CalendlySync\DatabaseError;
+use TFSP\CalendlySync\HandEntries;
 use TFSP\CalendlySync\Plugin;
 use TFSP\CalendlySync\Progress;
 
@@ -170,6 +171,10 @@ final class PortalShortcode {
 		$out  = '<span class="tfsp-coaching-when">' . esc_html( $when ) . '</span>';
 		if ( null !== $row['event_name'] && '' !== $row['event_name'] ) {
 			$out .= ' &middot; <span class="tfsp-coaching-event">' . esc_html( (string) $row['event_name'] ) . '</span>';
+		}
+		$hand = HandEntries::label( $row );
+		if ( null !== $hand ) {
+			$out .= ' &middot; <span class="tfsp-coaching-hand">' . esc_html( $hand ) . '</span>';
 		}
 		return $out;
 	}
