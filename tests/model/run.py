@@ -469,7 +469,7 @@ class PluginMachine:
                         if col in cols and got[col] is not None:
                             p.append(f"erasure: {self.label(uri)}.{col} of an erased row: {got[col]!r}")
             if "coach" in ENABLED_CHECKS and "tfsp_session_coaches" in STACK.tables and exp.get("coach_id") is not None:
-                coaches = {int(r["user_id"]) for r in STACK.rows("SELECT * FROM {p}tfsp_session_coaches WHERE session_id = %s", (got["id"],))}
+                coaches = {int(r["coach_id"]) for r in STACK.rows("SELECT * FROM {p}tfsp_session_coaches WHERE session_id = %s", (got["id"],))}
                 if exp["coach_id"] not in coaches:
                     p.append(f"coach: {self.label(uri)}: coach {exp['coach_id']} not in tfsp_session_coaches {sorted(coaches)}")
         if "progress" in ENABLED_CHECKS and self.m.users:
