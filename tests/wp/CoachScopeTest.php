@@ -35,19 +35,6 @@ final class CoachScopeTest extends CalendlyTestCase {
 		parent::tearDown();
 	}
 
-	/** A user of this role with a known password, logged in: id, email, cookie, nonce. */
-	private static function person( string $role ): array {
-		$email    = self::email( $role );
-		$id       = self::createUser( $email, null, $role );
-		$password = 'pw-' . bin2hex( random_bytes( 6 ) );
-		self::exec( 'UPDATE ' . self::table( 'users' ) . ' SET user_pass = MD5(?) WHERE ID = ?', array( $password, $id ) );
-		$login = self::rows( 'SELECT user_login FROM ' . self::table( 'users' ) . ' WHERE ID = ?', array( $id ) )[0]['user_login'];
-		return array(
-			'id'    => $id,
-			'email' => $email,
-		) + self::userCookies( $login, $password );
-	}
-
 	/** Books a session hosted by these e-mails (in this order) through a signed webhook; returns its row id. */
 	private function book( string $name, array $hosts, string $invitee_name = 'Ana Ruiz', ?string $invitee_email = null ): int {
 		$p = ( new Fixtures() )->load( 'invitee_created' );
@@ -126,9 +113,9 @@ final class CoachScopeTest extends CalendlyTestCase {
 	}
 
 	public function test_coaches_see_and_mark_only_what_they_host_and_lead_coaches_and_admins_everything(): void {
-		$a      = self::person( 'tfsp_coach' );
-		$b      = self::person( 'tfsp_coach' );
-		$lead   = self::person( 'tfsp_lead_coach' );
+		$a      = self::loggedInUser( 'tfsp_coach' );
+		$b      = self::loggedInUser( 'tfsp_coach' );
+		$lead   = self::loggedInUser( 'tfsp_lead_coach' );
 		$nobody = self::email( 'unmatched-host' );
 
 		$own      = $this->book( 'own', array( strtoupper( $a['email'] ) ), self::HOSTILE ); // Matching ignores case.
@@ -202,9 +189,9 @@ final class CoachScopeTest extends CalendlyTestCase {
 	}
 
 	public function test_a_coachs_progress_page_and_csv_cover_the_students_of_their_sessions(): void {
-		$a     = self::person( 'tfsp_coach' );
-		$b     = self::person( 'tfsp_coach' );
-		$lead  = self::person( 'tfsp_lead_coach' );
+		$a     = self::loggedInUser( 'tfsp_coach' );
+		$b     = self::loggedInUser( 'tfsp_coach' );
+		$lead  = self::loggedInUser( 'tfsp_lead_coach' );
 		$mine  = self::email( 'student-of-a' );
 		$yours = self::email( 'student-of-b' );
 		$ids   = array(
@@ -242,7 +229,7 @@ final class CoachScopeTest extends CalendlyTestCase {
 	}
 
 	public function test_a_host_who_gets_an_account_later_becomes_a_coach_of_their_sessions(): void {
-		$a     = self::person( 'tfsp_coach' );
+		$a     = self::loggedInUser( 'tfsp_coach' );
 		$later = self::email( 'later-coach' );
 		$solo  = $this->book( 'later-solo', array( strtoupper( $later ) ) );
 		$co    = $this->book( 'later-co', array( $a['email'], $later ) );
@@ -269,8 +256,8 @@ final class CoachScopeTest extends CalendlyTestCase {
 	}
 
 	public function test_deleted_hosts_leave_the_sessions_they_coached(): void {
-		$a  = self::person( 'tfsp_coach' );
-		$c  = self::person( 'tfsp_coach' );
+		$a  = self::loggedInUser( 'tfsp_coach' );
+		$c  = self::loggedInUser( 'tfsp_coach' );
 		$id = $this->book( 'deleted', array( $a['email'], $c['email'] ) );
 		$this->assertSame( array( min( $a['id'], $c['id'] ), max( $a['id'], $c['id'] ) ), self::coachesOf( $id ) );
 
@@ -281,7 +268,7 @@ final class CoachScopeTest extends CalendlyTestCase {
 		$this->assertSame( (string) $a['id'], self::sessionRow( $id )['coach_id'] );
 
 		// The first host is deleted, their content given to the lead coach: the session moves.
-		$lead                 = self::person( 'tfsp_lead_coach' );
+		$lead                 = self::loggedInUser( 'tfsp_lead_coach' );
 		[ $code, $out, $err ] = self::php( 'delete-user.php', array( (string) $a['id'], (string) $lead['id'] ) );
 		$this->assertSame( 0, $code, $err . $out );
 		$this->assertSame( array( $lead['id'] ), self::coachesOf( $id ) );

@@ -25,10 +25,10 @@ final class HandEntryTest extends CalendlyTestCase {
 	protected function setUp(): void {
 		parent::setUp();
 		if ( null === self::$coach ) {
-			self::$coach       = self::person( 'tfsp_coach' );
-			self::$other_coach = self::person( 'tfsp_coach' );
-			self::$lead        = self::person( 'tfsp_lead_coach' );
-			self::$subscriber  = self::person( 'subscriber' );
+			self::$coach       = self::loggedInUser( 'tfsp_coach' );
+			self::$other_coach = self::loggedInUser( 'tfsp_coach' );
+			self::$lead        = self::loggedInUser( 'tfsp_lead_coach' );
+			self::$subscriber  = self::loggedInUser( 'subscriber' );
 			self::$student     = self::createUser( self::email( 'handstudent' ) );
 		}
 	}
@@ -47,19 +47,6 @@ final class HandEntryTest extends CalendlyTestCase {
 			self::exec( 'DELETE FROM ' . self::table( 'tfsp_coach_sessions' ) . " WHERE id IN ($in)" );
 		}
 		parent::tearDown();
-	}
-
-	/** A user of this role with a known password, logged in: id, email, cookie, nonce. */
-	private static function person( string $role ): array {
-		$email    = self::email( $role );
-		$id       = self::createUser( $email, null, $role );
-		$password = 'pw-' . bin2hex( random_bytes( 6 ) );
-		self::exec( 'UPDATE ' . self::table( 'users' ) . ' SET user_pass = MD5(?) WHERE ID = ?', array( $password, $id ) );
-		$login = self::rows( 'SELECT user_login FROM ' . self::table( 'users' ) . ' WHERE ID = ?', array( $id ) )[0]['user_login'];
-		return array(
-			'id'    => $id,
-			'email' => $email,
-		) + self::userCookies( $login, $password );
 	}
 
 	/** A REST call with its response headers: status, json, headers. */
@@ -404,21 +391,9 @@ final class HandEntryTest extends CalendlyTestCase {
 		$this->assertSame( 75 * 60, strtotime( $row['end_at'] . ' UTC' ) - strtotime( $row['start_at'] . ' UTC' ), 'one hour and a quarter' );
 	}
 
-	/** POSTs admin-post.php as $as; redirects are not followed. */
+	/** POSTs admin-post.php as $as, from the Sessions page; redirects are not followed. */
 	private static function form( array $fields, array $as ): array {
-		$ch = curl_init( self::env( 'WP_URL' ) . '/wp-admin/admin-post.php' );
-		curl_setopt_array(
-			$ch,
-			array(
-				CURLOPT_POST           => true,
-				CURLOPT_POSTFIELDS     => http_build_query( $fields ),
-				CURLOPT_RETURNTRANSFER => true,
-				CURLOPT_HEADER         => true,
-				CURLOPT_TIMEOUT        => 60,
-				CURLOPT_HTTPHEADER     => array( 'Cookie: ' . $as['cookie'], 'Referer: ' . self::env( 'WP_URL' ) . '/wp-admin/admin.php?page=tfsp-calendly' ),
-			)
-		);
-		return self::finish( $ch, (string) curl_exec( $ch ) );
+		return self::postAdminForm( $fields, $as['cookie'], 'tfsp-calendly' );
 	}
 
 	/** A session the sync made from a webhook. */

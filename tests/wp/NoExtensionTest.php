@@ -96,24 +96,10 @@ final class NoExtensionTest extends CalendlyTestCase {
 
 	/** POSTs a form to wp-admin/admin-post.php as the administrator; redirects are not followed. @return array{status:int,location:?string} */
 	private static function adminPost( array $fields ): array {
-		$ch = curl_init( self::env( 'WP_URL' ) . '/wp-admin/admin-post.php' );
-		curl_setopt_array(
-			$ch,
-			array(
-				CURLOPT_POST           => true,
-				CURLOPT_POSTFIELDS     => http_build_query( $fields ),
-				CURLOPT_RETURNTRANSFER => true,
-				CURLOPT_HEADER         => true,
-				CURLOPT_TIMEOUT        => 60,
-				CURLOPT_HTTPHEADER     => array( 'Cookie: ' . self::admin()['cookie'], 'Referer: ' . self::env( 'WP_URL' ) . '/wp-admin/admin.php?page=tfsp-calendly-settings' ),
-			)
-		);
-		$raw    = (string) curl_exec( $ch );
-		$status = (int) curl_getinfo( $ch, CURLINFO_RESPONSE_CODE );
-		curl_close( $ch );
+		$answer = self::postAdminForm( $fields, self::admin()['cookie'], 'tfsp-calendly-settings' );
 		return array(
-			'status'   => $status,
-			'location' => preg_match( '/^location: (.*)$/mi', $raw, $m ) ? trim( $m[1] ) : null,
+			'status'   => $answer['status'],
+			'location' => $answer['headers']['location'] ?? null,
 		);
 	}
 

@@ -102,26 +102,15 @@ final class ProxyTest extends CalendlyTestCase {
 		self::deleteSetting( '_connection_test' );
 		$settings = self::adminPage( 'admin.php?page=tfsp-calendly-settings' )['body'];
 		self::assertSame( 1, preg_match( '/name="_wpnonce" value="([0-9a-f]+)"/', $settings, $m ), 'the settings form has its nonce' );
-		$ch = curl_init( self::env( 'WP_URL' ) . '/wp-admin/admin-post.php' );
-		curl_setopt_array(
-			$ch,
+		$status = self::postAdminForm(
 			array(
-				CURLOPT_POST           => true,
-				CURLOPT_POSTFIELDS     => http_build_query(
-					array(
-						'action'       => 'tfsp_calendly_save_settings',
-						'_wpnonce'     => $m[1],
-						'tfsp_connect' => '1',
-					)
-				),
-				CURLOPT_RETURNTRANSFER => true,
-				CURLOPT_TIMEOUT        => 60,
-				CURLOPT_HTTPHEADER     => array( 'Cookie: ' . self::admin()['cookie'], 'Referer: ' . self::env( 'WP_URL' ) . '/wp-admin/admin.php?page=tfsp-calendly-settings' ),
-			)
-		);
-		curl_exec( $ch );
-		$status = (int) curl_getinfo( $ch, CURLINFO_RESPONSE_CODE );
-		curl_close( $ch );
+				'action'       => 'tfsp_calendly_save_settings',
+				'_wpnonce'     => $m[1],
+				'tfsp_connect' => '1',
+			),
+			self::admin()['cookie'],
+			'tfsp-calendly-settings'
+		)['status'];
 		self::assertSame( 302, $status, 'the form redirects back to the settings page' );
 		$rows = self::rows( 'SELECT setting_value FROM ' . self::table( 'tfsp_calendly_settings' ) . " WHERE setting_key = '_connection_test'" );
 		self::assertNotEmpty( $rows, 'the connection test recorded its result' );

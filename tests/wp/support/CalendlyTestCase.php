@@ -317,4 +317,38 @@ abstract class CalendlyTestCase extends StackTestCase {
 	protected static function finishOtherJobs(): void {
 		self::exec( 'UPDATE ' . self::table( 'tfsp_calendly_backfills' ) . " SET state = 'failed', last_error = 'stopped by a test' WHERE state IN ('queued','running')" );
 	}
+	/**
+	 * POSTs a form to wp-admin/admin-post.php with $cookie, as if sent from the wp-admin page
+	 * $page (its Referer); redirects are not followed.
+	 *
+	 * @return array{status:int,json:mixed,body:string,headers:array<string,string>}
+	 */
+	protected static function postAdminForm( array $fields, string $cookie, string $page ): array {
+		$ch = curl_init( self::env( 'WP_URL' ) . '/wp-admin/admin-post.php' );
+		curl_setopt_array(
+			$ch,
+			array(
+				CURLOPT_POST           => true,
+				CURLOPT_POSTFIELDS     => http_build_query( $fields ),
+				CURLOPT_RETURNTRANSFER => true,
+				CURLOPT_HEADER         => true,
+				CURLOPT_TIMEOUT        => 60,
+				CURLOPT_HTTPHEADER     => array( 'Cookie: ' . $cookie, 'Referer: ' . self::env( 'WP_URL' ) . '/wp-admin/admin.php?page=' . $page ),
+			)
+		);
+		return self::finish( $ch, (string) curl_exec( $ch ) );
+	}
+
+	/** A new user of this role with a known password, logged in: id, email, cookie, nonce. */
+	protected static function loggedInUser( string $role ): array {
+		$email    = self::email( $role );
+		$id       = self::createUser( $email, null, $role );
+		$password = 'pw-' . bin2hex( random_bytes( 6 ) );
+		self::exec( 'UPDATE ' . self::table( 'users' ) . ' SET user_pass = MD5(?) WHERE ID = ?', array( $password, $id ) );
+		$login = self::rows( 'SELECT user_login FROM ' . self::table( 'users' ) . ' WHERE ID = ?', array( $id ) )[0]['user_login'];
+		return array(
+			'id'    => $id,
+			'email' => $email,
+		) + self::userCookies( $login, $password );
+	}
 }
