@@ -54,4 +54,44 @@ final class PrivacyTest extends CoachingTestCase {
 		$this->assertSame( array(), self::rows( 'SELECT * FROM ' . self::table( 'usermeta' ) . " WHERE user_id = ? AND meta_key = 'tfsp_calendly_email_alias'", array( $student ) ) );
 		$this->assertNotSame( 'deleted@site.invalid', self::sessionRow( $other )['invitee_email'], 'another person stays' );
 	}
+	/** Two student mails as the nudge job and the listener record them. */
+	private static function mailsSent( int $user ): void {
+		self::exec(
+			'INSERT INTO ' . self::table( 'tfsp_notifications' ) . " (user_id, kind, occasion, sent_at) VALUES (?, 'student_book_next', 'never', UTC_TIMESTAMP()), (?, 'student_requirement_met', 'met', UTC_TIMESTAMP())",
+			array( $user, $user )
+		);
+	}
+
+	private static function mailRows( int $user ): array {
+		return self::rows( 'SELECT kind, occasion FROM ' . self::table( 'tfsp_notifications' ) . ' WHERE user_id = ? ORDER BY id', array( $user ) );
+	}
+
+	public function test_the_student_mails_are_exported_erased_and_go_with_a_deleted_user(): void {
+		$email   = self::email();
+		$student = self::createUser( $email );
+		$other   = self::createUser( self::email() );
+		self::mailsSent( $student );
+		self::mailsSent( $other );
+		self::exec( 'INSERT INTO ' . self::table( 'usermeta' ) . " (user_id, meta_key, meta_value) VALUES (?, 'tfsp_calendly_unsubscribed_student_book_next', '2026-12-01T10:00:00Z')", array( $student ) );
+
+		$export = json_decode( self::asUser( 0, 'export', $email ), true );
+		$items  = array_merge( ...array_map( static fn( $page ) => $page['data'], $export ) );
+		$mails  = array_values( array_filter( $items, static fn( $i ) => 'tfsp-calendly-mails' === $i['group_id'] ) );
+		$this->assertCount( 2, $mails, 'each mail sent is in the export' );
+		$this->assertStringContainsString( 'Book your next session', json_encode( $mails ) );
+		$this->assertStringContainsString( 'never', json_encode( $mails ) );
+		$off = array_values( array_filter( $items, static fn( $i ) => 'tfsp-calendly-unsubscribed' === $i['group_id'] ) );
+		$this->assertCount( 1, $off, 'and the mail they turned off' );
+		$this->assertStringContainsString( '2026-12-01T10:00:00Z', json_encode( $off ) );
+
+		$erase = json_decode( self::asUser( 0, 'erase', $email ), true );
+		$this->assertTrue( $erase[0]['items_removed'], 'the eraser says it removed something' );
+		$this->assertSame( array(), self::mailRows( $student ), 'the record of their mails is erased' );
+		$this->assertCount( 2, self::mailRows( $other ), 'another student\'s stays' );
+		$this->assertCount( 1, self::rows( 'SELECT umeta_id FROM ' . self::table( 'usermeta' ) . " WHERE user_id = ? AND meta_key = 'tfsp_calendly_unsubscribed_student_book_next'", array( $student ) ), 'their choice not to get that mail stays, so none is sent again' );
+
+		[ $code, $out, $err ] = self::php( 'delete-user.php', array( (string) $other ) );
+		$this->assertSame( 0, $code, $err . $out );
+		$this->assertSame( array(), self::mailRows( $other ), 'a deleted user\'s mail record goes with them' );
+	}
 }

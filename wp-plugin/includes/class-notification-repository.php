@@ -84,4 +84,15 @@ final class NotificationRepository extends Repository {
 			'last' => isset( $row['last'] ) ? (string) $row['last'] : null,
 		);
 	}
+
+	/**
+	 * Deletes the record of one student's mails (the privacy eraser, a deleted user).
+	 *
+	 * @return int Rows deleted.
+	 * @throws DatabaseError On a database error.
+	 */
+	public function delete_of_user( int $user_id ): int {
+		$this->checked( $this->db->query( $this->db->prepare( "DELETE FROM {$this->table()} WHERE user_id = %d", $user_id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		return (int) $this->db->rows_affected;
+	}
 }

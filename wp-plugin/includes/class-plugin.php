@@ -221,7 +221,7 @@ final class Plugin {
 	}
 
 	public function privacy(): Privacy {
-		return $this->service( 'privacy', fn() => new Privacy( new PrivacyRepository( $this->db ), $this->session_writer() ) );
+		return $this->service( 'privacy', fn() => new Privacy( new PrivacyRepository( $this->db ), $this->session_writer(), $this->notifications() ) );
 	}
 
 	public function ledger(): LedgerRepository {

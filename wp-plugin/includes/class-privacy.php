@@ -15,6 +15,8 @@
 
 namespace TFSP\CalendlySync;
 
+use TFSP\CalendlySync\Cron\StudentNudges;
+
 defined( 'ABSPATH' ) || exit;
 
 final class Privacy {
@@ -24,10 +26,12 @@ final class Privacy {
 
 	private PrivacyRepository $repository;
 	private SessionWriter $writer;
+	private NotificationRepository $notifications;
 
-	public function __construct( PrivacyRepository $repository, SessionWriter $writer ) {
-		$this->repository = $repository;
-		$this->writer     = $writer;
+	public function __construct( PrivacyRepository $repository, SessionWriter $writer, NotificationRepository $notifications ) {
+		$this->repository    = $repository;
+		$this->writer        = $writer;
+		$this->notifications = $notifications;
 	}
 
 	/** The suggested text for the site's privacy policy (HTML), as Settings > Privacy offers it. */
@@ -90,6 +94,9 @@ final class Privacy {
 					),
 				);
 			}
+		}
+		if ( 1 === $page && $user ) {
+			$data = array_merge( $data, $this->export_mails( (int) $user->ID ) );
 		}
 		try {
 			$rows = $this->repository->sessions_of( $user ? (int) $user->ID : null, $email, null, ( $page - 1 ) * self::BATCH, self::BATCH );
@@ -156,6 +163,11 @@ final class Privacy {
 			$removed = true;
 		}
 		try {
+			// The record of the student mails sent; an unsubscribe choice stays (it is what
+			// keeps further mail from going out), and the exporter shows it.
+			if ( $user && $this->notifications->delete_of_user( (int) $user->ID ) > 0 ) {
+				$removed = true;
+			}
 			$rows = $this->repository->sessions_of( $user ? (int) $user->ID : null, $email, $placeholder, 0, self::BATCH );
 			if ( $rows ) {
 				$ids = array_map( static fn( $r ) => (int) $r['id'], $rows );
@@ -179,5 +191,66 @@ final class Privacy {
 			'messages'       => $rows ? array( __( 'Coaching sessions were kept, anonymised, so that attendance counts and the audit trail stay complete.', 'tfsp-calendly-sync' ) ) : array(),
 			'done'           => $done,
 		);
+	}
+
+	/**
+	 * The exporter's items for the student mails: each one sent (kind, occasion, time) and each
+	 * unsubscribe choice.
+	 *
+	 * @return array<int,array>
+	 */
+	private function export_mails( int $user_id ): array {
+		$labels = array(
+			StudentNudges::BOOK_NEXT       => __( 'Book your next session', 'tfsp-calendly-sync' ),
+			StudentNudges::REQUIREMENT_MET => __( 'Requirement met', 'tfsp-calendly-sync' ),
+		);
+		$items  = array();
+		try {
+			$sent = $this->notifications->of_user( $user_id );
+		} catch ( DatabaseError $e ) {
+			$sent = array();
+		}
+		foreach ( $sent as $n => $mail ) {
+			$items[] = array(
+				'group_id'    => 'tfsp-calendly-mails',
+				'group_label' => __( 'Coaching: e-mails sent to you', 'tfsp-calendly-sync' ),
+				'item_id'     => 'tfsp-calendly-mail-' . $n,
+				'data'        => array(
+					array(
+						'name'  => __( 'E-mail', 'tfsp-calendly-sync' ),
+						'value' => $labels[ $mail['kind'] ] ?? (string) $mail['kind'],
+					),
+					array(
+						'name'  => __( 'Occasion', 'tfsp-calendly-sync' ),
+						'value' => (string) $mail['occasion'],
+					),
+					array(
+						'name'  => __( 'Sent (UTC)', 'tfsp-calendly-sync' ),
+						'value' => (string) $mail['sent_at'],
+					),
+				),
+			);
+		}
+		foreach ( StudentNudges::KINDS as $kind ) {
+			$when = get_user_meta( $user_id, Public\Unsubscribe::meta_key( $kind ), true );
+			if ( is_string( $when ) && '' !== $when ) {
+				$items[] = array(
+					'group_id'    => 'tfsp-calendly-unsubscribed',
+					'group_label' => __( 'Coaching: e-mails you turned off', 'tfsp-calendly-sync' ),
+					'item_id'     => 'tfsp-calendly-unsubscribed-' . $kind,
+					'data'        => array(
+						array(
+							'name'  => __( 'E-mail', 'tfsp-calendly-sync' ),
+							'value' => $labels[ $kind ],
+						),
+						array(
+							'name'  => __( 'Turned off', 'tfsp-calendly-sync' ),
+							'value' => $when,
+						),
+					),
+				);
+			}
+		}
+		return $items;
 	}
 }

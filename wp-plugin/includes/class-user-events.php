@@ -82,6 +82,11 @@ final class UserEvents {
 			? sprintf( 'user #%d deleted%s; their content given to user #%d', $user_id, $by ? sprintf( ' by user #%d', $by ) : '', $to )
 			: sprintf( 'user #%d deleted%s', $user_id, $by ? sprintf( ' by user #%d', $by ) : '' );
 		try {
+			$this->plugin->notifications()->delete_of_user( $user_id ); // The record of their student mails goes with them.
+		} catch ( DatabaseError $e ) {
+			error_log( 'tfsp-calendly-sync: the mail record of deleted user ' . $user_id . ' could not be deleted: ' . $e->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions
+		}
+		try {
 			$this->plugin->user_matcher()->release_user( $user_id, $to, $reason );
 		} catch ( DatabaseError $e ) {
 			error_log( 'tfsp-calendly-sync: the sessions of deleted user ' . $user_id . ' could not be released: ' . $e->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions
