@@ -36,14 +36,7 @@ final class SessionEntryForm {
 		wp_nonce_field( self::ACTION, self::NONCE );
 		echo '<p><label>' . esc_html__( 'Student', 'tfsp-calendly-sync' ) . ' <input type="text" name="student" required size="26" placeholder="' . esc_attr__( 'e-mail, login or ID', 'tfsp-calendly-sync' ) . '"></label></p>';
 		if ( SessionAccess::sees_all( $user ) ) {
-			$coaches = get_users(
-				array(
-					'role__in' => array( Plugin::COACH_ROLE, Plugin::LEAD_COACH_ROLE, 'administrator' ),
-					'orderby'  => 'display_name',
-					'number'   => 200,
-					'fields'   => array( 'ID', 'display_name' ),
-				)
-			);
+			$coaches = SessionAccess::coach_choices();
 			echo '<p><label>' . esc_html__( 'Coach', 'tfsp-calendly-sync' ) . ' <select name="coach_id">';
 			foreach ( $coaches as $coach ) {
 				echo '<option value="' . esc_attr( (string) $coach->ID ) . '"' . selected( $user, (int) $coach->ID, false ) . '>' . esc_html( $coach->display_name ) . '</option>';

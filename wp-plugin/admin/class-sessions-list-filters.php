@@ -117,14 +117,7 @@ final class SessionsListFilters {
 
 	/** The filter form (GET): student, coach, date range, search. */
 	public function render(): void {
-		$coaches = get_users(
-			array(
-				'role__in' => array( Plugin::COACH_ROLE, Plugin::LEAD_COACH_ROLE, 'administrator' ),
-				'orderby'  => 'display_name',
-				'number'   => 200,
-				'fields'   => array( 'ID', 'display_name' ),
-			)
-		);
+		$coaches = SessionAccess::coach_choices();
 		$f       = $this->filters;
 		echo '<form method="get" class="tfsp-calendly-filters" action="' . esc_url( admin_url( 'admin.php' ) ) . '">';
 		echo '<input type="hidden" name="page" value="' . esc_attr( Menu::PARENT ) . '">';

@@ -44,4 +44,21 @@ final class SessionAccess {
 	public function may_mark( int $user_id, int $session_id ): bool {
 		return self::sees_all( $user_id ) || ( $user_id > 0 && $this->coaches->hosts( $session_id, $user_id ) );
 	}
+
+	/**
+	 * The users a session's coach may be chosen from (the Sessions page's coach filter and
+	 * its Add-session form): coaches, lead coaches and administrators, by name, at most 200.
+	 *
+	 * @return array<int,object{ID:string,display_name:string}>
+	 */
+	public static function coach_choices(): array {
+		return get_users(
+			array(
+				'role__in' => array( Plugin::COACH_ROLE, Plugin::LEAD_COACH_ROLE, 'administrator' ),
+				'orderby'  => 'display_name',
+				'number'   => 200,
+				'fields'   => array( 'ID', 'display_name' ),
+			)
+		);
+	}
 }
