@@ -10,7 +10,6 @@
 
 namespace TFSP\CalendlySync\Admin;
 
-use TFSP\CalendlySync\Plugin;
 use TFSP\CalendlySync\SessionAccess;
 use TFSP\CalendlySync\SessionListRepository;
 
