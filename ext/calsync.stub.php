@@ -144,8 +144,17 @@ namespace Calsync {
         /** The invitee URI, or null for kind "other". */
         public function inviteeUri(): ?string {}
 
-        /** The other end of a reschedule named by this event, or null. */
+        /** The other end of a reschedule named by this event, or null: the first of peerUris(). */
         public function peerUri(): ?string {}
+
+        /**
+         * Every other end of a reschedule named by this event (0 to 2): for a
+         * canceled invitee rescheduled to another, that one first; then the
+         * invitee this one was rescheduled from.
+         *
+         * @return list<string>
+         */
+        public function peerUris(): array {}
 
         /**
          * Every parsed field, keyed by the C names of calsync_event_view:
@@ -213,7 +222,12 @@ namespace Calsync {
         /** $now: microseconds, default the current time; $event must not be of kind "other". */
         public static function applyEvent(?array $facts, Event $event, ?int $now = null): array {}
 
-        public static function applyPeer(?array $facts, Event $event): array {}
+        /**
+         * The link an event says about the row of one of its peerUris()
+         * ($peerUri; null: the first). A $peerUri the event does not name is
+         * a ValueError.
+         */
+        public static function applyPeer(?array $facts, Event $event, ?string $peerUri = null): array {}
 
         public static function applyScheduledEvent(?array $facts, ScheduledEvent $event): array {}
 

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 5be032791c60fb6968f3079cea29e0f5152e703a */
+ * Stub hash: 5582e17c41398dc1c31a59a506fa07a4613ecbd0 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_Info_versions, 0, 0, IS_ARRAY, 0)
 ZEND_END_ARG_INFO()
@@ -54,6 +54,8 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Calsync_Event_peerUri arginfo_class_Calsync_Event_inviteeUri
 
+#define arginfo_class_Calsync_Event_peerUris arginfo_class_Calsync_Info_versions
+
 #define arginfo_class_Calsync_Event_toArray arginfo_class_Calsync_Info_versions
 
 #define arginfo_class_Calsync_Event_redactedJson arginfo_class_Calsync_Event_kind
@@ -79,6 +81,7 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_State_applyPeer, 0, 2, IS_ARRAY, 0)
 	ZEND_ARG_TYPE_INFO(0, facts, IS_ARRAY, 1)
 	ZEND_ARG_OBJ_INFO(0, event, Calsync\\Event, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, peerUri, IS_STRING, 1, "null")
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Calsync_State_applyScheduledEvent, 0, 2, IS_ARRAY, 0)
@@ -249,6 +252,7 @@ ZEND_METHOD(Calsync_Event, kind);
 ZEND_METHOD(Calsync_Event, dedupeKey);
 ZEND_METHOD(Calsync_Event, inviteeUri);
 ZEND_METHOD(Calsync_Event, peerUri);
+ZEND_METHOD(Calsync_Event, peerUris);
 ZEND_METHOD(Calsync_Event, toArray);
 ZEND_METHOD(Calsync_Event, redactedJson);
 ZEND_METHOD(Calsync_ScheduledEvent, __construct);
@@ -358,6 +362,7 @@ static const zend_function_entry class_Calsync_Event_methods[] = {
 	ZEND_ME(Calsync_Event, dedupeKey, arginfo_class_Calsync_Event_dedupeKey, ZEND_ACC_PUBLIC)
 	ZEND_ME(Calsync_Event, inviteeUri, arginfo_class_Calsync_Event_inviteeUri, ZEND_ACC_PUBLIC)
 	ZEND_ME(Calsync_Event, peerUri, arginfo_class_Calsync_Event_peerUri, ZEND_ACC_PUBLIC)
+	ZEND_ME(Calsync_Event, peerUris, arginfo_class_Calsync_Event_peerUris, ZEND_ACC_PUBLIC)
 	ZEND_ME(Calsync_Event, toArray, arginfo_class_Calsync_Event_toArray, ZEND_ACC_PUBLIC)
 	ZEND_ME(Calsync_Event, redactedJson, arginfo_class_Calsync_Event_redactedJson, ZEND_ACC_PUBLIC)
 	ZEND_FE_END

@@ -328,6 +328,19 @@ ZEND_METHOD(Calsync_Event, peerUri)
     RETURN_STRINGL(peer.ptr, peer.len);
 }
 
+ZEND_METHOD(Calsync_Event, peerUris)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    const calsync_event *ev = this_event(ZEND_THIS);
+    if (ev == NULL)
+        RETURN_THROWS();
+    calsync_str peers[CALSYNC_PEERS_MAX];
+    size_t n = calsync_state_peer_uris(calsync_event_get(ev), peers);
+    array_init_size(return_value, (uint32_t)n);
+    for (size_t i = 0; i < n; i++)
+        add_next_index_stringl(return_value, peers[i].ptr, peers[i].len);
+}
+
 ZEND_METHOD(Calsync_Event, toArray)
 {
     ZEND_PARSE_PARAMETERS_NONE();

@@ -434,9 +434,12 @@ ZEND_METHOD(Calsync_State, applyPeer)
 {
     HashTable *facts_ht = NULL;
     zval *zev;
-    ZEND_PARSE_PARAMETERS_START(2, 2)
+    zend_string *peer_zs = NULL;
+    ZEND_PARSE_PARAMETERS_START(2, 3)
     Z_PARAM_ARRAY_HT_OR_NULL(facts_ht)
     Z_PARAM_OBJECT_OF_CLASS(zev, calsync_ce_event)
+    Z_PARAM_OPTIONAL
+    Z_PARAM_STR_OR_NULL(peer_zs)
     ZEND_PARSE_PARAMETERS_END();
 
     const calsync_event_view *ev = event_arg(zev);
@@ -446,6 +449,20 @@ ZEND_METHOD(Calsync_State, applyPeer)
         zend_argument_value_error(2, "must name the other end of a reschedule (see peerUri())");
         RETURN_THROWS();
     }
+    calsync_str peer = calsync_state_peer_uri(ev);
+    if (peer_zs != NULL) {
+        calsync_str peers[CALSYNC_PEERS_MAX];
+        size_t n = calsync_state_peer_uris(ev, peers), i = 0;
+        peer.ptr = ZSTR_VAL(peer_zs);
+        peer.len = ZSTR_LEN(peer_zs);
+        while (i < n &&
+               !(peers[i].len == peer.len && memcmp(peers[i].ptr, peer.ptr, peer.len) == 0))
+            i++;
+        if (i == n) {
+            zend_argument_value_error(3, "must be one of the event's peerUris()");
+            RETURN_THROWS();
+        }
+    }
     calsync_facts stored, out;
     zend_string *srcs[CALSYNC_F_COUNT];
     if (facts_ht != NULL && facts_from_array(&stored, srcs, facts_ht, 1) == FAILURE)
@@ -454,7 +471,8 @@ ZEND_METHOD(Calsync_State, applyPeer)
     calsync_outcome oc;
     calsync_error err;
     calsync_error_reset(&err);
-    if (calsync_state_apply_peer(&out, &oc, facts_ht ? &stored : NULL, ev, &err) != CALSYNC_OK) {
+    if (calsync_state_apply_peer_uri(&out, &oc, facts_ht ? &stored : NULL, ev, peer, &err) !=
+        CALSYNC_OK) {
         throw_state_error(&err, 2);
         RETURN_THROWS();
     }

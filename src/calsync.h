@@ -567,17 +567,32 @@ int calsync_state_apply_event(calsync_facts *out, calsync_outcome *outcome,
                               int64_t now, calsync_error *err);
 
 /*
- * The other end of a reschedule: an invitee.created with old_invitee, or
+ * The other ends of a reschedule: an invitee.created with old_invitee, or
  * an invitee.canceled / REST invitee with new_invitee, also says something
- * about that other invitee's row.  calsync_state_peer_uri gives that URI
- * (absent when there is none); calsync_state_apply_peer merges the link
- * into the peer's row (stored_peer may be NULL: the row is created with
- * only its URI and the link, to be filled in when its own event comes).
+ * about that other invitee's row.  A canceled invitee that was itself
+ * booked by a reschedule names both: the invitee it was rescheduled to
+ * and the one it was rescheduled from (a chain I1 -> I2 -> I3 whose
+ * deliveries for I1 -> I2 were lost still links I1 when I2's cancellation
+ * comes).
+ *
+ * calsync_state_peer_uris puts the peers in out (the newer end first) and
+ * returns how many there are (0 to CALSYNC_PEERS_MAX);
+ * calsync_state_peer_uri is the first of them (absent when there is none).
+ * calsync_state_apply_peer_uri merges the link into the row of the peer
+ * named peer, which must be one of them (CALSYNC_ERR_ARGUMENT otherwise);
+ * calsync_state_apply_peer does so for the first.  stored_peer may be
+ * NULL: the row is created with only its URI and the link, to be filled
+ * in when its own event comes.
  */
+#define CALSYNC_PEERS_MAX 2
+size_t calsync_state_peer_uris(const calsync_event_view *ev, calsync_str out[CALSYNC_PEERS_MAX]);
 calsync_str calsync_state_peer_uri(const calsync_event_view *ev);
 int calsync_state_apply_peer(calsync_facts *out, calsync_outcome *outcome,
                              const calsync_facts *stored_peer, const calsync_event_view *ev,
                              calsync_error *err);
+int calsync_state_apply_peer_uri(calsync_facts *out, calsync_outcome *outcome,
+                                 const calsync_facts *stored_peer, const calsync_event_view *ev,
+                                 calsync_str peer, calsync_error *err);
 
 /* Merges a REST scheduled event (back-fill or lookup) into a row whose
  * event_uri equals sched->uri (else CALSYNC_ERR_MISMATCH; a row with no

@@ -835,29 +835,29 @@ int calsync_state_apply_event(calsync_facts *out, calsync_outcome *outcome,
     return settle(out, outcome, stored, &c, speaks, err);
 }
 
-/* The peer of a canceled view is the invitee it was rescheduled to; of any
- * other view, the one it was rescheduled from. */
-static calsync_str peer_of(const calsync_event_view *ev, int *peer_is_newer)
+/* The peers of a view: the invitee a canceled view was rescheduled to,
+ * then the one any view was rescheduled from. */
+size_t calsync_state_peer_uris(const calsync_event_view *ev, calsync_str out[CALSYNC_PEERS_MAX])
 {
-    *peer_is_newer = 0;
+    size_t n = 0;
     if (ev == NULL || ev->kind == CALSYNC_EVENT_OTHER)
-        return calsync_str_of(NULL, 0);
-    if (view_is_canceled(ev) && ev->new_invitee.ptr != NULL) {
-        *peer_is_newer = 1;
-        return ev->new_invitee;
-    }
-    return ev->old_invitee;
+        return 0;
+    if (view_is_canceled(ev) && ev->new_invitee.ptr != NULL)
+        out[n++] = ev->new_invitee;
+    if (ev->old_invitee.ptr != NULL && !(n > 0 && calsync_str_eq(out[0], ev->old_invitee)))
+        out[n++] = ev->old_invitee;
+    return n;
 }
 
 calsync_str calsync_state_peer_uri(const calsync_event_view *ev)
 {
-    int newer;
-    return peer_of(ev, &newer);
+    calsync_str peers[CALSYNC_PEERS_MAX];
+    return calsync_state_peer_uris(ev, peers) > 0 ? peers[0] : calsync_str_of(NULL, 0);
 }
 
-int calsync_state_apply_peer(calsync_facts *out, calsync_outcome *outcome,
-                             const calsync_facts *stored_peer, const calsync_event_view *ev,
-                             calsync_error *err)
+int calsync_state_apply_peer_uri(calsync_facts *out, calsync_outcome *outcome,
+                                 const calsync_facts *stored_peer, const calsync_event_view *ev,
+                                 calsync_str peer, calsync_error *err)
 {
     if (out == NULL)
         return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "out is NULL");
@@ -866,15 +866,22 @@ int calsync_state_apply_peer(calsync_facts *out, calsync_outcome *outcome,
         return rc;
     if (calsync_facts_hand_entered(stored_peer))
         return hand_entered(err);
-    int peer_is_newer;
-    calsync_str peer = peer_of(ev, &peer_is_newer);
-    if (peer.ptr == NULL)
+    calsync_str peers[CALSYNC_PEERS_MAX];
+    size_t n = calsync_state_peer_uris(ev, peers);
+    if (n == 0)
         return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL, "event names no reschedule peer");
+    size_t i = 0;
+    while (i < n && !calsync_str_eq(peers[i], peer))
+        i++;
+    if (i == n)
+        return calsync_fail(err, CALSYNC_ERR_ARGUMENT, NULL,
+                            "peer is not an end of a reschedule that the event names");
 
     calsync_facts c;
     calsync_facts_init(&c);
     c.invitee_uri = peer;
-    if (peer_is_newer) {
+    if (view_is_canceled(ev) && ev->new_invitee.ptr != NULL &&
+        calsync_str_eq(peer, ev->new_invitee)) {
         c.rescheduled_from_uri = ev->uri;
     } else {
         /* Being the old end of a reschedule means having been canceled by it. */
@@ -882,6 +889,14 @@ int calsync_state_apply_peer(calsync_facts *out, calsync_outcome *outcome,
         c.rescheduled_to_uri = ev->uri;
     }
     return settle(out, outcome, stored_peer, &c, 0, err);
+}
+
+int calsync_state_apply_peer(calsync_facts *out, calsync_outcome *outcome,
+                             const calsync_facts *stored_peer, const calsync_event_view *ev,
+                             calsync_error *err)
+{
+    return calsync_state_apply_peer_uri(out, outcome, stored_peer, ev, calsync_state_peer_uri(ev),
+                                        err);
 }
 
 int calsync_state_apply_sched(calsync_facts *out, calsync_outcome *outcome,

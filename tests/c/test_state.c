@@ -506,6 +506,59 @@ static void test_peer_uri_names_the_other_end_of_a_reschedule(void **state)
     assert_int_equal(err.code, CALSYNC_ERR_ARGUMENT);
 }
 
+#define URI_C "https://api.calendly.com/scheduled_events/EC/invitees/IC"
+
+/* A -> B -> C where every delivery of A -> B was lost: B's cancellation
+ * names both ends, C (newer, first) and A (older); applied to A's row, it
+ * says A was rescheduled to B. */
+static void test_a_canceled_reschedule_names_both_of_its_ends(void **state)
+{
+    (void)state;
+    calsync_event_view cancel_b;
+    canceled(&cancel_b, URI_B, EVENT_B, T(300), NULL);
+    cancel_b.rescheduled = 1;
+    cancel_b.new_invitee = support_state_str(URI_C);
+    cancel_b.old_invitee = support_state_str(URI_A);
+    calsync_str peers[CALSYNC_PEERS_MAX];
+    assert_int_equal(calsync_state_peer_uris(&cancel_b, peers), 2);
+    assert_true(str_is(peers[0], URI_C) && str_is(peers[1], URI_A));
+    assert_true(str_is(calsync_state_peer_uri(&cancel_b), URI_C));
+
+    row a = booked_row(), c = {0};
+    calsync_facts before;
+    calsync_outcome o;
+    before_of(&a, &before);
+    assert_int_equal(
+        calsync_state_apply_peer_uri(&a.f, &o, &a.f, &cancel_b, support_state_str(URI_A), NULL),
+        CALSYNC_OK);
+    assert_true(o.changed == support_state_diff_mask(&before, &a.f));
+    assert_true(str_is(a.f.rescheduled_to_uri, URI_B) && a.f.reschedule_canceled);
+    assert_int_equal(o.new_status, CALSYNC_STATUS_RESCHEDULED);
+
+    assert_int_equal(
+        calsync_state_apply_peer_uri(&c.f, &o, NULL, &cancel_b, support_state_str(URI_C), NULL),
+        CALSYNC_OK);
+    assert_true(str_is(c.f.invitee_uri, URI_C) && str_is(c.f.rescheduled_from_uri, URI_B));
+    assert_false(c.f.reschedule_canceled);
+
+    /* A URI the event does not name is refused, and nothing is written. */
+    calsync_facts out;
+    calsync_error err;
+    assert_int_equal(
+        calsync_state_apply_peer_uri(&out, NULL, NULL, &cancel_b, support_state_str(URI_B), &err),
+        CALSYNC_ERR_ARGUMENT);
+    /* A view naming the same invitee as both ends has one peer. */
+    cancel_b.old_invitee = support_state_str(URI_C);
+    assert_int_equal(calsync_state_peer_uris(&cancel_b, peers), 1);
+    /* An invitee.created names only the one it was rescheduled from. */
+    calsync_event_view create_b;
+    created(&create_b, URI_B, EVENT_B, T(201));
+    create_b.old_invitee = support_state_str(URI_A);
+    create_b.new_invitee = support_state_str(URI_C);
+    assert_int_equal(calsync_state_peer_uris(&create_b, peers), 1);
+    assert_true(str_is(peers[0], URI_A));
+}
+
 static void test_late_created_after_cancel_does_not_revive(void **state)
 {
     (void)state;
@@ -2093,6 +2146,7 @@ int main(void)
         cmocka_unit_test(test_reschedule_cancel_first_links_both_rows),
         cmocka_unit_test(test_reschedule_created_first_links_both_rows_identically),
         cmocka_unit_test(test_peer_uri_names_the_other_end_of_a_reschedule),
+        cmocka_unit_test(test_a_canceled_reschedule_names_both_of_its_ends),
         cmocka_unit_test(test_late_created_after_cancel_does_not_revive),
         cmocka_unit_test(test_duplicate_deliveries_change_nothing),
         cmocka_unit_test(

@@ -359,13 +359,20 @@ static int apply_step(rows *r, const step *s, calsync_error *err)
     if (rc != CALSYNC_OK)
         return rc;
     r->exists[i] = 1;
-    int p = row_of(calsync_state_peer_uri(&s->view));
-    if (p < 0)
-        return CALSYNC_OK;
-    rc = calsync_state_apply_peer(&r->f[p], NULL, r->exists[p] ? &r->f[p] : NULL, &s->view, err);
-    if (rc == CALSYNC_OK)
+    /* Like the plugin, every peer the event names, in the core's order. */
+    calsync_str peers[CALSYNC_PEERS_MAX];
+    size_t n = calsync_state_peer_uris(&s->view, peers);
+    for (size_t k = 0; k < n; k++) {
+        int p = row_of(peers[k]);
+        if (p < 0 || p == i)
+            continue;
+        rc = calsync_state_apply_peer_uri(&r->f[p], NULL, r->exists[p] ? &r->f[p] : NULL, &s->view,
+                                          peers[k], err);
+        if (rc != CALSYNC_OK)
+            return rc;
         r->exists[p] = 1;
-    return rc;
+    }
+    return CALSYNC_OK;
 }
 
 static const char *kind_name(calsync_event_kind k)

@@ -188,9 +188,14 @@ static void apply_op(rows *r, const unsigned char *b)
         if (rc != CALSYNC_OK)
             break;
         r->exists[i] = 1;
-        int p = row_of(calsync_state_peer_uri(&v));
-        if (p >= 0) {
-            rc = calsync_state_apply_peer(&r->f[p], &o, r->exists[p] ? &r->f[p] : NULL, &v, NULL);
+        calsync_str peers[CALSYNC_PEERS_MAX];
+        size_t n = calsync_state_peer_uris(&v, peers);
+        for (size_t k = 0; k < n && rc == CALSYNC_OK; k++) {
+            int p = row_of(peers[k]);
+            if (p < 0)
+                continue;
+            rc = calsync_state_apply_peer_uri(&r->f[p], &o, r->exists[p] ? &r->f[p] : NULL, &v,
+                                              peers[k], NULL);
             r->exists[p] = 1;
         }
         break;

@@ -49,6 +49,32 @@ final class RescheduleOrderTest extends StackTestCase {
 		$this->assertSame( $old['payload']['uri'], $peer['rescheduled_from_uri'] );
 	}
 
+	/**
+	 * A -> B -> C with every delivery of A -> B lost: B's cancellation names
+	 * C and, as the invitee it was itself rescheduled from, A. A's row
+	 * becomes rescheduled to B, and the chain reads A -> B -> C.
+	 */
+	public function test_a_lost_reschedule_is_linked_by_the_next_one(): void {
+		$a = $this->fixtures->load( 'invitee_created' );
+		$b = $this->fixtures->load( 'reschedule_old_canceled' );
+		$c = $this->fixtures->load( 'reschedule_new_created' );
+		$this->assertSame( 200, $this->deliver( Fixtures::encode( $a ) )['status'] );
+		$this->assertSame( 'scheduled', self::session( $a['payload']['uri'] )['status'] );
+
+		$b['payload']['old_invitee'] = $a['payload']['uri'];
+		foreach ( array( $b, $c ) as $payload ) {
+			$r = $this->deliver( Fixtures::encode( $payload ) );
+			$this->assertSame( 200, $r['status'], $r['body'] );
+		}
+		$rows = array_map( fn ( $p ) => self::session( $p['payload']['uri'] ), array( $a, $b, $c ) );
+		$this->assertSame( array( 'rescheduled', 'rescheduled', 'scheduled' ), array_column( $rows, 'status' ) );
+		$this->assertSame( $b['payload']['uri'], $rows[0]['rescheduled_to_uri'] );
+		$this->assertSame( '1', $rows[0]['reschedule_canceled'] );
+		$this->assertSame( $a['payload']['uri'], $rows[1]['rescheduled_from_uri'] );
+		$this->assertSame( $c['payload']['uri'], $rows[1]['rescheduled_to_uri'] );
+		$this->assertSame( $b['payload']['uri'], $rows[2]['rescheduled_from_uri'] );
+	}
+
 	public static function orders(): array {
 		return array(
 			'old invitee canceled first' => array( true ),

@@ -92,7 +92,7 @@ final class SessionSync {
 	 */
 	public function apply_rest( \Calsync\Event $invitee, ?\Calsync\ScheduledEvent $scheduled, string $source ): array {
 		$uri = $invitee->inviteeUri();
-		if ( null === $uri || strlen( $uri ) > SessionRepository::URI_MAX || ( null !== $invitee->peerUri() && strlen( (string) $invitee->peerUri() ) > SessionRepository::URI_MAX ) ) {
+		if ( null === $uri || ! self::uris_fit( array( $uri, ...$invitee->peerUris() ) ) ) {
 			return array(
 				'outcome'    => 'failed',
 				'ledger_id'  => null,
@@ -207,10 +207,8 @@ final class SessionSync {
 		if ( $types && null !== $scheduled && ! in_array( $scheduled['event_type'] ?? null, $types, true ) ) {
 			return array( 'ignored', 'event type not chosen as a coaching session: ' . (string) ( $scheduled['event_type'] ?? '' ) );
 		}
-		foreach ( array( $event->inviteeUri(), $event->peerUri() ) as $uri ) {
-			if ( null !== $uri && strlen( $uri ) > SessionRepository::URI_MAX ) {
-				return array( 'failed', sprintf( 'invitee URI longer than %d bytes', SessionRepository::URI_MAX ) );
-			}
+		if ( ! self::uris_fit( array( (string) $event->inviteeUri(), ...$event->peerUris() ) ) ) {
+			return array( 'failed', sprintf( 'invitee URI longer than %d bytes', SessionRepository::URI_MAX ) );
 		}
 		if ( null === $event->inviteeUri() ) {
 			return array( 'failed', 'no invitee URI' );
@@ -270,7 +268,7 @@ final class SessionSync {
 		$now_us = Clock::now_us();
 		$now    = Clock::mysql_now();
 		$uri    = (string) $event->inviteeUri();
-		$peer   = $event->peerUri();
+		$peers  = $event->peerUris();
 		$name   = null === $rest ? (string) ( $event->toArray()['event_name'] ?? $event->kind() ) : $rest['source'];
 
 		if ( null === $ledger_id ) {
@@ -294,7 +292,7 @@ final class SessionSync {
 
 		$by  = new AuditActor( 'calendly', null, $name, $ledger['id'], $now_us );
 		$own = null;
-		if ( null === $rest && null === $peer && 'invitee.created' === $event->kind() ) {
+		if ( null === $rest && array() === $peers && 'invitee.created' === $event->kind() ) {
 			// The first delivery of a booking, as a rule: its row is inserted whole, in one
 			// statement.  When the row exists after all, the insert has locked it, and the
 			// event is applied to its stored facts below.
@@ -307,7 +305,7 @@ final class SessionSync {
 			}
 		}
 		if ( null === $own ) {
-			[ $own, $result ] = $this->apply_to_rows( $event, $uri, $peer, $now, $now_us, $rest, $by, $name );
+			[ $own, $result ] = $this->apply_to_rows( $event, $uri, $peers, $now, $now_us, $rest, $by, $name );
 			$erased           = null !== ( $result['facts']['erased_at'] ?? null );
 		}
 
@@ -333,18 +331,22 @@ final class SessionSync {
 	}
 
 	/**
-	 * Applies the event to the invitee's row and its reschedule peer, each
-	 * created as a stub when missing, under their row locks.
+	 * Applies the event to the invitee's row and to each reschedule peer it
+	 * names, each created as a stub when missing, under their row locks.
 	 *
+	 * @param string[] $peers The event's peerUris().
 	 * @return array{0:array<string,mixed>,1:array} The invitee's row as read, and the core's answer for it.
 	 */
-	private function apply_to_rows( \Calsync\Event $event, string $uri, ?string $peer, string $now, int $now_us, ?array $rest, AuditActor $by, string $name ): array {
-		// Lock both ends of a reschedule in one fixed order (by URI), so two
-		// deliveries of one pair never wait for each other crosswise.
-		$uris = array( $uri );
-		if ( null !== $peer && strtolower( $peer ) !== strtolower( $uri ) ) {
-			$uris[] = $peer;
+	private function apply_to_rows( \Calsync\Event $event, string $uri, array $peers, string $now, int $now_us, ?array $rest, AuditActor $by, string $name ): array {
+		// Lock every end of a reschedule in one fixed order (by URI), so two
+		// deliveries of one chain never wait for each other crosswise.
+		$others = array();
+		foreach ( $peers as $peer ) {
+			if ( strtolower( $peer ) !== strtolower( $uri ) ) {
+				$others[ strtolower( $peer ) ] = $peer;
+			}
 		}
+		$uris = array_merge( array( $uri ), array_values( $others ) );
 		sort( $uris, SORT_STRING );
 		$created = array();
 		$stubs   = array();
@@ -357,7 +359,7 @@ final class SessionSync {
 		}
 		// Rows created just now are the writer's stubs (and locked by their insert); only rows
 		// that existed are read.
-		$rows = count( $stubs ) === count( $uris ) ? $stubs : array_merge( $this->sessions->lock_by_uris( $uris ), $stubs );
+		$rows  = count( $stubs ) === count( $uris ) ? $stubs : array_merge( $this->sessions->lock_by_uris( $uris ), $stubs );
 		$empty = \Calsync\State::emptyFacts();
 		$own   = $rows[ strtolower( $uri ) ] ?? null;
 		if ( null === $own ) {
@@ -372,17 +374,27 @@ final class SessionSync {
 		$erased = null !== ( $result['facts']['erased_at'] ?? null );
 		$this->write( $own, $result, $created[ strtolower( $uri ) ], $by, null === $rest && ! $erased ? $event->redactedJson() : null );
 
-		if ( count( $uris ) > 1 ) {
-			$other  = $rows[ strtolower( (string) $peer ) ] ?? null;
+		foreach ( $others as $key => $peer ) {
+			$other = $rows[ $key ] ?? null;
 			if ( null === $other ) {
 				throw new DatabaseError( 'peer session row not found after insert' );
 			}
-			$pfacts = $created[ strtolower( (string) $peer ) ] ? null : $this->sessions->row_to_facts( $other, $empty );
-			$presult = \Calsync\State::applyPeer( $pfacts, $event );
-			$this->write( $other, $presult, $created[ strtolower( (string) $peer ) ], $by->as( 'calendly', $name . ' (reschedule link)' ), null );
+			$pfacts  = $created[ $key ] ? null : $this->sessions->row_to_facts( $other, $empty );
+			$presult = \Calsync\State::applyPeer( $pfacts, $event, $peer );
+			$this->write( $other, $presult, $created[ $key ], $by->as( 'calendly', $name . ' (reschedule link)' ), null );
 		}
 
 		return array( $own, $result );
+	}
+
+	/** @param string[] $uris Whether every URI fits the sessions table. */
+	private static function uris_fit( array $uris ): bool {
+		foreach ( $uris as $u ) {
+			if ( strlen( $u ) > SessionRepository::URI_MAX ) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**
