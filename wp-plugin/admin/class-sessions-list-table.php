@@ -116,9 +116,7 @@ final class SessionsListTable extends \WP_List_Table {
 			$this->history    = $this->plugin->audit()->for_sessions( $ids );
 			$this->neighbours = $this->repository->by_uris( array_filter( $uris ) );
 			foreach ( $this->history as $entries ) {
-				foreach ( $entries as $entry ) {
-					$users[] = (int) $entry['actor_user_id'];
-				}
+				$users = array_merge( $users, SessionHistory::user_ids( $entries ) );
 			}
 		} catch ( DatabaseError $e ) {
 			$this->history = array();
