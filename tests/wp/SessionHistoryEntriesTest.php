@@ -127,6 +127,32 @@ final class SessionHistoryEntriesTest extends CalendlyTestCase {
 		$this->assertStringContainsString( 'delivery=' . $cancel_ledger . '#', $cancel, 'the cancel links to its own ledger row' );
 	}
 
+	/** @dataProvider orders */
+	public function test_a_reschedule_reads_as_one_on_each_end( bool $old_first, array $old_titles, array $new_titles ): void {
+		$fixtures = new Fixtures();
+		$old      = $fixtures->load( 'reschedule_old_canceled' );
+		$new      = $fixtures->load( 'reschedule_new_created' );
+		foreach ( $old_first ? array( $old, $new ) : array( $new, $old ) as $payload ) {
+			$this->assertSame( 200, $this->deliver( Fixtures::encode( $payload ) )['status'] );
+		}
+		$old_id       = (int) self::session( $old['payload']['uri'] )['id'];
+		$new_id       = (int) self::session( $new['payload']['uri'] )['id'];
+		$this->made[] = $old_id;
+		$this->made[] = $new_id;
+		$this->assertSame( $old_titles, self::titles( self::history( $old_id ) ), 'the old booking' );
+		$this->assertSame( $new_titles, self::titles( self::history( $new_id ) ), 'the new booking' );
+	}
+
+	/** The two orders of a reschedule's deliveries; a delivery that changes nothing on a row adds no entry. */
+	public static function orders(): array {
+		$linked = 'Linked to its reschedule in Calendly';
+		$booked = 'Booked in Calendly, as a reschedule of an earlier booking';
+		return array(
+			'old invitee canceled first' => array( true, array( 'Rescheduled in Calendly' ), array( $linked, $booked ) ),
+			'new invitee created first'  => array( false, array( $linked, 'Rescheduled in Calendly' ), array( $booked ) ),
+		);
+	}
+
 	public function test_a_mark_names_the_coach_and_a_link_names_the_student_and_the_admin(): void {
 		$coach = self::loggedInUser( 'tfsp_coach' );
 		self::rename( $coach['id'], 'Coach Lee ' . self::HOSTILE );

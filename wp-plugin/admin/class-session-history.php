@@ -107,8 +107,10 @@ final class SessionHistory {
 	 * @param array<int,array<string,mixed>> $rows   The session's audit rows, in order (the users
 	 *                                               they name cached beforehand: user_ids()).
 	 * @param string|null                    $origin "entered by hand by X" for a session entered by hand.
+	 * @param array                          $session The session's row (its reschedule links tell a
+	 *                                                reschedule's cancel from any other).
 	 */
-	public static function render( array $rows, ?string $origin = null ): string {
+	public static function render( array $rows, ?string $origin = null, array $session = array() ): string {
 		$origin_html = null === $origin ? '' : '<span class="tfsp-calendly-hand">' . esc_html( $origin ) . '</span> ';
 		if ( ! $rows ) {
 			return $origin_html . '<span class="description">' . esc_html__( 'No changes recorded.', 'tfsp-calendly-sync' ) . '</span>';
@@ -118,20 +120,20 @@ final class SessionHistory {
 		$last      = end( $entries );
 		$count     = count( $entries );
 		/* translators: 1: number of entries, 2: what the latest one was ("Booked in Calendly") */
-		$summary = sprintf( _n( '%1$d entry, latest: %2$s', '%1$d entries, latest: %2$s', $count, 'tfsp-calendly-sync' ), $count, self::title( $last ) );
+		$summary = sprintf( _n( '%1$d entry, latest: %2$s', '%1$d entries, latest: %2$s', $count, 'tfsp-calendly-sync' ), $count, self::title( $last, $session ) );
 		$out     = '<details class="tfsp-calendly-history"><summary>' . $origin_html . esc_html( $summary ) . '</summary><ol class="tfsp-calendly-history-entries">';
 		foreach ( $entries as $entry ) {
-			$out .= self::render_entry( $entry, $may_sync );
+			$out .= self::render_entry( $entry, $may_sync, $session );
 		}
 		$out .= '</ol></details>';
 		return $out;
 	}
 
 	/** One entry: its title, when, why, the delivery it came from, and its values. */
-	private static function render_entry( array $entry, bool $may_sync ): string {
+	private static function render_entry( array $entry, bool $may_sync, array $session ): string {
 		$at   = Clock::from_datetime( $entry['created_at'] );
 		$out  = '<li class="tfsp-calendly-history-entry" data-actor="' . esc_attr( $entry['actor_type'] ) . '">';
-		$out .= '<strong class="tfsp-calendly-history-title">' . esc_html( self::title( $entry ) ) . '</strong> ';
+		$out .= '<strong class="tfsp-calendly-history-title">' . esc_html( self::title( $entry, $session ) ) . '</strong> ';
 		$out .= '<time datetime="' . esc_attr( gmdate( 'Y-m-d\TH:i:s\Z', intdiv( $at, 1000000 ) ) ) . '">' . esc_html( Clock::site_datetime( $entry['created_at'] ) ) . '</time>';
 		if ( null !== $entry['ledger_id'] ) {
 			/* translators: %d: the ledger row's id */
@@ -165,9 +167,10 @@ final class SessionHistory {
 	/**
 	 * What an entry was, in words: the Calendly event of a delivery, or the action and its actor.
 	 *
-	 * @param array $entry An entry of entries().
+	 * @param array $entry   An entry of entries().
+	 * @param array $session The session's row (rescheduled_to_uri, rescheduled_from_uri), if known.
 	 */
-	public static function title( array $entry ): string {
+	public static function title( array $entry, array $session = array() ): string {
 		$reason = $entry['reason'];
 		$new    = array();
 		$old    = array();
@@ -178,7 +181,7 @@ final class SessionHistory {
 		$who = self::actor_name( $entry['actor_type'], $entry['actor_user_id'] );
 		switch ( $entry['actor_type'] ) {
 			case 'calendly':
-				return self::calendly_title( $reason, $new );
+				return self::calendly_title( $reason, $new, $session );
 			case 'coach':
 			case 'admin':
 				if ( 'entered by hand' === $reason ) {
@@ -234,20 +237,25 @@ final class SessionHistory {
 	/**
 	 * A Calendly delivery's title from its event name (the audit rows' reason) and what it changed.
 	 *
-	 * @param array<string,?string> $new Field => new value.
+	 * An invitee is canceled once: when its row names the invitee that replaced it, its cancel
+	 * was that reschedule, whichever delivery brought the link; and a row that names the one it
+	 * replaced was booked by a reschedule.
+	 *
+	 * @param array<string,?string> $new     Field => new value.
+	 * @param array                 $session The session's row.
 	 */
-	private static function calendly_title( string $reason, array $new ): string {
+	private static function calendly_title( string $reason, array $new, array $session ): string {
 		$link = ' (reschedule link)';
 		if ( str_ends_with( $reason, $link ) ) {
 			return __( 'Linked to its reschedule in Calendly', 'tfsp-calendly-sync' );
 		}
 		switch ( $reason ) {
 			case 'invitee.created':
-				return empty( $new['rescheduled_from_uri'] )
+				return empty( $new['rescheduled_from_uri'] ) && empty( $session['rescheduled_from_uri'] )
 					? __( 'Booked in Calendly', 'tfsp-calendly-sync' )
 					: __( 'Booked in Calendly, as a reschedule of an earlier booking', 'tfsp-calendly-sync' );
 			case 'invitee.canceled':
-				return ( 'rescheduled' === ( $new['status'] ?? null ) || '1' === ( $new['reschedule_canceled'] ?? null ) )
+				return ( 'rescheduled' === ( $new['status'] ?? null ) || '1' === ( $new['reschedule_canceled'] ?? null ) || ! empty( $session['rescheduled_to_uri'] ) )
 					? __( 'Rescheduled in Calendly', 'tfsp-calendly-sync' )
 					: __( 'Canceled in Calendly', 'tfsp-calendly-sync' );
 			case 'invitee_no_show.created':

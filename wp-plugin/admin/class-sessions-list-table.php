@@ -264,7 +264,7 @@ final class SessionsListTable extends \WP_List_Table {
 
 	/** @param array $item Row. */
 	protected function column_history( $item ) {
-		return SessionHistory::render( $this->history[ (int) $item['id'] ] ?? array(), HandEntries::label( $item ) );
+		return SessionHistory::render( $this->history[ (int) $item['id'] ] ?? array(), HandEntries::label( $item ), $item );
 	}
 
 	/** @param array $item Row. @param string $column_name Column. */
