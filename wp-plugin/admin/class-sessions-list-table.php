@@ -58,7 +58,8 @@ final class SessionsListTable extends \WP_List_Table {
 	public function get_columns() {
 		return array(
 			'cb'         => '<input type="checkbox" />',
-			'start'      => __( 'Session', 'tfsp-calendly-sync' ),
+			/* translators: %s: the site's time zone, in which wp-admin shows every time ("America/Chicago") */
+			'start'      => esc_html( sprintf( __( 'Session (%s)', 'tfsp-calendly-sync' ), Clock::zone_name( wp_timezone() ) ) ),
 			'invitee'    => __( 'Invitee', 'tfsp-calendly-sync' ),
 			'student'    => __( 'Student', 'tfsp-calendly-sync' ),
 			'coach'      => __( 'Coach', 'tfsp-calendly-sync' ),
