@@ -160,7 +160,7 @@ final class SessionHistoryEntriesTest extends CalendlyTestCase {
 		self::rename( $student, 'Ada Lovelace ' . self::HOSTILE );
 		[ $id ] = $this->book( $coach['email'] );
 
-		$this->assertSame( 200, self::adminRest( 'POST', "tfsp-calendly/v1/sessions/$id/mark", array( 'mark' => 'attended' ), true, $coach )['status'] );
+		$this->assertSame( 200, self::adminRest( 'POST', "tfsp-calendly/v1/sessions/$id/mark", array( 'mark' => 'attended', 'note' => 'On time ' . self::HOSTILE ), true, $coach )['status'] );
 		$link = self::adminRest( 'POST', "tfsp-calendly/v1/sessions/$id/student", array( 'student_id' => $student ) );
 		$this->assertSame( 200, $link['status'], (string) json_encode( $link['json'] ) );
 		$admin = self::displayName( (int) self::rows( 'SELECT ID FROM ' . self::table( 'users' ) . ' WHERE user_login = ?', array( self::env( 'WP_ADMIN_USER' ) ) )[0]['ID'] );
@@ -175,6 +175,7 @@ final class SessionHistoryEntriesTest extends CalendlyTestCase {
 			[ , $mark, $linked ] = self::entryHtml( $history );
 			$this->assertStringContainsString( '<td>Status</td><td>Scheduled</td><td>Attended</td>', $mark, $who );
 			$this->assertStringContainsString( '<td>Marked by</td><td></td><td>' . self::h( 'Coach Lee ' . self::HOSTILE ) . '</td>', $mark, $who );
+			$this->assertStringContainsString( '<td>Note</td><td></td><td>' . self::h( 'On time ' . self::HOSTILE ) . '</td>', $mark, $who . ': the mark\'s note is in its entry' );
 			$this->assertStringContainsString( '<td>Student</td><td></td><td>' . self::h( 'Ada Lovelace ' . self::HOSTILE ) . '</td>', $linked, $who );
 			$this->assertStringNotContainsString( 'delivery #', $mark . $linked, $who . ': no ledger row for a person\'s action' );
 			if ( 'coach' === $who ) {
