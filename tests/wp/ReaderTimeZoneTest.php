@@ -176,6 +176,10 @@ final class ReaderTimeZoneTest extends CalendlyTestCase {
 		$this->assertSame( 302, $ok['status'], substr( $ok['body'], 0, 2000 ) );
 		$this->assertSame( 'Asia/Tokyo', self::chosen( $student['id'] ) );
 		$this->assertStringContainsString( '<option selected="selected" value="Asia/Tokyo">', self::request( '/wp-admin/profile.php', $student )['body'], 'shown as chosen' );
+		[ , $export ] = self::php( 'coaching.php', array( 0, 'export', $student['email'] ) );
+		$items        = array_merge( ...array_column( (array) json_decode( $export, true ), 'data' ) );
+		$zone         = array_values( array_filter( $items, static fn( array $i ): bool => 'tfsp-calendly-time-zone' === $i['item_id'] ) );
+		$this->assertSame( array( array( 'name' => 'Time zone', 'value' => 'Asia/Tokyo' ) ), $zone[0]['data'] ?? null, 'the privacy export holds the choice' );
 
 		$portal = $this->portal( $student );
 		$this->assertStringContainsString( self::shown( $start, 'Asia/Tokyo' ), $portal, 'the portal in Tokyo time, named' );
