@@ -313,7 +313,8 @@ final class SessionHistory {
 
 	/** A column of the trail in words (the column's name for any other). */
 	private static function field_label( string $field ): string {
-		$labels = array(
+		static $labels = null; // Built once per request: a page holds hundreds of values.
+		$labels = $labels ?? array(
 			'status'               => __( 'Status', 'tfsp-calendly-sync' ),
 			'conflict'             => __( 'Conflict', 'tfsp-calendly-sync' ),
 			'note'                 => __( 'Note', 'tfsp-calendly-sync' ),
@@ -393,7 +394,9 @@ final class SessionHistory {
 			return '0' === $value ? '' : implode( ', ', array_map( array( self::class, 'user_name' ), explode( ',', $value ) ) );
 		}
 		if ( 'status' === $field || 'coach_mark' === $field ) {
-			return 'none' === $value ? '' : ( SessionStatus::labels()[ $value ] ?? $value );
+			static $statuses = null;
+			$statuses        = $statuses ?? SessionStatus::labels();
+			return 'none' === $value ? '' : ( $statuses[ $value ] ?? $value );
 		}
 		if ( ( '0' === $value || '1' === $value ) && in_array( $field, self::flag_fields(), true ) ) {
 			return '1' === $value ? __( 'yes', 'tfsp-calendly-sync' ) : __( 'no', 'tfsp-calendly-sync' );
@@ -403,6 +406,10 @@ final class SessionHistory {
 
 	/** @return string[] The columns of the trail that hold yes or no. */
 	private static function flag_fields(): array {
+		static $out = null;
+		if ( null !== $out ) {
+			return $out;
+		}
 		$out = array( 'conflict', 'student_unlinked' );
 		foreach ( SessionRepository::FACTS as [ $column, $type ] ) {
 			if ( 'flag' === $type ) {
@@ -414,6 +421,10 @@ final class SessionHistory {
 
 	/** @return string[] The columns of the trail that hold times. */
 	private static function time_fields(): array {
+		static $out = null;
+		if ( null !== $out ) {
+			return $out;
+		}
 		$out = array();
 		foreach ( SessionRepository::FACTS as [ $column, $type ] ) {
 			if ( 'time' === $type || 'datetime' === $type ) {
