@@ -153,6 +153,33 @@ final class SessionHistoryEntriesTest extends CalendlyTestCase {
 		);
 	}
 
+	public function test_what_a_back_fill_finds_is_told_as_what_happened_in_calendly(): void {
+		self::finishOtherJobs();
+		$day    = strtotime( '2027-09-01T00:00:00Z' ) + random_int( 0, 300 ) * 86400;
+		$at     = static fn( int $h ) => gmdate( 'Y-m-d\TH:i:s\Z', $day + $h * 3600 );
+		$booked = self::control( 'book', array( 'email' => self::email( 'found' ), 'start_time' => $at( 10 ) ) );
+		$gone   = self::control( 'book', array( 'email' => self::email( 'found' ), 'start_time' => $at( 12 ) ) );
+		self::control( 'cancel', array( 'invitee_uri' => $gone['invitee_uri'] ) );
+		self::waitIdle();
+		// As if the webhooks had never come: the rows gone, then a back-fill of the day.
+		foreach ( array( $booked, $gone ) as $b ) {
+			self::exec( 'DELETE FROM ' . self::table( 'tfsp_coach_sessions' ) . ' WHERE calendly_uri = ?', array( $b['invitee_uri'] ) );
+		}
+		self::exec( 'DELETE FROM ' . self::table( 'tfsp_calendly_seen_events' ) );
+		$job = self::adminRest( 'POST', 'tfsp-calendly/v1/backfill', array( 'from' => $at( 0 ), 'to' => $at( 24 ) ) );
+		$this->assertSame( 201, $job['status'], (string) json_encode( $job['json'] ) );
+		self::runBackfills();
+		$this->assertSame( 'done', self::job( (int) $job['json']['id'] )['state'] );
+		foreach ( array( 'Booked in Calendly, found by a back-fill' => $booked, 'Canceled in Calendly, found by a back-fill' => $gone ) as $title => $b ) {
+			$id           = (int) self::session( $b['invitee_uri'] )['id'];
+			$this->made[] = $id;
+			$history      = self::history( $id );
+			$this->assertSame( array( $title ), self::titles( $history ) );
+			$ledger = self::rows( 'SELECT id FROM ' . self::table( 'tfsp_calendly_events' ) . " WHERE invitee_uri = ? AND event_name = 'backfill'", array( $b['invitee_uri'] ) )[0]['id'];
+			$this->assertStringContainsString( 'delivery=' . $ledger . '#', $history, 'linked to the back-fill\'s ledger row' );
+		}
+	}
+
 	public function test_a_mark_names_the_coach_and_a_link_names_the_student_and_the_admin(): void {
 		$coach = self::loggedInUser( 'tfsp_coach' );
 		self::rename( $coach['id'], 'Coach Lee ' . self::HOSTILE );

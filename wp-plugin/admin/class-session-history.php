@@ -181,7 +181,7 @@ final class SessionHistory {
 		$who = self::actor_name( $entry['actor_type'], $entry['actor_user_id'] );
 		switch ( $entry['actor_type'] ) {
 			case 'calendly':
-				return self::calendly_title( $reason, $new, $session );
+				return self::calendly_title( $reason, $new, $session, $old );
 			case 'coach':
 			case 'admin':
 				if ( 'entered by hand' === $reason ) {
@@ -241,10 +241,14 @@ final class SessionHistory {
 	 * was that reschedule, whichever delivery brought the link; and a row that names the one it
 	 * replaced was booked by a reschedule.
 	 *
+	 * A back-fill or a look-up reads what happened in Calendly: a booking it brings first, or a
+	 * cancel or reschedule it finds, is told as such, "found by a back-fill".
+	 *
 	 * @param array<string,?string> $new     Field => new value.
 	 * @param array                 $session The session's row.
+	 * @param array<string,?string> $old     Field => old value.
 	 */
-	private static function calendly_title( string $reason, array $new, array $session ): string {
+	private static function calendly_title( string $reason, array $new, array $session, array $old = array() ): string {
 		$link = ' (reschedule link)';
 		if ( str_ends_with( $reason, $link ) ) {
 			return __( 'Linked to its reschedule in Calendly', 'tfsp-calendly-sync' );
@@ -263,9 +267,22 @@ final class SessionHistory {
 			case 'invitee_no_show.deleted':
 				return __( 'No-show removed in Calendly', 'tfsp-calendly-sync' );
 			case 'backfill':
-				return __( 'Read from Calendly by a back-fill', 'tfsp-calendly-sync' );
 			case 'lookup':
-				return __( 'Looked up in Calendly', 'tfsp-calendly-sync' );
+				$found  = 'backfill' === $reason ? __( 'found by a back-fill', 'tfsp-calendly-sync' ) : __( 'found by a look-up', 'tfsp-calendly-sync' );
+				$status = array_key_exists( 'status', $new ) ? $new['status'] : false;
+				if ( 'canceled' === $status ) {
+					/* translators: %s: "found by a back-fill" or "found by a look-up" */
+					return sprintf( __( 'Canceled in Calendly, %s', 'tfsp-calendly-sync' ), $found );
+				}
+				if ( 'rescheduled' === $status ) {
+					/* translators: %s: "found by a back-fill" or "found by a look-up" */
+					return sprintf( __( 'Rescheduled in Calendly, %s', 'tfsp-calendly-sync' ), $found );
+				}
+				if ( false !== $status && null === ( $old['status'] ?? null ) ) {
+					/* translators: %s: "found by a back-fill" or "found by a look-up" */
+					return sprintf( __( 'Booked in Calendly, %s', 'tfsp-calendly-sync' ), $found );
+				}
+				return 'backfill' === $reason ? __( 'Read from Calendly by a back-fill', 'tfsp-calendly-sync' ) : __( 'Looked up in Calendly', 'tfsp-calendly-sync' );
 		}
 		/* translators: %s: the Calendly event's name */
 		return sprintf( __( 'Changed in Calendly (%s)', 'tfsp-calendly-sync' ), $reason );
