@@ -44,6 +44,8 @@ final class LedgerListTable extends \WP_List_Table {
 			'outcome' => in_array( $outcome, LedgerListRepository::OUTCOMES, true ) ? $outcome : '',
 			'event'   => isset( $_GET['event'] ) ? sanitize_text_field( wp_unslash( $_GET['event'] ) ) : '',
 			'search'  => isset( $_GET['s'] ) ? trim( sanitize_text_field( wp_unslash( $_GET['s'] ) ) ) : '',
+			// One delivery, as a session's History links to it.
+			'id'      => isset( $_GET['delivery'] ) ? absint( $_GET['delivery'] ) : 0,
 		);
 		// phpcs:enable
 	}
@@ -111,6 +113,10 @@ final class LedgerListTable extends \WP_List_Table {
 	}
 
 	public function render_filters(): void {
+		if ( 0 !== $this->filters['id'] ) {
+			/* translators: %d: the ledger row's id */
+			echo '<p class="tfsp-calendly-one-delivery">' . esc_html( sprintf( __( 'Delivery #%d only.', 'tfsp-calendly-sync' ), $this->filters['id'] ) ) . ' <a href="' . esc_url( admin_url( 'admin.php?page=' . SyncPage::SLUG ) . '#tfsp-ledger' ) . '">' . esc_html__( 'Show every delivery', 'tfsp-calendly-sync' ) . '</a></p>';
+		}
 		try {
 			$events = $this->repository->event_names();
 		} catch ( DatabaseError $e ) {
@@ -220,10 +226,11 @@ final class LedgerListTable extends \WP_List_Table {
 
 	private function query_args(): array {
 		return array(
-			'page'    => SyncPage::SLUG,
-			'outcome' => '' === $this->filters['outcome'] ? null : $this->filters['outcome'],
-			'event'   => '' === $this->filters['event'] ? null : $this->filters['event'],
-			's'       => '' === $this->filters['search'] ? null : $this->filters['search'],
+			'page'     => SyncPage::SLUG,
+			'outcome'  => '' === $this->filters['outcome'] ? null : $this->filters['outcome'],
+			'event'    => '' === $this->filters['event'] ? null : $this->filters['event'],
+			's'        => '' === $this->filters['search'] ? null : $this->filters['search'],
+			'delivery' => 0 === $this->filters['id'] ? null : $this->filters['id'],
 		);
 	}
 }

@@ -58,7 +58,8 @@ final class SessionsListTable extends \WP_List_Table {
 	public function get_columns() {
 		return array(
 			'cb'         => '<input type="checkbox" />',
-			'start'      => __( 'Session', 'tfsp-calendly-sync' ),
+			/* translators: %s: the site's time zone, in which wp-admin shows every time ("America/Chicago") */
+			'start'      => esc_html( sprintf( __( 'Session (%s)', 'tfsp-calendly-sync' ), Clock::zone_name( wp_timezone() ) ) ),
 			'invitee'    => __( 'Invitee', 'tfsp-calendly-sync' ),
 			'student'    => __( 'Student', 'tfsp-calendly-sync' ),
 			'coach'      => __( 'Coach', 'tfsp-calendly-sync' ),
@@ -116,9 +117,7 @@ final class SessionsListTable extends \WP_List_Table {
 			$this->history    = $this->plugin->audit()->for_sessions( $ids );
 			$this->neighbours = $this->repository->by_uris( array_filter( $uris ) );
 			foreach ( $this->history as $entries ) {
-				foreach ( $entries as $entry ) {
-					$users[] = (int) $entry['actor_user_id'];
-				}
+				$users = array_merge( $users, SessionHistory::user_ids( $entries ) );
 			}
 		} catch ( DatabaseError $e ) {
 			$this->history = array();
@@ -266,7 +265,7 @@ final class SessionsListTable extends \WP_List_Table {
 
 	/** @param array $item Row. */
 	protected function column_history( $item ) {
-		return SessionHistory::render( $this->history[ (int) $item['id'] ] ?? array(), HandEntries::label( $item ) );
+		return SessionHistory::render( $this->history[ (int) $item['id'] ] ?? array(), HandEntries::label( $item ), $item );
 	}
 
 	/** @param array $item Row. @param string $column_name Column. */

@@ -17,7 +17,8 @@
  * that a student is nudged once per term.  Both read only stored answers (counts_toward_progress,
  * status, start_at, end_at), so they run without the calsync extension.
  *
- * Each mail carries a signed unsubscribe link (Public\Unsubscribe) and the RFC 8058 headers.
+ * Each mail carries a signed unsubscribe link (Public\Unsubscribe) and the RFC 8058 headers.  Its
+ * times are in the student's own time zone (ReaderTimeZone), each with the zone's name.
  *
  * @package TFSP\CalendlySync\Cron
  */
@@ -30,6 +31,7 @@ use TFSP\CalendlySync\Database;
 use TFSP\CalendlySync\DatabaseError;
 use TFSP\CalendlySync\NotificationRepository;
 use TFSP\CalendlySync\ProgressRepository;
+use TFSP\CalendlySync\ReaderTimeZone;
 use TFSP\CalendlySync\Public\BookingShortcode;
 use TFSP\CalendlySync\Public\Unsubscribe;
 use TFSP\CalendlySync\Settings;
@@ -62,13 +64,15 @@ final class StudentNudges {
 	private NotificationRepository $notifications;
 	private Settings $settings;
 	private SettingsRepository $store;
+	private ReaderTimeZone $zones;
 
-	public function __construct( Database $db, ProgressRepository $progress, NotificationRepository $notifications, Settings $settings, SettingsRepository $store ) {
+	public function __construct( Database $db, ProgressRepository $progress, NotificationRepository $notifications, Settings $settings, SettingsRepository $store, ReaderTimeZone $zones ) {
 		$this->db            = $db;
 		$this->progress      = $progress;
 		$this->notifications = $notifications;
 		$this->settings      = $settings;
 		$this->store         = $store;
+		$this->zones         = $zones;
 	}
 
 	/**
@@ -184,9 +188,11 @@ final class StudentNudges {
 		if ( null === $session_id ) {
 			$lines[] = __( 'You have not had a coaching session yet.', 'tfsp-calendly-sync' );
 		} else {
-			$end = strtotime( substr( (string) $row['last_end'], 0, 19 ) . ' UTC' );
-			/* translators: %s: date of the student's latest session */
-			$lines[] = sprintf( __( 'Your latest coaching session was on %s.', 'tfsp-calendly-sync' ), Clock::site_date_at( false === $end ? time() : $end ) );
+			$start = (string) ( $row['last_start'] ?? '' );
+			$end   = strtotime( substr( '' === $start ? (string) $row['last_end'] : $start, 0, 19 ) . ' UTC' );
+			// In the student's own zone, named: the mail is read away from the site.
+			/* translators: %s: date and time of the student's latest session, with its time zone */
+			$lines[] = sprintf( __( 'Your latest coaching session was on %s.', 'tfsp-calendly-sync' ), Clock::datetime_at( false === $end ? time() : $end, $this->zones->of_student( $user_id ), true ) );
 		}
 		/* translators: 1: sessions attended, 2: sessions required */
 		$lines[] = sprintf( _n( 'You have attended %1$d of the %2$d coaching session the program asks for.', 'You have attended %1$d of the %2$d coaching sessions the program asks for.', $required, 'tfsp-calendly-sync' ), $counted, $required );

@@ -43,8 +43,9 @@ final class Attendance {
 	 * action and the row buttons all come here.
 	 *
 	 * @param string $mark "attended", "no_show", "rescheduled" or "none" (cleared).
-	 * @return array{status:string,changed:bool,calendly:?string}|\WP_Error
-	 *         calendly: null (nothing sent), "created", "deleted", or the error's message.
+	 * @return array{status:string,changed:bool,calendly:?string,at_us:int}|\WP_Error
+	 *         calendly: null (nothing sent), "created", "deleted", or the error's message;
+	 *         at_us: the mark's instant, which its audit rows carry (a note given with it too).
 	 */
 	public function mark( int $session_id, string $mark, int $coach_id ) {
 		$missing = Plugin::core_missing();
@@ -69,6 +70,7 @@ final class Attendance {
 					$facts  = $this->sessions->row_to_facts( $row, \Calsync\State::emptyFacts() );
 					$answer = \Calsync\State::applyMark( $facts, $mark, $by->at_us, $coach_id, $two_way );
 					$this->writer->store_answer( $row, false, $answer, $by );
+					$answer['at_us'] = $by->at_us;
 					return $answer;
 				}
 			);
@@ -98,6 +100,7 @@ final class Attendance {
 			'status'   => (string) $result['status'],
 			'changed'  => (bool) $result['changes'],
 			'calendly' => $calendly,
+			'at_us'    => (int) $result['at_us'],
 		);
 	}
 

@@ -55,24 +55,61 @@ final class Clock {
 	 * formats and time zone, translated); a dash for none, the value itself when it is no time.
 	 *
 	 * @param string|null $mysql_utc The column's value.
-	 * @param bool        $zone      Followed by the time zone's abbreviation (for text read away from the site: e-mail, the portal).
+	 * @param bool        $zone      Followed by the time zone's name (for text read away from the site: e-mail, the portal).
 	 */
 	public static function site_datetime( ?string $mysql_utc, bool $zone = false ): string {
+		return self::datetime( $mysql_utc, null, $zone );
+	}
+
+	/**
+	 * A UTC "Y-m-d H:i:s[.u]" column value as a date and time in a reader's time zone (the site's
+	 * formats, translated; the site's zone when none is given), see site_datetime().
+	 *
+	 * @param string|null        $mysql_utc The column's value.
+	 * @param \DateTimeZone|null $in        The reader's zone (ReaderTimeZone); null: the site's.
+	 * @param bool               $zone_name Followed by the zone's name, "(Asia/Tokyo)".
+	 */
+	public static function datetime( ?string $mysql_utc, ?\DateTimeZone $in = null, bool $zone_name = false ): string {
 		if ( null === $mysql_utc || '' === $mysql_utc || 0 === strpos( $mysql_utc, '0000' ) ) {
 			return '—';
 		}
 		$timestamp = strtotime( substr( $mysql_utc, 0, 19 ) . ' UTC' );
-		return false === $timestamp ? $mysql_utc : self::site_datetime_at( $timestamp, $zone );
+		return false === $timestamp ? $mysql_utc : self::datetime_at( $timestamp, $in, $zone_name );
 	}
 
 	/** A Unix time as the site shows a date and time (see site_datetime()). */
 	public static function site_datetime_at( int $timestamp, bool $zone = false ): string {
-		return (string) wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ) . ( $zone ? ' T' : '' ), $timestamp );
+		return self::datetime_at( $timestamp, null, $zone );
 	}
 
-	/** A Unix time as the site shows a date alone. */
-	public static function site_date_at( int $timestamp ): string {
-		return (string) wp_date( get_option( 'date_format' ), $timestamp );
+	/**
+	 * A Unix time as a date and time in a reader's time zone: the one formatter of every time the
+	 * plugin shows (the site's date and time formats, translated by wp_date()).
+	 *
+	 * @param \DateTimeZone|null $in        The reader's zone; null: the site's (wp-admin).
+	 * @param bool               $zone_name Followed by the zone's name in parentheses.
+	 */
+	public static function datetime_at( int $timestamp, ?\DateTimeZone $in = null, bool $zone_name = false ): string {
+		$in  = $in ?? wp_timezone();
+		$out = (string) wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ), $timestamp, $in );
+		return $zone_name ? $out . ' (' . self::zone_name( $in ) . ')' : $out;
+	}
+
+	/**
+	 * A time zone's name as people read it: its IANA name ("Asia/Tokyo"), "UTC", or for a fixed
+	 * offset (a site set to "UTC+2" in Settings → General) "UTC+02:00".
+	 */
+	public static function zone_name( \DateTimeZone $zone ): string {
+		$name = $zone->getName();
+		if ( preg_match( '/^[+-]\d\d:\d\d$/', $name ) ) {
+			return '+00:00' === $name || '-00:00' === $name ? 'UTC' : 'UTC' . $name;
+		}
+		return $name;
+	}
+
+	/** A Unix time as the site shows a date alone (in a reader's zone when given). */
+	public static function site_date_at( int $timestamp, ?\DateTimeZone $in = null ): string {
+		return (string) wp_date( get_option( 'date_format' ), $timestamp, $in ?? wp_timezone() );
 	}
 
 	/** A Unix time as the site shows a time of day alone. */

@@ -11,6 +11,7 @@
 
 namespace TFSP\CalendlySync;
 
+use TFSP\CalendlySync\Admin\ProfileTimeZone;
 use TFSP\CalendlySync\Admin\ProgressPage;
 use TFSP\CalendlySync\Cron\CoachReminders;
 use TFSP\CalendlySync\Cron\StudentNudges;
@@ -37,7 +38,7 @@ final class Coaching {
 	}
 
 	public function boot(): void {
-		( new PortalShortcode( $this->progress() ) )->register();
+		( new PortalShortcode( $this->progress(), $this->plugin->reader_time_zone() ) )->register();
 		( new BookingShortcode( $this->plugin->settings() ) )->register();
 		$this->plugin->privacy()->register();
 		add_action( CoachReminders::HOOK, fn() => $this->reminders()->run() );
@@ -49,6 +50,7 @@ final class Coaching {
 		add_action( 'init', array( self::class, 'schedule' ) );
 		if ( is_admin() ) {
 			( new ProgressPage( $this->progress() ) )->register();
+			( new ProfileTimeZone() )->register();
 			add_action( 'admin_notices', fn() => $this->reminders()->render_notice() );
 		}
 	}

@@ -24,7 +24,7 @@ final class LedgerListRepository extends Repository {
 	/**
 	 * One page, newest first.
 	 *
-	 * @param array    $filters   outcome, event (event name), search (invitee URI prefix or dedupe key).
+	 * @param array    $filters   outcome, event (event name), search (invitee URI prefix or dedupe key), id (one row).
 	 * @param int|null $after_id  Next page: rows older than this id.
 	 * @param int|null $before_id Previous page: rows newer than this id (0: the last page).
 	 * @return array<int,array<string,mixed>>
@@ -59,6 +59,9 @@ final class LedgerListRepository extends Repository {
 		$where = array( '1=1' );
 		if ( ! empty( $filters['outcome'] ) && in_array( $filters['outcome'], self::OUTCOMES, true ) ) {
 			$where[] = $this->db->prepare( 'outcome = %s', $filters['outcome'] );
+		}
+		if ( ! empty( $filters['id'] ) ) {
+			$where[] = $this->db->prepare( 'id = %d', (int) $filters['id'] );
 		}
 		if ( ! empty( $filters['event'] ) ) {
 			$where[] = $this->db->prepare( 'event_name = %s', (string) $filters['event'] );

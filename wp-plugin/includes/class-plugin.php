@@ -198,13 +198,18 @@ final class Plugin {
 		return $this->service( 'progress_repository', fn() => new ProgressRepository( $this->db ) );
 	}
 
+	/** The time zone each student reads their times in (the portal, the student mails). */
+	public function reader_time_zone(): ReaderTimeZone {
+		return $this->service( 'reader_time_zone', fn() => new ReaderTimeZone( $this->progress_repository() ) );
+	}
+
 	public function coach_reminders(): Cron\CoachReminders {
 		return $this->service( 'coach_reminders', fn() => new Cron\CoachReminders( $this->database(), $this->progress_repository(), $this->settings(), $this->settings_repository() ) );
 	}
 
 	/** The student mails: the daily "book your next session" job and the requirement-met mail. */
 	public function student_nudges(): Cron\StudentNudges {
-		return $this->service( 'student_nudges', fn() => new Cron\StudentNudges( $this->database(), $this->progress_repository(), $this->notifications(), $this->settings(), $this->settings_repository() ) );
+		return $this->service( 'student_nudges', fn() => new Cron\StudentNudges( $this->database(), $this->progress_repository(), $this->notifications(), $this->settings(), $this->settings_repository(), $this->reader_time_zone() ) );
 	}
 
 	public function notifications(): NotificationRepository {

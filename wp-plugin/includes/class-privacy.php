@@ -40,6 +40,7 @@ final class Privacy {
 			__( 'When you book a coaching session through Calendly, Calendly sends this site the booking: your name, your e-mail address, your time zone, the time of the session, its video-call and cancel/reschedule links, and, when you cancel, your reason. This site keeps them with your session, so that you and your coach see it here and your progress toward the required sessions is counted.', 'tfsp-calendly-sync' ),
 			__( 'Coaches record whether you attended; every change of a session is kept in its history with who made it.', 'tfsp-calendly-sync' ),
 			__( 'The site may e-mail you when you are due to book your next session and when you have met the requirement. It records which of these e-mails it sent you and when, so that each goes out once; each e-mail has a link that turns it off, and that choice is kept with your account.', 'tfsp-calendly-sync' ),
+			__( 'Times are shown to you in the time zone you choose in your profile, else in the time zone of your latest Calendly booking; the choice is kept with your account.', 'tfsp-calendly-sync' ),
 			__( 'Each message from Calendly is kept as received only until it is applied, and never longer than the number of days the site sets (90 by default); after that only without your personal data.', 'tfsp-calendly-sync' ),
 			__( 'An administrator can export your data and erase it (Tools > Export Personal Data and Erase Personal Data); an erased booking stays erased even when Calendly sends it again.', 'tfsp-calendly-sync' ),
 		);
@@ -196,7 +197,7 @@ final class Privacy {
 
 	/**
 	 * The exporter's items for the student mails: each one sent (kind, occasion, time) and each
-	 * unsubscribe choice.
+	 * unsubscribe choice; and the time zone chosen in the profile (ReaderTimeZone).
 	 *
 	 * @return array<int,array>
 	 */
@@ -251,6 +252,20 @@ final class Privacy {
 					),
 				);
 			}
+		}
+		$zone = ReaderTimeZone::chosen( $user_id );
+		if ( '' !== $zone ) {
+			$items[] = array(
+				'group_id'    => 'tfsp-calendly-preferences',
+				'group_label' => __( 'Coaching: your preferences', 'tfsp-calendly-sync' ),
+				'item_id'     => 'tfsp-calendly-time-zone',
+				'data'        => array(
+					array(
+						'name'  => __( 'Time zone', 'tfsp-calendly-sync' ),
+						'value' => $zone,
+					),
+				),
+			);
 		}
 		return $items;
 	}

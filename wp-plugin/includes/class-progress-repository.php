@@ -224,6 +224,23 @@ final class ProgressRepository extends Repository {
 	}
 
 	/**
+	 * The time zone Calendly gave for the student's latest booking (the invitee's `timezone`
+	 * fact, as the booking page had it), or null when no booking of theirs has one.
+	 */
+	public function latest_timezone_of( int $student_id ): ?string {
+		$t    = $this->table();
+		$zone = $this->checked(
+			$this->db->get_var(
+				$this->db->prepare(
+					"SELECT timezone FROM {$t} WHERE student_id = %d AND type_ignored = 0 AND timezone IS NOT NULL AND timezone <> '' ORDER BY invitee_created_at IS NULL, invitee_created_at DESC, id DESC LIMIT 1", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					$student_id
+				)
+			)
+		);
+		return null === $zone ? null : (string) $zone;
+	}
+
+	/**
 	 * One student's sessions: the upcoming ones (scheduled, not yet ended; soonest first).
 	 *
 	 * @return array<int,array<string,mixed>>
@@ -314,7 +331,7 @@ final class ProgressRepository extends Repository {
 	 * whether one is upcoming (scheduled, starting after $now), and their latest session that
 	 * ended, not canceled (attended, no-show, or scheduled and ended) by $now.
 	 *
-	 * @return array<int,array{ID:string,counted:string,upcoming:string,last_id:?string,last_end:?string}>
+	 * @return array<int,array{ID:string,counted:string,upcoming:string,last_id:?string,last_end:?string,last_start:?string}>
 	 * @throws DatabaseError On a database error.
 	 */
 	public function nudge_candidates( int $after_id, string $now, int $limit ): array {
@@ -327,11 +344,13 @@ final class ProgressRepository extends Repository {
  (SELECT COUNT(*) FROM {$t} a WHERE a.type_ignored = 0 AND a.student_id = u.ID AND a.counts_toward_progress = 1) AS counted,
  EXISTS (SELECT 1 FROM {$t} b WHERE b.type_ignored = 0 AND b.student_id = u.ID AND b.status = 'scheduled' AND b.start_at > %s) AS upcoming,
  (SELECT c.id {$last}) AS last_id,
- (SELECT c.end_at {$last}) AS last_end
+ (SELECT c.end_at {$last}) AS last_end,
+ (SELECT c.start_at {$last}) AS last_start
 FROM {$this->db->users} u
 WHERE u.ID > %d AND (EXISTS (SELECT 1 FROM {$t} d WHERE d.type_ignored = 0 AND d.student_id = u.ID)
  OR EXISTS (SELECT 1 FROM {$this->db->usermeta} m WHERE m.user_id = u.ID AND m.meta_key = %s AND m.meta_value LIKE %s))
 ORDER BY u.ID LIMIT %d",
+			$now,
 			$now,
 			$now,
 			$now,

@@ -3,7 +3,8 @@
 /**
  * The student portal: [tfsp_coaching_sessions] and the block "tfsp-calendly/coaching-sessions" show
  * the logged-in student's own sessions (upcoming with Calendly's join, reschedule and cancel links;
- * past ones with their status) and progress such as "1 of 3".  Only rows whose student_id is the
+ * past ones with their status) and progress such as "1 of 3".  Times are in the student's own time
+ * zone (ReaderTimeZone), each with the zone's name.  Only rows whose student_id is the
  * current user are ever read; a visitor who is not logged in gets a login link and no data.
  *
  * @package TFSP\CalendlySync\Public
@@ -16,6 +17,7 @@ use TFSP\CalendlySync\DatabaseError;
 use TFSP\CalendlySync\HandEntries;
 use TFSP\CalendlySync\Plugin;
 use TFSP\CalendlySync\Progress;
+use TFSP\CalendlySync\ReaderTimeZone;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -31,9 +33,11 @@ final class PortalShortcode {
 	private const UPCOMING_LIMIT = 20;
 
 	private Progress $progress;
+	private ReaderTimeZone $zones;
 
-	public function __construct( Progress $progress ) {
+	public function __construct( Progress $progress, ReaderTimeZone $zones ) {
 		$this->progress = $progress;
+		$this->zones    = $zones;
 	}
 
 	public function register(): void {
@@ -167,7 +171,8 @@ final class PortalShortcode {
 
 	/** When and what. */
 	private function describe( array $row ): string {
-		$when = null === $row['start_at'] ? __( 'Time to be confirmed', 'tfsp-calendly-sync' ) : Clock::site_datetime( (string) $row['start_at'], true );
+		// In the student's own zone, named (the reader is the student: only their rows are read).
+		$when = null === $row['start_at'] ? __( 'Time to be confirmed', 'tfsp-calendly-sync' ) : Clock::datetime( (string) $row['start_at'], $this->zones->of_student( get_current_user_id() ), true );
 		$out  = '<span class="tfsp-coaching-when">' . esc_html( $when ) . '</span>';
 		if ( null !== $row['event_name'] && '' !== $row['event_name'] ) {
 			$out .= ' &middot; <span class="tfsp-coaching-event">' . esc_html( (string) $row['event_name'] ) . '</span>';

@@ -354,7 +354,8 @@ final class SessionsController extends \WP_REST_Controller {
 			return $result;
 		}
 		try {
-			$plugin->audit()->add( $id, 'coach', $user_id, 'note', null, $note, 'attendance mark: ' . $mark, null, Clock::now_us() );
+			// At the mark's instant: the History shows the note in the mark's entry.
+			$plugin->audit()->add( $id, 'coach', $user_id, 'note', null, $note, 'attendance mark: ' . $mark, null, (int) ( $result['at_us'] ?? Clock::now_us() ) );
 		} catch ( DatabaseError $e ) {
 			return $e->to_wp_error( __( 'The mark was saved, but its note could not be saved because of a database error.', 'tfsp-calendly-sync' ) );
 		}

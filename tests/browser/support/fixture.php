@@ -6,6 +6,9 @@
  *   php fixture.php WP_DIR portal                                 a page with [tfsp_coaching_sessions]; prints its URL ('' without the shortcode)
  *   php fixture.php WP_DIR restore-webhook KEY                    registers the subscription again with the stack's signing key
  *   php fixture.php WP_DIR clear-event-types                      back to "every event type counts"
+ *   php fixture.php WP_DIR setting NAME JSON                      sets a plugin setting to the JSON value; prints the one it had, as JSON
+ *   php fixture.php WP_DIR cron HOOK                              runs a WP-Cron hook now
+ *   php fixture.php WP_DIR user-meta USER_ID KEY                  prints the user meta value ('' when none)
  */
 $tfsp_args              = $argv;
 $_SERVER['HTTP_HOST']   = '127.0.0.1';
@@ -61,6 +64,22 @@ switch ( $argv[2] ?? '' ) {
 			exit( 1 );
 		}
 		echo $result['uri'], "\n";
+		break;
+	case 'setting':
+		$settings = \TFSP\CalendlySync\Plugin::instance()->settings();
+		$before   = $settings->get( $argv[3] );
+		$result   = $settings->set( $argv[3], json_decode( $argv[4], true ) );
+		if ( is_wp_error( $result ) ) {
+			fwrite( STDERR, $result->get_error_message() . "\n" );
+			exit( 1 );
+		}
+		echo wp_json_encode( $before ), "\n";
+		break;
+	case 'cron':
+		do_action( $argv[3] );
+		break;
+	case 'user-meta':
+		echo (string) get_user_meta( (int) $argv[3], $argv[4], true ), "\n";
 		break;
 	case 'clear-event-types':
 		$result = \TFSP\CalendlySync\Plugin::instance()->settings()->set( 'event_types', array() );

@@ -7,6 +7,7 @@
  *   php coaching.php WP_DIR USER_ID export|erase EMAIL    prints the privacy callback's answer as JSON (all pages)
  *   php coaching.php WP_DIR USER_ID csv [NONCE]           runs the CSV export handler; prints the CSV or "died: STATUS MESSAGE"
  *   php coaching.php WP_DIR USER_ID site-time UNIX        prints that instant as the admin screens show it (site time)
+ *   php coaching.php WP_DIR USER_ID portal-page           prints the URL of a published page holding the portal shortcode
  */
 $tfsp_test_args         = $argv;
 $_SERVER['HTTP_HOST']   = '127.0.0.1';
@@ -38,6 +39,19 @@ switch ( $what ) {
 		break;
 	case 'book':
 		echo do_shortcode( '[tfsp_book_session]' );
+		break;
+	case 'portal-page':
+		$page = get_page_by_path( 'tfsp-wp-portal' );
+		$id   = $page ? $page->ID : wp_insert_post(
+			array(
+				'post_type'    => 'page',
+				'post_status'  => 'publish',
+				'post_name'    => 'tfsp-wp-portal',
+				'post_title'   => 'Coaching sessions',
+				'post_content' => '[tfsp_coaching_sessions]',
+			)
+		);
+		echo get_permalink( $id ), "\n";
 		break;
 	case 'export':
 	case 'erase':
