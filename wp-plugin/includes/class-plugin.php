@@ -161,7 +161,7 @@ final class Plugin {
 	}
 
 	public function schema(): Schema {
-		return $this->service( 'schema', fn() => new Schema( $this->db, $this->settings_repository(), $this->session_writer(), $this->database() ) );
+		return $this->service( 'schema', fn() => new Schema( $this->db, $this->settings_repository(), $this->session_writer(), $this->database(), $this->legacy_sessions() ) );
 	}
 
 	public function sync(): SessionSync {
@@ -178,6 +178,11 @@ final class Plugin {
 
 	public function sessions(): SessionRepository {
 		return $this->service( 'sessions', fn() => new SessionRepository( $this->db ) );
+	}
+
+	/** The rows from before the plugin, given their facts (migration step 12, the progress refresh). */
+	public function legacy_sessions(): LegacySessions {
+		return $this->service( 'legacy_sessions', fn() => new LegacySessions( $this->db, $this->sessions(), $this->session_writer(), $this->database(), $this->settings_repository() ) );
 	}
 
 	/** The one writer of the sessions table. */

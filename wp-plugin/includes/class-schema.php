@@ -27,7 +27,7 @@ final class Schema {
 	 * every migration); each later schema change is a numbered step in
 	 * STEPS, run once, in order, and safe to run twice.
 	 */
-	public const VERSION = 11;
+	public const VERSION = 12;
 
 	/** @var array<int,string> Step number => method. */
 	private const STEPS = array(
@@ -38,6 +38,7 @@ final class Schema {
 		9  => 'step_9_session_coaches',
 		10 => 'step_10_notifications',
 		11 => 'step_11_hand_entered',
+		12 => 'step_12_legacy_dates',
 	);
 
 	/**
@@ -78,12 +79,14 @@ final class Schema {
 	private SettingsRepository $settings;
 	private SessionWriter $writer;
 	private Database $database;
+	private LegacySessions $legacy;
 
-	public function __construct( \wpdb $db, SettingsRepository $settings, SessionWriter $writer, Database $database ) {
+	public function __construct( \wpdb $db, SettingsRepository $settings, SessionWriter $writer, Database $database, LegacySessions $legacy ) {
 		$this->db       = $db;
 		$this->settings = $settings;
 		$this->writer   = $writer;
 		$this->database = $database;
+		$this->legacy   = $legacy;
 	}
 
 	public function sessions_table(): string {
@@ -141,8 +144,10 @@ final class Schema {
 					}
 				}
 			}
-			// After the steps: a mapped row's stored answers are written with it.
+			// After the steps: a mapped row's stored answers are written with it, and the rows from
+			// before the plugin get their date and their status as facts (see step 12).
 			$this->map_legacy_statuses();
+			$this->legacy->adopt();
 			$this->settings->put( '_schema_version', (string) self::VERSION );
 			$this->settings->delete( '_schema_error' );
 		} catch ( DatabaseError $e ) {
@@ -334,6 +339,18 @@ KEY kind_sent (kind,sent_at)
 	private function step_11_hand_entered(): void {
 		$this->add_session_columns( self::STEP_COLUMNS[11] );
 		$this->run( "UPDATE {$this->sessions_table()} SET source = 'calendly' WHERE source IS NULL AND auto_created = 1" );
+	}
+
+	/**
+	 * Step 12, rows from before the plugin: start_at (and end_at when there is a time) from
+	 * session_date in the site's time zone, and the legacy attended, no-show, rescheduled and
+	 * canceled as the facts they stand for (coach marks by "system" at updated_at, a cancel),
+	 * the core deriving what is stored; one audit row per change (LegacySessions).  The
+	 * legacy spellings are mapped first, so that "completed" rows become marks too.
+	 */
+	private function step_12_legacy_dates(): void {
+		$this->map_legacy_statuses();
+		$this->legacy->adopt();
 	}
 
 	/** @param array<string,string> $definitions Column => definition; adds those missing. */

@@ -234,7 +234,9 @@ final class SessionWriter extends Repository {
 		if ( is_int( $facts['start_at'] ?? null ) ) {
 			$columns['session_date'] = $this->session_date( $facts['start_at'] );
 		}
-		$columns['updated_at'] = Clock::mysql_now();
+		if ( ! array_key_exists( 'updated_at', $columns ) ) {
+			$columns['updated_at'] = Clock::mysql_now();
+		}
 		return $columns;
 	}
 
@@ -274,6 +276,15 @@ final class SessionWriter extends Repository {
 			$audit[] = $by->as( (string) $type, (string) $reason )->row( $id, (string) $field, $old, $new );
 		}
 		return $audit;
+	}
+
+	/**
+	 * Stores the core's answer for a row from before the plugin (LegacySessions: its date and
+	 * its legacy status as facts), audited, as a migration's bulk change: no hook, and the
+	 * row's updated_at stays the portal's.  The caller holds the row's lock and the transaction.
+	 */
+	public function store_legacy( array $row, array $answer, AuditActor $by ): void {
+		$this->quietly( fn() => $this->store_answer( $row, false, $answer, $by, array( 'updated_at' => $row['updated_at'] ?? null ) ) );
 	}
 
 	/**

@@ -14,6 +14,7 @@ namespace TFSP\CalendlySync\Public;
 use TFSP\CalendlySync\Clock;
 use TFSP\CalendlySync\DatabaseError;
 use TFSP\CalendlySync\HandEntries;
+use TFSP\CalendlySync\LegacySessions;
 use TFSP\CalendlySync\Plugin;
 use TFSP\CalendlySync\Progress;
 
@@ -167,7 +168,7 @@ final class PortalShortcode {
 
 	/** When and what. */
 	private function describe( array $row ): string {
-		$when = null === $row['start_at'] ? __( 'Time to be confirmed', 'tfsp-calendly-sync' ) : Clock::site_datetime( (string) $row['start_at'], true );
+		$when = null === $row['start_at'] ? __( 'Time to be confirmed', 'tfsp-calendly-sync' ) : LegacySessions::when( $row, true );
 		$out  = '<span class="tfsp-coaching-when">' . esc_html( $when ) . '</span>';
 		if ( null !== $row['event_name'] && '' !== $row['event_name'] ) {
 			$out .= ' &middot; <span class="tfsp-coaching-event">' . esc_html( (string) $row['event_name'] ) . '</span>';
