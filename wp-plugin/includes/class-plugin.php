@@ -196,11 +196,20 @@ final class Plugin {
 	}
 
 	public function progress(): Progress {
-		return $this->service( 'progress', fn() => new Progress( $this->progress_repository(), $this->settings() ) );
+		return $this->service( 'progress', fn() => new Progress( $this->progress_repository(), $this->settings(), $this->terms() ) );
+	}
+
+	/** The program's terms and cohorts (Terms & cohorts page, progress per term). */
+	public function terms(): Terms {
+		return $this->service( 'terms', fn() => new Terms( $this->term_repository(), $this->database() ) );
+	}
+
+	public function term_repository(): TermRepository {
+		return $this->service( 'term_repository', fn() => new TermRepository( $this->db ) );
 	}
 
 	public function progress_repository(): ProgressRepository {
-		return $this->service( 'progress_repository', fn() => new ProgressRepository( $this->db ) );
+		return $this->service( 'progress_repository', fn() => new ProgressRepository( $this->db, $this->term_repository() ) );
 	}
 
 	public function coach_reminders(): Cron\CoachReminders {
@@ -209,7 +218,7 @@ final class Plugin {
 
 	/** The student mails: the daily "book your next session" job and the requirement-met mail. */
 	public function student_nudges(): Cron\StudentNudges {
-		return $this->service( 'student_nudges', fn() => new Cron\StudentNudges( $this->database(), $this->progress_repository(), $this->notifications(), $this->settings(), $this->settings_repository() ) );
+		return $this->service( 'student_nudges', fn() => new Cron\StudentNudges( $this->database(), $this->progress_repository(), $this->notifications(), $this->settings(), $this->settings_repository(), $this->progress() ) );
 	}
 
 	public function notifications(): NotificationRepository {

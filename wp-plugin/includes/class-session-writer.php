@@ -1004,8 +1004,9 @@ final class SessionWriter extends Repository {
 	/**
 	 * A row of the student began to count toward progress: once the
 	 * transaction commits, a student whose count reached the requirement in
-	 * it is announced, do_action( HOOK_REQUIREMENT_MET, $student_id, null ).
-	 * The term is null until the program has terms.
+	 * it is announced, do_action( HOOK_REQUIREMENT_MET, $student_id, $term_id ): the count and
+	 * the requirement of the current term (the term is null while the program has no terms;
+	 * between terms nothing is announced).
 	 */
 	private function gained( ?int $student, int $rows = 1 ): void {
 		if ( null === $student || $rows <= 0 || $this->quiet ) {
@@ -1018,11 +1019,14 @@ final class SessionWriter extends Repository {
 	private function announce_requirements(): void {
 		$gained       = $this->gained;
 		$this->gained = array();
-		$required     = (int) Plugin::instance()->settings()->get( 'required_sessions' );
+		$progress     = Plugin::instance()->progress();
 		foreach ( $gained as $student => $rows ) {
-			$count = (int) $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM {$this->table()} WHERE type_ignored = 0 AND counts_toward_progress = 1 AND student_id = %d", $student ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-			if ( $count >= $required && $count - $rows < $required ) {
-				do_action( self::HOOK_REQUIREMENT_MET, (int) $student, null );
+			// The student's progress in the current term (or all-time without terms), from the stored answers.
+			$now   = $progress->of_student( (int) $student );
+			$count = $now['attended'];
+			$term  = $now['scope']['term'];
+			if ( $count >= $now['required'] && $count - $rows < $now['required'] && ( null === $term || 'current' === $now['scope']['state'] ) ) {
+				do_action( self::HOOK_REQUIREMENT_MET, (int) $student, null === $term ? null : (int) $term['id'] );
 			}
 		}
 	}

@@ -121,11 +121,19 @@ final class PortalShortcode {
 
 		$out  = '<div class="tfsp-coaching-sessions">';
 		$out .= '<p class="tfsp-coaching-progress"><strong>' . esc_html(
-			/* translators: 1: sessions attended, 2: sessions required */
-			sprintf( _n( '%1$d of %2$d session attended', '%1$d of %2$d sessions attended', $progress['required'], 'tfsp-calendly-sync' ), $progress['attended'], $progress['required'] )
+			$progress['phrase'] ?? sprintf(
+				/* translators: 1: sessions attended, 2: sessions required */
+				_n( '%1$d of %2$d session attended', '%1$d of %2$d sessions attended', $progress['required'], 'tfsp-calendly-sync' ),
+				$progress['attended'],
+				$progress['required']
+			)
 		) . '</strong>';
 		if ( $progress['completed'] ) {
 			$out .= ' &mdash; ' . esc_html__( 'requirement complete.', 'tfsp-calendly-sync' );
+		}
+		if ( null !== $progress['next'] ) {
+			// Between terms: the last term's result above, and when the next one begins.
+			$out .= ' <span class="tfsp-coaching-next-term">' . esc_html( $progress['next'] ) . '</span>';
 		}
 		$out .= '</p><progress max="' . esc_attr( (string) $progress['required'] ) . '" value="' . esc_attr( (string) min( $progress['attended'], $progress['required'] ) ) . '" aria-hidden="true"></progress>';
 
