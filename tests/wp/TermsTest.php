@@ -222,6 +222,15 @@ final class TermsTest extends CalendlyTestCase {
 		$completed = self::adminPage( 'admin.php?page=tfsp-calendly-progress&completion=completed&orderby=name' )['body'];
 		$this->assertStringContainsString( $none['email'], $completed, '3 of 3: completed' );
 		$this->assertStringNotContainsString( $in_two['email'], $completed, '1 of 5: not yet' );
+
+		// Privacy: the exporter lists the hand-picked cohorts; the eraser takes the student out of them.
+		$admin_id  = (int) self::rows( 'SELECT ID FROM ' . self::table( 'users' ) . ' WHERE user_login = ?', array( self::env( 'WP_ADMIN_USER' ) ) )[0]['ID'];
+		[ , $out ] = self::php( 'coaching.php', array( $admin_id, 'export', $in_two['email'] ) );
+		$items     = array_merge( ...array_column( (array) json_decode( $out, true ), 'data' ) );
+		$cohorts   = array_values( array_filter( $items, static fn( $i ) => 'tfsp-calendly-cohorts' === $i['group_id'] ) );
+		$this->assertSame( array( 'Scholars' ), array_map( static fn( $i ) => $i['data'][0]['value'], $cohorts ), $out );
+		self::php( 'coaching.php', array( $admin_id, 'erase', $in_two['email'] ) );
+		$this->assertSame( array(), self::rows( 'SELECT cohort_id FROM ' . self::table( 'tfsp_cohort_members' ) . ' WHERE user_id = ?', array( $in_two['id'] ) ), 'erased: in no hand-picked cohort' );
 	}
 
 	public function test_every_bad_input_names_its_field_and_writes_nothing(): void {
@@ -284,6 +293,51 @@ final class TermsTest extends CalendlyTestCase {
 		$r = self::postAdminForm( array( 'action' => 'tfsp_calendly_save_term', 'name' => 'No nonce', 'first_day' => self::day( 50 ), 'last_day' => self::day( 60 ), 'id' => '0' ), self::admin()['cookie'], 'tfsp-calendly-terms' );
 		$this->assertSame( 403, $r['status'], 'no nonce' );
 		$this->assertSame( $before, $counts(), 'nothing written by a refused request' );
+	}
+
+	public function test_the_student_mails_speak_of_the_term_and_the_cohort_requirement(): void {
+		$saved = array();
+		foreach ( array( 'nudge_book_next' => '1', 'nudge_requirement_met' => '1', 'nudge_after_days' => '14', 'scheduling_url' => 'https://calendly.com/tfsp-test/coaching' ) as $name => $value ) {
+			$row            = self::rows( 'SELECT setting_value FROM ' . self::table( 'tfsp_calendly_settings' ) . ' WHERE setting_key = ?', array( $name ) );
+			$saved[ $name ] = $row ? $row[0]['setting_value'] : null;
+			self::putSetting( $name, $value );
+		}
+		try {
+			$last = self::day( 30 );
+			$this->term( 'Earlier', self::day( -60 ), self::day( -31 ) );
+			$term = $this->term( 'Mail term', self::day( -30 ), $last, '3' );
+			$met  = self::loggedInUser( 'subscriber' );
+			$this->assertNull( $this->cohort( array( 'name' => 'Two will do', 'kind' => 'hand', 'members' => $met['email'], 'term_id' => (string) $term, 'required' => '2' ) )['error'] );
+			$this->attended( $met['id'], self::utc( self::day( -40 ), '10:00:00' ) ); // The earlier term's: counts for nothing now.
+			$one = $this->attended( $met['id'], self::utc( self::day( -3 ), '10:00:00' ) );
+			$two = $this->attended( $met['id'], self::utc( self::day( -2 ), '10:00:00' ) );
+			self::exec( 'UPDATE ' . self::table( 'tfsp_coach_sessions' ) . " SET status = 'scheduled', coach_mark = NULL, coach_mark_at = NULL, coach_mark_by = NULL WHERE id IN ($one, $two)" );
+			self::settle();
+
+			$since = microtime( true );
+			$this->assertSame( 200, self::adminRest( 'POST', "tfsp-calendly/v1/sessions/$one/mark", array( 'mark' => 'attended' ) )['status'] );
+			$mine = static fn(): array => array_values( array_filter( MailSink::since( $since ), static fn( $m ) => in_array( $met['email'], $m['to'], true ) ) );
+			$this->assertSame( array(), $mine(), '1 of 2 in this term (the earlier term\'s session does not count)' );
+			$this->assertSame( 200, self::adminRest( 'POST', "tfsp-calendly/v1/sessions/$two/mark", array( 'mark' => 'attended' ) )['status'] );
+			$mails = $mine();
+			$this->assertCount( 1, $mails, '2 of 2: the cohort\'s requirement is met' );
+			$this->assertStringContainsString( 'attended 2 coaching sessions and so met the program\'s requirement of 2 sessions', $mails[0]['message'] );
+			$this->assertSame( array( array( 'occasion' => 'term:' . $term . ':met' ) ), self::rows( 'SELECT occasion FROM ' . self::table( 'tfsp_notifications' ) . ' WHERE user_id = ?', array( $met['id'] ) ), 'once per term' );
+
+			// "Book your next session": below the term's requirement, latest session 20 days back.
+			$below = self::loggedInUser( 'subscriber' );
+			$this->attended( $below['id'], self::utc( self::day( -20 ), '10:00:00' ) );
+			self::settle();
+			$since = microtime( true );
+			self::cron( 'tfsp_calendly_student_nudges' );
+			$book = array_values( array_filter( MailSink::since( $since ), static fn( $m ) => in_array( $below['email'], $m['to'], true ) ) );
+			$this->assertCount( 1, $book );
+			$this->assertStringContainsString( 'Your coaching sessions: 1 of 3 sessions this term, ends ' . self::longDay( $last ) . '.', $book[0]['message'] );
+		} finally {
+			foreach ( $saved as $name => $value ) {
+				null === $value ? self::deleteSetting( $name ) : self::putSetting( $name, $value );
+			}
+		}
 	}
 
 	public function test_hostile_names_are_text_on_the_page_and_in_the_csv(): void {

@@ -235,7 +235,7 @@ final class Plugin {
 	}
 
 	public function privacy(): Privacy {
-		return $this->service( 'privacy', fn() => new Privacy( new PrivacyRepository( $this->db ), $this->session_writer(), $this->notifications() ) );
+		return $this->service( 'privacy', fn() => new Privacy( new PrivacyRepository( $this->db ), $this->session_writer(), $this->notifications(), $this->term_repository() ) );
 	}
 
 	public function ledger(): LedgerRepository {

@@ -135,9 +135,18 @@ final class TermRepository extends Repository {
 		}
 	}
 
-	/** A deleted user leaves every cohort. */
-	public function forget_user( int $user ): void {
-		$this->checked( $this->db->query( $this->db->prepare( "DELETE FROM {$this->members_table()} WHERE user_id = %d", $user ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+	/**
+	 * The hand-picked cohorts a user is in, with when they joined (the privacy exporter).
+	 *
+	 * @return array<int,array{name:string,joined_at:string}>
+	 */
+	public function cohorts_of( int $user ): array {
+		return (array) $this->checked( $this->db->get_results( $this->db->prepare( "SELECT c.name, m.joined_at FROM {$this->members_table()} m JOIN {$this->cohorts_table()} c ON c.id = m.cohort_id WHERE m.user_id = %d ORDER BY c.name, c.id", $user ), ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+	}
+
+	/** A deleted (or erased) user leaves every hand-picked cohort; how many they left. */
+	public function forget_user( int $user ): int {
+		return (int) $this->checked( $this->db->query( $this->db->prepare( "DELETE FROM {$this->members_table()} WHERE user_id = %d", $user ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 	}
 
 	/**
