@@ -47,7 +47,7 @@ test('an admin adds a term and a cohort, is told which field is wrong, and delet
   await submit(page, form);
   await snap(page, 'terms-refused');
   assert.match(page.url(), /tfsp_error=last_day/);
-  assert.match(await page.locator('.notice-error').innerText(), /Last day: it is before the first day\./);
+  assert.match(await page.locator('.tfsp-calendly-notice.notice-error').innerText(), /Last day: it is before the first day\./);
   assert.equal(await page.locator('form.tfsp-calendly-term-form input[name="name"]').inputValue(), HOSTILE, 'what was typed is kept');
   assert.equal(await page.locator('.tfsp-term-name').count(), 0, 'nothing was added');
 
@@ -57,7 +57,7 @@ test('an admin adds a term and a cohort, is told which field is wrong, and delet
   await form.locator('input[name="required"]').fill('4');
   await submit(page, form);
   await snap(page, 'terms-added');
-  assert.match(await page.locator('.notice-success').innerText(), /was saved/);
+  assert.match(await page.locator('.tfsp-calendly-notice.notice-success').innerText(), /was saved/);
   const name = page.locator('.tfsp-term-name', { hasText: 'Term ' + run });
   assert.equal(await name.count(), 1);
   assert.ok((await name.innerText()).includes(HOSTILE), 'the name is shown as text');
@@ -80,7 +80,7 @@ test('an admin adds a term and a cohort, is told which field is wrong, and delet
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), cohort.locator('button', { hasText: 'Delete' }).click()]);
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('.tfsp-calendly-terms-table tr', { hasText: 'Term ' + run }).locator('button', { hasText: 'Delete' }).click()]);
   await snap(page, 'terms-deleted');
-  assert.match(await page.locator('.notice-success').innerText(), /was deleted/);
+  assert.match(await page.locator('.tfsp-calendly-notice.notice-success').innerText(), /was deleted/);
   assert.equal(await page.locator('.tfsp-term-name', { hasText: 'Term ' + run }).count(), 0);
   assert.deepEqual(dialogs, []);
 });
