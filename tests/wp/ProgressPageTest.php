@@ -71,7 +71,7 @@ final class ProgressPageTest extends CoachingTestCase {
 		$this->assertStringContainsString( 'attachment;', $csv['headers']['content-disposition'] );
 
 		$rows = array_map( 'str_getcsv', array_filter( explode( "\n", $csv['body'] ) ) );
-		$this->assertSame( array( 'User ID', 'Student', 'E-mail', 'Attended', 'Required', 'Upcoming', 'No-shows', 'Last session (UTC)', 'Completed', 'Attended, entered by hand' ), $rows[0] );
+		$this->assertSame( array( 'User ID', 'Student', 'E-mail', 'Attended', 'Required', 'Upcoming', 'No-shows', 'Last session (UTC)', 'Completed', 'Attended, entered by hand', 'Term' ), $rows[0] );
 		$by_id = array();
 		foreach ( $rows as $row ) {
 			$by_id[ $row[0] ] = $row;

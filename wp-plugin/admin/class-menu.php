@@ -24,6 +24,7 @@ final class Menu {
 	private ?SettingsPage $settings   = null;
 	private ?SyncPage $sync           = null;
 	private ?UnmatchedPage $unmatched = null;
+	private ?TermsPage $terms         = null;
 
 	public function __construct( Plugin $plugin ) {
 		$this->plugin = $plugin;
@@ -52,6 +53,9 @@ final class Menu {
 		foreach ( SyncPage::ACTIONS as $action ) {
 			add_action( 'admin_post_' . $action, fn() => $this->sync()->handle( $action ) );
 		}
+		foreach ( TermsPage::ACTIONS as $action ) {
+			add_action( 'admin_post_' . $action, fn() => $this->terms()->handle( $action ) );
+		}
 	}
 
 	public function add_pages(): void {
@@ -68,6 +72,7 @@ final class Menu {
 		$unmatched = add_submenu_page( self::PARENT, __( 'Unmatched bookings', 'tfsp-calendly-sync' ), __( 'Unmatched bookings', 'tfsp-calendly-sync' ), Plugin::CAP_MANAGE, UnmatchedPage::SLUG, fn() => $this->unmatched()->render() );
 		$sync      = add_submenu_page( self::PARENT, __( 'Calendly sync', 'tfsp-calendly-sync' ), __( 'Sync', 'tfsp-calendly-sync' ), Plugin::CAP_MANAGE, SyncPage::SLUG, fn() => $this->sync()->render() );
 		add_submenu_page( self::PARENT, __( 'Calendly settings', 'tfsp-calendly-sync' ), __( 'Settings', 'tfsp-calendly-sync' ), Plugin::CAP_MANAGE, SettingsPage::SLUG, fn() => $this->settings()->render() );
+		add_submenu_page( self::PARENT, __( 'Terms & cohorts', 'tfsp-calendly-sync' ), __( 'Terms & cohorts', 'tfsp-calendly-sync' ), Plugin::CAP_MANAGE, TermsPage::SLUG, fn() => $this->terms()->render() );
 
 		// List tables read their screen options and take their bulk actions before any output.
 		add_action( 'load-' . $sessions, fn() => $this->sessions()->load() );
@@ -84,7 +89,7 @@ final class Menu {
 	/** @param string $hook The admin page's hook suffix. */
 	public function enqueue( $hook ): void {
 		$page = isset( $_GET['page'] ) ? sanitize_key( wp_unslash( $_GET['page'] ) ) : ''; // phpcs:ignore WordPress.Security.NonceVerification.Recommended
-		if ( ! in_array( $page, array( self::PARENT, UnmatchedPage::SLUG, SyncPage::SLUG, SettingsPage::SLUG ), true ) ) {
+		if ( ! in_array( $page, array( self::PARENT, UnmatchedPage::SLUG, SyncPage::SLUG, SettingsPage::SLUG, TermsPage::SLUG ), true ) ) {
 			return;
 		}
 		$url = plugins_url( 'admin/assets/', TFSP_CALENDLY_SYNC_FILE );
@@ -113,6 +118,10 @@ final class Menu {
 			return max( 1, min( 200, (int) $value ) );
 		}
 		return $status;
+	}
+
+	private function terms(): TermsPage {
+		return $this->terms ??= new TermsPage( $this->plugin->terms() );
 	}
 
 	private function sessions(): SessionsPage {

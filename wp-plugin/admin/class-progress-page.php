@@ -14,6 +14,7 @@ use TFSP\CalendlySync\DatabaseError;
 use TFSP\CalendlySync\Plugin;
 use TFSP\CalendlySync\Progress;
 use TFSP\CalendlySync\SessionAccess;
+use TFSP\CalendlySync\Terms;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -128,11 +129,15 @@ final class ProgressPage {
 
 	/** @param array<string,int> $totals From Progress::totals(). */
 	private function render_totals( array $totals ): void {
+		$scope = $this->progress->scope();
 		$items = array(
 			/* translators: %s: number of students */
 			sprintf( _n( '%s student', '%s students', $totals['students'], 'tfsp-calendly-sync' ), number_format_i18n( $totals['students'] ) ),
-			/* translators: 1: number of students, 2: attended sessions required */
-			sprintf( _n( '%1$s completed the requirement of %2$d session', '%1$s completed the requirement of %2$d sessions', $totals['required'], 'tfsp-calendly-sync' ), number_format_i18n( $totals['completed'] ), $totals['required'] ),
+			null === $scope['term']
+				/* translators: 1: number of students, 2: attended sessions required */
+				? sprintf( _n( '%1$s completed the requirement of %2$d session', '%1$s completed the requirement of %2$d sessions', $totals['required'], 'tfsp-calendly-sync' ), number_format_i18n( $totals['completed'] ), $totals['required'] )
+				/* translators: %s: number of students */
+				: sprintf( _n( '%s met their requirement', '%s met their requirement', $totals['completed'], 'tfsp-calendly-sync' ), number_format_i18n( $totals['completed'] ) ),
 			/* translators: %s: number of sessions */
 			sprintf( _n( '%s session attended', '%s sessions attended', $totals['attended'], 'tfsp-calendly-sync' ), number_format_i18n( $totals['attended'] ) ),
 			/* translators: %s: number of sessions */
@@ -144,7 +149,12 @@ final class ProgressPage {
 			/* translators: %s: number of sessions */
 			sprintf( _n( '%s canceled or rescheduled', '%s canceled or rescheduled', $totals['canceled'], 'tfsp-calendly-sync' ), number_format_i18n( $totals['canceled'] ) ),
 		);
-		echo '<h2>' . esc_html__( 'Program totals', 'tfsp-calendly-sync' ) . '</h2><ul class="tfsp-calendly-totals" style="display:flex;gap:1.5em;flex-wrap:wrap;list-style:none;padding:0">';
+		echo '<h2>' . esc_html__( 'Program totals', 'tfsp-calendly-sync' ) . '</h2>';
+		$term = self::term_line( $scope, (int) $totals['required'] );
+		if ( null !== $term ) {
+			echo '<p class="tfsp-calendly-term">' . esc_html( $term ) . '</p>';
+		}
+		echo '<ul class="tfsp-calendly-totals" style="display:flex;gap:1.5em;flex-wrap:wrap;list-style:none;padding:0">';
 		foreach ( $items as $item ) {
 			echo '<li><strong>' . esc_html( $item ) . '</strong></li>';
 		}
@@ -152,6 +162,27 @@ final class ProgressPage {
 			/* translators: %s: time */
 			sprintf( __( 'Totals and chart as of %s; they are recounted every five minutes. The students below are counted live.', 'tfsp-calendly-sync' ), Clock::site_time_at( (int) $totals['computed_at'] ) )
 		) . '</p>';
+	}
+
+	/**
+	 * Which term the figures are about: "This term: Fall 2026, September 1, 2026 to December 15,
+	 * 2026; 3 sessions required unless a cohort asks otherwise. ...", or between terms the last
+	 * one and when the next begins; null without terms.
+	 */
+	public static function term_line( array $scope, int $required ): ?string {
+		if ( null === $scope['term'] ) {
+			return null;
+		}
+		$term = $scope['term'];
+		if ( 'current' === $scope['state'] ) {
+			/* translators: 1: term name, 2: its first day, 3: its last day, 4: sessions it requires */
+			$line = sprintf( _n( 'This term: %1$s, %2$s to %3$s; %4$d session required unless a cohort asks otherwise. Sessions count in the term in which they start.', 'This term: %1$s, %2$s to %3$s; %4$d sessions required unless a cohort asks otherwise. Sessions count in the term in which they start.', $required, 'tfsp-calendly-sync' ), (string) $term['name'], Terms::day( (string) $term['first_day'] ), Terms::day( (string) $term['last_day'] ), $required );
+		} else {
+			/* translators: 1: term name, 2: its first day, 3: its last day */
+			$line = sprintf( __( 'Between terms: the figures are those of the last term, %1$s (%2$s to %3$s).', 'tfsp-calendly-sync' ), (string) $term['name'], Terms::day( (string) $term['first_day'] ), Terms::day( (string) $term['last_day'] ) );
+		}
+		$next = Terms::next_phrase( $scope );
+		return null === $next ? $line : $line . ' ' . $next;
 	}
 
 	/** admin-post.php handler: every student with their progress as CSV, streamed. */
@@ -182,8 +213,11 @@ final class ProgressPage {
 				__( 'Last session (UTC)', 'tfsp-calendly-sync' ),
 				__( 'Completed', 'tfsp-calendly-sync' ),
 				__( 'Attended, entered by hand', 'tfsp-calendly-sync' ),
+				__( 'Term', 'tfsp-calendly-sync' ),
 			)
 		);
+		$scope = $this->progress->scope();
+		$term  = null === $scope['term'] ? '' : self::cell( (string) $scope['term']['name'] );
 		try {
 			$after = 0;
 			do {
@@ -209,6 +243,7 @@ final class ProgressPage {
 							null === $row['last_session'] ? '' : substr( (string) $row['last_session'], 0, 19 ),
 							$row['completed'] ? __( 'yes', 'tfsp-calendly-sync' ) : __( 'no', 'tfsp-calendly-sync' ),
 							$row['by_hand'],
+							$term,
 						)
 					);
 				}

@@ -17,6 +17,7 @@ namespace TFSP\CalendlySync\Admin;
 use TFSP\CalendlySync\Clock;
 use TFSP\CalendlySync\DatabaseError;
 use TFSP\CalendlySync\HandEntries;
+use TFSP\CalendlySync\LegacySessions;
 use TFSP\CalendlySync\Plugin;
 use TFSP\CalendlySync\SessionListRepository;
 
@@ -172,7 +173,7 @@ final class SessionsListTable extends \WP_List_Table {
 
 	/** @param array $item Row. */
 	protected function column_start( $item ) {
-		$out  = '<strong>' . esc_html( Clock::site_datetime( $item['start_at'] ) ) . '</strong>';
+		$out  = '<strong>' . esc_html( LegacySessions::when( $item ) ) . '</strong>';
 		$out .= ' <span class="tfsp-calendly-id">#' . esc_html( (string) (int) $item['id'] ) . '</span>';
 		if ( null !== $item['event_name'] && '' !== $item['event_name'] ) {
 			$out .= '<br><span class="tfsp-calendly-event">' . esc_html( (string) $item['event_name'] ) . '</span>';

@@ -101,6 +101,8 @@ final class SettingsPage {
 					$line .= ' ' . __( 'It was turned off.', 'tfsp-calendly-sync' );
 				} elseif ( 'no_link' === $s['skipped'] ) {
 					$line .= ' ' . __( 'Nothing was sent: the scheduling link for students is empty.', 'tfsp-calendly-sync' );
+				} elseif ( 'between_terms' === $s['skipped'] ) {
+					$line .= ' ' . __( 'Nothing was sent: no term is under way.', 'tfsp-calendly-sync' );
 				}
 			} else {
 				$line = sprintf(

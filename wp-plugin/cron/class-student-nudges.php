@@ -30,12 +30,14 @@ use TFSP\CalendlySync\Clock;
 use TFSP\CalendlySync\Database;
 use TFSP\CalendlySync\DatabaseError;
 use TFSP\CalendlySync\NotificationRepository;
+use TFSP\CalendlySync\Progress;
 use TFSP\CalendlySync\ProgressRepository;
 use TFSP\CalendlySync\ReaderTimeZone;
 use TFSP\CalendlySync\Public\BookingShortcode;
 use TFSP\CalendlySync\Public\Unsubscribe;
 use TFSP\CalendlySync\Settings;
 use TFSP\CalendlySync\SettingsRepository;
+use TFSP\CalendlySync\Terms;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -61,12 +63,14 @@ final class StudentNudges {
 
 	private Database $db;
 	private ProgressRepository $progress;
+	private Progress $rules;
 	private NotificationRepository $notifications;
 	private Settings $settings;
 	private SettingsRepository $store;
 	private ReaderTimeZone $zones;
 
-	public function __construct( Database $db, ProgressRepository $progress, NotificationRepository $notifications, Settings $settings, SettingsRepository $store, ReaderTimeZone $zones ) {
+	public function __construct( Database $db, ProgressRepository $progress, NotificationRepository $notifications, Settings $settings, SettingsRepository $store, Progress $rules, ReaderTimeZone $zones ) {
+		$this->rules         = $rules;
 		$this->db            = $db;
 		$this->progress      = $progress;
 		$this->notifications = $notifications;
@@ -113,20 +117,23 @@ final class StudentNudges {
 				$skipped = 'off';
 			} elseif ( '' === $link ) {
 				$skipped = 'no_link';
+			} elseif ( 'ended' === $this->rules->scope()['state'] ) {
+				$skipped = 'between_terms'; // Nothing to reach until the next term begins.
 			} else {
-				$required = max( 1, (int) $this->settings->get( 'required_sessions' ) );
+				$rule     = $this->rules->rule(); // The current term's sessions and each student's requirement.
 				$now      = gmdate( 'Y-m-d H:i:s' );
 				$cutoff   = gmdate( 'Y-m-d H:i:s', time() - (int) $this->settings->get( 'nudge_after_days' ) * DAY_IN_SECONDS );
 				$after    = 0;
 				do {
-					$rows = $this->progress->nudge_candidates( $after, $now, self::BATCH );
+					$rows = $this->progress->nudge_candidates( $after, $now, self::BATCH, $rule );
 					foreach ( $rows as $row ) {
-						$after = (int) $row['ID'];
+						$after    = (int) $row['ID'];
+						$required = max( 1, (int) $row['required'] );
 						if ( (int) $row['counted'] >= $required || (int) $row['upcoming'] ) {
 							continue;
 						}
 						if ( null === $row['last_id'] ) {
-							$occasion = self::occasion( 'never' );
+							$occasion = self::occasion( 'never', null === $rule['term'] ? null : (int) $rule['term']['id'] );
 							$session  = null;
 						} elseif ( (string) $row['last_end'] <= $cutoff ) {
 							$occasion = self::occasion( 'session:' . (int) $row['last_id'] );
@@ -134,7 +141,7 @@ final class StudentNudges {
 						} else {
 							continue;
 						}
-						if ( $this->book_next( $after, $occasion, $session, $row, $required, $link ) ) {
+						if ( $this->book_next( $after, $occasion, $session, $row, $required, $link, $rule ) ) {
 							$sent[] = array(
 								'user_id'  => $after,
 								'occasion' => $occasion,
@@ -171,7 +178,7 @@ final class StudentNudges {
 	 *
 	 * @param array<string,mixed> $row The student's stored answers (nudge_candidates()).
 	 */
-	private function book_next( int $user_id, string $occasion, ?int $session_id, array $row, int $required, string $link ): bool {
+	private function book_next( int $user_id, string $occasion, ?int $session_id, array $row, int $required, string $link, array $rule ): bool {
 		$user = get_userdata( $user_id );
 		if ( ! $user || ! is_email( $user->user_email ) || self::unsubscribed( $user_id, self::BOOK_NEXT ) ) {
 			return false;
@@ -194,8 +201,14 @@ final class StudentNudges {
 			/* translators: %s: date and time of the student's latest session, with its time zone */
 			$lines[] = sprintf( __( 'Your latest coaching session was on %s.', 'tfsp-calendly-sync' ), Clock::datetime_at( false === $end ? time() : $end, $this->zones->of_student( $user_id ), true ) );
 		}
-		/* translators: 1: sessions attended, 2: sessions required */
-		$lines[] = sprintf( _n( 'You have attended %1$d of the %2$d coaching session the program asks for.', 'You have attended %1$d of the %2$d coaching sessions the program asks for.', $required, 'tfsp-calendly-sync' ), $counted, $required );
+		$phrase = Terms::phrase( $rule, $counted, $required );
+		if ( null === $phrase ) {
+			/* translators: 1: sessions attended, 2: sessions required */
+			$lines[] = sprintf( _n( 'You have attended %1$d of the %2$d coaching session the program asks for.', 'You have attended %1$d of the %2$d coaching sessions the program asks for.', $required, 'tfsp-calendly-sync' ), $counted, $required );
+		} else {
+			/* translators: %s: progress such as "1 of 3 sessions this term, ends December 15" */
+			$lines[] = sprintf( __( 'Your coaching sessions: %s.', 'tfsp-calendly-sync' ), $phrase );
+		}
 		$lines[] = '';
 		$lines[] = __( 'Book your next session here:', 'tfsp-calendly-sync' );
 		$lines[] = BookingShortcode::prefilled( $link, $user );
@@ -205,7 +218,7 @@ final class StudentNudges {
 			'user_id'    => $user_id,
 			'occasion'   => $occasion,
 			'session_id' => $session_id,
-			'term_id'    => null,
+			'term_id'    => null === $rule['term'] ? null : (int) $rule['term']['id'],
 		);
 		return $this->send( $user, self::BOOK_NEXT, $occasion, $subject, $lines, $context );
 	}
@@ -232,8 +245,9 @@ final class StudentNudges {
 			if ( ! $this->notifications->claim( $student_id, self::REQUIREMENT_MET, $occasion ) ) {
 				return false;
 			}
-			$required = max( 1, (int) $this->settings->get( 'required_sessions' ) );
-			$counted  = $this->progress->counted_of( $student_id );
+			$now      = $this->rules->of_student( $student_id ); // In the current term, with the student's cohort requirement.
+			$required = $now['required'];
+			$counted  = $now['attended'];
 			$lines    = array(
 				/* translators: %s: the student's name */
 				sprintf( __( 'Hello %s,', 'tfsp-calendly-sync' ), self::name( $user ) ),

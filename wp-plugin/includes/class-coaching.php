@@ -66,6 +66,7 @@ final class Coaching {
 						// coach_id its row of the coaches table (no decision: without the core too).
 						if ( Plugin::requirements_met() ) {
 							$this->plugin->session_writer()->restand_stale();
+							$this->plugin->legacy_sessions()->adopt( false );
 						}
 						$this->plugin->session_writer()->adopt_portal_coaches();
 						$this->progress()->refresh();

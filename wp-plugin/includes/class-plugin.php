@@ -161,7 +161,7 @@ final class Plugin {
 	}
 
 	public function schema(): Schema {
-		return $this->service( 'schema', fn() => new Schema( $this->db, $this->settings_repository(), $this->session_writer(), $this->database() ) );
+		return $this->service( 'schema', fn() => new Schema( $this->db, $this->settings_repository(), $this->session_writer(), $this->database(), $this->legacy_sessions() ) );
 	}
 
 	public function sync(): SessionSync {
@@ -180,6 +180,11 @@ final class Plugin {
 		return $this->service( 'sessions', fn() => new SessionRepository( $this->db ) );
 	}
 
+	/** The rows from before the plugin, given their facts (migration step 12, the progress refresh). */
+	public function legacy_sessions(): LegacySessions {
+		return $this->service( 'legacy_sessions', fn() => new LegacySessions( $this->db, $this->sessions(), $this->session_writer(), $this->database(), $this->settings_repository() ) );
+	}
+
 	/** The one writer of the sessions table. */
 	public function session_writer(): SessionWriter {
 		return $this->service( 'session_writer', fn() => new SessionWriter( $this->db, $this->sessions(), $this->audit(), $this->database() ) );
@@ -191,11 +196,20 @@ final class Plugin {
 	}
 
 	public function progress(): Progress {
-		return $this->service( 'progress', fn() => new Progress( $this->progress_repository(), $this->settings() ) );
+		return $this->service( 'progress', fn() => new Progress( $this->progress_repository(), $this->settings(), $this->terms() ) );
+	}
+
+	/** The program's terms and cohorts (Terms & cohorts page, progress per term). */
+	public function terms(): Terms {
+		return $this->service( 'terms', fn() => new Terms( $this->term_repository(), $this->database() ) );
+	}
+
+	public function term_repository(): TermRepository {
+		return $this->service( 'term_repository', fn() => new TermRepository( $this->db ) );
 	}
 
 	public function progress_repository(): ProgressRepository {
-		return $this->service( 'progress_repository', fn() => new ProgressRepository( $this->db ) );
+		return $this->service( 'progress_repository', fn() => new ProgressRepository( $this->db, $this->term_repository() ) );
 	}
 
 	/** The time zone each student reads their times in (the portal, the student mails). */
@@ -209,7 +223,7 @@ final class Plugin {
 
 	/** The student mails: the daily "book your next session" job and the requirement-met mail. */
 	public function student_nudges(): Cron\StudentNudges {
-		return $this->service( 'student_nudges', fn() => new Cron\StudentNudges( $this->database(), $this->progress_repository(), $this->notifications(), $this->settings(), $this->settings_repository(), $this->reader_time_zone() ) );
+		return $this->service( 'student_nudges', fn() => new Cron\StudentNudges( $this->database(), $this->progress_repository(), $this->notifications(), $this->settings(), $this->settings_repository(), $this->progress(), $this->reader_time_zone() ) );
 	}
 
 	public function notifications(): NotificationRepository {
@@ -226,7 +240,7 @@ final class Plugin {
 	}
 
 	public function privacy(): Privacy {
-		return $this->service( 'privacy', fn() => new Privacy( new PrivacyRepository( $this->db ), $this->session_writer(), $this->notifications() ) );
+		return $this->service( 'privacy', fn() => new Privacy( new PrivacyRepository( $this->db ), $this->session_writer(), $this->notifications(), $this->term_repository() ) );
 	}
 
 	public function ledger(): LedgerRepository {

@@ -27,8 +27,10 @@ final class Privacy {
 	private PrivacyRepository $repository;
 	private SessionWriter $writer;
 	private NotificationRepository $notifications;
+	private TermRepository $terms;
 
-	public function __construct( PrivacyRepository $repository, SessionWriter $writer, NotificationRepository $notifications ) {
+	public function __construct( PrivacyRepository $repository, SessionWriter $writer, NotificationRepository $notifications, TermRepository $terms ) {
+		$this->terms         = $terms;
 		$this->repository    = $repository;
 		$this->writer        = $writer;
 		$this->notifications = $notifications;
@@ -98,7 +100,7 @@ final class Privacy {
 			}
 		}
 		if ( 1 === $page && $user ) {
-			$data = array_merge( $data, $this->export_mails( (int) $user->ID ) );
+			$data = array_merge( $data, $this->export_mails( (int) $user->ID ), $this->export_cohorts( (int) $user->ID ) );
 		}
 		try {
 			$rows = $this->repository->sessions_of( $user ? (int) $user->ID : null, $email, null, ( $page - 1 ) * self::BATCH, self::BATCH );
@@ -170,6 +172,10 @@ final class Privacy {
 			if ( $user && $this->notifications->delete_of_user( (int) $user->ID ) > 0 ) {
 				$removed = true;
 			}
+			// The hand-picked cohorts they were put in (a role cohort follows the account's role).
+			if ( $user && $this->terms->forget_user( (int) $user->ID ) > 0 ) {
+				$removed = true;
+			}
 			$rows = $this->repository->sessions_of( $user ? (int) $user->ID : null, $email, $placeholder, 0, self::BATCH );
 			if ( $rows ) {
 				$ids = array_map( static fn( $r ) => (int) $r['id'], $rows );
@@ -193,6 +199,38 @@ final class Privacy {
 			'messages'       => $rows ? array( __( 'Coaching sessions were kept, anonymised, so that attendance counts and the audit trail stay complete.', 'tfsp-calendly-sync' ) ) : array(),
 			'done'           => $done,
 		);
+	}
+
+	/**
+	 * The exporter's items for the hand-picked cohorts the user is in.
+	 *
+	 * @return array<int,array>
+	 */
+	private function export_cohorts( int $user_id ): array {
+		try {
+			$cohorts = $this->terms->cohorts_of( $user_id );
+		} catch ( DatabaseError $e ) {
+			return array();
+		}
+		$items = array();
+		foreach ( $cohorts as $n => $cohort ) {
+			$items[] = array(
+				'group_id'    => 'tfsp-calendly-cohorts',
+				'group_label' => __( 'Coaching: cohorts you are in', 'tfsp-calendly-sync' ),
+				'item_id'     => 'tfsp-calendly-cohort-' . $n,
+				'data'        => array(
+					array(
+						'name'  => __( 'Cohort', 'tfsp-calendly-sync' ),
+						'value' => (string) $cohort['name'],
+					),
+					array(
+						'name'  => __( 'Joined (UTC)', 'tfsp-calendly-sync' ),
+						'value' => (string) $cohort['joined_at'],
+					),
+				),
+			);
+		}
+		return $items;
 	}
 
 	/**

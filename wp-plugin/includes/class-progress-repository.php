@@ -21,8 +21,33 @@ final class ProgressRepository extends Repository {
 	/** Columns the portal and the reports read. */
 	private const COLUMNS = 'id, student_id, coach_id, status, start_at, end_at, event_name, invitee_email, invitee_name, join_url, cancel_url, reschedule_url, location_type, calendly_uri, rescheduled_from_uri, rescheduled_to_uri, conflict, source, entered_by';
 
+	private TermRepository $terms;
+
+	public function __construct( \wpdb $db, TermRepository $terms ) {
+		parent::__construct( $db );
+		$this->terms = $terms;
+	}
+
 	public function table(): string {
 		return $this->db->prefix . 'tfsp_coach_sessions';
+	}
+
+	/**
+	 * The start_at range of a rule's term as a condition (AND ...), or '' without a term.
+	 *
+	 * @param array  $rule  Progress::rule(): required, term, from, to.
+	 * @param string $alias Table alias and dot, or ''.
+	 */
+	private function in_term( array $rule, string $alias = '' ): string {
+		if ( null === ( $rule['term'] ?? null ) ) {
+			return '';
+		}
+		return (string) $this->db->prepare( " AND {$alias}start_at >= %s AND {$alias}start_at < %s", $rule['from'], $rule['to'] ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- the alias is ours.
+	}
+
+	/** A student's requirement under a rule, as SQL: the term's cohort rule, or the one number. */
+	private function required_sql( array $rule, string $user_id ): string {
+		return null === ( $rule['term'] ?? null ) ? (string) (int) $rule['required'] : $this->terms->requirement_sql( $rule['term'], $user_id );
 	}
 
 	/**
@@ -32,16 +57,16 @@ final class ProgressRepository extends Repository {
 	 *
 	 * @param string $search     Part of a name, login or e-mail; '' for all.
 	 * @param string $completion "completed", "in_progress" or '' (all).
-	 * @param int      $required   Attended sessions the requirement asks for.
+	 * @param array    $rule       Progress::rule(): the requirement and the term counted.
 	 * @param int|null $coach      Only the students of sessions this coach hosts; null for all.
 	 */
-	private function students_from( string $search, string $completion, int $required, ?int $coach = null ): string {
+	private function students_from( string $search, string $completion, array $rule, ?int $coach = null ): string {
 		$t      = $this->table();
 		$hosted = null === $coach ? '' : ' AND ' . $this->hosted_by( $coach );
 		$from   = "(SELECT student_id FROM {$t} WHERE type_ignored = 0 AND student_id IS NOT NULL{$hosted} GROUP BY student_id) x JOIN {$this->db->users} u ON u.ID = x.student_id";
 		if ( '' !== $completion ) {
-			$from .= $this->db->prepare( " LEFT JOIN (SELECT student_id FROM {$t} WHERE type_ignored = 0 AND counts_toward_progress = 1 AND student_id IS NOT NULL GROUP BY student_id HAVING COUNT(*) >= %d) c ON c.student_id = x.student_id", $required ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-			$from .= 'completed' === $completion ? ' WHERE c.student_id IS NOT NULL' : ' WHERE c.student_id IS NULL';
+			$op    = 'completed' === $completion ? '>=' : '<';
+			$from .= " LEFT JOIN (SELECT student_id, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND counts_toward_progress = 1 AND student_id IS NOT NULL" . $this->in_term( $rule ) . " GROUP BY student_id) c ON c.student_id = x.student_id WHERE IFNULL(c.n, 0) {$op} " . $this->required_sql( $rule, 'x.student_id' );
 		} else {
 			$from .= ' WHERE 1 = 1';
 		}
@@ -59,7 +84,7 @@ final class ProgressRepository extends Repository {
 	 * stops after its rows instead of reading every student.
 	 *
 	 */
-	private function students_probed( string $search, string $completion, int $required, ?int $coach = null ): string {
+	private function students_probed( string $search, string $completion, array $rule, ?int $coach = null ): string {
 		$t      = $this->table();
 		$hosted = null === $coach ? '' : ' AND ' . $this->hosted_by( $coach, 's.' );
 		if ( '' === $completion ) {
@@ -67,7 +92,7 @@ final class ProgressRepository extends Repository {
 		} else {
 			$op    = 'completed' === $completion ? '>=' : '<';
 			$where = "(SELECT s.id FROM {$t} s WHERE s.type_ignored = 0 AND s.student_id = u.ID{$hosted} LIMIT 1) IS NOT NULL AND "
-				. $this->db->prepare( "(SELECT COUNT(*) FROM {$t} a WHERE a.type_ignored = 0 AND a.student_id = u.ID AND a.counts_toward_progress = 1) {$op} %d", $required ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+				. "(SELECT COUNT(*) FROM {$t} a WHERE a.type_ignored = 0 AND a.student_id = u.ID AND a.counts_toward_progress = 1" . $this->in_term( $rule, 'a.' ) . ") {$op} " . $this->required_sql( $rule, 'u.ID' );
 		}
 		if ( '' !== $search ) {
 			$like  = '%' . $this->db->esc_like( $search ) . '%';
@@ -86,7 +111,7 @@ final class ProgressRepository extends Repository {
 	 * @param int|null $coach   Only the students of sessions this coach hosts (their progress stays theirs); null for all.
 	 * @return array<int,array{ID:string,user_login:string,display_name:string,user_email:string}>
 	 */
-	public function students( string $search, string $completion, int $required, string $orderby, bool $desc, int $limit, int $offset, ?int $coach = null ): array {
+	public function students( string $search, string $completion, array $rule, string $orderby, bool $desc, int $limit, int $offset, ?int $coach = null ): array {
 		$columns = array(
 			'login' => 'u.user_login',
 			'email' => 'u.user_email',
@@ -94,15 +119,15 @@ final class ProgressRepository extends Repository {
 		);
 		$col     = $columns[ $orderby ] ?? 'u.user_login';
 		$dir     = $desc ? 'DESC' : 'ASC';
-		$from    = 'name' === $orderby ? $this->students_from( $search, $completion, $required, $coach ) : $this->students_probed( $search, $completion, $required, $coach );
+		$from    = 'name' === $orderby ? $this->students_from( $search, $completion, $rule, $coach ) : $this->students_probed( $search, $completion, $rule, $coach );
 		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- $from prepared above, column and direction from fixed lists.
 		$sql = $this->db->prepare( "SELECT u.ID, u.user_login, u.display_name, u.user_email FROM {$from} ORDER BY {$col} {$dir}, u.ID {$dir} LIMIT %d OFFSET %d", $limit, $offset );
 		return (array) $this->checked( $this->db->get_results( $sql, ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
 	}
 
 	/** How many students a list holds ($coach: of the sessions this coach hosts). */
-	public function count_students( string $search, string $completion, int $required, ?int $coach = null ): int {
-		$from = '' === $search ? $this->students_from( $search, $completion, $required, $coach ) : $this->students_probed( $search, $completion, $required, $coach );
+	public function count_students( string $search, string $completion, array $rule, ?int $coach = null ): int {
+		$from = '' === $search ? $this->students_from( $search, $completion, $rule, $coach ) : $this->students_probed( $search, $completion, $rule, $coach );
 		return (int) $this->checked( $this->db->get_var( "SELECT COUNT(*) FROM {$from}" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 	}
 
@@ -132,7 +157,7 @@ final class ProgressRepository extends Repository {
 	 * @param int[] $student_ids Students.
 	 * @return array<int,array{attended:int,attended_by_hand:int,upcoming:int,no_show:int,last_session:?string}>
 	 */
-	public function stats_for( array $student_ids, string $now ): array {
+	public function stats_for( array $student_ids, string $now, array $rule = array( 'term' => null ) ): array {
 		$ids = array_values( array_filter( array_map( 'intval', $student_ids ) ) );
 		if ( ! $ids ) {
 			return array();
@@ -141,9 +166,10 @@ final class ProgressRepository extends Repository {
 		$t   = $this->table();
 		// Three index range reads per student instead of one scan of all their rows.
 		// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		$attended = $this->checked( $this->db->get_results( "SELECT student_id, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND student_id IN ({$in}) AND counts_toward_progress = 1 GROUP BY student_id", ARRAY_A ) );
-		$no_show  = $this->checked( $this->db->get_results( "SELECT student_id, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND student_id IN ({$in}) AND status = 'no_show' GROUP BY student_id", ARRAY_A ) );
-		$by_hand  = $this->checked( $this->db->get_results( "SELECT student_id, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND student_id IN ({$in}) AND counts_toward_progress = 1 AND source = 'hand' GROUP BY student_id", ARRAY_A ) );
+		$term     = $this->in_term( $rule );
+		$attended = $this->checked( $this->db->get_results( "SELECT student_id, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND student_id IN ({$in}) AND counts_toward_progress = 1{$term} GROUP BY student_id", ARRAY_A ) );
+		$no_show  = $this->checked( $this->db->get_results( "SELECT student_id, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND student_id IN ({$in}) AND status = 'no_show'{$term} GROUP BY student_id", ARRAY_A ) );
+		$by_hand  = $this->checked( $this->db->get_results( "SELECT student_id, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND student_id IN ({$in}) AND counts_toward_progress = 1 AND source = 'hand'{$term} GROUP BY student_id", ARRAY_A ) );
 		$upcoming = $this->checked( $this->db->get_results( $this->db->prepare( "SELECT student_id, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND student_id IN ({$in}) AND status = 'scheduled' AND start_at >= %s GROUP BY student_id", $now ), ARRAY_A ) );
 		$last     = $this->checked( $this->db->get_results( $this->db->prepare( "SELECT student_id, MAX(start_at) AS at FROM {$t} WHERE type_ignored = 0 AND student_id IN ({$in}) AND status IN ('attended','no_show','scheduled') AND start_at < %s GROUP BY student_id", $now ), ARRAY_A ) );
 		// phpcs:enable
@@ -174,15 +200,16 @@ final class ProgressRepository extends Repository {
 	 *
 	 * @return array{students:int,completed:int,attended:int,upcoming:int,needs_attendance:int,no_show:int,canceled:int}
 	 */
-	public function totals( int $required, string $now, ?int $coach = null ): array {
+	public function totals( array $rule, string $now, ?int $coach = null ): array {
 		$t      = $this->table();
 		$hosted = null === $coach ? '' : ' AND ' . $this->hosted_by( $coach );
 		$theirs = null === $coach ? '' : " AND student_id IN (SELECT student_id FROM {$t} WHERE student_id IS NOT NULL{$hosted})";
 		// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		$students  = $this->count_students( '', '', $required, $coach );
-		$completed = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM (SELECT student_id FROM {$t} WHERE type_ignored = 0 AND counts_toward_progress = 1 AND student_id IS NOT NULL{$theirs} GROUP BY student_id HAVING COUNT(*) >= %d) c", $required ) ) );
-		$by_status = $this->checked( $this->db->get_results( "SELECT status, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND status IN ('attended','no_show','canceled','rescheduled'){$hosted} GROUP BY status", ARRAY_A ) );
-		$attended  = $this->checked( $this->db->get_var( "SELECT COUNT(*) FROM {$t} WHERE type_ignored = 0 AND counts_toward_progress = 1 AND student_id IS NOT NULL{$hosted}" ) );
+		$term      = $this->in_term( $rule );
+		$students  = $this->count_students( '', '', $rule, $coach );
+		$completed = $this->checked( $this->db->get_var( "SELECT COUNT(*) FROM (SELECT student_id, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND counts_toward_progress = 1 AND student_id IS NOT NULL{$term}{$theirs} GROUP BY student_id) c WHERE c.n >= " . $this->required_sql( $rule, 'c.student_id' ) ) );
+		$by_status = $this->checked( $this->db->get_results( "SELECT status, COUNT(*) AS n FROM {$t} WHERE type_ignored = 0 AND status IN ('attended','no_show','canceled','rescheduled'){$term}{$hosted} GROUP BY status", ARRAY_A ) );
+		$attended  = $this->checked( $this->db->get_var( "SELECT COUNT(*) FROM {$t} WHERE type_ignored = 0 AND counts_toward_progress = 1 AND student_id IS NOT NULL{$term}{$hosted}" ) );
 		$upcoming  = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM {$t} WHERE type_ignored = 0 AND status = 'scheduled' AND end_at >= %s{$hosted}", $now ) ) );
 		$needs     = $this->checked( $this->db->get_var( "SELECT COUNT(*) FROM {$t} WHERE type_ignored = 0 AND " . $this->needs_attendance( $now ) . $hosted ) );
 		// phpcs:enable
@@ -334,14 +361,15 @@ final class ProgressRepository extends Repository {
 	 * @return array<int,array{ID:string,counted:string,upcoming:string,last_id:?string,last_end:?string,last_start:?string}>
 	 * @throws DatabaseError On a database error.
 	 */
-	public function nudge_candidates( int $after_id, string $now, int $limit ): array {
+	public function nudge_candidates( int $after_id, string $now, int $limit, array $rule = array( 'term' => null, 'required' => 3 ) ): array {
 		$t    = $this->table();
 		$caps = $this->db->get_blog_prefix() . 'capabilities';
 		$last = "FROM {$t} c WHERE c.type_ignored = 0 AND c.student_id = u.ID AND c.status IN ('attended','no_show','scheduled') AND c.end_at IS NOT NULL AND c.end_at <= %s ORDER BY c.end_at DESC, c.id DESC LIMIT 1";
 		// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table names are ours, values prepared.
 		$sql = $this->db->prepare(
 			"SELECT u.ID,
- (SELECT COUNT(*) FROM {$t} a WHERE a.type_ignored = 0 AND a.student_id = u.ID AND a.counts_toward_progress = 1) AS counted,
+ (SELECT COUNT(*) FROM {$t} a WHERE a.type_ignored = 0 AND a.student_id = u.ID AND a.counts_toward_progress = 1" . str_replace( '%', '%%', $this->in_term( $rule, 'a.' ) ) . ") AS counted,
+ " . str_replace( '%', '%%', $this->required_sql( $rule, 'u.ID' ) ) . " AS required,
  EXISTS (SELECT 1 FROM {$t} b WHERE b.type_ignored = 0 AND b.student_id = u.ID AND b.status = 'scheduled' AND b.start_at > %s) AS upcoming,
  (SELECT c.id {$last}) AS last_id,
  (SELECT c.end_at {$last}) AS last_end,
@@ -363,9 +391,9 @@ ORDER BY u.ID LIMIT %d",
 		return (array) $this->checked( $this->db->get_results( $sql, ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
 	}
 
-	/** How many sessions of a student count toward progress (their stored answers). */
-	public function counted_of( int $student_id ): int {
-		return (int) $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM {$this->table()} WHERE type_ignored = 0 AND student_id = %d AND counts_toward_progress = 1", $student_id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+	/** How many sessions of a student count toward progress (their stored answers; in the rule's term). */
+	public function counted_of( int $student_id, array $rule = array( 'term' => null ) ): int {
+		return (int) $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM {$this->table()} WHERE type_ignored = 0 AND student_id = %d AND counts_toward_progress = 1", $student_id ) . $this->in_term( $rule ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 	}
 
 	/**

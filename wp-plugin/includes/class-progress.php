@@ -39,17 +39,75 @@ final class Progress {
 
 	private ProgressRepository $repository;
 	private Settings $settings;
+	private Terms $terms;
 
-	public function __construct( ProgressRepository $repository, Settings $settings ) {
+	public function __construct( ProgressRepository $repository, Settings $settings, Terms $terms ) {
 		$this->repository = $repository;
 		$this->settings   = $settings;
+		$this->terms      = $terms;
+	}
+
+	public function terms(): Terms {
+		return $this->terms;
+	}
+
+	/**
+	 * The term progress is about (Terms::scope()); with no term tables yet (a database error),
+	 * the all-time rule.
+	 *
+	 * @return array{term:?array,state:string,next:?array,from:?string,to:?string}
+	 */
+	public function scope(): array {
+		try {
+			return $this->terms->scope();
+		} catch ( DatabaseError $e ) {
+			return array(
+				'term'  => null,
+				'state' => 'none',
+				'next'  => null,
+				'from'  => null,
+				'to'    => null,
+			);
+		}
+	}
+
+	/**
+	 * What counts and how much is required: with a term, the sessions that start in it and each
+	 * student's cohort requirement (the term's count by default); without, every session and
+	 * the required_sessions setting.
+	 *
+	 * @return array{required:int,term:?array,from:?string,to:?string,state:string,next:?array}
+	 */
+	public function rule(): array {
+		$scope             = $this->scope();
+		$scope['required'] = $this->required();
+		return $scope;
+	}
+
+	/**
+	 * Each student's requirement under the current rule.
+	 *
+	 * @param int[] $ids Students.
+	 * @return array<int,int>
+	 */
+	public function requirements( array $ids ): array {
+		$rule = $this->rule();
+		if ( null === $rule['term'] ) {
+			return array_fill_keys( array_map( 'intval', $ids ), $rule['required'] );
+		}
+		return $this->terms->repository()->requirements( $rule['term'], $ids ) + array_fill_keys( array_map( 'intval', $ids ), $rule['required'] );
 	}
 
 	public function repository(): ProgressRepository {
 		return $this->repository;
 	}
 
+	/** The requirement of a student in no cohort: the term's, or without terms the setting. */
 	public function required(): int {
+		$term = $this->scope()['term'];
+		if ( null !== $term ) {
+			return max( 1, (int) $term['required'] );
+		}
 		try {
 			return max( 1, (int) $this->settings->get( 'required_sessions' ) );
 		} catch ( \Throwable $e ) {
@@ -68,7 +126,7 @@ final class Progress {
 	 * @return array{total:int,rows:array<int,array<string,mixed>>}
 	 */
 	public function students_page( string $search, string $completion, string $orderby, bool $desc, int $per_page, int $page, ?int $coach = null ): array {
-		$required   = $this->required();
+		$rule       = $this->rule();
 		// Without a search the list's size is one of the totals, kept fresh by the refresh job.
 		if ( '' === $search ) {
 			$totals = $this->totals( $coach );
@@ -78,12 +136,12 @@ final class Progress {
 				'in_progress' => $totals['students'] - $totals['completed'],
 			)[ $completion ];
 		} else {
-			$total = $this->repository->count_students( $search, $completion, $required, $coach );
+			$total = $this->repository->count_students( $search, $completion, $rule, $coach );
 		}
-		$students   = $this->repository->students( $search, $completion, $required, $orderby, $desc, $per_page, max( 0, ( $page - 1 ) * $per_page ), $coach );
+		$students   = $this->repository->students( $search, $completion, $rule, $orderby, $desc, $per_page, max( 0, ( $page - 1 ) * $per_page ), $coach );
 		return array(
 			'total' => $total,
-			'rows'  => $this->with_stats( $students, $required ),
+			'rows'  => $this->with_stats( $students ),
 		);
 	}
 
@@ -93,10 +151,10 @@ final class Progress {
 	 * @param array<int,array{ID:string,display_name:string,user_email:string}> $students Users.
 	 * @return array<int,array<string,mixed>>
 	 */
-	public function with_stats( array $students, ?int $required = null ): array {
-		$required = $required ?? $this->required();
+	public function with_stats( array $students ): array {
 		$ids      = array_map( static fn( $s ) => (int) $s['ID'], $students );
-		$stats    = $this->repository->stats_for( $ids, self::now() );
+		$stats    = $this->repository->stats_for( $ids, self::now(), $this->rule() );
+		$required = $this->requirements( $ids );
 		$rows     = array();
 		foreach ( $students as $student ) {
 			$id     = (int) $student['ID'];
@@ -114,11 +172,11 @@ final class Progress {
 				'email'        => (string) $student['user_email'],
 				'attended'     => $s['attended'],
 				'by_hand'      => $s['attended_by_hand'] ?? 0,
-				'required'     => $required,
+				'required'     => $required[ $id ],
 				'upcoming'     => $s['upcoming'],
 				'no_show'      => $s['no_show'],
 				'last_session' => $s['last_session'],
-				'completed'    => $s['attended'] >= $required,
+				'completed'    => $s['attended'] >= $required[ $id ],
 			);
 		}
 		return $rows;
@@ -127,17 +185,22 @@ final class Progress {
 	/**
 	 * One student's progress.
 	 *
-	 * @return array{attended:int,required:int,upcoming:int,completed:bool}
+	 * @return array{attended:int,required:int,upcoming:int,completed:bool,scope:array,phrase:?string,next:?string}
+	 *         phrase: "2 of 3 sessions this term, ends December 15" (null without terms); next: when the next term begins, between terms.
 	 */
 	public function of_student( int $user_id ): array {
-		$required = $this->required();
-		$stats    = $this->repository->stats_for( array( $user_id ), self::now() );
+		$rule     = $this->rule();
+		$required = $this->requirements( array( $user_id ) )[ $user_id ];
+		$stats    = $this->repository->stats_for( array( $user_id ), self::now(), $rule );
 		$attended = (int) ( $stats[ $user_id ]['attended'] ?? 0 );
 		return array(
 			'attended'  => $attended,
 			'required'  => $required,
 			'upcoming'  => (int) ( $stats[ $user_id ]['upcoming'] ?? 0 ),
 			'completed' => $attended >= $required,
+			'scope'     => $rule,
+			'phrase'    => Terms::phrase( $rule, $attended, $required ),
+			'next'      => Terms::next_phrase( $rule ),
 		);
 	}
 
@@ -152,7 +215,7 @@ final class Progress {
 		}
 		$key    = 'tfsp_calendly_progress_totals';
 		$totals = get_transient( $key );
-		if ( ! is_array( $totals ) || ( $totals['required'] ?? null ) !== $this->required() ) {
+		if ( ! is_array( $totals ) || ( $totals['required'] ?? null ) !== $this->required() || ( $totals['term_id'] ?? null ) !== self::term_id( $this->scope() ) ) {
 			$totals = $this->compute_totals();
 			set_transient( $key, $totals, self::CACHE_SECONDS );
 		}
@@ -160,11 +223,16 @@ final class Progress {
 	}
 
 	private function compute_totals( ?int $coach = null ): array {
-		$required                = $this->required();
-		$totals                  = $this->repository->totals( $required, self::now(), $coach );
-		$totals['required']      = $required;
+		$rule                    = $this->rule();
+		$totals                  = $this->repository->totals( $rule, self::now(), $coach );
+		$totals['required']      = $rule['required'];
+		$totals['term_id']       = self::term_id( $rule );
 		$totals['computed_at']   = time();
 		return $totals;
+	}
+
+	private static function term_id( array $scope ): ?int {
+		return null === $scope['term'] ? null : (int) $scope['term']['id'];
 	}
 
 	/** The refresh job: totals and chart computed now, for the next page loads. */

@@ -27,7 +27,7 @@ final class Schema {
 	 * every migration); each later schema change is a numbered step in
 	 * STEPS, run once, in order, and safe to run twice.
 	 */
-	public const VERSION = 11;
+	public const VERSION = 13;
 
 	/** @var array<int,string> Step number => method. */
 	private const STEPS = array(
@@ -38,6 +38,8 @@ final class Schema {
 		9  => 'step_9_session_coaches',
 		10 => 'step_10_notifications',
 		11 => 'step_11_hand_entered',
+		12 => 'step_12_legacy_dates',
+		13 => 'step_13_terms_cohorts',
 	);
 
 	/**
@@ -78,12 +80,14 @@ final class Schema {
 	private SettingsRepository $settings;
 	private SessionWriter $writer;
 	private Database $database;
+	private LegacySessions $legacy;
 
-	public function __construct( \wpdb $db, SettingsRepository $settings, SessionWriter $writer, Database $database ) {
+	public function __construct( \wpdb $db, SettingsRepository $settings, SessionWriter $writer, Database $database, LegacySessions $legacy ) {
 		$this->db       = $db;
 		$this->settings = $settings;
 		$this->writer   = $writer;
 		$this->database = $database;
+		$this->legacy   = $legacy;
 	}
 
 	public function sessions_table(): string {
@@ -93,7 +97,7 @@ final class Schema {
 	/** The plugin's own tables (not the portal's sessions table). */
 	public function own_tables(): array {
 		$p = $this->db->prefix;
-		return array( $p . 'tfsp_calendly_settings', $p . 'tfsp_calendly_events', $p . 'tfsp_session_audit', $p . 'tfsp_calendly_throttle', $p . 'tfsp_calendly_counters', $p . 'tfsp_calendly_backfills', $p . 'tfsp_calendly_seen_events', $p . 'tfsp_calendly_session_counts', $p . 'tfsp_session_coaches', $p . 'tfsp_calendly_leases', $p . 'tfsp_notifications' );
+		return array( $p . 'tfsp_calendly_settings', $p . 'tfsp_calendly_events', $p . 'tfsp_session_audit', $p . 'tfsp_calendly_throttle', $p . 'tfsp_calendly_counters', $p . 'tfsp_calendly_backfills', $p . 'tfsp_calendly_seen_events', $p . 'tfsp_calendly_session_counts', $p . 'tfsp_session_coaches', $p . 'tfsp_calendly_leases', $p . 'tfsp_notifications', $p . 'tfsp_terms', $p . 'tfsp_cohorts', $p . 'tfsp_cohort_members' );
 	}
 
 	/** The schema version the database is at (0: never migrated). */
@@ -141,8 +145,10 @@ final class Schema {
 					}
 				}
 			}
-			// After the steps: a mapped row's stored answers are written with it.
+			// After the steps: a mapped row's stored answers are written with it, and the rows from
+			// before the plugin get their date and their status as facts (see step 12).
 			$this->map_legacy_statuses();
+			$this->legacy->adopt();
 			$this->settings->put( '_schema_version', (string) self::VERSION );
 			$this->settings->delete( '_schema_error' );
 		} catch ( DatabaseError $e ) {
@@ -334,6 +340,66 @@ KEY kind_sent (kind,sent_at)
 	private function step_11_hand_entered(): void {
 		$this->add_session_columns( self::STEP_COLUMNS[11] );
 		$this->run( "UPDATE {$this->sessions_table()} SET source = 'calendly' WHERE source IS NULL AND auto_created = 1" );
+	}
+
+	/**
+	 * Step 12, rows from before the plugin: start_at (and end_at when there is a time) from
+	 * session_date in the site's time zone, and the legacy attended, no-show, rescheduled and
+	 * canceled as the facts they stand for (coach marks by "system" at updated_at, a cancel),
+	 * the core deriving what is stored; one audit row per change (LegacySessions).  The
+	 * legacy spellings are mapped first, so that "completed" rows become marks too.
+	 */
+	private function step_12_legacy_dates(): void {
+		$this->map_legacy_statuses();
+		$this->legacy->adopt();
+	}
+
+	/**
+	 * Step 13, terms and cohorts (see Terms): the program's calendar of terms (date ranges in
+	 * the site's time zone, each with its required attended sessions), the cohorts (by a
+	 * WordPress role, which the row stores, or picked by hand), and the hand-picked cohorts'
+	 * members with the time each joined.  A cohort with a term applies to that term only; one
+	 * without, to every term.  Its required count NULL means the term's.
+	 */
+	private function step_13_terms_cohorts(): void {
+		$p       = $this->db->prefix;
+		$collate = $this->db->get_charset_collate();
+		$this->run(
+			"CREATE TABLE IF NOT EXISTS {$p}tfsp_terms (
+id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+name varchar(190) NOT NULL,
+first_day date NOT NULL,
+last_day date NOT NULL,
+required int(10) unsigned NOT NULL DEFAULT 3,
+created_at datetime NOT NULL,
+updated_at datetime NOT NULL,
+PRIMARY KEY (id),
+KEY first_day (first_day,last_day)
+) ENGINE=InnoDB {$collate}"
+		);
+		$this->run(
+			"CREATE TABLE IF NOT EXISTS {$p}tfsp_cohorts (
+id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+name varchar(190) NOT NULL,
+kind varchar(10) NOT NULL,
+role varchar(100) NULL DEFAULT NULL,
+term_id bigint(20) unsigned NULL DEFAULT NULL,
+required int(10) unsigned NULL DEFAULT NULL,
+created_at datetime NOT NULL,
+updated_at datetime NOT NULL,
+PRIMARY KEY (id),
+KEY term_id (term_id)
+) ENGINE=InnoDB {$collate}"
+		);
+		$this->run(
+			"CREATE TABLE IF NOT EXISTS {$p}tfsp_cohort_members (
+cohort_id bigint(20) unsigned NOT NULL,
+user_id bigint(20) unsigned NOT NULL,
+joined_at datetime NOT NULL,
+PRIMARY KEY (cohort_id,user_id),
+KEY user_id (user_id)
+) ENGINE=InnoDB {$collate}"
+		);
 	}
 
 	/** @param array<string,string> $definitions Column => definition; adds those missing. */

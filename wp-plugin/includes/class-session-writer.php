@@ -234,7 +234,9 @@ final class SessionWriter extends Repository {
 		if ( is_int( $facts['start_at'] ?? null ) ) {
 			$columns['session_date'] = $this->session_date( $facts['start_at'] );
 		}
-		$columns['updated_at'] = Clock::mysql_now();
+		if ( ! array_key_exists( 'updated_at', $columns ) ) {
+			$columns['updated_at'] = Clock::mysql_now();
+		}
 		return $columns;
 	}
 
@@ -274,6 +276,15 @@ final class SessionWriter extends Repository {
 			$audit[] = $by->as( (string) $type, (string) $reason )->row( $id, (string) $field, $old, $new );
 		}
 		return $audit;
+	}
+
+	/**
+	 * Stores the core's answer for a row from before the plugin (LegacySessions: its date and
+	 * its legacy status as facts), audited, as a migration's bulk change: no hook, and the
+	 * row's updated_at stays the portal's.  The caller holds the row's lock and the transaction.
+	 */
+	public function store_legacy( array $row, array $answer, AuditActor $by ): void {
+		$this->quietly( fn() => $this->store_answer( $row, false, $answer, $by, array( 'updated_at' => $row['updated_at'] ?? null ) ) );
 	}
 
 	/**
@@ -993,8 +1004,9 @@ final class SessionWriter extends Repository {
 	/**
 	 * A row of the student began to count toward progress: once the
 	 * transaction commits, a student whose count reached the requirement in
-	 * it is announced, do_action( HOOK_REQUIREMENT_MET, $student_id, null ).
-	 * The term is null until the program has terms.
+	 * it is announced, do_action( HOOK_REQUIREMENT_MET, $student_id, $term_id ): the count and
+	 * the requirement of the current term (the term is null while the program has no terms;
+	 * between terms nothing is announced).
 	 */
 	private function gained( ?int $student, int $rows = 1 ): void {
 		if ( null === $student || $rows <= 0 || $this->quiet ) {
@@ -1007,11 +1019,14 @@ final class SessionWriter extends Repository {
 	private function announce_requirements(): void {
 		$gained       = $this->gained;
 		$this->gained = array();
-		$required     = (int) Plugin::instance()->settings()->get( 'required_sessions' );
+		$progress     = Plugin::instance()->progress();
 		foreach ( $gained as $student => $rows ) {
-			$count = (int) $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM {$this->table()} WHERE type_ignored = 0 AND counts_toward_progress = 1 AND student_id = %d", $student ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-			if ( $count >= $required && $count - $rows < $required ) {
-				do_action( self::HOOK_REQUIREMENT_MET, (int) $student, null );
+			// The student's progress in the current term (or all-time without terms), from the stored answers.
+			$now   = $progress->of_student( (int) $student );
+			$count = $now['attended'];
+			$term  = $now['scope']['term'];
+			if ( $count >= $now['required'] && $count - $rows < $now['required'] && ( null === $term || 'current' === $now['scope']['state'] ) ) {
+				do_action( self::HOOK_REQUIREMENT_MET, (int) $student, null === $term ? null : (int) $term['id'] );
 			}
 		}
 	}

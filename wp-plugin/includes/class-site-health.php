@@ -88,6 +88,10 @@ final class SiteHealth {
 					'label' => __( 'Last cron run', 'tfsp-calendly-sync' ),
 					'value' => null === $cron ? __( 'none yet', 'tfsp-calendly-sync' ) : $cron,
 				),
+				'term'              => array(
+					'label' => __( 'Current term', 'tfsp-calendly-sync' ),
+					'value' => $this->term_summary(),
+				),
 			),
 		);
 		return $info;
@@ -104,6 +108,7 @@ final class SiteHealth {
 			'subscription' => __( 'Calendly Sync: webhook subscription', 'tfsp-calendly-sync' ),
 			'cron'         => __( 'Calendly Sync: scheduled jobs', 'tfsp-calendly-sync' ),
 			'webhook_url'  => __( 'Calendly Sync: webhook URL', 'tfsp-calendly-sync' ),
+			'terms'        => __( 'Calendly Sync: the current term', 'tfsp-calendly-sync' ),
 		) as $name => $label ) {
 			$tests['direct'][ 'tfsp_calendly_' . $name ] = array(
 				'label' => $label,
@@ -161,6 +166,28 @@ final class SiteHealth {
 		}
 		/* translators: %s: subscription state */
 		return $this->result( 'subscription', 'critical', __( 'The Calendly webhook subscription is not active', 'tfsp-calendly-sync' ), sprintf( __( 'Its state is "%s". Connect Calendly and register the webhook on the Calendly Sync settings page; the Sync page says what the last health check found.', 'tfsp-calendly-sync' ), $state ) );
+	}
+
+	/** What progress counts now: the current term (its end and requirement), the last one between terms, or all time. */
+	private function term_summary(): string {
+		$progress = $this->plugin->progress();
+		$scope    = $progress->scope();
+		if ( null === $scope['term'] ) {
+			/* translators: %d: sessions required */
+			$line = sprintf( __( 'none: progress counts every attended session toward %d', 'tfsp-calendly-sync' ), $progress->required() );
+			$next = Terms::next_phrase( $scope );
+			return null === $next ? $line : $line . '. ' . $next;
+		}
+		return (string) Admin\ProgressPage::term_line( $scope, $progress->required() );
+	}
+
+	/** Terms: good while one is under way or none is defined; between terms students have nothing to reach. */
+	public function test_terms(): array {
+		$scope = $this->plugin->progress()->scope();
+		if ( 'current' === $scope['state'] || null === $scope['term'] && null === $scope['next'] ) {
+			return $this->result( 'terms', 'good', __( 'Calendly Sync counts progress for the current term', 'tfsp-calendly-sync' ), $this->term_summary() );
+		}
+		return $this->result( 'terms', 'recommended', __( 'No Calendly Sync term is under way', 'tfsp-calendly-sync' ), $this->term_summary() . ' ' . __( 'Students see the last term\'s result until the next term begins; add or extend a term on the Terms & cohorts page.', 'tfsp-calendly-sync' ) );
 	}
 
 	/** WP-Cron runs: none of the plugin's scheduled jobs is long past due. */

@@ -87,6 +87,11 @@ final class UserEvents {
 			error_log( 'tfsp-calendly-sync: the mail record of deleted user ' . $user_id . ' could not be deleted: ' . $e->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions
 		}
 		try {
+			$this->plugin->term_repository()->forget_user( $user_id ); // They leave every hand-picked cohort.
+		} catch ( DatabaseError $e ) {
+			error_log( 'tfsp-calendly-sync: the cohorts of deleted user ' . $user_id . ' could not be updated: ' . $e->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions
+		}
+		try {
 			$this->plugin->user_matcher()->release_user( $user_id, $to, $reason );
 		} catch ( DatabaseError $e ) {
 			error_log( 'tfsp-calendly-sync: the sessions of deleted user ' . $user_id . ' could not be released: ' . $e->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions

@@ -15,6 +15,7 @@ namespace TFSP\CalendlySync\Public;
 use TFSP\CalendlySync\Clock;
 use TFSP\CalendlySync\DatabaseError;
 use TFSP\CalendlySync\HandEntries;
+use TFSP\CalendlySync\LegacySessions;
 use TFSP\CalendlySync\Plugin;
 use TFSP\CalendlySync\Progress;
 use TFSP\CalendlySync\ReaderTimeZone;
@@ -124,11 +125,19 @@ final class PortalShortcode {
 
 		$out  = '<div class="tfsp-coaching-sessions">';
 		$out .= '<p class="tfsp-coaching-progress"><strong>' . esc_html(
-			/* translators: 1: sessions attended, 2: sessions required */
-			sprintf( _n( '%1$d of %2$d session attended', '%1$d of %2$d sessions attended', $progress['required'], 'tfsp-calendly-sync' ), $progress['attended'], $progress['required'] )
+			$progress['phrase'] ?? sprintf(
+				/* translators: 1: sessions attended, 2: sessions required */
+				_n( '%1$d of %2$d session attended', '%1$d of %2$d sessions attended', $progress['required'], 'tfsp-calendly-sync' ),
+				$progress['attended'],
+				$progress['required']
+			)
 		) . '</strong>';
 		if ( $progress['completed'] ) {
 			$out .= ' &mdash; ' . esc_html__( 'requirement complete.', 'tfsp-calendly-sync' );
+		}
+		if ( null !== $progress['next'] ) {
+			// Between terms: the last term's result above, and when the next one begins.
+			$out .= ' <span class="tfsp-coaching-next-term">' . esc_html( $progress['next'] ) . '</span>';
 		}
 		$out .= '</p><progress max="' . esc_attr( (string) $progress['required'] ) . '" value="' . esc_attr( (string) min( $progress['attended'], $progress['required'] ) ) . '" aria-hidden="true"></progress>';
 
@@ -171,8 +180,15 @@ final class PortalShortcode {
 
 	/** When and what. */
 	private function describe( array $row ): string {
-		// In the student's own zone, named (the reader is the student: only their rows are read).
-		$when = null === $row['start_at'] ? __( 'Time to be confirmed', 'tfsp-calendly-sync' ) : Clock::datetime( (string) $row['start_at'], $this->zones->of_student( get_current_user_id() ), true );
+		// In the student's own zone, named (the reader is the student: only their rows are read);
+		// a legacy row's date alone is a date in no zone.
+		if ( null === $row['start_at'] ) {
+			$when = __( 'Time to be confirmed', 'tfsp-calendly-sync' );
+		} elseif ( LegacySessions::date_only( $row ) ) {
+			$when = LegacySessions::when( $row );
+		} else {
+			$when = Clock::datetime( (string) $row['start_at'], $this->zones->of_student( get_current_user_id() ), true );
+		}
 		$out  = '<span class="tfsp-coaching-when">' . esc_html( $when ) . '</span>';
 		if ( null !== $row['event_name'] && '' !== $row['event_name'] ) {
 			$out .= ' &middot; <span class="tfsp-coaching-event">' . esc_html( (string) $row['event_name'] ) . '</span>';
