@@ -135,6 +135,7 @@ SWITCHES = {  # name: (default, validator); README.md documents each one
     "oauth_expires_in": (7200, _positive_int),
     "oauth_token_rate_limit": (8, _count),
     "oauth_token_includes_organization": (False, _bool),
+    "oauth_latency_ms": (0, _seconds),
 }
 
 
@@ -1737,6 +1738,10 @@ class Handler(BaseHTTPRequestHandler):
     def handle_auth(self, method, path, query, raw):
         """The auth base (its own port): only /oauth/*, form bodies in, JSON or HTML out."""
         fake = self.server.fake
+        with fake.cond:
+            latency = fake.sw["oauth_latency_ms"] / 1000 if path.rstrip("/") == "/oauth/token" else 0
+        if latency:
+            time.sleep(latency)  # outside the lock: other requests go on meanwhile
         with fake.cond:
             status, headers, body = fake.oauth(method, path, query, raw, self.headers)
         if isinstance(body, str):

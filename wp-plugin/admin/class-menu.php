@@ -52,6 +52,7 @@ final class Menu {
 		foreach ( SyncPage::ACTIONS as $action ) {
 			add_action( 'admin_post_' . $action, fn() => $this->sync()->handle( $action ) );
 		}
+		( new OauthConnect( $this->plugin ) )->register();
 	}
 
 	public function add_pages(): void {

@@ -27,7 +27,7 @@ final class Schema {
 	 * every migration); each later schema change is a numbered step in
 	 * STEPS, run once, in order, and safe to run twice.
 	 */
-	public const VERSION = 11;
+	public const VERSION = 14;
 
 	/** @var array<int,string> Step number => method. */
 	private const STEPS = array(
@@ -38,6 +38,7 @@ final class Schema {
 		9  => 'step_9_session_coaches',
 		10 => 'step_10_notifications',
 		11 => 'step_11_hand_entered',
+		14 => 'step_14_oauth_states',
 	);
 
 	/**
@@ -93,7 +94,7 @@ final class Schema {
 	/** The plugin's own tables (not the portal's sessions table). */
 	public function own_tables(): array {
 		$p = $this->db->prefix;
-		return array( $p . 'tfsp_calendly_settings', $p . 'tfsp_calendly_events', $p . 'tfsp_session_audit', $p . 'tfsp_calendly_throttle', $p . 'tfsp_calendly_counters', $p . 'tfsp_calendly_backfills', $p . 'tfsp_calendly_seen_events', $p . 'tfsp_calendly_session_counts', $p . 'tfsp_session_coaches', $p . 'tfsp_calendly_leases', $p . 'tfsp_notifications' );
+		return array( $p . 'tfsp_calendly_settings', $p . 'tfsp_calendly_events', $p . 'tfsp_session_audit', $p . 'tfsp_calendly_throttle', $p . 'tfsp_calendly_counters', $p . 'tfsp_calendly_backfills', $p . 'tfsp_calendly_seen_events', $p . 'tfsp_calendly_session_counts', $p . 'tfsp_session_coaches', $p . 'tfsp_calendly_leases', $p . 'tfsp_notifications', $p . 'tfsp_oauth_states' );
 	}
 
 	/** The schema version the database is at (0: never migrated). */
@@ -334,6 +335,29 @@ KEY kind_sent (kind,sent_at)
 	private function step_11_hand_entered(): void {
 		$this->add_session_columns( self::STEP_COLUMNS[11] );
 		$this->run( "UPDATE {$this->sessions_table()} SET source = 'calendly' WHERE source IS NULL AND auto_created = 1" );
+	}
+
+	/**
+	 * Step 14, "Connect with Calendly": the OAuth states in flight, one row
+	 * each (the SHA-256 of the state is the key, so a state is taken once:
+	 * the DELETE that takes it changes one row on one node only), with the
+	 * hash of the admin's session token, the admin, the sealed PKCE
+	 * verifier and the expiry (Unix seconds).
+	 */
+	private function step_14_oauth_states(): void {
+		$collate = $this->db->get_charset_collate();
+		$this->run(
+			"CREATE TABLE IF NOT EXISTS {$this->db->prefix}tfsp_oauth_states (
+state_hash char(64) NOT NULL,
+session_hash char(64) NOT NULL,
+user_id bigint(20) unsigned NOT NULL,
+verifier text NOT NULL,
+created_at bigint(20) NOT NULL,
+expires_at bigint(20) NOT NULL,
+PRIMARY KEY (state_hash),
+KEY expires_at (expires_at)
+) ENGINE=InnoDB {$collate}"
+		);
 	}
 
 	/** @param array<string,string> $definitions Column => definition; adds those missing. */
