@@ -267,6 +267,33 @@ final class OAuthConnectTest extends CalendlyTestCase {
 		$this->assertSame( 2, self::oauthState()['requests']['token_refresh_token'], 'a valid token is not refreshed again' );
 	}
 
+	public function test_a_429_from_the_token_endpoint_waits_and_is_not_retried_at_once(): void {
+		self::connect();
+		$fake = self::oauthState();
+		self::switches( array( 'oauth_token_rate_limit' => 1 ) ); // The exchange used the one request of this window.
+		self::control( 'tokens/revoke', array( 'token' => $fake['access_tokens'][0]['access_token'] ) );
+		[ $code, $out ] = self::currentUser();
+		$this->assertSame( 1, $code );
+		$this->assertSame( 'api_rate_limited', $out['error'], json_encode( $out ) );
+		$fake = self::oauthState();
+		$this->assertSame( 1, $fake['requests']['token_rate_limited'] );
+		$this->assertSame( 1, $fake['requests']['token_refresh_token'], 'no retry at once' );
+		$wait = self::rows( 'SELECT setting_value FROM ' . self::table( 'tfsp_calendly_settings' ) . " WHERE setting_key = '_oauth_wait_until'" );
+		$this->assertNotSame( array(), $wait, 'the wait is stored' );
+		$this->assertGreaterThan( microtime( true ) * 1000, (int) $wait[0]['setting_value'] );
+		// Within the wait, no request goes to the token endpoint at all.
+		[ $code, $out ] = self::currentUser();
+		$this->assertSame( 'api_rate_limited', $out['error'] );
+		$this->assertSame( 1, self::oauthState()['requests']['token_refresh_token'] );
+		$this->assertNull( self::rows( 'SELECT setting_value FROM ' . self::table( 'tfsp_calendly_settings' ) . " WHERE setting_key = '_oauth_broken'" )[0] ?? null, 'a 429 does not break the connection' );
+		// Once the wait is over (and the fake's window too), the refresh goes through.
+		self::deleteSetting( '_oauth_wait_until' );
+		self::control( 'clock', array( 'advance_seconds' => 61 ) );
+		[ $code, $out ] = self::currentUser();
+		$this->assertSame( 0, $code, json_encode( $out ) );
+		$this->assertSame( 2, self::oauthState()['requests']['token_refresh_token'] );
+	}
+
 	public function test_reused_refresh_token_is_refused_and_reported_once(): void {
 		self::connect();
 		$old  = self::storedTokens();

@@ -6,6 +6,7 @@
  *   php fixture.php WP_DIR portal                                 a page with [tfsp_coaching_sessions]; prints its URL ('' without the shortcode)
  *   php fixture.php WP_DIR restore-webhook KEY                    registers the subscription again with the stack's signing key
  *   php fixture.php WP_DIR clear-event-types                      back to "every event type counts"
+ *   php fixture.php WP_DIR forget-oauth                           removes an OAuth app and connection a test left (settings rows)
  */
 $tfsp_args              = $argv;
 $_SERVER['HTTP_HOST']   = '127.0.0.1';
@@ -61,6 +62,12 @@ switch ( $argv[2] ?? '' ) {
 			exit( 1 );
 		}
 		echo $result['uri'], "\n";
+		break;
+	case 'forget-oauth':
+		$store = \TFSP\CalendlySync\Plugin::instance()->settings_repository();
+		foreach ( array( 'oauth_client_id', 'oauth_client_secret', '_oauth_tokens', '_oauth_broken', '_oauth_wait_until', '_alert_oauth_broken' ) as $key ) {
+			$store->delete( $key );
+		}
 		break;
 	case 'clear-event-types':
 		$result = \TFSP\CalendlySync\Plugin::instance()->settings()->set( 'event_types', array() );
