@@ -234,6 +234,35 @@ final class OAuthConnectTest extends CalendlyTestCase {
 		$this->assertNotSame( 302, self::get( $callback )['status'] );
 	}
 
+	public function test_bad_oauth_settings_are_refused_naming_the_field(): void {
+		self::deleteSetting( 'oauth_client_id' );
+		self::saveSettings(
+			array(
+				'tfsp[oauth_client_id]' => "<script>alert(1)</script>client id\t",
+				'tfsp[auth_base]'       => 'javascript:alert(1)',
+			)
+		);
+		$page = html_entity_decode( self::settingsPage()['body'], ENT_QUOTES );
+		$this->assertStringContainsString( 'The value for "OAuth app client ID" is not valid.', $page );
+		$this->assertStringContainsString( 'The value for "Calendly OAuth base URL" is not valid.', $page );
+		$this->assertStringNotContainsString( '<script>alert(1)', $page );
+		$this->assertSame( array(), self::rows( 'SELECT setting_key FROM ' . self::table( 'tfsp_calendly_settings' ) . " WHERE setting_key = 'oauth_client_id'" ), 'nothing written' );
+		$this->assertSame( self::env( 'FAKE_CALENDLY_AUTH_URL' ), self::rows( 'SELECT setting_value FROM ' . self::table( 'tfsp_calendly_settings' ) . " WHERE setting_key = 'auth_base'" )[0]['setting_value'] );
+		// Without a client ID there is nothing to connect with: the start refuses and stores no state.
+		$start = self::postAdminForm(
+			array(
+				'action'   => 'tfsp_calendly_oauth_start',
+				'_wpnonce' => self::settingsPage()['nonces']['tfsp_calendly_oauth_start'],
+			),
+			self::admin()['cookie'],
+			'tfsp-calendly-settings'
+		);
+		$this->assertSame( 302, $start['status'] );
+		$this->assertStringContainsString( 'page=tfsp-calendly-settings', $start['headers']['location'] );
+		$this->assertSame( array(), self::rows( 'SELECT state_hash FROM ' . self::table( 'tfsp_oauth_states' ) ) );
+		$this->assertStringContainsString( 'Enter the client ID and client secret of your Calendly OAuth app', html_entity_decode( self::settingsPage()['body'], ENT_QUOTES ) );
+	}
+
 	public function test_denied_access_stores_nothing(): void {
 		$callback = self::authorize();
 		$denied   = preg_replace( '/&code=[^&]+/', '&error=access_denied', $callback );
