@@ -413,6 +413,50 @@ final class OAuthConnectTest extends CalendlyTestCase {
 		$this->assertStringContainsString( 'data-mode="token"', self::settingsPage()['body'], 'the personal access token is in use again' );
 	}
 
+	public function test_disconnecting_a_broken_connection_forgets_it_here_and_says_what_is_left(): void {
+		self::connect();
+		$fake = self::oauthState();
+		// Revoked in Calendly (by the user, say): the refresh is refused, the connection is broken.
+		self::fake( 'POST', '/_control/tokens/revoke', array( 'token' => $fake['access_tokens'][0]['access_token'] ) );
+		$revoke = curl_init( self::env( 'FAKE_CALENDLY_AUTH_URL' ) . '/oauth/revoke' );
+		curl_setopt_array(
+			$revoke,
+			array(
+				CURLOPT_POST           => true,
+				CURLOPT_RETURNTRANSFER => true,
+				CURLOPT_POSTFIELDS     => http_build_query(
+					array(
+						'client_id'     => self::env( 'FAKE_OAUTH_CLIENT_ID' ),
+						'client_secret' => self::env( 'FAKE_OAUTH_CLIENT_SECRET' ),
+						'token'         => $fake['refresh_tokens'][0]['refresh_token'],
+					)
+				),
+			)
+		);
+		curl_exec( $revoke );
+		curl_close( $revoke );
+		$this->assertSame( 'api_token_rejected', self::currentUser()[1]['error'] );
+		$this->assertNotSame( array(), self::rows( 'SELECT setting_key FROM ' . self::table( 'tfsp_calendly_settings' ) . " WHERE setting_key = '_oauth_broken'" ) );
+		$done = self::postAdminForm(
+			array(
+				'action'   => 'tfsp_calendly_oauth_disconnect',
+				'_wpnonce' => self::settingsPage()['nonces']['tfsp_calendly_oauth_disconnect'],
+			),
+			self::admin()['cookie'],
+			'tfsp-calendly-settings'
+		);
+		$this->assertSame( 302, $done['status'] );
+		$this->assertNull( self::storedTokens() );
+		$this->assertSame( array(), self::rows( 'SELECT setting_key FROM ' . self::table( 'tfsp_calendly_settings' ) . " WHERE setting_key = '_oauth_broken'" ) );
+		$this->assertNotSame( array(), self::rows( 'SELECT setting_key FROM ' . self::table( 'tfsp_calendly_settings' ) . " WHERE setting_key = '_subscription'" ), 'kept, so that the next registration replaces it' );
+		$page = html_entity_decode( self::settingsPage()['body'], ENT_QUOTES );
+		$this->assertStringContainsString( 'could not be deleted in Calendly. Registering the webhook again', $page );
+		$this->assertStringContainsString( 'data-mode="token"', $page );
+		$this->assertSame( 0, self::currentUser()[0], 'the personal access token works again' );
+		self::plugin( 'register', array( self::env( 'CALENDLY_SIGNING_KEY' ) ) );
+		$this->assertCount( 1, self::fakeState()['webhook_subscriptions'], 'the next registration replaced the one left in Calendly' );
+	}
+
 	public function test_two_processes_refreshing_at_once_send_one_refresh_request(): void {
 		self::switches( array( 'oauth_expires_in' => 4 ) );
 		self::connect();

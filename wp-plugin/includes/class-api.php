@@ -175,7 +175,8 @@ final class Api {
 	/**
 	 * Runs one client call: waits out a used-up rate-limit window first,
 	 * then maps the extension's exceptions, and the client's argument errors
-	 * (ValueError, TypeError), onto ApiError.
+	 * (ValueError, TypeError), onto ApiError.  With an OAuth connection, a
+	 * 401 is tried once more with a refreshed access token.
 	 *
 	 * @template T
 	 * @param callable(\Calsync\Client):T $fn
@@ -199,7 +200,7 @@ final class Api {
 				}
 				$error = $this->error_of( $e );
 				break;
-			} catch ( \Throwable $e ) {
+			} catch ( \Calsync\Exception | \ValueError | \TypeError $e ) {
 				$error = $this->error_of( $e );
 				break;
 			}
@@ -218,25 +219,26 @@ final class Api {
 	/**
 	 * The extension's exceptions, and the client's argument errors, as ApiError.
 	 *
-	 * @throws \Throwable What is none of those.
+	 * @throws \Throwable What is none of those, unchanged.
 	 */
 	private function error_of( \Throwable $e ): ApiError {
-		try {
-			throw $e;
-		} catch ( \Calsync\ApiException $e ) {
-			$error = new ApiError( ApiError::kind_of( $e->status ), $e->status, self::describe( $e ), $e->retryAfterMs, $e );
-		} catch ( \Calsync\PayloadException $e ) {
-			$error = new ApiError( 'invalid', 0, sprintf( /* translators: %s: what is wrong, with its JSON path */ __( 'Calendly answered something the plugin cannot read (%s).', 'tfsp-calendly-sync' ), PluginError::from_core( $e )->getMessage() ), 0, $e );
-		} catch ( \Calsync\Exception $e ) {
-			$error = new ApiError( 'other', 0, $e->getMessage(), 0, $e );
-		} catch ( \ValueError | \TypeError $e ) {
+		if ( $e instanceof \Calsync\ApiException ) {
+			return new ApiError( ApiError::kind_of( $e->status ), $e->status, self::describe( $e ), $e->retryAfterMs, $e );
+		}
+		if ( $e instanceof \Calsync\PayloadException ) {
+			return new ApiError( 'invalid', 0, sprintf( /* translators: %s: what is wrong, with its JSON path */ __( 'Calendly answered something the plugin cannot read (%s).', 'tfsp-calendly-sync' ), PluginError::from_core( $e )->getMessage() ), 0, $e );
+		}
+		if ( $e instanceof \Calsync\Exception ) {
+			return new ApiError( 'other', 0, $e->getMessage(), 0, $e );
+		}
+		if ( $e instanceof \ValueError || $e instanceof \TypeError ) {
 			// The client refused an argument before sending anything (a "UUID"
 			// from a payload that is none, a cursor that is no page token): the
 			// same call would be refused again, so it is not transient.
 			/* translators: %s: the client's message, which names the argument (never its value) */
-			$error = new ApiError( 'argument', 0, sprintf( __( 'The Calendly client refused a value before sending the request: %s', 'tfsp-calendly-sync' ), $e->getMessage() ), 0, $e );
+			return new ApiError( 'argument', 0, sprintf( __( 'The Calendly client refused a value before sending the request: %s', 'tfsp-calendly-sync' ), $e->getMessage() ), 0, $e );
 		}
-		return $error;
+		throw $e;
 	}
 
 	/** Sleeps until the rate-limit window resets when the last answer said none is left. */

@@ -48,7 +48,8 @@ final class Connection {
 	 * Disconnects the OAuth connection: first deletes this site's
 	 * subscription (while the token still works), then revokes the token at
 	 * Calendly, then removes it here.  A broken connection (its token no
-	 * longer works) is only removed here, with a warning.
+	 * longer works) is only removed here, with a warning; its subscription
+	 * stays recorded, so that the next registration replaces it.
 	 *
 	 * @return array{warnings:string[]}|\WP_Error Nothing is removed here on an error.
 	 */
@@ -60,7 +61,7 @@ final class Connection {
 		$sub      = $this->subscription();
 		if ( null !== $this->oauth->broken() ) {
 			if ( null !== $sub ) {
-				$warnings[] = __( 'The connection was broken, so this site\'s webhook subscription could not be deleted in Calendly; delete it there.', 'tfsp-calendly-sync' );
+				$warnings[] = __( 'The connection was broken, so this site\'s webhook subscription could not be deleted in Calendly. Registering the webhook again (with a personal access token or a new connection) replaces it; or delete it in Calendly.', 'tfsp-calendly-sync' );
 			}
 		} else {
 			foreach ( array_merge( null === $sub ? array() : array( (string) $sub['uri'] ), $this->old_uris() ) as $uri ) {
@@ -87,7 +88,9 @@ final class Connection {
 				return self::wp_error( $e );
 			}
 		}
-		$this->forget_subscription();
+		if ( null === $this->oauth->broken() ) {
+			$this->forget_subscription(); // Deleted in Calendly above; a broken connection's stays recorded, to be replaced.
+		}
 		$this->oauth->forget();
 		$this->store->delete( '_connection_test' );
 		$this->store->delete( '_connection_error' );
