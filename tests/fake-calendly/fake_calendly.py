@@ -1778,7 +1778,7 @@ def main(argv=None):
     ap.add_argument("--time-scale", type=float, default=1.0, help="retry timeline runs N times faster")
     ap.add_argument("--verbose", action="store_true", help="log requests and deliveries to stderr")
     ap.add_argument("--auth-port", type=int, default=None,
-                    help="also serve the OAuth 2.0 auth base (/oauth/*) on this port of the first host (0: a free one)")
+                    help="also serve the OAuth 2.0 auth base (/oauth/*) on this port of every host (0: a free one)")
     ap.add_argument("--oauth-client", action="append", metavar="ID:SECRET",
                     help="accepted OAuth client (repeatable; default fake-client-id:fake-client-secret)")
     a = ap.parse_args(argv)
@@ -1806,11 +1806,15 @@ def main(argv=None):
         httpd.fake = fake
         port = httpd.server_address[1]
         servers.append(httpd)
-    auth = None
-    if a.auth_port is not None:
-        cls = type("AuthServer", (Server,), {"address_family": socket.AF_INET6 if ":" in hosts[0] else socket.AF_INET})
-        auth = cls((hosts[0], a.auth_port), Handler)
+    auths = []
+    auth_port = a.auth_port
+    for host in (hosts if a.auth_port is not None else []):
+        # The auth base behind every address too, on a port of its own (0: a free one, then the same for all).
+        cls = type("AuthServer", (Server,), {"address_family": socket.AF_INET6 if ":" in host else socket.AF_INET})
+        auth = cls((host, auth_port), Handler)
         auth.fake, auth.auth_base = fake, True
+        auth_port = auth.server_address[1]
+        auths.append((auth, host))
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -1818,10 +1822,10 @@ def main(argv=None):
         threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
         shown = f"[{host}]" if ":" in host else host
         print(f"fake-calendly listening on http://{shown}:{port}", flush=True)
-    if auth is not None:
+    for auth, host in auths:
         threading.Thread(target=auth.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
-        shown = f"[{hosts[0]}]" if ":" in hosts[0] else hosts[0]
-        print(f"fake-calendly auth base on http://{shown}:{auth.server_address[1]}", flush=True)
+        shown = f"[{host}]" if ":" in host else host
+        print(f"fake-calendly auth base on http://{shown}:{auth_port}", flush=True)
         servers.append(auth)
     while not stop.wait(0.5):
         pass

@@ -33,6 +33,8 @@ final class OAuthConnectTest extends CalendlyTestCase {
 	}
 
 	protected function tearDown(): void {
+		self::undefineForSite();
+		self::putSetting( 'auth_base', self::env( 'FAKE_CALENDLY_AUTH_URL' ) );
 		self::forgetOauth();
 		self::resetFake();
 		self::restoreConnection();
@@ -109,8 +111,29 @@ final class OAuthConnectTest extends CalendlyTestCase {
 		return self::finish( $ch, (string) curl_exec( $ch ) );
 	}
 
+	private static function localConfig(): string {
+		return self::env( 'WP_PATH' ) . '/wp-config-local.php';
+	}
+
+	/** Defines constants for every request of the site, first thing in wp-config.php (as ProxyTest does). */
+	private static function defineForSite( array $constants ): void {
+		$php = "<?php\n// Written by tests/wp/OAuthConnectTest.php; removed when it ends.\n";
+		foreach ( $constants as $name => $value ) {
+			$php .= 'define( ' . var_export( $name, true ) . ', ' . var_export( $value, true ) . " );\n";
+		}
+		file_put_contents( self::localConfig() . '.tmp', $php );
+		rename( self::localConfig() . '.tmp', self::localConfig() );
+		register_shutdown_function( array( self::class, 'undefineForSite' ) );
+	}
+
+	public static function undefineForSite(): void {
+		if ( file_exists( self::localConfig() ) ) {
+			unlink( self::localConfig() );
+		}
+	}
+
 	/** Connect with Calendly up to Calendly's redirect back: the callback URL (not yet visited). */
-	private static function authorize( ?array $as = null ): string {
+	private static function authorize( ?array $as = null, ?string $auth_base = null ): string {
 		$as    = $as ?? self::admin();
 		$nonce = self::settingsPage( $as )['nonces']['tfsp_calendly_oauth_start'];
 		self::assertNotSame( '', $nonce, 'no Connect with Calendly form on the settings page' );
@@ -124,7 +147,7 @@ final class OAuthConnectTest extends CalendlyTestCase {
 		);
 		self::assertSame( 302, $start['status'], $start['body'] );
 		$location = $start['headers']['location'] ?? '';
-		self::assertStringStartsWith( self::env( 'FAKE_CALENDLY_AUTH_URL' ) . '/oauth/authorize?', $location );
+		self::assertStringStartsWith( ( $auth_base ?? self::env( 'FAKE_CALENDLY_AUTH_URL' ) ) . '/oauth/authorize?', $location );
 		parse_str( (string) parse_url( $location, PHP_URL_QUERY ), $q );
 		self::assertSame( self::env( 'FAKE_OAUTH_CLIENT_ID' ), $q['client_id'] );
 		self::assertSame( 'code', $q['response_type'] );
@@ -455,6 +478,42 @@ final class OAuthConnectTest extends CalendlyTestCase {
 		$this->assertSame( 0, self::currentUser()[0], 'the personal access token works again' );
 		self::plugin( 'register', array( self::env( 'CALENDLY_SIGNING_KEY' ) ) );
 		$this->assertCount( 1, self::fakeState()['webhook_subscriptions'], 'the next registration replaced the one left in Calendly' );
+	}
+
+	public function test_the_auth_base_follows_wordpress_proxy_and_blocked_hosts(): void {
+		// WordPress never proxies or blocks its own host, which the fake shares: the auth base at 127.0.0.2.
+		$alt = self::env( 'FAKE_CALENDLY_AUTH_ALT_URL' );
+		self::putSetting( 'auth_base', $alt );
+		self::defineForSite(
+			array(
+				'WP_HTTP_BLOCK_EXTERNAL' => true,
+				'WP_ACCESSIBLE_HOSTS'    => '127.0.0.1, localhost',
+			)
+		);
+		$blocked = self::get( self::authorize( null, $alt ), self::admin()['cookie'] );
+		$this->assertSame( 502, $blocked['status'], $blocked['body'] );
+		$this->assertStringContainsString( '127.0.0.2', $blocked['body'] );
+		$this->assertStringContainsString( 'WP_ACCESSIBLE_HOSTS', $blocked['body'] );
+		$this->assertSame( 0, self::oauthState()['requests']['token_authorization_code'], 'nothing was sent' );
+		$this->assertNull( self::storedTokens() );
+
+		$proxy = (array) parse_url( self::env( 'PROXY_URL' ) );
+		self::defineForSite(
+			array(
+				'WP_PROXY_HOST'          => $proxy['host'],
+				'WP_PROXY_PORT'          => (string) $proxy['port'],
+				'WP_PROXY_USERNAME'      => self::env( 'PROXY_USER' ),
+				'WP_PROXY_PASSWORD'      => self::env( 'PROXY_PASSWORD' ),
+				'WP_HTTP_BLOCK_EXTERNAL' => true,
+				'WP_ACCESSIBLE_HOSTS'    => '127.0.0.1, localhost, 127.0.0.2',
+			)
+		);
+		$done = self::get( self::authorize( null, $alt ), self::admin()['cookie'] );
+		$this->assertSame( 302, $done['status'], $done['body'] );
+		$this->assertNotNull( self::storedTokens() );
+		$log     = (string) @file_get_contents( self::env( 'PROXY_LOG' ) );
+		$through = array_filter( explode( "\n", $log ), static fn( string $l ) => str_contains( $l, 'Request (' ) && str_contains( $l, $alt . '/oauth/token' ) );
+		$this->assertNotEmpty( $through, 'the code exchange went through the proxy' );
 	}
 
 	public function test_two_processes_refreshing_at_once_send_one_refresh_request(): void {
