@@ -336,7 +336,11 @@ final class SettingsPage {
 		/* translators: %s: URL */
 		echo '<p class="description">' . esc_html( sprintf( __( 'Webhook route of this site: %s', 'tfsp-calendly-sync' ), Connection::webhook_url() ) ) . '</p><p>';
 		submit_button( null === $sub ? __( 'Register the webhook', 'tfsp-calendly-sync' ) : __( 'Re-register the webhook', 'tfsp-calendly-sync' ), 'secondary', 'tfsp_register', false );
-		echo '</p><p class="description">' . esc_html__( 'Registering makes a new signing key and replaces this site\'s old subscription once the new one exists.', 'tfsp-calendly-sync' ) . '</p>';
+		echo '</p><p class="description">' . esc_html(
+			$connection->uses_oauth()
+				? __( 'Registering uses the OAuth app\'s signing key entered below (never a new one) and replaces this site\'s old subscription once the new one exists.', 'tfsp-calendly-sync' )
+				: __( 'Registering makes a new signing key and replaces this site\'s old subscription once the new one exists.', 'tfsp-calendly-sync' )
+		) . '</p>';
 	}
 
 	public function field_signing_key(): void {
