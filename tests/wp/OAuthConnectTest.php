@@ -381,6 +381,15 @@ final class OAuthConnectTest extends CalendlyTestCase {
 		$this->assertStringContainsString( 'invalid_grant', $sync['body'] );
 		$this->assertStringContainsString( 'tfsp-calendly-oauth-broken', self::settingsPage()['body'] );
 
+		// Tokens that no longer open (salts rotated) are reported too, never read as empty.
+		self::deleteSetting( '_oauth_broken' );
+		$sealed = (string) self::storedTokens();
+		self::putSetting( '_oauth_tokens', substr( $sealed, 0, -4 ) . ( 'AAAA' === substr( $sealed, -4 ) ? 'BBBB' : 'AAAA' ) );
+		$tests = json_decode( trim( self::php( 'site-health.php' )[1] ), true )['tests'];
+		$this->assertSame( 'critical', $tests['tfsp_calendly_oauth']['status'] );
+		$this->assertStringContainsString( 'cannot be opened', $tests['tfsp_calendly_oauth']['label'] );
+		$this->assertSame( 'api_secret_unreadable', self::currentUser()[1]['error'] );
+
 		// Connecting again mends it.
 		self::connect();
 		$this->assertSame( 0, self::currentUser()[0] );

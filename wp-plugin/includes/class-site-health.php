@@ -189,6 +189,9 @@ final class SiteHealth {
 			if ( null !== $broken ) {
 				return $this->result( 'oauth', 'critical', __( 'The Calendly OAuth connection is broken', 'tfsp-calendly-sync' ), $broken['message'] );
 			}
+			if ( Plugin::requirements_met() && null === $oauth->summary() ) {
+				return $this->result( 'oauth', 'critical', __( 'The Calendly OAuth tokens cannot be opened', 'tfsp-calendly-sync' ), __( 'The stored OAuth tokens no longer open: the WordPress salts or TFSP_CALENDLY_SEAL_KEY changed since they were saved. Connect with Calendly again on the Calendly settings page.', 'tfsp-calendly-sync' ) );
+			}
 			return $this->result( 'oauth', 'good', __( 'Calendly is connected by OAuth', 'tfsp-calendly-sync' ), __( 'The plugin uses the OAuth connection ("Connect with Calendly") and renews its access token before it expires.', 'tfsp-calendly-sync' ) );
 		}
 		if ( 'token' === $mode ) {
