@@ -33,6 +33,7 @@ final class OAuthConnectTest extends CalendlyTestCase {
 	}
 
 	protected function tearDown(): void {
+		self::unpinConstants();
 		self::undefineForSite();
 		self::putSetting( 'auth_base', self::env( 'FAKE_CALENDLY_AUTH_URL' ) );
 		self::forgetOauth();
@@ -523,6 +524,26 @@ final class OAuthConnectTest extends CalendlyTestCase {
 		$log     = (string) @file_get_contents( self::env( 'PROXY_LOG' ) );
 		$through = array_filter( explode( "\n", $log ), static fn( string $l ) => str_contains( $l, 'Request (' ) && str_contains( $l, $alt . '/oauth/token' ) );
 		$this->assertNotEmpty( $through, 'the code exchange went through the proxy' );
+	}
+
+	public function test_the_app_and_auth_base_pinned_in_wp_config_connect_too(): void {
+		self::deleteSetting( 'oauth_client_id' );
+		self::deleteSetting( 'oauth_client_secret' );
+		self::pinConstants(
+			array(
+				'TFSP_CALENDLY_OAUTH_CLIENT_ID'     => self::env( 'FAKE_OAUTH_CLIENT_ID' ),
+				'TFSP_CALENDLY_OAUTH_CLIENT_SECRET' => self::env( 'FAKE_OAUTH_CLIENT_SECRET' ),
+				'TFSP_CALENDLY_AUTH_BASE'           => self::env( 'FAKE_CALENDLY_AUTH_URL' ),
+			)
+		);
+		$page = self::settingsPage()['body'];
+		foreach ( array( 'TFSP_CALENDLY_OAUTH_CLIENT_ID', 'TFSP_CALENDLY_OAUTH_CLIENT_SECRET', 'TFSP_CALENDLY_AUTH_BASE' ) as $constant ) {
+			$this->assertStringContainsString( 'Pinned by ' . $constant . ' in wp-config.php', $page );
+		}
+		$this->assertStringNotContainsString( self::env( 'FAKE_OAUTH_CLIENT_SECRET' ), $page, 'a pinned secret is not shown either' );
+		self::connect();
+		$this->assertSame( 0, self::currentUser()[0] );
+		$this->assertSame( array(), self::rows( 'SELECT setting_key FROM ' . self::table( 'tfsp_calendly_settings' ) . " WHERE setting_key IN ('oauth_client_id', 'oauth_client_secret')" ), 'nothing of the pinned app is stored' );
 	}
 
 	public function test_two_processes_refreshing_at_once_send_one_refresh_request(): void {
