@@ -6,7 +6,9 @@
  * (API base URL at the fake Calendly, the token, a generated signing key),
  * then registers the webhook subscription at the fake through the plugin's
  * registration (Connection::register) so webhooks flow.
- *   php -d extension=calsync.so wp-provision.php WP_DIR FAKE_URL TOKEN SIGNING_KEY
+ *   php -d extension=calsync.so wp-provision.php WP_DIR FAKE_URL TOKEN SIGNING_KEY [FAKE_AUTH_URL]
+ * FAKE_AUTH_URL (the fake's OAuth auth base) becomes the auth_base setting;
+ * the OAuth app's client id and secret are left for an admin (or a test) to enter.
  * Safe to run again: settings are overwritten with the same values and the
  * subscription is replaced by a new one with the same key.
  */
@@ -14,7 +16,7 @@
 if ( PHP_SAPI !== 'cli' ) {
 	exit( 1 );
 }
-[ , $wp_dir, $fake_url, $token, $signing_key ] = $argv + array_fill( 0, 5, null );
+[ , $wp_dir, $fake_url, $token, $signing_key, $auth_url ] = $argv + array_fill( 0, 6, null );
 if ( null === $signing_key ) {
 	fwrite( STDERR, "usage: wp-provision.php WP_DIR FAKE_URL TOKEN SIGNING_KEY\n" );
 	exit( 2 );
@@ -35,7 +37,7 @@ foreach ( array(
 	'api_base'    => $fake_url,
 	'token'       => $token,
 	'signing_key' => $signing_key,
-) as $name => $value ) {
+) + ( null === $auth_url ? array() : array( 'auth_base' => $auth_url ) ) as $name => $value ) {
 	$result = $settings->set( $name, $value );
 	if ( is_wp_error( $result ) ) {
 		fwrite( STDERR, "setting $name: " . $result->get_error_message() . "\n" );

@@ -131,6 +131,11 @@ SWITCHES = {  # name: (default, validator); README.md documents each one
     "resend_missed_after_recreate": (False, _bool),
     "stale_t_rate": (0.0, _rate),
     "stale_t_seconds": (3600, _seconds),
+    "pkce_required": (False, _bool),
+    "oauth_expires_in": (7200, _positive_int),
+    "oauth_token_rate_limit": (8, _count),
+    "oauth_token_includes_organization": (False, _bool),
+    "oauth_latency_ms": (0, _seconds),
 }
 
 
@@ -238,8 +243,9 @@ class Obj:
 # ---------------------------------------------------------------- the fake
 
 class Fake:
-    def __init__(self, uri_base, tokens, time_scale, verbose=False):
+    def __init__(self, uri_base, tokens, time_scale, verbose=False, oauth_clients=()):
         self.uri_base = uri_base.rstrip("/")
+        self.cli_clients = dict(oauth_clients)
         self.cli_tokens = list(tokens)
         self.cli_scale = time_scale
         self.verbose = verbose
@@ -291,6 +297,7 @@ class Fake:
             self.tokens = {t: Obj(role="owner", revoked=False) for t in self.cli_tokens}
             self.buckets = {}
             self.last_us = 0
+            self.oauth_reset()
             self.cond.notify_all()
         return {"reset": True, "kept_subscriptions": len(self.subs)}
 
@@ -724,6 +731,7 @@ class Fake:
             ("POST", "subscription_state"): self.c_subscription_state,
             ("GET", "tokens"): self.c_tokens, ("POST", "tokens"): self.c_tokens,
             ("POST", "tokens/revoke"): self.c_revoke, ("POST", "batch"): self.c_batch, ("GET", ""): self.c_index,
+            ("GET", "oauth"): self.c_oauth, ("POST", "oauth/clients"): self.c_oauth_client,
         }
         fn = routes.get((method, name))
         if fn is None:
@@ -744,7 +752,8 @@ class Fake:
                               "GET|POST /_control/switches", "GET /_control/state", "GET /_control/deliveries",
                               "GET /_control/idle", "POST /_control/reset", "GET|POST /_control/clock",
                               "POST /_control/subscription_state", "GET|POST /_control/tokens",
-                              "POST /_control/tokens/revoke", "POST /_control/batch"],
+                              "POST /_control/tokens/revoke", "POST /_control/batch", "GET /_control/oauth",
+                              "POST /_control/oauth/clients"],
                 "see": "tests/fake-calendly/README.md"}
 
     BATCH_OPS = ("book", "cancel", "reschedule", "no_show", "no_show_delete", "emit")
@@ -1013,6 +1022,247 @@ class Fake:
             s.state, s.retry_started_us, s.streak_rt, s.updated_us = "active", None, None, self.tick()
         return self.render_sub(s)
 
+    # ------------------------------------------------------------ OAuth 2.0 (served on the auth base)
+
+    CODE_LIFETIME_US = 600 * US  # authorization codes expire after 10 minutes
+
+    def oauth_reset(self):
+        """OAuth state back to the start: the command line's clients, no codes, no grants, counters zero."""
+        self.clients = {cid: Obj(secret=sec) for cid, sec in self.cli_clients.items()}
+        self.codes, self.refresh_tokens, self.grants = {}, {}, {}
+        self.token_buckets = {}
+        self.oauth_requests = {"authorize": 0, "authorize_approved": 0, "token_authorization_code": 0,
+                               "token_refresh_token": 0, "token_refused": 0, "token_rate_limited": 0,
+                               "revoke": 0, "introspect": 0, "refresh_reuse_detected": 0}
+        self.oauth_log = []
+
+    def c_oauth(self, _):
+        tokens = [{"access_token": t, "grant": o.grant, "expires_at": iso(o.expires_us), "revoked": o.revoked,
+                   "expired": self.clock.now_us() >= o.expires_us}
+                  for t, o in self.tokens.items() if getattr(o, "grant", None) is not None]
+        refresh = [{"refresh_token": t, "grant": o.grant, "used": o.used, "revoked": o.revoked}
+                   for t, o in self.refresh_tokens.items()]
+        return {"clients": sorted(self.clients), "requests": dict(self.oauth_requests),
+                "grants": [{"id": gid, "client_id": g.client_id, "revoked": g.revoked, "reason": g.reason}
+                           for gid, g in self.grants.items()],
+                "access_tokens": tokens, "refresh_tokens": refresh, "log": list(self.oauth_log[-200:])}
+
+    def c_oauth_client(self, b):
+        cid, sec = b.get("client_id"), b.get("client_secret")
+        details = [(k, "must be a non-empty string") for k, v in (("client_id", cid), ("client_secret", sec))
+                   if not isinstance(v, str) or not v.strip()]
+        if details:
+            raise invalid([{"parameter": k, "message": m} for k, m in details])
+        self.clients[cid] = Obj(secret=sec)
+        return {"client_id": cid}
+
+    @staticmethod
+    def oauth_error(status, error, description, headers=None):
+        return status, headers or {}, {"error": error, "error_description": description}
+
+    def _client_auth(self, form, auth):
+        """HTTP Basic (or client_id/client_secret form fields); returns the client id or None."""
+        cid = sec = None
+        m = re.match(r"^\s*Basic\s+(\S+)\s*$", auth or "", re.I)
+        if m:
+            try:
+                cid, _, sec = base64.b64decode(m.group(1), validate=True).decode("utf-8").partition(":")
+            except (ValueError, UnicodeDecodeError):
+                return None
+        else:
+            cid, sec = form.get("client_id"), form.get("client_secret")
+        c = self.clients.get(cid) if cid else None
+        if c is None or not isinstance(sec, str) or not hmac.compare_digest(c.secret.encode(), sec.encode()):
+            return None
+        return cid
+
+    def _issue(self, grant_id):
+        g = self.grants[grant_id]
+        now = self.clock.now_us()
+        access, refresh = "oat-" + secrets.token_urlsafe(24), "ort-" + secrets.token_urlsafe(24)
+        expires_in = self.sw["oauth_expires_in"]
+        self.tokens[access] = Obj(role="owner", revoked=False, expires_us=now + expires_in * US, grant=grant_id)
+        self.refresh_tokens[refresh] = Obj(grant=grant_id, used=False, revoked=False)
+        g.access.append(access)
+        out = {"access_token": access, "refresh_token": refresh, "token_type": "Bearer", "expires_in": expires_in,
+               "created_at": now // US, "scope": "default", "owner": self.user_uri(self.main_user.uuid)}
+        if self.sw["oauth_token_includes_organization"]:
+            out["organization"] = self.org_uri()
+        return out
+
+    def _revoke_grant(self, grant_id, reason):
+        g = self.grants.get(grant_id)
+        if g is None:
+            return
+        g.revoked, g.reason = True, g.reason or reason
+        for a in g.access:
+            if a in self.tokens:
+                self.tokens[a].revoked = True
+        for o in self.refresh_tokens.values():
+            if o.grant == grant_id:
+                o.revoked = True
+
+    def _token_rate(self, cid):
+        """The token endpoint's own limit: oauth_token_rate_limit requests per rate_window_seconds per client."""
+        limit = self.sw["oauth_token_rate_limit"]
+        if limit == 0:
+            return None
+        window = self.sw["rate_window_seconds"] * US
+        now = self.clock.now_us()
+        b = self.token_buckets.get(cid)
+        if b is None or now >= b[0] + window or now < b[0]:
+            b = self.token_buckets[cid] = [now, 0]
+        b[1] += 1
+        if b[1] > limit:
+            reset = max(1, math.ceil((b[0] + window - now) / US))
+            headers = {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)}
+            if self.sw["retry_after_on_429"]:
+                headers["Retry-After"] = str(reset)
+            return headers
+        return None
+
+    @staticmethod
+    def _form(raw):
+        try:
+            return {k: v[0] for k, v in parse_qs(raw.decode("utf-8"), keep_blank_values=True).items()}
+        except UnicodeDecodeError:
+            return {}
+
+    def oauth(self, method, path, query, raw, headers):
+        """Answers one request to the auth base: (status, headers, body); a str body is HTML. Lock held."""
+        path = path.rstrip("/") or "/"
+        if path == "/oauth/authorize" and method in ("GET", "POST"):
+            return self.oauth_authorize(method, query, raw)
+        if method != "POST" or path not in ("/oauth/token", "/oauth/revoke", "/oauth/introspect"):
+            return 404, {}, {"error": "not_found", "error_description": "No such endpoint on the auth base"}
+        form = self._form(raw)
+        name = path.rsplit("/", 1)[-1]
+        if name in ("revoke", "introspect"):
+            self.oauth_requests[name] += 1
+        cid = self._client_auth(form, headers.get("Authorization"))
+        if cid is None:
+            if name == "token":
+                self.oauth_requests["token_refused"] += 1
+            return self.oauth_error(401, "invalid_client", "Client authentication failed")
+        if name == "token":
+            return self.oauth_token(cid, form)
+        token = form.get("token") or ""
+        if name == "revoke":
+            if token in self.tokens and getattr(self.tokens[token], "grant", None) is not None:
+                self._revoke_grant(self.tokens[token].grant, "revoked")
+            elif token in self.refresh_tokens:
+                self._revoke_grant(self.refresh_tokens[token].grant, "revoked")
+            self.oauth_log.append({"time": iso(self.clock.now_us()), "request": "revoke", "outcome": "ok"})
+            return 200, {}, {}
+        a = self.tokens.get(token)
+        if a is not None and getattr(a, "grant", None) is not None and not a.revoked \
+                and self.clock.now_us() < a.expires_us and self.grants[a.grant].client_id == cid:
+            return 200, {}, {"active": True, "scope": "default", "client_id": cid, "token_type": "Bearer",
+                             "exp": a.expires_us // US, "owner": self.user_uri(self.main_user.uuid),
+                             "organization": self.org_uri()}
+        r = self.refresh_tokens.get(token)
+        if r is not None and not r.used and not r.revoked and self.grants[r.grant].client_id == cid:
+            return 200, {}, {"active": True, "scope": "default", "client_id": cid, "token_type": "refresh_token"}
+        return 200, {}, {"active": False}
+
+    def oauth_authorize(self, method, query, raw):
+        q = {k: v[0] for k, v in query.items()} if method == "GET" else self._form(raw)
+        cid, redirect, state = q.get("client_id", ""), q.get("redirect_uri", ""), q.get("state")
+        if cid not in self.clients:
+            return 400, {}, "<!doctype html><title>Error</title><h1>Unknown client_id</h1>"
+        if not re.match(r"^https?://[^\s#]+$", redirect):
+            return 400, {}, "<!doctype html><title>Error</title><h1>Invalid redirect_uri</h1>"
+
+        def back(params):
+            if state is not None:
+                params["state"] = state
+            return 302, {"Location": redirect + ("&" if "?" in redirect else "?") + urlencode(params)}, None
+
+        if q.get("response_type") != "code":
+            return back({"error": "unsupported_response_type"})
+        challenge, cmethod = q.get("code_challenge") or None, q.get("code_challenge_method") or "plain"
+        if challenge is None and self.sw["pkce_required"]:
+            return back({"error": "invalid_request", "error_description": "code_challenge is required"})
+        if challenge is not None and cmethod not in ("S256", "plain"):
+            return back({"error": "invalid_request", "error_description": "code_challenge_method must be S256 or plain"})
+        if method == "GET":
+            self.oauth_requests["authorize"] += 1
+            esc = lambda v: (v or "").replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+            fields = "".join('<input type="hidden" name="%s" value="%s">' % (k, esc(v)) for k, v in q.items())
+            page = ('<!doctype html><html><head><meta charset="utf-8"><title>Sign in to Calendly (fake)</title></head>'
+                    '<body><h1>Sign in to Calendly</h1><p>Signed in as %s. Allow this app to use your Calendly account?</p>'
+                    '<form method="post" action="/oauth/authorize" id="authorize">%s'
+                    '<button type="submit" name="decision" value="allow" id="allow">Allow</button> '
+                    '<button type="submit" name="decision" value="deny" id="deny">Deny</button></form></body></html>'
+                    ) % (esc(self.main_user.email), fields)
+            return 200, {}, page
+        if q.get("decision") != "allow":
+            return back({"error": "access_denied"})
+        self.oauth_requests["authorize_approved"] += 1
+        code = "code-" + secrets.token_urlsafe(18)
+        self.codes[code] = Obj(client_id=cid, redirect_uri=redirect, challenge=challenge, method=cmethod,
+                               expires_us=self.clock.now_us() + self.CODE_LIFETIME_US, used=False, grant=None)
+        return back({"code": code})
+
+    def oauth_token(self, cid, form):
+        grant = form.get("grant_type")
+        if grant in ("authorization_code", "refresh_token"):
+            self.oauth_requests["token_" + grant] += 1
+        limited = self._token_rate(cid)
+        if limited is not None:
+            self.oauth_requests["token_rate_limited"] += 1
+            self.oauth_log.append({"time": iso(self.clock.now_us()), "request": grant, "outcome": "rate_limited"})
+            return self.oauth_error(429, "rate_limited", "Too many token requests; try again later", limited)
+
+        def refuse(error, description):
+            self.oauth_requests["token_refused"] += 1
+            self.oauth_log.append({"time": iso(self.clock.now_us()), "request": grant, "outcome": error,
+                                   "description": description})
+            return self.oauth_error(400, error, description)
+
+        if grant == "authorization_code":
+            code = self.codes.get(form.get("code") or "")
+            if code is None or code.client_id != cid:
+                return refuse("invalid_grant", "The authorization code is invalid")
+            if code.used:
+                self._revoke_grant(code.grant, "code reused")
+                return refuse("invalid_grant", "The authorization code was already used")
+            if self.clock.now_us() >= code.expires_us:
+                return refuse("invalid_grant", "The authorization code expired")
+            if form.get("redirect_uri") != code.redirect_uri:
+                return refuse("invalid_grant", "redirect_uri does not match the authorization request")
+            verifier = form.get("code_verifier")
+            if code.challenge is not None:
+                if not verifier:
+                    return refuse("invalid_grant", "code_verifier is required")
+                if code.method == "S256":
+                    derived = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+                else:
+                    derived = verifier
+                if not hmac.compare_digest(derived, code.challenge):
+                    return refuse("invalid_grant", "code_verifier does not match the code_challenge")
+            code.used = True
+            gid = "grant-%d" % (len(self.grants) + 1)
+            self.grants[gid] = Obj(client_id=cid, revoked=False, reason=None, access=[])
+            code.grant = gid
+            self.oauth_log.append({"time": iso(self.clock.now_us()), "request": grant, "outcome": "ok"})
+            return 200, {}, self._issue(gid)
+        if grant == "refresh_token":
+            rt = self.refresh_tokens.get(form.get("refresh_token") or "")
+            if rt is None or self.grants[rt.grant].client_id != cid:
+                return refuse("invalid_grant", "The refresh token is invalid")
+            if rt.revoked:
+                return refuse("invalid_grant", "The refresh token was revoked")
+            if rt.used:
+                # Reuse detection: a used refresh token comes back, so the whole grant is revoked.
+                self.oauth_requests["refresh_reuse_detected"] += 1
+                self._revoke_grant(rt.grant, "refresh token reused")
+                return refuse("invalid_grant", "The refresh token was already used")
+            rt.used = True
+            self.oauth_log.append({"time": iso(self.clock.now_us()), "request": grant, "outcome": "ok"})
+            return 200, {}, self._issue(rt.grant)
+        return refuse("unsupported_grant_type", "grant_type must be authorization_code or refresh_token")
+
     def c_tokens(self, b):
         if "token" in b or "role" in b:
             tok = b.get("token") or "tok-" + secrets.token_hex(12)
@@ -1061,6 +1311,8 @@ class Fake:
             msg = "The access token was revoked" if tok else (
                 "The access token is invalid" if m else "Missing or malformed Authorization header")
             raise ApiError(401, "Unauthenticated", msg)
+        if getattr(tok, "expires_us", None) is not None and self.clock.now_us() >= tok.expires_us:
+            raise ApiError(401, "Unauthenticated", "The access token expired")
         headers = self.rate_check(m.group(1))
         try:
             if self.rng.random() < self.sw["fail_rate"]:
@@ -1447,6 +1699,9 @@ class Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length > 0 else b""
         split = urlsplit(self.path)
         path, query = split.path, parse_qs(split.query, keep_blank_values=True)
+        if getattr(self.server, "auth_base", False):
+            self.handle_auth(method, path, query, raw)
+            return
         if path == "/_control" or path.startswith("/_control/"):
             name = path[len("/_control/"):].strip("/") if path != "/_control" else ""
             try:
@@ -1480,6 +1735,35 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(ex.status, ex.body(), ex.headers)
 
 
+    def handle_auth(self, method, path, query, raw):
+        """The auth base (its own port): only /oauth/*, form bodies in, JSON or HTML out."""
+        fake = self.server.fake
+        with fake.cond:
+            latency = fake.sw["oauth_latency_ms"] / 1000 if path.rstrip("/") == "/oauth/token" else 0
+        if latency:
+            time.sleep(latency)  # outside the lock: other requests go on meanwhile
+        with fake.cond:
+            status, headers, body = fake.oauth(method, path, query, raw, self.headers)
+        if isinstance(body, str):
+            data = body.encode("utf-8")
+            self.send_response(status)
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        elif body is None:
+            self.send_response(status)
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        else:
+            self.send_json(status, body, {"Cache-Control": "no-store", **headers})
+
+
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
@@ -1493,6 +1777,10 @@ def main(argv=None):
     ap.add_argument("--token", action="append", help="accepted bearer token (repeatable; default fake-token)")
     ap.add_argument("--time-scale", type=float, default=1.0, help="retry timeline runs N times faster")
     ap.add_argument("--verbose", action="store_true", help="log requests and deliveries to stderr")
+    ap.add_argument("--auth-port", type=int, default=None,
+                    help="also serve the OAuth 2.0 auth base (/oauth/*) on this port of every host (0: a free one)")
+    ap.add_argument("--oauth-client", action="append", metavar="ID:SECRET",
+                    help="accepted OAuth client (repeatable; default fake-client-id:fake-client-secret)")
     a = ap.parse_args(argv)
     hosts = a.host or ["127.0.0.1"]
     if not all(is_loopback_host(h) for h in hosts):
@@ -1502,7 +1790,13 @@ def main(argv=None):
     except ValueError as ex:
         ap.error("--time-scale " + str(ex))
     scale = int(a.time_scale) if a.time_scale == int(a.time_scale) else a.time_scale
-    fake = Fake(a.uri_base, a.token or ["fake-token"], scale, a.verbose)
+    clients = []
+    for spec in a.oauth_client or ["fake-client-id:fake-client-secret"]:
+        cid, sep, sec = spec.partition(":")
+        if not sep or not cid or not sec:
+            ap.error("--oauth-client must be ID:SECRET")
+        clients.append((cid, sec))
+    fake = Fake(a.uri_base, a.token or ["fake-token"], scale, a.verbose, clients)
     servers = []
     port = a.port
     for host in hosts:
@@ -1512,6 +1806,15 @@ def main(argv=None):
         httpd.fake = fake
         port = httpd.server_address[1]
         servers.append(httpd)
+    auths = []
+    auth_port = a.auth_port
+    for host in (hosts if a.auth_port is not None else []):
+        # The auth base behind every address too, on a port of its own (0: a free one, then the same for all).
+        cls = type("AuthServer", (Server,), {"address_family": socket.AF_INET6 if ":" in host else socket.AF_INET})
+        auth = cls((host, auth_port), Handler)
+        auth.fake, auth.auth_base = fake, True
+        auth_port = auth.server_address[1]
+        auths.append((auth, host))
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -1519,6 +1822,11 @@ def main(argv=None):
         threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
         shown = f"[{host}]" if ":" in host else host
         print(f"fake-calendly listening on http://{shown}:{port}", flush=True)
+    for auth, host in auths:
+        threading.Thread(target=auth.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
+        shown = f"[{host}]" if ":" in host else host
+        print(f"fake-calendly auth base on http://{shown}:{auth_port}", flush=True)
+        servers.append(auth)
     while not stop.wait(0.5):
         pass
     for httpd in servers:

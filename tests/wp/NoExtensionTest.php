@@ -10,7 +10,7 @@
  * exporter and eraser read the core's answers stored with each row.  What
  * needs a core decision refuses with the "no_extension" error (503 in REST,
  * a notice in wp-admin): the webhook (503 with Retry-After), marks, links,
- * back-fills and the settings form.  The jobs that need the core skip their
+ * back-fills, the settings form and "Connect with Calendly" (503).  The jobs that need the core skip their
  * runs, and the Sync page says so; the student nudges, which only read stored
  * answers, run (and their one-click unsubscribe answers).  Bookings made meanwhile arrive once the
  * extension is back, through Calendly's (the fake's) retries.
@@ -240,6 +240,19 @@ final class NoExtensionTest extends CalendlyTestCase {
 		$this->assertSame( 302, $saved['status'], 'the form is answered with a redirect back' );
 		$this->assertStringContainsString( 'The calsync PHP extension is not loaded, so this cannot be done now', html_entity_decode( self::adminPage( 'admin.php?page=tfsp-calendly-settings' )['body'], ENT_QUOTES ) );
 		$this->assertSame( array(), self::rows( 'SELECT setting_value FROM ' . self::table( 'tfsp_calendly_settings' ) . " WHERE setting_key = 'required_sessions' AND setting_value = '7'" ), 'the setting was not saved' );
+
+		// ---- "Connect with Calendly" needs the core (sealing, the auth-base client): 503, nothing stored
+		$this->assertSame( 1, preg_match( '/id="tfsp-form-tfsp_calendly_oauth_start">.*?name="_wpnonce" value="([0-9a-f]+)"/s', $settings, $oauth_nonce ), 'the Connect with Calendly form has its nonce' );
+		$connect = self::adminPost(
+			array(
+				'action'   => 'tfsp_calendly_oauth_start',
+				'_wpnonce' => $oauth_nonce[1],
+			)
+		);
+		$this->assertSame( 503, $connect['status'], 'connect answers 503 without the extension' );
+		$this->assertSame( 503, self::adminPage( 'admin-post.php?action=tfsp_calendly_oauth&code=abc&state=' . str_repeat( 'A', 43 ) )['status'], 'so does the callback' );
+		$this->assertSame( array(), self::rows( 'SELECT state_hash FROM ' . self::table( 'tfsp_oauth_states' ) ), 'no state was stored' );
+		$this->assertSame( array(), self::rows( 'SELECT setting_key FROM ' . self::table( 'tfsp_calendly_settings' ) . " WHERE setting_key = '_oauth_tokens'" ) );
 		$this->assertSame( $before, self::rows( 'SELECT * FROM ' . self::table( 'tfsp_coach_sessions' ) . ' WHERE id IN (' . implode( ',', array_map( 'intval', array_column( $before, 'id' ) ) ) . ') ORDER BY id' ), 'no refused write changed a row' );
 
 		// ---- jobs that need the core skip, and the Sync page says so

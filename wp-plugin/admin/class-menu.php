@@ -56,6 +56,7 @@ final class Menu {
 		foreach ( TermsPage::ACTIONS as $action ) {
 			add_action( 'admin_post_' . $action, fn() => $this->terms()->handle( $action ) );
 		}
+		( new OauthConnect( $this->plugin ) )->register();
 	}
 
 	public function add_pages(): void {

@@ -36,7 +36,7 @@ final class SettingsPage {
 
 	/** Settings edited on this page, by section. */
 	private const FIELDS = array(
-		'connection' => array( 'api_base', 'token' ),
+		'connection' => array( 'api_base', 'token', 'auth_base', 'oauth_client_id', 'oauth_client_secret' ),
 		'sync'       => array( 'required_sessions', 'scheduling_url', 'reminder_after_hours', 'signature_tolerance', 'webhook_rate_limit', 'retention_days', 'alert_email', 'alert_interval_minutes', 'two_way_no_show', 'coaches_enter_sessions', 'link_new_accounts', 'send_students_to_portal', 'delete_data_on_uninstall' ),
 		'mails'      => array( 'nudge_book_next', 'nudge_after_days', 'nudge_requirement_met' ),
 	);
@@ -54,6 +54,7 @@ final class SettingsPage {
 	public function register_fields(): void {
 		$defs = $this->settings()->definitions();
 		add_settings_section( 'tfsp_connection', esc_html__( 'Calendly connection', 'tfsp-calendly-sync' ), array( $this, 'section_connection' ), self::SLUG );
+		add_settings_field( 'tfsp_mode', esc_html__( 'In use', 'tfsp-calendly-sync' ), array( $this, 'field_mode' ), self::SLUG, 'tfsp_connection' );
 		foreach ( self::FIELDS['connection'] as $name ) {
 			add_settings_field( 'tfsp_' . $name, esc_html( $defs[ $name ]['label'] ), array( $this, 'field' ), self::SLUG, 'tfsp_connection', array( 'name' => $name, 'label_for' => 'tfsp-field-' . $name ) );
 		}
@@ -133,11 +134,57 @@ final class SettingsPage {
 		do_settings_sections( self::SLUG );
 		echo '<p class="submit">';
 		submit_button( __( 'Save settings', 'tfsp-calendly-sync' ), 'primary', 'tfsp_save', false );
-		echo '</p></form></div>';
+		echo '</p></form>';
+		// The OAuth buttons sit in the settings form but submit these (forms cannot nest).
+		foreach ( array( OauthConnect::START, OauthConnect::DISCONNECT ) as $action ) {
+			echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '" id="' . esc_attr( 'tfsp-form-' . $action ) . '">';
+			echo '<input type="hidden" name="action" value="' . esc_attr( $action ) . '">';
+			wp_nonce_field( $action, '_wpnonce', true );
+			echo '</form>';
+		}
+		echo '</div>';
 	}
 
 	public function section_connection(): void {
-		echo '<p>' . esc_html__( 'A Calendly personal access token of the account that hosts the coaching sessions. It is stored sealed and never shown again.', 'tfsp-calendly-sync' ) . '</p>';
+		echo '<p>' . esc_html__( 'Two ways to connect: "Connect with Calendly" (OAuth 2.0) with the client ID and secret of a Calendly OAuth app, or a personal access token of the account that hosts the coaching sessions. OAuth is used while it is connected; otherwise the token. Secrets are stored sealed and never shown again.', 'tfsp-calendly-sync' ) . '</p>';
+	}
+
+	/** Which connection the API calls use now, and the OAuth connection's state. */
+	public function field_mode(): void {
+		$oauth  = $this->plugin->oauth();
+		$mode   = $oauth->mode();
+		$labels = array(
+			'oauth' => __( 'OAuth ("Connect with Calendly")', 'tfsp-calendly-sync' ),
+			'token' => __( 'Personal access token', 'tfsp-calendly-sync' ),
+			'none'  => __( 'Nothing: connect with Calendly or enter a personal access token', 'tfsp-calendly-sync' ),
+		);
+		echo '<p class="tfsp-calendly-mode" data-mode="' . esc_attr( $mode ) . '"><strong>' . esc_html( $labels[ $mode ] ) . '</strong></p>';
+		$summary = 'oauth' === $mode ? $oauth->summary() : null;
+		if ( null !== $summary ) {
+			/* translators: 1: date and time, 2: date and time */
+			echo '<p class="description">' . esc_html( sprintf( __( 'Connected %1$s; the access token is renewed on its own before it expires (now valid until %2$s).', 'tfsp-calendly-sync' ), Clock::site_datetime_at( $summary['connected_at'] ), Clock::site_datetime_at( $summary['expires_at'] ) ) ) . '</p>';
+		}
+		$broken = 'oauth' === $mode ? $oauth->broken() : null;
+		if ( null !== $broken ) {
+			echo '<p class="tfsp-calendly-error tfsp-calendly-oauth-broken"><strong>' . esc_html__( 'The OAuth connection is broken.', 'tfsp-calendly-sync' ) . '</strong> ' . esc_html( $broken['message'] ) . '</p>';
+		}
+	}
+
+	/** The redirect URI to register, and the Connect / Disconnect buttons. */
+	private function oauth_buttons(): void {
+		echo '<p class="description">' . esc_html__( 'Redirect URI to register in your Calendly OAuth app:', 'tfsp-calendly-sync' ) . ' <code class="tfsp-calendly-redirect-uri">' . esc_html( \TFSP\CalendlySync\Oauth::redirect_uri() ) . '</code></p><p>';
+		$oauth = $this->plugin->oauth();
+		$ready = $oauth->client_configured();
+		echo '<button type="submit" class="button button-primary" id="tfsp-oauth-connect" form="' . esc_attr( 'tfsp-form-' . OauthConnect::START ) . '"' . ( $ready ? '' : ' disabled' ) . '>' . esc_html( $oauth->connected() ? __( 'Connect with Calendly again', 'tfsp-calendly-sync' ) : __( 'Connect with Calendly', 'tfsp-calendly-sync' ) ) . '</button> ';
+		if ( $oauth->connected() ) {
+			echo '<button type="submit" class="button" id="tfsp-oauth-disconnect" form="' . esc_attr( 'tfsp-form-' . OauthConnect::DISCONNECT ) . '">' . esc_html__( 'Disconnect', 'tfsp-calendly-sync' ) . '</button>';
+		}
+		echo '</p>';
+		if ( ! $ready ) {
+			echo '<p class="description">' . esc_html__( 'Save the client ID and secret first.', 'tfsp-calendly-sync' ) . '</p>';
+		} else {
+			echo '<p class="description">' . esc_html__( 'Disconnecting deletes this site\'s webhook subscription, revokes the token at Calendly, then removes it here.', 'tfsp-calendly-sync' ) . '</p>';
+		}
 	}
 
 	public function section_event_types(): void {
@@ -154,7 +201,7 @@ final class SettingsPage {
 			echo '<input type="password" id="' . esc_attr( $id ) . '" name="tfsp[' . esc_attr( $name ) . ']" value="" class="regular-text" autocomplete="new-password"' . ( $pinned ? ' disabled' : '' ) . '> ';
 			echo '<span class="tfsp-calendly-secret-state" data-state="' . esc_attr( $this->secret_state( $name ) ) . '">' . esc_html( $this->secret_state_label( $name ) ) . '</span>';
 			if ( ! $pinned ) {
-				echo '<p class="description">' . esc_html__( 'Leave empty to keep the stored token.', 'tfsp-calendly-sync' ) . '</p>';
+				echo '<p class="description">' . esc_html__( 'Leave empty to keep the stored value.', 'tfsp-calendly-sync' ) . '</p>';
 			}
 			if ( 'token' === $name ) {
 				echo '<p>';
@@ -162,6 +209,9 @@ final class SettingsPage {
 				echo '</p>';
 			}
 			$this->pinned_note( $name );
+			if ( 'oauth_client_secret' === $name ) {
+				$this->oauth_buttons();
+			}
 			return;
 		}
 		try {
@@ -288,11 +338,22 @@ final class SettingsPage {
 		/* translators: %s: URL */
 		echo '<p class="description">' . esc_html( sprintf( __( 'Webhook route of this site: %s', 'tfsp-calendly-sync' ), Connection::webhook_url() ) ) . '</p><p>';
 		submit_button( null === $sub ? __( 'Register the webhook', 'tfsp-calendly-sync' ) : __( 'Re-register the webhook', 'tfsp-calendly-sync' ), 'secondary', 'tfsp_register', false );
-		echo '</p><p class="description">' . esc_html__( 'Registering makes a new signing key and replaces this site\'s old subscription once the new one exists.', 'tfsp-calendly-sync' ) . '</p>';
+		echo '</p><p class="description">' . esc_html(
+			$connection->uses_oauth()
+				? __( 'Registering uses the OAuth app\'s signing key entered below (never a new one) and replaces this site\'s old subscription once the new one exists.', 'tfsp-calendly-sync' )
+				: __( 'Registering makes a new signing key and replaces this site\'s old subscription once the new one exists.', 'tfsp-calendly-sync' )
+		) . '</p>';
 	}
 
 	public function field_signing_key(): void {
+		$pinned = $this->settings()->is_pinned( 'signing_key' );
+		if ( ! $pinned && $this->plugin->oauth()->client_configured() ) {
+			echo '<input type="password" id="tfsp-field-app-signing-key" name="tfsp_app_signing_key" value="" class="regular-text" autocomplete="new-password"> ';
+		}
 		echo '<span class="tfsp-calendly-secret-state" data-state="' . esc_attr( $this->secret_state( 'signing_key' ) ) . '">' . esc_html( $this->secret_state_label( 'signing_key' ) ) . '</span>';
+		if ( ! $pinned && $this->plugin->oauth()->client_configured() ) {
+			echo '<p class="description">' . esc_html__( 'With an OAuth app, Calendly signs webhooks with the app\'s own signing key (shown in Calendly\'s developer console): enter it here. It is used as it is and never rotated by the plugin. With a personal access token, registering makes a new key.', 'tfsp-calendly-sync' ) . '</p>';
+		}
 		$this->pinned_note( 'signing_key' );
 	}
 
@@ -333,6 +394,10 @@ final class SettingsPage {
 				continue; // Empty keeps the stored secret.
 			}
 			$set( $name, $def['secret'] ? $value : sanitize_text_field( $value ) );
+		}
+		$app_key = isset( $_POST['tfsp_app_signing_key'] ) && is_string( $_POST['tfsp_app_signing_key'] ) ? trim( wp_unslash( $_POST['tfsp_app_signing_key'] ) ) : ''; // phpcs:ignore WordPress.Security.ValidatedSanitizedInput.InputNotSanitized -- a secret, validated by Settings.
+		if ( '' !== $app_key ) {
+			$set( 'signing_key', $app_key );
 		}
 		if ( ! empty( $_POST['tfsp_event_types_shown'] ) && ! $this->settings()->is_pinned( 'event_types' ) ) {
 			$types = isset( $_POST['tfsp_event_types'] ) && is_array( $_POST['tfsp_event_types'] ) ? array_map( 'esc_url_raw', wp_unslash( $_POST['tfsp_event_types'] ) ) : array();

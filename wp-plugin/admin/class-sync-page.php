@@ -86,6 +86,7 @@ final class SyncPage {
 		echo '<div class="wrap tfsp-calendly"><h1>' . esc_html__( 'Calendly sync', 'tfsp-calendly-sync' ) . '</h1>';
 		Notices::render();
 		$this->render_url_changed();
+		$this->render_oauth_broken();
 		$this->render_skipped_jobs();
 		$this->render_health();
 		$this->render_backfill();
@@ -114,6 +115,16 @@ final class SyncPage {
 		echo esc_html( sprintf( __( 'The Calendly webhook subscription %1$s was made for %2$s; this site\'s webhook URL is now %3$s. Calendly keeps delivering to the old URL, and this site leaves that subscription alone: it neither deletes nor replaces it, and does not back-fill because of it.', 'tfsp-calendly-sync' ), $moved['uri'], $moved['subscription_url'], $moved['site_url'] ) ) . '</p><p>';
 		esc_html_e( 'What to do: if this site moved or its permalinks changed for good, register the webhook subscription again on the settings page (a new subscription is made for the new URL; delete the old one in Calendly once nothing uses it). If this is a copy of the site (staging), leave it: the subscription belongs to the site at the old URL.', 'tfsp-calendly-sync' );
 		echo '</p></div>';
+	}
+
+	/** Calendly refused to renew the OAuth connection: nothing syncs until the admin connects again. */
+	private function render_oauth_broken(): void {
+		$oauth  = $this->plugin->oauth();
+		$broken = $oauth->connected() ? $oauth->broken() : null;
+		if ( null === $broken ) {
+			return;
+		}
+		echo '<div class="notice notice-error inline tfsp-calendly-oauth-broken"><p><strong>' . esc_html__( 'The Calendly OAuth connection is broken.', 'tfsp-calendly-sync' ) . '</strong> ' . esc_html( $broken['message'] ) . ' <a href="' . esc_url( admin_url( 'admin.php?page=' . SettingsPage::SLUG ) ) . '">' . esc_html__( 'Open the Calendly settings', 'tfsp-calendly-sync' ) . '</a></p></div>';
 	}
 
 	/** The scheduled jobs that skipped their runs because the core was missing, until each runs again. */

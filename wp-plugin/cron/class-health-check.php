@@ -29,6 +29,7 @@ use TFSP\CalendlySync\Connection;
 use TFSP\CalendlySync\Database;
 use TFSP\CalendlySync\DatabaseError;
 use TFSP\CalendlySync\LedgerRepository;
+use TFSP\CalendlySync\Oauth;
 use TFSP\CalendlySync\SecretUnavailable;
 use TFSP\CalendlySync\Settings;
 use TFSP\CalendlySync\SettingsRepository;
@@ -105,7 +106,12 @@ final class HealthCheck {
 			}
 			try {
 				$store->put( '_connection_error', (string) wp_json_encode( array( 'kind' => $e->kind, 'status' => $e->status, 'at' => time() ) ) );
-				$alerts->raise( 'token_rejected', __( 'Calendly answered 401 Unauthenticated: the access token was revoked or is wrong. Enter a new personal access token in the Calendly Sync settings; until then nothing is synced.', 'tfsp-calendly-sync' ) );
+				$alerts->raise(
+					'token_rejected',
+					null !== $store->find_quietly( Oauth::TOKENS )
+						? __( 'Calendly answered 401 Unauthenticated to the OAuth access token, also after renewing it. Connect with Calendly again in the Calendly Sync settings; until then nothing is synced.', 'tfsp-calendly-sync' )
+						: __( 'Calendly answered 401 Unauthenticated: the access token was revoked or is wrong. Enter a new personal access token in the Calendly Sync settings; until then nothing is synced.', 'tfsp-calendly-sync' )
+				);
 			} catch ( DatabaseError $ignored ) {
 				unset( $ignored );
 			}

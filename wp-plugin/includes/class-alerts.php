@@ -18,7 +18,7 @@ defined( 'ABSPATH' ) || exit;
 final class Alerts {
 
 	/** The kinds, with their e-mail subject. */
-	public const KINDS = array( 'subscription_disabled', 'token_rejected', 'webhooks_refused', 'backfill_failing', 'ledger_failing' );
+	public const KINDS = array( 'subscription_disabled', 'token_rejected', 'webhooks_refused', 'backfill_failing', 'ledger_failing', 'oauth_broken' );
 
 	private const REMINDER_SECONDS = DAY_IN_SECONDS;
 
@@ -116,6 +116,7 @@ final class Alerts {
 			'webhooks_refused'      => __( 'Calendly refuses webhooks for this account; the sync polls instead.', 'tfsp-calendly-sync' ),
 			'backfill_failing'      => __( 'A Calendly back-fill is failing.', 'tfsp-calendly-sync' ),
 			'ledger_failing'        => __( 'Some Calendly deliveries could not be applied.', 'tfsp-calendly-sync' ),
+			'oauth_broken'          => __( 'The Calendly OAuth connection is broken.', 'tfsp-calendly-sync' ),
 		);
 		return $titles[ $kind ] ?? $kind;
 	}

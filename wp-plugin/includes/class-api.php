@@ -42,17 +42,24 @@ final class Api {
 	/** Longest sleep (ms) for a full rate-limit window; a longer wait is an ApiError the caller reschedules on. */
 	private int $max_wait_ms;
 
-	public function __construct( Settings $settings, ?callable $on_error = null, int $max_wait_ms = 65000, ?Outbound $outbound = null ) {
+	/** The OAuth connection: when connected, its access token is used instead of the personal access token. */
+	private ?Oauth $oauth;
+
+	/** The bearer token the current client was built with. */
+	private string $bearer = '';
+
+	public function __construct( Settings $settings, ?callable $on_error = null, int $max_wait_ms = 65000, ?Outbound $outbound = null, ?Oauth $oauth = null ) {
 		$this->settings    = $settings;
+		$this->oauth       = $oauth;
 		$this->outbound    = $outbound ?? new Outbound();
 		$this->on_error    = $on_error;
 		$this->max_wait_ms = $max_wait_ms;
 	}
 
-	/** True when a token and an API base are set (it may still be refused). */
+	/** True when a token (or an OAuth connection) and an API base are set (it may still be refused). */
 	public function is_configured(): bool {
 		try {
-			return '' !== (string) $this->settings->get( 'token' ) && '' !== (string) $this->settings->get( 'api_base' );
+			return ( $this->oauth_in_use() || '' !== (string) $this->settings->get( 'token' ) ) && '' !== (string) $this->settings->get( 'api_base' );
 		} catch ( SecretUnavailable | DatabaseError $e ) {
 			return false;
 		}
@@ -168,7 +175,8 @@ final class Api {
 	/**
 	 * Runs one client call: waits out a used-up rate-limit window first,
 	 * then maps the extension's exceptions, and the client's argument errors
-	 * (ValueError, TypeError), onto ApiError.
+	 * (ValueError, TypeError), onto ApiError.  With an OAuth connection, a
+	 * 401 is tried once more with a refreshed access token.
 	 *
 	 * @template T
 	 * @param callable(\Calsync\Client):T $fn
@@ -176,30 +184,61 @@ final class Api {
 	 * @throws ApiError On any failure.
 	 */
 	private function call( callable $fn ) {
-		$client = $this->client();
-		$this->pace();
-		try {
-			$result = $fn( $client );
-			$this->note_window( $client );
-			return $result;
-		} catch ( \Calsync\ApiException $e ) {
-			$this->note_window( $client );
-			$error = new ApiError( ApiError::kind_of( $e->status ), $e->status, self::describe( $e ), $e->retryAfterMs, $e );
-		} catch ( \Calsync\PayloadException $e ) {
-			$error = new ApiError( 'invalid', 0, sprintf( /* translators: %s: what is wrong, with its JSON path */ __( 'Calendly answered something the plugin cannot read (%s).', 'tfsp-calendly-sync' ), PluginError::from_core( $e )->getMessage() ), 0, $e );
-		} catch ( \Calsync\Exception $e ) {
-			$error = new ApiError( 'other', 0, $e->getMessage(), 0, $e );
-		} catch ( \ValueError | \TypeError $e ) {
-			// The client refused an argument before sending anything (a "UUID"
-			// from a payload that is none, a cursor that is no page token): the
-			// same call would be refused again, so it is not transient.
-			/* translators: %s: the client's message, which names the argument (never its value) */
-			$error = new ApiError( 'argument', 0, sprintf( __( 'The Calendly client refused a value before sending the request: %s', 'tfsp-calendly-sync' ), $e->getMessage() ), 0, $e );
+		$rejected = null;
+		for ( $attempt = 0; ; ++$attempt ) {
+			$client = $this->client( $rejected );
+			$this->pace();
+			try {
+				$result = $fn( $client );
+				$this->note_window( $client );
+				return $result;
+			} catch ( \Calsync\ApiException $e ) {
+				$this->note_window( $client );
+				if ( 401 === $e->status && 0 === $attempt && $this->oauth_in_use() ) {
+					$rejected = $this->bearer; // Once: refresh (unless another request did) and try again.
+					continue;
+				}
+				$error = $this->error_of( $e );
+				break;
+			} catch ( \Calsync\Exception | \ValueError | \TypeError $e ) {
+				$error = $this->error_of( $e );
+				break;
+			}
 		}
 		if ( $this->on_error ) {
 			( $this->on_error )( $error );
 		}
 		throw $error;
+	}
+
+	/** True while an OAuth connection is stored (its tokens are used). */
+	private function oauth_in_use(): bool {
+		return null !== $this->oauth && $this->oauth->connected();
+	}
+
+	/**
+	 * The extension's exceptions, and the client's argument errors, as ApiError.
+	 *
+	 * @throws \Throwable What is none of those, unchanged.
+	 */
+	private function error_of( \Throwable $e ): ApiError {
+		if ( $e instanceof \Calsync\ApiException ) {
+			return new ApiError( ApiError::kind_of( $e->status ), $e->status, self::describe( $e ), $e->retryAfterMs, $e );
+		}
+		if ( $e instanceof \Calsync\PayloadException ) {
+			return new ApiError( 'invalid', 0, sprintf( /* translators: %s: what is wrong, with its JSON path */ __( 'Calendly answered something the plugin cannot read (%s).', 'tfsp-calendly-sync' ), PluginError::from_core( $e )->getMessage() ), 0, $e );
+		}
+		if ( $e instanceof \Calsync\Exception ) {
+			return new ApiError( 'other', 0, $e->getMessage(), 0, $e );
+		}
+		if ( $e instanceof \ValueError || $e instanceof \TypeError ) {
+			// The client refused an argument before sending anything (a "UUID"
+			// from a payload that is none, a cursor that is no page token): the
+			// same call would be refused again, so it is not transient.
+			/* translators: %s: the client's message, which names the argument (never its value) */
+			return new ApiError( 'argument', 0, sprintf( __( 'The Calendly client refused a value before sending the request: %s', 'tfsp-calendly-sync' ), $e->getMessage() ), 0, $e );
+		}
+		throw $e;
 	}
 
 	/** Sleeps until the rate-limit window resets when the last answer said none is left. */
@@ -223,14 +262,21 @@ final class Api {
 		}
 	}
 
-	/** @throws ApiError When the connection settings are missing or unreadable. */
-	private function client(): \Calsync\Client {
+	/**
+	 * The client for the token in use: the OAuth access token when connected
+	 * (refreshed before it expires, or because Calendly answered 401 to
+	 * $rejected), else the personal access token.
+	 *
+	 * @throws ApiError When the connection settings are missing or unreadable.
+	 */
+	private function client( ?string $rejected = null ): \Calsync\Client {
 		try {
 			$base  = (string) $this->settings->get( 'api_base' );
-			$token = (string) $this->settings->get( 'token' );
+			$token = $this->oauth_in_use() ? $this->oauth->access_token( $rejected ) : (string) $this->settings->get( 'token' );
 		} catch ( SecretUnavailable $e ) {
 			throw new ApiError( 'secret_unreadable', 0, __( 'The stored Calendly access token can no longer be opened; enter it again.', 'tfsp-calendly-sync' ) );
 		}
+		$this->bearer = $token;
 		if ( '' === $token ) {
 			throw new ApiError( 'not_configured', 0, __( 'No Calendly access token is configured.', 'tfsp-calendly-sync' ) );
 		}

@@ -29,12 +29,78 @@ final class Connection {
 	private SettingsRepository $store;
 	private Api $api;
 	private Alerts $alerts;
+	private ?Oauth $oauth;
 
-	public function __construct( Settings $settings, SettingsRepository $store, Api $api, Alerts $alerts ) {
+	public function __construct( Settings $settings, SettingsRepository $store, Api $api, Alerts $alerts, ?Oauth $oauth = null ) {
 		$this->settings = $settings;
 		$this->store    = $store;
 		$this->api      = $api;
 		$this->alerts   = $alerts;
+		$this->oauth    = $oauth;
+	}
+
+	/** True while the OAuth connection is in use: webhooks are then signed with the app's own key. */
+	public function uses_oauth(): bool {
+		return null !== $this->oauth && $this->oauth->connected();
+	}
+
+	/**
+	 * Disconnects the OAuth connection: first deletes this site's
+	 * subscription (while the token still works), then revokes the token at
+	 * Calendly, then removes it here.  A broken connection (its token no
+	 * longer works) is only removed here, with a warning; its subscription
+	 * stays recorded, so that the next registration replaces it.
+	 *
+	 * @return array{warnings:string[]}|\WP_Error Nothing is removed here on an error.
+	 */
+	public function disconnect_oauth() {
+		if ( ! $this->uses_oauth() ) {
+			return new \WP_Error( 'tfsp_calendly_oauth_not_connected', __( 'Calendly is not connected by OAuth.', 'tfsp-calendly-sync' ), array( 'status' => 409 ) );
+		}
+		$warnings = array();
+		$sub      = $this->subscription();
+		if ( null !== $this->oauth->broken() ) {
+			if ( null !== $sub ) {
+				$warnings[] = __( 'The connection was broken, so this site\'s webhook subscription could not be deleted in Calendly. Registering the webhook again (with a personal access token or a new connection) replaces it; or delete it in Calendly.', 'tfsp-calendly-sync' );
+			}
+		} else {
+			foreach ( array_merge( null === $sub ? array() : array( (string) $sub['uri'] ), $this->old_uris() ) as $uri ) {
+				if ( '' === $uri ) {
+					continue;
+				}
+				if ( null !== $sub && $uri === $sub['uri'] && ! self::is_this_sites_url( (string) ( $sub['callback_url'] ?? '' ) ) ) {
+					/* translators: %s: subscription URI */
+					$warnings[] = sprintf( __( 'The subscription %s was made for another URL of this site and was left in Calendly.', 'tfsp-calendly-sync' ), $uri );
+					continue;
+				}
+				try {
+					$this->api->delete_subscription( Api::uuid_of( $uri ) );
+				} catch ( ApiError $e ) {
+					if ( 'not_found' !== $e->kind ) {
+						return self::wp_error( $e );
+					}
+				}
+			}
+			try {
+				$this->oauth->revoke();
+			} catch ( ApiError $e ) {
+				$this->forget_subscription();
+				return self::wp_error( $e );
+			}
+		}
+		if ( null === $this->oauth->broken() ) {
+			$this->forget_subscription(); // Deleted in Calendly above; a broken connection's stays recorded, to be replaced.
+		}
+		$this->oauth->forget();
+		$this->store->delete( '_connection_test' );
+		$this->store->delete( '_connection_error' );
+		return array( 'warnings' => $warnings );
+	}
+
+	/** The subscription records of this site, after it was deleted in Calendly. */
+	private function forget_subscription(): void {
+		$this->store->delete( '_subscription' );
+		$this->store->delete( '_old_subscriptions' );
 	}
 
 	/**
@@ -159,6 +225,13 @@ final class Connection {
 			$ring = $this->settings->signing_keys();
 		} catch ( SecretUnavailable $e ) {
 			$ring = array();
+		}
+		if ( $this->uses_oauth() && ! $this->settings->is_pinned( 'signing_key' ) ) {
+			// With an OAuth app Calendly signs with the app's own key: the admin enters it; never generated or rotated here.
+			if ( ! $ring ) {
+				return new \WP_Error( 'tfsp_calendly_no_signing_key', __( 'Enter the webhook signing key of your Calendly OAuth app (shown in Calendly\'s developer console) in the settings first.', 'tfsp-calendly-sync' ), array( 'status' => 409 ) );
+			}
+			return $this->create( $ring[0] );
 		}
 		if ( $this->settings->is_pinned( 'signing_key' ) ) {
 			if ( ! $ring ) {

@@ -270,7 +270,12 @@ final class Plugin {
 
 	/** The Calendly API: the only builder of Calsync\Client. */
 	public function api(): Api {
-		return $this->service( 'api', fn() => new Api( $this->settings(), HealthCheck::on_api_error( $this->alerts(), $this->settings_repository() ), 65000, $this->outbound() ) );
+		return $this->service( 'api', fn() => new Api( $this->settings(), HealthCheck::on_api_error( $this->alerts(), $this->settings_repository() ), 65000, $this->outbound(), $this->oauth() ) );
+	}
+
+	/** "Connect with Calendly": the OAuth flow, its sealed tokens and their refresh. */
+	public function oauth(): Oauth {
+		return $this->service( 'oauth', fn() => new Oauth( $this->settings(), $this->settings_repository(), $this->secrets(), $this->database(), $this->outbound(), $this->alerts(), new OauthStateRepository( $this->db ) ) );
 	}
 
 	/** WordPress's outbound proxy and blocked-host rules, for every Calsync client (API and auth base). */
@@ -283,7 +288,7 @@ final class Plugin {
 	}
 
 	public function connection(): Connection {
-		return $this->service( 'connection', fn() => new Connection( $this->settings(), $this->settings_repository(), $this->api(), $this->alerts() ) );
+		return $this->service( 'connection', fn() => new Connection( $this->settings(), $this->settings_repository(), $this->api(), $this->alerts(), $this->oauth() ) );
 	}
 
 	public function backfills(): BackfillRepository {

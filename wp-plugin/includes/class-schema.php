@@ -27,7 +27,7 @@ final class Schema {
 	 * every migration); each later schema change is a numbered step in
 	 * STEPS, run once, in order, and safe to run twice.
 	 */
-	public const VERSION = 13;
+	public const VERSION = 14;
 
 	/** @var array<int,string> Step number => method. */
 	private const STEPS = array(
@@ -40,6 +40,7 @@ final class Schema {
 		11 => 'step_11_hand_entered',
 		12 => 'step_12_legacy_dates',
 		13 => 'step_13_terms_cohorts',
+		14 => 'step_14_oauth_states',
 	);
 
 	/**
@@ -97,7 +98,7 @@ final class Schema {
 	/** The plugin's own tables (not the portal's sessions table). */
 	public function own_tables(): array {
 		$p = $this->db->prefix;
-		return array( $p . 'tfsp_calendly_settings', $p . 'tfsp_calendly_events', $p . 'tfsp_session_audit', $p . 'tfsp_calendly_throttle', $p . 'tfsp_calendly_counters', $p . 'tfsp_calendly_backfills', $p . 'tfsp_calendly_seen_events', $p . 'tfsp_calendly_session_counts', $p . 'tfsp_session_coaches', $p . 'tfsp_calendly_leases', $p . 'tfsp_notifications', $p . 'tfsp_terms', $p . 'tfsp_cohorts', $p . 'tfsp_cohort_members' );
+		return array( $p . 'tfsp_calendly_settings', $p . 'tfsp_calendly_events', $p . 'tfsp_session_audit', $p . 'tfsp_calendly_throttle', $p . 'tfsp_calendly_counters', $p . 'tfsp_calendly_backfills', $p . 'tfsp_calendly_seen_events', $p . 'tfsp_calendly_session_counts', $p . 'tfsp_session_coaches', $p . 'tfsp_calendly_leases', $p . 'tfsp_notifications', $p . 'tfsp_terms', $p . 'tfsp_cohorts', $p . 'tfsp_cohort_members', $p . 'tfsp_oauth_states' );
 	}
 
 	/** The schema version the database is at (0: never migrated). */
@@ -401,6 +402,30 @@ KEY user_id (user_id)
 ) ENGINE=InnoDB {$collate}"
 		);
 	}
+
+	/**
+	 * Step 14, "Connect with Calendly": the OAuth states in flight, one row
+	 * each (the SHA-256 of the state is the key, so a state is taken once:
+	 * the DELETE that takes it changes one row on one node only), with the
+	 * hash of the admin's session token, the admin, the sealed PKCE
+	 * verifier and the expiry (Unix seconds).
+	 */
+	private function step_14_oauth_states(): void {
+		$collate = $this->db->get_charset_collate();
+		$this->run(
+			"CREATE TABLE IF NOT EXISTS {$this->db->prefix}tfsp_oauth_states (
+state_hash char(64) NOT NULL,
+session_hash char(64) NOT NULL,
+user_id bigint(20) unsigned NOT NULL,
+verifier text NOT NULL,
+created_at bigint(20) NOT NULL,
+expires_at bigint(20) NOT NULL,
+PRIMARY KEY (state_hash),
+KEY expires_at (expires_at)
+) ENGINE=InnoDB {$collate}"
+		);
+	}
+
 
 	/** @param array<string,string> $definitions Column => definition; adds those missing. */
 	private function add_session_columns( array $definitions ): void {

@@ -38,6 +38,9 @@ final class Settings {
 		return array(
 			'api_base'                 => array( 'type' => 'url', 'default' => 'https://api.calendly.com', 'secret' => false, 'label' => __( 'Calendly API base URL', 'tfsp-calendly-sync' ) ),
 			'token'                    => array( 'type' => 'string', 'default' => '', 'secret' => true, 'label' => __( 'Calendly access token', 'tfsp-calendly-sync' ) ),
+			'auth_base'                => array( 'type' => 'url', 'default' => 'https://auth.calendly.com', 'secret' => false, 'label' => __( 'Calendly OAuth base URL', 'tfsp-calendly-sync' ) ),
+			'oauth_client_id'          => array( 'type' => 'string', 'default' => '', 'secret' => false, 'label' => __( 'OAuth app client ID', 'tfsp-calendly-sync' ) ),
+			'oauth_client_secret'      => array( 'type' => 'string', 'default' => '', 'secret' => true, 'label' => __( 'OAuth app client secret', 'tfsp-calendly-sync' ) ),
 			'signing_key'              => array( 'type' => 'keyring', 'default' => array(), 'secret' => true, 'label' => __( 'Webhook signing key', 'tfsp-calendly-sync' ) ),
 			'signature_tolerance'      => array( 'type' => 'int', 'default' => 180, 'min' => 1, 'max' => 86400, 'secret' => false, 'label' => __( 'Signature tolerance (seconds)', 'tfsp-calendly-sync' ) ),
 			'webhook_body_limit'       => array( 'type' => 'int', 'default' => 262144, 'min' => 1024, 'max' => 4194304, 'secret' => false, 'label' => __( 'Largest webhook body (bytes)', 'tfsp-calendly-sync' ) ),
@@ -233,7 +236,7 @@ final class Settings {
 					'message' => sprintf( __( 'The stored "%s" can no longer be opened: the WordPress salts or TFSP_CALENDLY_SEAL_KEY changed since it was saved.', 'tfsp-calendly-sync' ), $def['label'] ),
 					'action'  => 'token' === $name
 						? __( 'Enter the Calendly access token again.', 'tfsp-calendly-sync' )
-						: __( 'Generate a new signing key and register the webhook subscription again; until then every delivery is answered 503 and Calendly retries.', 'tfsp-calendly-sync' ),
+						: ( 'oauth_client_secret' === $name ? __( 'Enter the OAuth app\'s client secret again.', 'tfsp-calendly-sync' ) : __( 'Generate a new signing key and register the webhook subscription again; until then every delivery is answered 503 and Calendly retries.', 'tfsp-calendly-sync' ) ),
 				);
 			}
 		}

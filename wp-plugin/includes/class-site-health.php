@@ -109,6 +109,7 @@ final class SiteHealth {
 			'cron'         => __( 'Calendly Sync: scheduled jobs', 'tfsp-calendly-sync' ),
 			'webhook_url'  => __( 'Calendly Sync: webhook URL', 'tfsp-calendly-sync' ),
 			'terms'        => __( 'Calendly Sync: the current term', 'tfsp-calendly-sync' ),
+			'oauth'        => __( 'Calendly Sync: connection', 'tfsp-calendly-sync' ),
 		) as $name => $label ) {
 			$tests['direct'][ 'tfsp_calendly_' . $name ] = array(
 				'label' => $label,
@@ -204,6 +205,26 @@ final class SiteHealth {
 		}
 		/* translators: %s: job hooks */
 		return $this->result( 'cron', 'recommended', __( 'WP-Cron does not seem to run', 'tfsp-calendly-sync' ), sprintf( __( 'These jobs are more than 15 minutes late: %s. WP-Cron runs only when the site gets visits; on a quiet site call wp-cron.php once a minute from the server\'s crontab (README).', 'tfsp-calendly-sync' ), implode( ', ', $late ) ) );
+	}
+
+	/** The connection in use; an OAuth connection that Calendly refused to renew is critical. */
+	public function test_oauth(): array {
+		$oauth = $this->plugin->oauth();
+		$mode  = $oauth->mode();
+		if ( 'oauth' === $mode ) {
+			$broken = $oauth->broken();
+			if ( null !== $broken ) {
+				return $this->result( 'oauth', 'critical', __( 'The Calendly OAuth connection is broken', 'tfsp-calendly-sync' ), $broken['message'] );
+			}
+			if ( Plugin::requirements_met() && null === $oauth->summary() ) {
+				return $this->result( 'oauth', 'critical', __( 'The Calendly OAuth tokens cannot be opened', 'tfsp-calendly-sync' ), __( 'The stored OAuth tokens no longer open: the WordPress salts or TFSP_CALENDLY_SEAL_KEY changed since they were saved. Connect with Calendly again on the Calendly settings page.', 'tfsp-calendly-sync' ) );
+			}
+			return $this->result( 'oauth', 'good', __( 'Calendly is connected by OAuth', 'tfsp-calendly-sync' ), __( 'The plugin uses the OAuth connection ("Connect with Calendly") and renews its access token before it expires.', 'tfsp-calendly-sync' ) );
+		}
+		if ( 'token' === $mode ) {
+			return $this->result( 'oauth', 'good', __( 'Calendly is connected by a personal access token', 'tfsp-calendly-sync' ), __( 'The plugin uses the personal access token stored in its settings.', 'tfsp-calendly-sync' ) );
+		}
+		return $this->result( 'oauth', 'recommended', __( 'Calendly is not connected', 'tfsp-calendly-sync' ), __( 'Connect with Calendly or enter a personal access token on the Calendly settings page.', 'tfsp-calendly-sync' ) );
 	}
 
 	/** The webhook URL: HTTPS, answered without a redirect (Calendly does not follow one). */

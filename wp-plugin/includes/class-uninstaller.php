@@ -126,6 +126,9 @@ final class Uninstaller {
 			}
 		}
 		$this->store->delete( Settings::PENDING_SIGNING_KEY );
+		foreach ( array( Oauth::TOKENS, Oauth::BROKEN, Oauth::WAIT ) as $key ) {
+			$this->store->delete( $key ); // The sealed OAuth tokens, and their state.
+		}
 		$this->settings->refresh();
 	}
 
@@ -136,7 +139,7 @@ final class Uninstaller {
 
 	private function token_usable(): bool {
 		try {
-			return '' !== (string) $this->settings->get( 'token' );
+			return null !== $this->store->find_quietly( Oauth::TOKENS ) || '' !== (string) $this->settings->get( 'token' );
 		} catch ( SecretUnavailable | DatabaseError $e ) {
 			return false;
 		}

@@ -9,6 +9,7 @@
  *   php fixture.php WP_DIR setting NAME JSON                      sets a plugin setting to the JSON value; prints the one it had, as JSON
  *   php fixture.php WP_DIR cron HOOK                              runs a WP-Cron hook now
  *   php fixture.php WP_DIR user-meta USER_ID KEY                  prints the user meta value ('' when none)
+ *   php fixture.php WP_DIR forget-oauth                           removes an OAuth app and connection a test left (settings rows)
  */
 $tfsp_args              = $argv;
 $_SERVER['HTTP_HOST']   = '127.0.0.1';
@@ -80,6 +81,12 @@ switch ( $argv[2] ?? '' ) {
 		break;
 	case 'user-meta':
 		echo (string) get_user_meta( (int) $argv[3], $argv[4], true ), "\n";
+		break;
+	case 'forget-oauth':
+		$store = \TFSP\CalendlySync\Plugin::instance()->settings_repository();
+		foreach ( array( 'oauth_client_id', 'oauth_client_secret', '_oauth_tokens', '_oauth_broken', '_oauth_wait_until', '_alert_oauth_broken' ) as $key ) {
+			$store->delete( $key );
+		}
 		break;
 	case 'clear-event-types':
 		$result = \TFSP\CalendlySync\Plugin::instance()->settings()->set( 'event_types', array() );

@@ -4,7 +4,8 @@
  * Test helper: calls the plugin's Calendly services in-process, as wp-admin will, and prints JSON.
  *   php calendly.php WP_DIR ACTION [ARGS...]
  * Actions: connect [TOKEN], register [KEY], set-signing-key KEY..., mark SESSION_ID MARK COACH_ID,
- * health, backfill-run [SECONDS], stale-lookup, queue-backfill FROM TO, reevaluate-types.
+ * health, backfill-run [SECONDS], stale-lookup, queue-backfill FROM TO, reevaluate-types, current-user
+ * (GET /users/me through the plugin's Api, with whichever connection is in use).
  */
 $_SERVER['HTTP_HOST']   = '127.0.0.1';
 $_SERVER['REQUEST_URI'] = '/';
@@ -24,6 +25,13 @@ switch ( $argv[2] ) {
 		break;
 	case 'mark':
 		$tfsp_out = $tfsp_plugin->attendance()->mark( (int) $tfsp_args[0], $tfsp_args[1], (int) $tfsp_args[2] );
+		break;
+	case 'current-user':
+		try {
+			$tfsp_out = $tfsp_plugin->api()->current_user();
+		} catch ( \TFSP\CalendlySync\ApiError $e ) {
+			$tfsp_out = new WP_Error( 'api_' . $e->kind, $e->getMessage() );
+		}
 		break;
 	case 'health':
 		$tfsp_out = $tfsp_plugin->health_check()->run();
