@@ -425,6 +425,9 @@ final class SessionsReadApiTest extends CalendlyTestCase {
 			$url = self::next( $page );
 		}
 		$this->assertSame( self::sorted( $mine ), $ids );
+		$default = self::get( 'tfsp-calendly/v1/sessions?student=' . $student, self::admin() );
+		$this->assertSame( array_slice( $expected, 0, 10 ), self::ids( $default ), 'ten a page unless asked' );
+		$this->assertNotNull( self::next( $default ) );
 		$one = self::get( 'tfsp-calendly/v1/sessions?per_page=100&student=' . $student, self::admin() );
 		$this->assertCount( $total, $one['json'] );
 		$this->assertNull( self::next( $one ) );

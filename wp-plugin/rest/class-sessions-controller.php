@@ -13,7 +13,6 @@
  *   by hand, through HandEntries; 201 with the session and a Location header.
  * - PATCH /tfsp-calendly/v1/sessions/{id} (start, end, coach_id, note) and DELETE: edit or
  *   remove a session entered by hand (409 for a Calendly session).
- *
  * - GET /tfsp-calendly/v1/sessions (status, student, coach, after, before, orderby, order,
  *   per_page, cursor): the sessions the user may read, newest first, keyset paged: the next
  *   page's opaque cursor is in the Link header (rel="next"), X-WP-Total is exact, page > 1 is
@@ -946,7 +945,7 @@ final class SessionsController extends \WP_REST_Controller {
 				) + $ro,
 				'status'           => array(
 					'type' => 'string',
-					'enum' => array( 'scheduled', 'canceled', 'rescheduled', 'attended', 'no_show' ),
+					'enum' => self::STATUSES,
 				) + $ro,
 				'needs_attendance' => array(
 					'description' => __( 'Scheduled and ended: a coach\'s mark is due (from the stored status and end).', 'tfsp-calendly-sync' ),
