@@ -116,7 +116,7 @@ final class NoExtensionTest extends CalendlyTestCase {
 		$email    = (string) self::rows( 'SELECT user_email FROM ' . self::table( 'users' ) . ' WHERE ID = ?', array( $student ) )[0]['user_email'];
 		$attended = $this->seed( $student, 'attended', -72, 'NoExt attended' );
 		$upcoming = $this->seed( $student, 'scheduled', 48, 'NoExt upcoming' );
-		$this->seed( $student, 'scheduled', -5, 'NoExt awaiting mark' );
+		$awaiting = $this->seed( $student, 'scheduled', -5, 'NoExt awaiting mark' );
 		[ $code, $out, $err ] = self::php( 'run-cron.php', array( 'tfsp_calendly_progress' ) ); // The stored answers, with the core.
 		$this->assertSame( 0, $code, $out . $err );
 		$this->assertSame( '1', self::rows( 'SELECT counts_toward_progress FROM ' . self::table( 'tfsp_coach_sessions' ) . ' WHERE id = ?', array( $attended ) )[0]['counts_toward_progress'] );
@@ -174,6 +174,23 @@ final class NoExtensionTest extends CalendlyTestCase {
 		$this->assertSame( 200, $health['status'], (string) json_encode( $health['json'] ) );
 		$job = self::adminRest( 'GET', 'tfsp-calendly/v1/backfill/999999999' );
 		$this->assertSame( 'rest_not_found', $job['json']['code'] ?? null, 'the back-fill route reads: ' . json_encode( $job['json'] ) );
+		// The sessions REST API's reads: the list, one session and the progress, from the stored answers.
+		$list = self::adminRest( 'GET', 'tfsp-calendly/v1/sessions?context=edit&per_page=100&student=' . $student );
+		$this->assertSame( 200, $list['status'], (string) json_encode( $list['json'] ) );
+		$listed = array_map( static fn( array $item ): int => (int) $item['id'], $list['json'] );
+		sort( $listed );
+		$this->assertSame( array( $attended, $upcoming, $awaiting ), $listed, 'GET /sessions lists the student\'s sessions' );
+		$this->assertSame( array( '3' ), array( $list['headers']['x-wp-total'] ?? null ), 'X-WP-Total' );
+		foreach ( $list['json'] as $listed_item ) {
+			$this->assertStringStartsWith( 'noext-', (string) $listed_item['invitee_email'], 'context=edit holds the invitee' );
+		}
+		$this->assertTrue( $list['json'][ array_search( $awaiting, array_column( $list['json'], 'id' ), true ) ]['needs_attendance'], 'needs attendance, from the stored status and end' );
+		$item = self::adminRest( 'GET', "tfsp-calendly/v1/sessions/$attended" );
+		$this->assertSame( 200, $item['status'], (string) json_encode( $item['json'] ) );
+		$this->assertSame( array( 'attended', true ), array( $item['json']['status'], $item['json']['counts_toward_progress'] ), 'GET /sessions/{id}: the stored answers' );
+		$progress_api = self::adminRest( 'GET', "tfsp-calendly/v1/students/$student/progress" );
+		$this->assertSame( 200, $progress_api['status'], (string) json_encode( $progress_api['json'] ) );
+		$this->assertSame( array( 1, 1 ), array( $progress_api['json']['attended'], $progress_api['json']['upcoming'] ), 'GET /students/{id}/progress' );
 
 		// ---- writes that need the core: refused, nothing changed
 		$mark = self::adminRest( 'POST', "tfsp-calendly/v1/sessions/$upcoming/mark", array( 'mark' => 'attended' ) );

@@ -90,6 +90,32 @@ final class KeysetPagination {
 		return is_array( $data ) ? $data : null;
 	}
 
+	/**
+	 * A row's position in a list sorted by $sort (a key of SessionListRepository::SORTS whose
+	 * column is $column) in direction $desc: the sort and its direction, the sort value and the
+	 * id, as one URL-safe key.  The Sessions list's paging links and the REST route's cursor.
+	 */
+	public static function position_key( string $sort, string $column, bool $desc, array $row ): string {
+		return self::encode_key( array( $sort, $desc ? 1 : 0, 'id' === $column ? null : $row[ $column ], (int) $row['id'] ) );
+	}
+
+	/**
+	 * Inverse of position_key() for the same sort and direction: the sort value and the id at
+	 * the position, or null for a key that is none or belongs to another sort or direction.
+	 *
+	 * @return array{value:?string,id:int}|null
+	 */
+	public static function position_of_key( string $key, string $sort, bool $desc ): ?array {
+		$data = self::decode_key( $key );
+		if ( ! is_array( $data ) || 4 !== count( $data ) || ! array_is_list( $data ) || $data[0] !== $sort || ! in_array( $data[1], array( 0, 1 ), true ) || (bool) $data[1] !== $desc || ! is_int( $data[3] ) || $data[3] < 1 || ! ( null === $data[2] || is_scalar( $data[2] ) ) ) {
+			return null;
+		}
+		return array(
+			'value' => null === $data[2] ? null : (string) $data[2],
+			'id'    => $data[3],
+		);
+	}
+
 	/** The current list URL without position arguments (the start of the list with the same filters). */
 	public static function base_url( array $keep ): string {
 		$args = array();
@@ -133,6 +159,11 @@ final class KeysetPagination {
 			$this->page = 1;
 		}
 		return array_slice( $rows, 0, $per_page );
+	}
+
+	/** Rows follow the page take() kept. */
+	public function has_next(): bool {
+		return $this->has_more;
 	}
 
 	/** Number of pages, as take() found it. */

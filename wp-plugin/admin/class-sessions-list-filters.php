@@ -144,8 +144,7 @@ final class SessionsListFilters {
 
 	/** A row's keyset position in this sort: the sort and its direction, the sort value and the id. */
 	public function position_of( array $row ): string {
-		$column = SessionListRepository::SORTS[ $this->sort ];
-		return KeysetPagination::encode_key( array( $this->sort, $this->desc ? 1 : 0, 'id' === $column ? null : $row[ $column ], (int) $row['id'] ) );
+		return KeysetPagination::position_key( $this->sort, SessionListRepository::SORTS[ $this->sort ], $this->desc, $row );
 	}
 
 	/**
@@ -167,15 +166,8 @@ final class SessionsListFilters {
 				'id'    => 0,
 			);
 		}
-		$data = KeysetPagination::decode_key( $asked['key'] );
-		if ( ! is_array( $data ) || 4 !== count( $data ) || $data[0] !== $this->sort || (bool) $data[1] !== $this->desc || ! is_int( $data[3] ) || ! ( null === $data[2] || is_scalar( $data[2] ) ) ) {
-			return null;
-		}
-		return array(
-			'dir'   => $asked['dir'],
-			'value' => null === $data[2] ? null : (string) $data[2],
-			'id'    => $data[3],
-		);
+		$position = KeysetPagination::position_of_key( $asked['key'], $this->sort, $this->desc );
+		return null === $position ? null : array( 'dir' => $asked['dir'] ) + $position;
 	}
 
 	private static function date_arg( $value ): string {

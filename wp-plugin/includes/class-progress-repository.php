@@ -391,6 +391,15 @@ ORDER BY u.ID LIMIT %d",
 		return (array) $this->checked( $this->db->get_results( $sql, ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
 	}
 
+	/**
+	 * The user is a student of this coach: one of the student's sessions is one the coach hosts.
+	 *
+	 * @throws DatabaseError On a database error.
+	 */
+	public function is_student_of( int $student_id, int $coach_id ): bool {
+		return null !== $this->checked( $this->db->get_var( $this->db->prepare( "SELECT 1 FROM {$this->table()} s WHERE s.type_ignored = 0 AND s.student_id = %d AND " . $this->hosted_by( $coach_id, 's.' ) . ' LIMIT 1', $student_id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- hosted_by() is prepared.
+	}
+
 	/** How many sessions of a student count toward progress (their stored answers; in the rule's term). */
 	public function counted_of( int $student_id, array $rule = array( 'term' => null ) ): int {
 		return (int) $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COUNT(*) FROM {$this->table()} WHERE type_ignored = 0 AND student_id = %d AND counts_toward_progress = 1", $student_id ) . $this->in_term( $rule ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared

@@ -28,6 +28,26 @@ final class SessionCoachRepository extends Repository {
 	}
 
 	/**
+	 * The coaches of several sessions (a page of a list), by id, in one read of the primary key.
+	 *
+	 * @param int[] $session_ids Sessions.
+	 * @return array<int,int[]> Session id => its coaches by id (every session asked for has a key).
+	 */
+	public function coaches_of_many( array $session_ids ): array {
+		$ids = array_values( array_unique( array_filter( array_map( 'intval', $session_ids ) ) ) );
+		$out = array_fill_keys( $ids, array() );
+		if ( ! $ids ) {
+			return $out;
+		}
+		$in   = implode( ',', $ids );
+		$rows = $this->checked( $this->db->get_results( "SELECT session_id, coach_id FROM {$this->table()} WHERE session_id IN ({$in}) ORDER BY session_id, coach_id", ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- integers.
+		foreach ( (array) $rows as $row ) {
+			$out[ (int) $row['session_id'] ][] = (int) $row['coach_id'];
+		}
+		return $out;
+	}
+
+	/**
 	 * The stored host e-mails of sessions with no matched coach (coach_id NULL, indexed), at
 	 * most $limit distinct values: each a host_emails fact (one address per line) or, for rows
 	 * stored before every host was kept, the first host's.

@@ -29,7 +29,7 @@ final class SessionListRepository extends Repository {
 	);
 
 	/** Columns the admin lists show. */
-	private const COLUMNS = 'id, student_id, student_unlinked, erased_at, coach_id, status, conflict, start_at, end_at, invitee_name, invitee_email, event_name, host_name, host_email, calendly_uri, rescheduled_from_uri, rescheduled_to_uri, reschedule_url, cancel_url, canceled, cancel_reason, canceled_by, canceler_type, cancel_at, coach_mark, coach_mark_at, noshow, timezone, source, entered_by, entered_at, notes, updated_at';
+	private const COLUMNS = 'id, student_id, student_unlinked, erased_at, coach_id, status, conflict, start_at, end_at, invitee_name, invitee_email, event_name, host_name, host_email, calendly_uri, rescheduled_from_uri, rescheduled_to_uri, reschedule_url, cancel_url, canceled, cancel_reason, canceled_by, canceler_type, cancel_at, coach_mark, coach_mark_at, noshow, timezone, source, entered_by, entered_at, notes, counts_toward_progress, updated_at';
 
 	/** The columns of a listed row, with the stored answer's "needs attendance" now (0/1). */
 	private function columns(): string {
@@ -43,8 +43,9 @@ final class SessionListRepository extends Repository {
 	/**
 	 * One page of sessions.
 	 *
-	 * @param array       $filters view, student, coach, hosted_by (a coach's own list: the sessions they
-	 *                             host), from, to (UTC "Y-m-d H:i:s"), search, now (UTC).
+	 * @param array       $filters view, status (a list of statuses), student, coach, hosted_by (a
+	 *                             coach's own list: the sessions they host; a list: those all of
+	 *                             them host), from, to (UTC "Y-m-d H:i:s"), search, now (UTC).
 	 * @param string      $sort    A key of SORTS.
 	 * @param bool        $desc    Descending.
 	 * @param array|null  $cursor  ['dir' => 'after'|'before'|'last', 'value' => ?string, 'id' => int] or null for the first page.
@@ -95,7 +96,7 @@ final class SessionListRepository extends Repository {
 
 	/** The counter (see SessionWriter::count_keys()) that holds the count of these filters, or null. */
 	private static function counter_of( array $filters ): ?string {
-		foreach ( array( 'session', 'student', 'from', 'to', 'hosted_by' ) as $key ) {
+		foreach ( array( 'session', 'status', 'student', 'from', 'to', 'hosted_by' ) as $key ) {
 			if ( ! empty( $filters[ $key ] ) ) {
 				return null;
 			}
@@ -263,8 +264,15 @@ final class SessionListRepository extends Repository {
 		if ( ! empty( $filters['coach'] ) ) {
 			$where[] = $this->db->prepare( 'coach_id = %d', (int) $filters['coach'] );
 		}
-		if ( ! empty( $filters['hosted_by'] ) ) {
-			$where[] = $this->hosted_by( (int) $filters['hosted_by'] );
+		if ( ! empty( $filters['status'] ) ) {
+			$statuses = array_values( array_map( 'strval', (array) $filters['status'] ) );
+			// phpcs:ignore WordPress.DB.PreparedSQLPlaceholders.UnfinishedPrepare -- one placeholder per status.
+			$where[] = $this->db->prepare( 'status IN (' . implode( ',', array_fill( 0, count( $statuses ), '%s' ) ) . ')', ...$statuses );
+		}
+		foreach ( array_unique( array_map( 'intval', (array) ( $filters['hosted_by'] ?? array() ) ) ) as $coach ) {
+			if ( $coach ) {
+				$where[] = $this->hosted_by( $coach );
+			}
 		}
 		if ( ! empty( $filters['from'] ) ) {
 			$where[] = $this->db->prepare( 'start_at >= %s', (string) $filters['from'] );

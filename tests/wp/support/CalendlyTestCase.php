@@ -118,11 +118,19 @@ abstract class CalendlyTestCase extends StackTestCase {
 	/**
 	 * A REST call as a logged-in administrator (cookie and X-WP-Nonce).
 	 *
-	 * @return array{status:int,json:mixed}
+	 * @return array{status:int,json:mixed,headers:array<string,string>}
 	 */
 	protected static function adminRest( string $method, string $route, ?array $body = null, bool $with_nonce = true, ?array $as = null ): array {
 		$admin = $as ?? self::admin();
 		$ch    = curl_init( self::env( 'WP_URL' ) . '/wp-json/' . ltrim( $route, '/' ) );
+		curl_setopt_array(
+			$ch,
+			array(
+				CURLOPT_RETURNTRANSFER => true,
+				CURLOPT_HEADER         => true,
+				CURLOPT_TIMEOUT        => 60,
+			)
+		);
 		$head  = array( 'Content-Type: application/json', 'Cookie: ' . $admin['cookie'] );
 		if ( $with_nonce ) {
 			$head[] = 'X-WP-Nonce: ' . $admin['nonce'];
@@ -131,18 +139,15 @@ abstract class CalendlyTestCase extends StackTestCase {
 			$ch,
 			array(
 				CURLOPT_CUSTOMREQUEST  => $method,
-				CURLOPT_RETURNTRANSFER => true,
-				CURLOPT_TIMEOUT        => 60,
 				CURLOPT_HTTPHEADER     => $head,
 				CURLOPT_POSTFIELDS     => null === $body ? null : json_encode( $body ),
 			)
 		);
-		$raw    = (string) curl_exec( $ch );
-		$status = (int) curl_getinfo( $ch, CURLINFO_RESPONSE_CODE );
-		curl_close( $ch );
+		$answer = self::finish( $ch, (string) curl_exec( $ch ) );
 		return array(
-			'status' => $status,
-			'json'   => json_decode( $raw, true ),
+			'status'  => $answer['status'],
+			'json'    => $answer['json'],
+			'headers' => $answer['headers'],
 		);
 	}
 
