@@ -151,17 +151,46 @@ final class Database extends Repository {
 		}
 	}
 
+	/** wpdb's reconnect tries, kept while a transaction holds them at 0. */
+	private ?int $reconnect_retries = null;
+
+	/**
+	 * Starts a transaction, during which wpdb does not reconnect.
+	 *
+	 * When the server has gone away, wpdb connects again and runs the
+	 * statement once more on the new connection, where autocommit is on:
+	 * inside a transaction that would commit the rest of the work on its
+	 * own, without what came before (which the server rolled back), and the
+	 * request would answer as if all of it were stored.  So inside a
+	 * transaction a lost connection is not repaired: the statement fails and
+	 * the request ends with WordPress's database error (HTTP 500), which a
+	 * webhook sender retries as a whole.
+	 */
 	public function begin(): void {
+		if ( null === $this->reconnect_retries ) {
+			$this->reconnect_retries       = (int) $this->db->reconnect_retries;
+			$this->db->reconnect_retries = 0;
+		}
 		$this->checked( $this->db->query( 'START TRANSACTION' ) );
 	}
 
 	public function commit(): void {
 		$this->checked( $this->db->query( 'COMMIT' ) );
+		$this->allow_reconnect();
 	}
 
 	/** Never throws: it runs on error paths. */
 	public function rollback(): void {
 		$this->db->query( 'ROLLBACK' );
+		$this->allow_reconnect();
+	}
+
+	/** After the transaction, wpdb reconnects again as it was set to. */
+	private function allow_reconnect(): void {
+		if ( null !== $this->reconnect_retries ) {
+			$this->db->reconnect_retries = $this->reconnect_retries;
+			$this->reconnect_retries     = null;
+		}
 	}
 
 	/** The longest lease name (MariaDB's longest user-level lock name, kept for the names' rule). */

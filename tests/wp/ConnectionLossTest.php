@@ -1,0 +1,111 @@
+<?php
+// SPDX-License-Identifier: MIT
+/**
+ * A connection to MariaDB lost in the middle of a delivery's transaction
+ * (a restart, a killed connection, a failed-over database node): the
+ * delivery is stored whole or not at all, and never answered 2xx when it is
+ * not stored.
+ *
+ * wpdb, when the server has gone away, connects again and runs the statement
+ * once more on the new connection, where autocommit is on; inside a
+ * transaction that would commit the rest of the work without what came
+ * before.  A must-use plugin written for the test cuts the site's own
+ * connection (KILL CONNECTION) just before a chosen statement of a request
+ * that asks for it with a header, so the loss falls at an exact point.
+ */
+final class ConnectionLossTest extends StackTestCase {
+
+	private string $mu_plugin;
+
+	protected function setUp(): void {
+		parent::setUp();
+		$this->mu_plugin = self::env( 'WP_PATH' ) . '/wp-content/mu-plugins/tfsp-test-connection-loss.php';
+		file_put_contents(
+			$this->mu_plugin,
+			<<<'PHP'
+<?php
+// Written by tests/wp/ConnectionLossTest.php; removed when the test ends.
+// A request with "X-Tfsp-Test-Cut: <table>" loses its database connection just
+// before its first INSERT or UPDATE of that table.
+$tfsp_test_cut = isset( $_SERVER['HTTP_X_TFSP_TEST_CUT'] ) ? (string) $_SERVER['HTTP_X_TFSP_TEST_CUT'] : '';
+if ( '' !== $tfsp_test_cut ) {
+	add_filter(
+		'query',
+		static function ( $query ) use ( $tfsp_test_cut ) {
+			global $wpdb;
+			static $done = false;
+			$table = $wpdb->prefix . $tfsp_test_cut;
+			if ( ! $done && preg_match( '/^\s*(INSERT|UPDATE)\b[^(]*?\b' . preg_quote( $table, '/' ) . '\b/i', $query ) ) {
+				$done = true;
+				mysqli_query( $wpdb->dbh, 'KILL CONNECTION ' . (int) mysqli_thread_id( $wpdb->dbh ) );
+			}
+			return $query;
+		}
+	);
+}
+PHP
+		);
+	}
+
+	protected function tearDown(): void {
+		@unlink( $this->mu_plugin );
+		parent::tearDown();
+	}
+
+	/** @return array<int,array{0:string}> The tables a fresh booking's transaction writes, in order. */
+	public static function cuts(): array {
+		return array(
+			'before the session row' => array( 'tfsp_coach_sessions' ),
+			'before the audit rows'  => array( 'tfsp_session_audit' ),
+		);
+	}
+
+	/** @dataProvider cuts */
+	public function test_a_delivery_cut_mid_transaction_is_stored_whole_once_retried( string $table ): void {
+		$p    = $this->fixtures->load( 'invitee_created' );
+		$uri  = $p['payload']['uri'];
+		$body = Fixtures::encode( $p );
+		$t    = time();
+
+		$cut = $this->post( $body, array( 'Calendly-Webhook-Signature' => self::signature( $body, $t ), 'X-Tfsp-Test-Cut' => $table ) );
+		$session = self::session( $uri );
+		if ( $cut['status'] >= 200 && $cut['status'] < 300 ) {
+			// Answered as stored: then all of it must be there.
+			$this->assertNotNull( $session, 'a 2xx answer for a delivery whose session row is missing: ' . $cut['body'] );
+		} else {
+			$this->assertGreaterThanOrEqual( 500, $cut['status'], 'a lost connection is a server error, which Calendly retries: ' . $cut['body'] );
+			$this->assertNull( $session, 'a delivery answered 5xx left its session row' );
+			$this->assertSame( array(), self::ledger( $uri ), 'a delivery answered 5xx left a ledger row' );
+		}
+
+		// Calendly's retry of the same delivery.
+		$again = $this->deliver( $body, $t );
+		$this->assertSame( 200, $again['status'], $again['body'] );
+		$session = self::session( $uri );
+		$this->assertNotNull( $session );
+		$this->assertSame( 'scheduled', $session['status'] );
+
+		$ledger = self::ledger( $uri );
+		$this->assertCount( 1, $ledger );
+		$this->assertSame( 'processed', $ledger[0]['outcome'] );
+		$accepted = ( $cut['status'] >= 200 && $cut['status'] < 300 ) ? 2 : 1;
+		$this->assertSame( (string) $accepted, $ledger[0]['deliveries'], 'deliveries counts the deliveries the site stored, each once' );
+
+		// The audit trail is the one a delivery without a loss writes.
+		$reference = ( new Fixtures() )->load( 'invitee_created' );
+		$this->deliver( Fixtures::encode( $reference ) );
+		$expected = array_map( static fn( array $r ): string => (string) $r['field'], self::audit( (int) self::session( $reference['payload']['uri'] )['id'] ) );
+		$actual   = array_map( static fn( array $r ): string => (string) $r['field'], self::audit( (int) $session['id'] ) );
+		$this->assertNotSame( array(), $expected );
+		$this->assertSame( $expected, $actual, 'no audit entry lost or doubled' );
+	}
+
+	public function test_after_a_cut_the_next_request_is_served(): void {
+		$p    = $this->fixtures->load( 'invitee_created' );
+		$body = Fixtures::encode( $p );
+		$this->post( $body, array( 'Calendly-Webhook-Signature' => self::signature( $body ), 'X-Tfsp-Test-Cut' => 'tfsp_session_audit' ) );
+		$other = ( new Fixtures() )->load( 'invitee_created' );
+		$next  = $this->deliver( Fixtures::encode( $other ) );
+		$this->assertSame( 'processed', $next['json']['status'] ?? null, $next['body'] );
+	}
+}
