@@ -108,4 +108,33 @@ PHP
 		$next  = $this->deliver( Fixtures::encode( $other ) );
 		$this->assertSame( 'processed', $next['json']['status'] ?? null, $next['body'] );
 	}
+
+	/**
+	 * A lease's holder that lost its connection looks gone to a claimer on
+	 * its server, which takes the lease at once; the old holder must not go
+	 * on working on a new connection while the new holder runs the job.
+	 */
+	public function test_a_lease_holder_that_lost_its_connection_does_not_work_on(): void {
+		$database = self::env( 'DB_NAME' );
+		$first    = self::holdLock( $database, 'tfsp-test-connection-loss', null, true );
+		$this->assertStringStartsWith( 'held ', $first[2] );
+		$name = substr( $first[2], 5 );
+		$rows = self::rows( 'SELECT holder_connection FROM ' . self::table( 'tfsp_calendly_leases' ) . ' WHERE name = ?', array( $name ) );
+		$this->assertCount( 1, $rows );
+		self::exec( 'KILL CONNECTION ' . (int) $rows[0]['holder_connection'] );
+
+		$second = self::holdLock( $database, 'tfsp-test-connection-loss' );
+		try {
+			$this->assertSame( 'held ' . $name, $second[2], 'a holder whose connection is gone is taken over at once' );
+			fclose( $first[1][0] ); // The first holder goes on: one query, then it lets go.
+			$rest = (string) stream_get_contents( $first[1][1] );
+			fclose( $first[1][1] );
+			proc_close( $first[0] );
+			$this->assertStringNotContainsString( 'queried', $rest, 'the old holder reconnected and worked on while another held the lease' );
+			$held = self::rows( 'SELECT holder_connection FROM ' . self::table( 'tfsp_calendly_leases' ) . ' WHERE name = ?', array( $name ) );
+			$this->assertNotSame( $rows[0]['holder_connection'], $held[0]['holder_connection'], 'the new holder keeps the lease' );
+		} finally {
+			self::releaseLock( $second );
+		}
+	}
 }

@@ -151,43 +151,59 @@ final class Database extends Repository {
 		}
 	}
 
-	/** wpdb's reconnect tries, kept while a transaction holds them at 0. */
+	/** wpdb's own reconnect tries while they are held at 0, else null. */
 	private ?int $reconnect_retries = null;
 
+	/** Between begin() and commit() or rollback(). */
+	private bool $in_transaction = false;
+
 	/**
-	 * Starts a transaction, during which wpdb does not reconnect.
+	 * Starts a transaction.  While one is open, and while this request holds
+	 * a lease, wpdb does not reconnect.
 	 *
 	 * When the server has gone away, wpdb connects again and runs the
 	 * statement once more on the new connection, where autocommit is on:
 	 * inside a transaction that would commit the rest of the work on its
 	 * own, without what came before (which the server rolled back), and the
-	 * request would answer as if all of it were stored.  So inside a
-	 * transaction a lost connection is not repaired: the statement fails and
-	 * the request ends with WordPress's database error (HTTP 500), which a
-	 * webhook sender retries as a whole.
+	 * request would answer as if all of it were stored.  A lease holder on a
+	 * new connection would look gone to a claimer on its server, which would
+	 * take the lease while the job still runs.  So a lost connection is not
+	 * repaired then: the statement fails and the request ends with
+	 * WordPress's database error (HTTP 500), which a webhook sender retries
+	 * as a whole and which a job's next run resumes from.
 	 */
 	public function begin(): void {
-		if ( null === $this->reconnect_retries ) {
-			$this->reconnect_retries       = (int) $this->db->reconnect_retries;
-			$this->db->reconnect_retries = 0;
+		$this->in_transaction = true;
+		$this->hold_reconnect();
+		try {
+			$this->checked( $this->db->query( 'START TRANSACTION' ) );
+		} catch ( \Throwable $e ) {
+			$this->in_transaction = false;
+			$this->hold_reconnect();
+			throw $e;
 		}
-		$this->checked( $this->db->query( 'START TRANSACTION' ) );
 	}
 
 	public function commit(): void {
 		$this->checked( $this->db->query( 'COMMIT' ) );
-		$this->allow_reconnect();
+		$this->in_transaction = false;
+		$this->hold_reconnect();
 	}
 
 	/** Never throws: it runs on error paths. */
 	public function rollback(): void {
 		$this->db->query( 'ROLLBACK' );
-		$this->allow_reconnect();
+		$this->in_transaction = false;
+		$this->hold_reconnect();
 	}
 
-	/** After the transaction, wpdb reconnects again as it was set to. */
-	private function allow_reconnect(): void {
-		if ( null !== $this->reconnect_retries ) {
+	/** wpdb reconnects only outside a transaction and when no lease is held here. */
+	private function hold_reconnect(): void {
+		$hold = $this->in_transaction || array() !== $this->owners;
+		if ( $hold && null === $this->reconnect_retries ) {
+			$this->reconnect_retries     = (int) $this->db->reconnect_retries;
+			$this->db->reconnect_retries = 0;
+		} elseif ( ! $hold && null !== $this->reconnect_retries ) {
 			$this->db->reconnect_retries = $this->reconnect_retries;
 			$this->reconnect_retries     = null;
 		}
@@ -328,6 +344,7 @@ final class Database extends Repository {
 			}
 			if ( $changed > 0 ) {
 				$this->owners[ $job ] = $owner;
+				$this->hold_reconnect();
 				return true;
 			}
 			return false;
@@ -346,7 +363,6 @@ final class Database extends Repository {
 	/** Frees the lease if this request still holds it; never throws (it runs in a finally). */
 	private function unlock( string $job ): void {
 		$owner = $this->owners[ $job ] ?? '';
-		unset( $this->owners[ $job ] );
 		for ( $try = 1; $try <= 3; $try++ ) {
 			$done = $this->db->query(
 				$this->db->prepare(
@@ -356,9 +372,11 @@ final class Database extends Repository {
 				)
 			);
 			if ( false !== $done && '' === (string) $this->db->last_error ) {
-				return;
+				break;
 			}
 			usleep( 20000 * $try ); // A certification conflict on Galera: try again; else the lease expires.
 		}
+		unset( $this->owners[ $job ] );
+		$this->hold_reconnect();
 	}
 }

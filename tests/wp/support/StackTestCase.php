@@ -275,14 +275,21 @@ abstract class StackTestCase extends TestCase {
 	 * Takes one of the plugin's job locks in a process of its own (support/hold-lock.php), as
 	 * the site on DATABASE with PREFIX (default: the stack's) would, until releaseLock().
 	 *
+	 * With $query_after, the holder runs one query before it lets go and prints "queried" when
+	 * it was answered.
+	 *
 	 * @return array{0:resource,1:array,2:string} process, pipes, "held NAME" or "busy NAME".
 	 */
-	protected static function holdLock( string $database, string $job, ?string $prefix = null ): array {
+	protected static function holdLock( string $database, string $job, ?string $prefix = null, bool $query_after = false ): array {
 		$cmd = array( PHP_BINARY, '-d', 'extension=' . self::env( 'CALSYNC_EXTENSION' ), __DIR__ . '/hold-lock.php', self::env( 'WP_PATH' ), $database, $job );
 		if ( null !== $prefix ) {
 			$cmd[] = $prefix;
 		}
-		$proc = proc_open( $cmd, array( 0 => array( 'pipe', 'r' ), 1 => array( 'pipe', 'w' ), 2 => array( 'file', '/dev/null', 'w' ) ), $pipes );
+		$env = getenv();
+		if ( $query_after ) {
+			$env['TFSP_TEST_QUERY_AFTER'] = '1';
+		}
+		$proc = proc_open( $cmd, array( 0 => array( 'pipe', 'r' ), 1 => array( 'pipe', 'w' ), 2 => array( 'file', '/dev/null', 'w' ) ), $pipes, null, $env );
 		$line = trim( (string) fgets( $pipes[1] ) );
 		return array( $proc, $pipes, $line );
 	}

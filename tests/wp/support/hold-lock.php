@@ -6,7 +6,9 @@
  *   php hold-lock.php WP_DIR DB_NAME JOB [PREFIX]
  * DB_NAME (and PREFIX, default the stack's) name that site: the stack's own plugin code runs
  * against a second connection to that database.  Prints "held NAME" or "busy NAME" (NAME the
- * lock's name), then waits for EOF on stdin and releases the lock.
+ * lock's name), then waits for EOF on stdin and releases the lock.  With TFSP_TEST_QUERY_AFTER=1
+ * in the environment it first runs one query while it still holds the lock, and prints
+ * "queried" when that query was answered.
  */
 $tfsp_test_args         = $argv;
 $_SERVER['HTTP_HOST']   = '127.0.0.1';
@@ -23,6 +25,10 @@ $tfsp_held = $tfsp_lock->with_lock(
 		echo 'held ', $tfsp_name, "\n";
 		fflush( STDOUT );
 		stream_get_contents( STDIN );
+		if ( getenv( 'TFSP_TEST_QUERY_AFTER' ) && '1' === (string) $GLOBALS['tfsp_other']->get_var( 'SELECT 1' ) ) {
+			echo "queried\n";
+			fflush( STDOUT );
+		}
 		return true;
 	},
 	0,
