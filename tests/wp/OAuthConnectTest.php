@@ -112,27 +112,6 @@ final class OAuthConnectTest extends CalendlyTestCase {
 		return self::finish( $ch, (string) curl_exec( $ch ) );
 	}
 
-	private static function localConfig(): string {
-		return self::env( 'WP_PATH' ) . '/wp-config-local.php';
-	}
-
-	/** Defines constants for every request of the site, first thing in wp-config.php (as ProxyTest does). */
-	private static function defineForSite( array $constants ): void {
-		$php = "<?php\n// Written by tests/wp/OAuthConnectTest.php; removed when it ends.\n";
-		foreach ( $constants as $name => $value ) {
-			$php .= 'define( ' . var_export( $name, true ) . ', ' . var_export( $value, true ) . " );\n";
-		}
-		file_put_contents( self::localConfig() . '.tmp', $php );
-		rename( self::localConfig() . '.tmp', self::localConfig() );
-		register_shutdown_function( array( self::class, 'undefineForSite' ) );
-	}
-
-	public static function undefineForSite(): void {
-		if ( file_exists( self::localConfig() ) ) {
-			unlink( self::localConfig() );
-		}
-	}
-
 	/** Connect with Calendly up to Calendly's redirect back: the callback URL (not yet visited). */
 	private static function authorize( ?array $as = null, ?string $auth_base = null ): string {
 		$as    = $as ?? self::admin();
@@ -507,13 +486,8 @@ final class OAuthConnectTest extends CalendlyTestCase {
 		$this->assertSame( 0, self::oauthState()['requests']['token_authorization_code'], 'nothing was sent' );
 		$this->assertNull( self::storedTokens() );
 
-		$proxy = (array) parse_url( self::env( 'PROXY_URL' ) );
 		self::defineForSite(
-			array(
-				'WP_PROXY_HOST'          => $proxy['host'],
-				'WP_PROXY_PORT'          => (string) $proxy['port'],
-				'WP_PROXY_USERNAME'      => self::env( 'PROXY_USER' ),
-				'WP_PROXY_PASSWORD'      => self::env( 'PROXY_PASSWORD' ),
+			self::proxyConstants() + array(
 				'WP_HTTP_BLOCK_EXTERNAL' => true,
 				'WP_ACCESSIBLE_HOSTS'    => '127.0.0.1, localhost, 127.0.0.2',
 			)

@@ -38,40 +38,8 @@ final class ProxyTest extends CalendlyTestCase {
 		parent::tearDown();
 	}
 
-	private static function localConfig(): string {
-		return self::env( 'WP_PATH' ) . '/wp-config-local.php';
-	}
-
 	private static function probeFile(): string {
 		return self::env( 'WP_PATH' ) . '/wp-content/mu-plugins/tfsp-test-proxy-probe.php';
-	}
-
-	/** Defines constants for every request of the site, first thing in wp-config.php. */
-	private static function defineForSite( array $constants ): void {
-		$php = "<?php\n// Written by tests/wp/ProxyTest.php; removed when it ends.\n";
-		foreach ( $constants as $name => $value ) {
-			$php .= 'define( ' . var_export( $name, true ) . ', ' . var_export( $value, true ) . " );\n";
-		}
-		file_put_contents( self::localConfig() . '.tmp', $php );
-		rename( self::localConfig() . '.tmp', self::localConfig() );
-		register_shutdown_function( array( self::class, 'undefineForSite' ) );
-	}
-
-	public static function undefineForSite(): void {
-		if ( file_exists( self::localConfig() ) ) {
-			unlink( self::localConfig() );
-		}
-	}
-
-	/** The WP_PROXY_* constants of the stack's tinyproxy. */
-	private static function proxyConstants(): array {
-		$proxy = (array) parse_url( self::env( 'PROXY_URL' ) );
-		return array(
-			'WP_PROXY_HOST'     => $proxy['host'],
-			'WP_PROXY_PORT'     => (string) $proxy['port'],
-			'WP_PROXY_USERNAME' => self::env( 'PROXY_USER' ),
-			'WP_PROXY_PASSWORD' => self::env( 'PROXY_PASSWORD' ),
-		);
 	}
 
 	private static function reachable(): array {

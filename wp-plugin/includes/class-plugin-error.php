@@ -119,4 +119,21 @@ class PluginError extends \RuntimeException {
 	public function to_wp_error( ?string $message = null ): \WP_Error {
 		return new \WP_Error( $this->rest_code(), $message ?? $this->notice(), array_merge( $this->data, array( 'status' => $this->http_status() ) ) );
 	}
+
+	/**
+	 * A 400 naming the parameter, as WordPress answers a parameter its schema
+	 * refuses (rest_invalid_param, with params and details).
+	 */
+	public static function invalid_param( string $param, string $message ): \WP_Error {
+		$error = new self(
+			'input',
+			$message,
+			array(
+				'params'  => array( $param => $message ),
+				'details' => array(),
+			)
+		);
+		/* translators: %s: the parameter. */
+		return $error->to_wp_error( sprintf( __( 'Invalid parameter(s): %s', 'tfsp-calendly-sync' ), $param ) );
+	}
 }

@@ -54,25 +54,25 @@ final class StudentLinks {
 		}
 		if ( 0 === $student_id ) {
 			if ( $remember_email ) {
-				return self::invalid( 'remember_email', __( 'An e-mail can only be remembered for a student; it cannot be remembered while unlinking.', 'tfsp-calendly-sync' ) );
+				return PluginError::invalid_param( 'remember_email', __( 'An e-mail can only be remembered for a student; it cannot be remembered while unlinking.', 'tfsp-calendly-sync' ) );
 			}
 			return $this->attribute( $session, null, null, $admin_id, 'unlinked by an admin' );
 		}
 		$user = get_userdata( $student_id );
 		if ( ! $user ) {
-			return self::invalid( 'student_id', __( 'There is no user with that ID.', 'tfsp-calendly-sync' ) );
+			return PluginError::invalid_param( 'student_id', __( 'There is no user with that ID.', 'tfsp-calendly-sync' ) );
 		}
 		if ( ! $remember_email ) {
 			return $this->attribute( $session, null, (int) $user->ID, $admin_id, 'linked by an admin' );
 		}
 
 		if ( null !== $session['erased_at'] || null === $session['invitee_email'] || '' === (string) $session['invitee_email'] ) {
-			return self::invalid( 'remember_email', __( 'This session has no e-mail to remember.', 'tfsp-calendly-sync' ) );
+			return PluginError::invalid_param( 'remember_email', __( 'This session has no e-mail to remember.', 'tfsp-calendly-sync' ) );
 		}
 		try {
 			$email = \Calsync\Email::normalize( (string) $session['invitee_email'] );
 		} catch ( \Calsync\Exception $e ) {
-			return self::invalid( 'remember_email', __( 'The booking\'s e-mail is not an address; it cannot become an alias.', 'tfsp-calendly-sync' ) );
+			return PluginError::invalid_param( 'remember_email', __( 'The booking\'s e-mail is not an address; it cannot become an alias.', 'tfsp-calendly-sync' ) );
 		}
 		try {
 			$holders = $this->users->email_candidates( $email );
@@ -142,19 +142,6 @@ final class StudentLinks {
 		}
 		$this->writer->set_links( $changes, new AuditActor( 'admin', $admin_id, $reason ) );
 		return array_map( static fn( array $c ): int => $c['id'], $changes );
-	}
-
-	private static function invalid( string $param, string $message ): \WP_Error {
-		return new \WP_Error(
-			'rest_invalid_param',
-			/* translators: %s: parameter name */
-			sprintf( __( 'Invalid parameter(s): %s', 'tfsp-calendly-sync' ), $param ),
-			array(
-				'status'  => 400,
-				'params'  => array( $param => $message ),
-				'details' => array(),
-			)
-		);
 	}
 
 	private static function db_error(): \WP_Error {

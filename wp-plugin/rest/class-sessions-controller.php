@@ -449,19 +449,6 @@ final class SessionsController extends \WP_REST_Controller {
 		return new \WP_Error( $code, $message, array( 'status' => rest_authorization_required_code() ) );
 	}
 
-	/** A 400 naming the parameter, as WordPress answers a parameter its schema refuses. */
-	private static function invalid_param( string $param, string $message ): \WP_Error {
-		return new \WP_Error(
-			'rest_invalid_param',
-			/* translators: %s: the parameter. */
-			sprintf( __( 'Invalid parameter(s): %s', 'tfsp-calendly-sync' ), $param ),
-			array(
-				'status' => 400,
-				'params' => array( $param => $message ),
-			)
-		);
-	}
-
 	/**
 	 * GET /sessions: logged in; context=edit for those whose list holds only sessions they may
 	 * mark (coaches, lead coaches, admins); a student's list is their own.
@@ -532,7 +519,7 @@ final class SessionsController extends \WP_REST_Controller {
 		if ( null !== $request['cursor'] && '' !== $request['cursor'] ) {
 			$position = KeysetPagination::position_of_key( (string) $request['cursor'], $sort, $desc );
 			if ( null === $position ) {
-				return self::invalid_param( 'cursor', __( 'cursor belongs to another order or is no position of this list: take it from the Link header (rel="next") unchanged.', 'tfsp-calendly-sync' ) );
+				return PluginError::invalid_param( 'cursor', __( 'cursor belongs to another order or is no position of this list: take it from the Link header (rel="next") unchanged.', 'tfsp-calendly-sync' ) );
 			}
 			$cursor = array( 'dir' => 'after' ) + $position;
 		}

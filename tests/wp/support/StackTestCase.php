@@ -96,19 +96,56 @@ abstract class StackTestCase extends TestCase {
 	 * @param array<string,string> $constants Name => value.
 	 */
 	public static function pinConstants( array $constants ): void {
-		$php = "<?php\n// Written by a test of tests/wp; removed when it ends.\n";
-		foreach ( $constants as $name => $value ) {
-			$php .= 'define( ' . var_export( $name, true ) . ', ' . var_export( $value, true ) . " );\n";
-		}
-		file_put_contents( self::pinFile() . '.tmp', $php );
-		rename( self::pinFile() . '.tmp', self::pinFile() );
-		register_shutdown_function( array( self::class, 'unpinConstants' ) );
+		self::writeConstants( self::pinFile(), $constants, 'unpinConstants' );
 	}
 
 	public static function unpinConstants(): void {
 		if ( file_exists( self::pinFile() ) ) {
 			unlink( self::pinFile() );
 		}
+	}
+
+	/** wp-config-local.php, which the stack's wp-config.php reads first thing. */
+	private static function localConfig(): string {
+		return self::env( 'WP_PATH' ) . '/wp-config-local.php';
+	}
+
+	/**
+	 * Defines constants for every request of the site, first thing in wp-config.php (before
+	 * WordPress's own defaults: WP_PROXY_*, WP_HTTP_BLOCK_EXTERNAL), until undefineForSite().
+	 *
+	 * @param array<string,mixed> $constants Name => value.
+	 */
+	public static function defineForSite( array $constants ): void {
+		self::writeConstants( self::localConfig(), $constants, 'undefineForSite' );
+	}
+
+	public static function undefineForSite(): void {
+		if ( file_exists( self::localConfig() ) ) {
+			unlink( self::localConfig() );
+		}
+	}
+
+	/** The WP_PROXY_* constants of the stack's tinyproxy. */
+	public static function proxyConstants(): array {
+		$proxy = (array) parse_url( self::env( 'PROXY_URL' ) );
+		return array(
+			'WP_PROXY_HOST'     => $proxy['host'],
+			'WP_PROXY_PORT'     => (string) $proxy['port'],
+			'WP_PROXY_USERNAME' => self::env( 'PROXY_USER' ),
+			'WP_PROXY_PASSWORD' => self::env( 'PROXY_PASSWORD' ),
+		);
+	}
+
+	/** Writes a PHP file of define()s at once (by a rename), removed by $remove at the latest when the run ends. */
+	private static function writeConstants( string $file, array $constants, string $remove ): void {
+		$php = "<?php\n// Written by a test of tests/wp; removed when it ends.\n";
+		foreach ( $constants as $name => $value ) {
+			$php .= 'define( ' . var_export( $name, true ) . ', ' . var_export( $value, true ) . " );\n";
+		}
+		file_put_contents( $file . '.tmp', $php );
+		rename( $file . '.tmp', $file );
+		register_shutdown_function( array( self::class, $remove ) );
 	}
 
 	/** Stores a non-secret setting in its stored form (what the settings page would write). */
