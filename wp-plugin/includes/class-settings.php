@@ -23,6 +23,11 @@ final class Settings {
 	/** @var array<string,string>|null Stored values of this request. */
 	private ?array $stored = null;
 
+	/** @var array<string,array<string,mixed>>|null definitions() of this request, for its locale. */
+	private ?array $definitions = null;
+
+	private string $definitions_locale = '';
+
 	public function __construct( SettingsRepository $repository, Secrets $secrets ) {
 		$this->repository = $repository;
 		$this->secrets    = $secrets;
@@ -32,9 +37,22 @@ final class Settings {
 	 * Every setting: default, type, secret flag, bounds and a label.
 	 * Types: url, url_or_empty, https_url_or_empty, email_or_empty, string, keyring, int, bool, ip_list, url_list.
 	 *
+	 * Built once per request and locale (a webhook reads several settings;
+	 * the labels are translated).
+	 *
 	 * @return array<string,array<string,mixed>>
 	 */
 	public function definitions(): array {
+		$locale = get_locale();
+		if ( null === $this->definitions || $locale !== $this->definitions_locale ) {
+			$this->definitions        = $this->build_definitions();
+			$this->definitions_locale = $locale;
+		}
+		return $this->definitions;
+	}
+
+	/** @return array<string,array<string,mixed>> */
+	private function build_definitions(): array {
 		return array(
 			'api_base'                 => array( 'type' => 'url', 'default' => 'https://api.calendly.com', 'secret' => false, 'label' => __( 'Calendly API base URL', 'tfsp-calendly-sync' ) ),
 			'token'                    => array( 'type' => 'string', 'default' => '', 'secret' => true, 'label' => __( 'Calendly access token', 'tfsp-calendly-sync' ) ),
