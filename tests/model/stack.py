@@ -39,6 +39,8 @@ def load_env() -> dict:
         for line in f:
             if "=" in line:
                 k, v = line.rstrip("\n").split("=", 1)
+                if len(v) >= 2 and v[0] == v[-1] == '"':  # WEB_NODE_URLS="a b" is quoted for the shell
+                    v = v[1:-1]
                 env[k] = v
     return env
 

@@ -8,10 +8,10 @@
  * the fake knows, row for row; the ledger holds each distinct delivery once
  * with every copy counted; the audit trail has no duplicate entries.
  */
-final class StormTest extends StackTestCase {
+class StormTest extends StackTestCase {
 
-	/** Bookings in all; the issue asks for at least 2,000. */
-	private const BOOKINGS = 2000;
+	/** Bookings in all; the issue asks for at least 2,000 (tests/cluster/ClusterStormTest, 1,000). */
+	protected const BOOKINGS = 2000;
 
 	/** New bookings per control batch (one round). */
 	private const ROUND_BOOKINGS = 100;
@@ -86,13 +86,14 @@ final class StormTest extends StackTestCase {
 
 		// ---- the storm: bookings and what follows them, in rounds of batched control calls
 		$run      = bin2hex( random_bytes( 4 ) );
+		$this->before_storm( $run );
 		$lineages = array(); // uri: current invitee, steps: what is left, born: round of the booking
 		$ops      = 0;
 		$steps    = 0;
 		for ( $round = 0; ; $round++ ) {
 			$batch = array();
 			$first = count( $lineages );
-			for ( $n = $first; $n < min( self::BOOKINGS, $first + self::ROUND_BOOKINGS ); $n++ ) {
+			for ( $n = $first; $n < min( static::BOOKINGS, $first + self::ROUND_BOOKINGS ); $n++ ) {
 				$lineages[ $n ] = array(
 					'uri'   => null,
 					'steps' => self::plan( $n ),
@@ -107,7 +108,7 @@ final class StormTest extends StackTestCase {
 			}
 			if ( ! $batch ) {
 				$left = array_filter( $lineages, static fn( $l ) => (bool) $l['steps'] );
-				if ( ! $left && count( $lineages ) >= self::BOOKINGS ) {
+				if ( ! $left && count( $lineages ) >= static::BOOKINGS ) {
 					break;
 				}
 				continue;
@@ -130,6 +131,7 @@ final class StormTest extends StackTestCase {
 			$ops += count( $batch );
 		}
 		$driven = microtime( true );
+		$this->while_delivering( $context );
 
 		$idle = self::control( 'GET', 'idle?timeout=600', null, 610 );
 		$this->assertTrue( $idle['idle'], "$context: the fake still has {$idle['pending']} deliveries pending after 10 minutes" );
@@ -145,8 +147,8 @@ final class StormTest extends StackTestCase {
 				$truth[ $i['uri'] ] = $i;
 			}
 		}
-		$this->assertGreaterThanOrEqual( self::BOOKINGS, count( $truth ) );
-		$this->assertSame( self::BOOKINGS, count( array_filter( $truth, static fn( $i ) => null === $i['old_invitee'] ) ), 'one booking per lineage' );
+		$this->assertGreaterThanOrEqual( static::BOOKINGS, count( $truth ) );
+		$this->assertSame( static::BOOKINGS, count( array_filter( $truth, static fn( $i ) => null === $i['old_invitee'] ) ), 'one booking per lineage' );
 
 		$expected = array();
 		$by_status = array();
@@ -196,6 +198,7 @@ final class StormTest extends StackTestCase {
 		$sent      = array(); // body sha256 => delivered copies
 		$copies    = array(); // emission => copies made
 		$refused   = 0;
+		$attempts  = array(); // body sha256 => attempts, refused ones included
 		$order     = array(); // invitee => emissions in the order they first got through
 		foreach ( $log as $d ) {
 			if ( $d['callback_url'] !== $webhook || ! isset( $truth[ $d['invitee'] ] ) ) {
@@ -203,6 +206,7 @@ final class StormTest extends StackTestCase {
 			}
 			$this->assertNotSame( 'dropped', $d['outcome'], "$context: a delivery was dropped: " . json_encode( $d ) );
 			$sent[ self::deliveryIdentity( $d['body'] ) ] ??= 0;
+			$attempts[ self::deliveryIdentity( $d['body'] ) ] = ( $attempts[ self::deliveryIdentity( $d['body'] ) ] ?? 0 ) + 1;
 			if ( 'delivered' === $d['outcome'] ) {
 				if ( 0 === $sent[ self::deliveryIdentity( $d['body'] ) ]++ ) {
 					$order[ $d['invitee'] ][] = $d['emission'];
@@ -218,7 +222,7 @@ final class StormTest extends StackTestCase {
 		$this->assertSame( count( $copies ), count( $sent ), 'one body per delivery' );
 		$this->assertSame( array(), array_keys( array_filter( $sent, static fn( $n ) => 0 === $n ) ), "$context: deliveries that never got through" );
 		$total = array_sum( $sent );
-		$this->assertSame( self::BOOKINGS + $steps + count( array_filter( $truth, static fn( $i ) => null !== $i['old_invitee'] ) ), count( $sent ), 'one delivery per booking and step, two per reschedule' );
+		$this->assertSame( static::BOOKINGS + $steps + count( array_filter( $truth, static fn( $i ) => null !== $i['old_invitee'] ) ), count( $sent ), 'one delivery per booking and step, two per reschedule' );
 
 		$ledger_rows = self::rows( 'SELECT id, invitee_uri, outcome, deliveries, raw_body FROM ' . self::table( 'tfsp_calendly_events' ) . ' WHERE id > ?', array( $ledger ) );
 		$stored      = array();
@@ -235,12 +239,17 @@ final class StormTest extends StackTestCase {
 		$this->assertSame( array(), array_slice( array_keys( array_diff_key( $stored, $sent ) ), 0, 10 ), "$context: ledger rows the fake never sent" );
 		$miscounted = array();
 		foreach ( $stored as $sha => $row ) {
-			if ( 'processed' !== $row['outcome'] || (int) $row['deliveries'] < 1 || (int) $row['deliveries'] !== $sent[ $sha ] ) {
-				$miscounted[] = $row + array( 'sent' => $sent[ $sha ] );
+			if ( 'processed' !== $row['outcome'] || (int) $row['deliveries'] < 1 || ! static::ledger_count_ok( (int) $row['deliveries'], $sent[ $sha ], $attempts[ $sha ] ) ) {
+				$miscounted[] = $row + array(
+					'sent'      => $sent[ $sha ],
+					'attempted' => $attempts[ $sha ],
+				);
 			}
 		}
 		$this->assertSame( array(), array_slice( $miscounted, 0, 5 ), "$context: ledger rows not processed or miscounted" );
-		$this->assertSame( $total, array_sum( array_map( 'intval', array_column( $stored, 'deliveries' ) ) ) );
+		if ( static::EXACT_LEDGER_COUNTS ) {
+			$this->assertSame( $total, array_sum( array_map( 'intval', array_column( $stored, 'deliveries' ) ) ) );
+		}
 
 		// ---- the audit trail: no entry twice, and every row's creation is there
 		$audit_rows = self::rows( 'SELECT session_id, field, old_value, new_value, ledger_id FROM ' . self::table( 'tfsp_session_audit' ) . ' WHERE id > ?', array( $audit ) );
@@ -263,11 +272,13 @@ final class StormTest extends StackTestCase {
 		$this->assertSame( array(), array_slice( $dupes, 0, 5 ), "$context: " . count( $dupes ) . ' duplicate audit entries' );
 		$this->assertCount( count( $session_ids ), $with_status, 'every session has its status in the audit trail' );
 
+		$this->after_storm( $truth, $context );
+
 		fwrite(
 			STDERR,
 			sprintf(
 				"\nstorm: %d bookings, %d later steps, %d invitees (%s), %d deliveries (%d refused and retried) of %d distinct, %d invitees got them out of order; driven in %.1f s, delivered after %.1f s, checked after %.1f s; %s\n",
-				self::BOOKINGS,
+				static::BOOKINGS,
 				$steps,
 				count( $truth ),
 				json_encode( $by_status ),
@@ -283,15 +294,49 @@ final class StormTest extends StackTestCase {
 		);
 	}
 
+	/**
+	 * Whether the ledger's count of copies fits the fake's log.  Here every
+	 * copy the fake saw answered 2xx was counted, and no other: nothing
+	 * fails.  Where nodes fail (tests/cluster/) a copy can be committed and
+	 * its answer lost with its node, so the count lies between the copies
+	 * answered 2xx and all attempts.
+	 */
+	protected const EXACT_LEDGER_COUNTS = true;
+
+	protected static function ledger_count_ok( int $counted, int $delivered, int $attempted ): bool {
+		return static::EXACT_LEDGER_COUNTS ? $counted === $delivered : $counted >= $delivered && $counted <= $attempted;
+	}
+
+	/** Runs before the storm, with the tag that its invitees' e-mail addresses carry. */
+	protected function before_storm( string $run ): void {
+	}
+
+	/** The local part of booking $n's e-mail address; it must contain "storm.$run.". */
+	protected static function booking_local_part( string $run, int $n ): string {
+		return "storm.$run.$n";
+	}
+
+	/**
+	 * Runs after the checks, with the fake's invitees of the storm (by URI).
+	 *
+	 * @param array<string,array<string,mixed>> $truth
+	 */
+	protected function after_storm( array $truth, string $context ): void {
+	}
+
+	/** Runs once the storm is driven, while the fake still delivers it (tests/cluster/ stops and starts nodes here). */
+	protected function while_delivering( string $context ): void {
+	}
+
 	/** @param array<int,int> $copies */
-	private static function sorted_unique( array $copies ): array {
+	protected static function sorted_unique( array $copies ): array {
 		$values = array_values( array_unique( $copies ) );
 		sort( $values );
 		return $values;
 	}
 
 	/** The steps after booking number $n: PLANS spread over each block of 100, in an order of their own. */
-	private static function plan( int $n ): array {
+	protected static function plan( int $n ): array {
 		static $blocks = array();
 		$block = intdiv( $n, 100 );
 		if ( ! isset( $blocks[ $block ] ) ) {
@@ -307,10 +352,10 @@ final class StormTest extends StackTestCase {
 		return $blocks[ $block ][ $n % 100 ];
 	}
 
-	private static function booking( string $run, int $n ): array {
+	protected static function booking( string $run, int $n ): array {
 		$names = array( 'Ana Ruiz', 'Zoë Kowalski', 'Jamal Okafor', 'Li Wei', 'Siobhán Ní Bhriain', 'Marco Rossi' );
 		$zones = array( 'America/New_York', 'America/Chicago', 'Europe/Berlin', 'Asia/Kolkata', 'America/Los_Angeles' );
-		$local = "storm.$run.$n";
+		$local = static::booking_local_part( $run, $n );
 		return array(
 			'op'         => 'book',
 			'email'      => 0 === $n % 7 ? ucfirst( $local ) . '@Example.org' : $local . '@example.org',
@@ -320,7 +365,7 @@ final class StormTest extends StackTestCase {
 		);
 	}
 
-	private static function step( string $op, string $uri ): array {
+	protected static function step( string $op, string $uri ): array {
 		switch ( $op ) {
 			case 'cancel':
 				$host = 0 === random_int( 0, 2 );
@@ -346,7 +391,7 @@ final class StormTest extends StackTestCase {
 	}
 
 	/** A start in the next 60 days, on the hour or half hour, in working hours (UTC). */
-	private static function random_start(): string {
+	protected static function random_start(): string {
 		$day = intdiv( time(), 86400 ) + random_int( 1, 60 );
 		return gmdate( 'Y-m-d\TH:i:s\Z', $day * 86400 + random_int( 26, 44 ) * 1800 );
 	}
@@ -357,7 +402,7 @@ final class StormTest extends StackTestCase {
 	 * (the cancel of the old invitee) rescheduled, a cancel canceled, else
 	 * scheduled.
 	 */
-	private static function expected_row( array $i, array $event ): array {
+	protected static function expected_row( array $i, array $event ): array {
 		$canceled = 'canceled' === $i['status'];
 		if ( null !== $i['no_show'] ) {
 			$status = 'no_show';
@@ -391,7 +436,7 @@ final class StormTest extends StackTestCase {
 	 *
 	 * @return array<string,mixed>
 	 */
-	private static function control( string $method, string $path, ?array $body = null, int $timeout = 60 ): array {
+	protected static function control( string $method, string $path, ?array $body = null, int $timeout = 60 ): array {
 		$ch = curl_init( self::env( 'FAKE_CALENDLY_URL' ) . '/_control/' . $path );
 		curl_setopt_array(
 			$ch,

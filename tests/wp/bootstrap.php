@@ -16,7 +16,7 @@ if ( ! is_readable( $envfile ) ) {
 $env = array();
 foreach ( file( $envfile, FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES ) as $line ) {
 	if ( preg_match( '/^([A-Z_][A-Z0-9_]*)=(.*)$/', $line, $m ) ) {
-		$env[ $m[1] ] = $m[2];
+		$env[ $m[1] ] = preg_replace( '/^"(.*)"$/', '$1', $m[2] ); // WEB_NODE_URLS="a b" is quoted for the shell.
 	}
 }
 foreach ( array( 'WP_URL', 'WP_PATH', 'DB_SOCKET', 'DB_NAME', 'DB_USER', 'DB_PASSWORD', 'DB_PREFIX', 'WEBHOOK_URL', 'CALENDLY_SIGNING_KEY', 'CALSYNC_EXTENSION', 'FAKE_CALENDLY_URL' ) as $name ) {
