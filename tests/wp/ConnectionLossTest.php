@@ -26,7 +26,8 @@ final class ConnectionLossTest extends StackTestCase {
 <?php
 // Written by tests/wp/ConnectionLossTest.php; removed when the test ends.
 // A request with "X-Tfsp-Test-Cut: <table>" loses its database connection just
-// before its first INSERT or UPDATE of that table.
+// before its first INSERT or UPDATE of that table (with "X-Tfsp-Test-Rollback: 1",
+// its transaction is rolled back there instead).
 $tfsp_test_cut = isset( $_SERVER['HTTP_X_TFSP_TEST_CUT'] ) ? (string) $_SERVER['HTTP_X_TFSP_TEST_CUT'] : '';
 if ( '' !== $tfsp_test_cut ) {
 	add_filter(
@@ -37,7 +38,14 @@ if ( '' !== $tfsp_test_cut ) {
 			$table = $wpdb->prefix . $tfsp_test_cut;
 			if ( ! $done && preg_match( '/^\s*(INSERT|UPDATE)\b[^(]*?\b' . preg_quote( $table, '/' ) . '\b/i', $query ) ) {
 				$done = true;
-				mysqli_query( $wpdb->dbh, 'KILL CONNECTION ' . (int) mysqli_thread_id( $wpdb->dbh ) );
+				if ( isset( $_SERVER['HTTP_X_TFSP_TEST_ROLLBACK'] ) ) {
+					// What the server does to a deadlock's victim (on Galera, to a transaction
+					// another node's commit aborts), with the error lost on the way: the
+					// transaction is rolled back, and the request goes on.
+					mysqli_query( $wpdb->dbh, 'ROLLBACK' );
+				} else {
+					mysqli_query( $wpdb->dbh, 'KILL CONNECTION ' . (int) mysqli_thread_id( $wpdb->dbh ) );
+				}
 			}
 			return $query;
 		}
@@ -136,5 +144,44 @@ PHP
 		} finally {
 			self::releaseLock( $second );
 		}
+	}
+
+	/**
+	 * A transaction the server rolled back in the middle (a deadlock's
+	 * victim, or on Galera one that another node's commit aborted) whose
+	 * error some code swallowed: the statements after it must not be
+	 * committed on their own; the commit sees the transaction is not the one
+	 * begun and the whole delivery is tried again.
+	 *
+	 * @dataProvider cuts
+	 */
+	public function test_a_transaction_rolled_back_midway_is_tried_again_whole( string $table ): void {
+		$p    = $this->fixtures->load( 'invitee_created' );
+		$uri  = $p['payload']['uri'];
+		$body = Fixtures::encode( $p );
+		$last = (int) self::rows( 'SELECT COALESCE(MAX(id), 0) AS id FROM ' . self::table( 'tfsp_session_audit' ) )[0]['id'];
+		$cut  = $this->post(
+			$body,
+			array(
+				'Calendly-Webhook-Signature' => self::signature( $body ),
+				'X-Tfsp-Test-Cut'            => $table,
+				'X-Tfsp-Test-Rollback'       => '1',
+			)
+		);
+		$this->assertSame( 200, $cut['status'], $cut['body'] );
+		$this->assertSame( 'processed', $cut['json']['status'] ?? null );
+		$session = self::session( $uri );
+		$this->assertNotNull( $session, 'answered processed, so the session row is there' );
+		$ledger = self::ledger( $uri );
+		$this->assertCount( 1, $ledger );
+		$this->assertSame( '1', $ledger[0]['deliveries'] );
+
+		$reference = ( new Fixtures() )->load( 'invitee_created' );
+		$this->deliver( Fixtures::encode( $reference ) );
+		$expected = array_map( static fn( array $r ): string => (string) $r['field'], self::audit( (int) self::session( $reference['payload']['uri'] )['id'] ) );
+		$actual   = array_map( static fn( array $r ): string => (string) $r['field'], self::audit( (int) $session['id'] ) );
+		$this->assertSame( $expected, $actual, 'no audit entry lost or doubled' );
+		$orphans = self::rows( 'SELECT COUNT(*) AS n FROM ' . self::table( 'tfsp_session_audit' ) . ' a LEFT JOIN ' . self::table( 'tfsp_coach_sessions' ) . ' s ON s.id = a.session_id WHERE a.id > ? AND s.id IS NULL', array( $last ) );
+		$this->assertSame( '0', (string) $orphans[0]['n'], 'no audit entry of a session that is not there' );
 	}
 }

@@ -157,44 +157,85 @@ final class Database extends Repository {
 	/** Between begin() and commit() or rollback(). */
 	private bool $in_transaction = false;
 
+	/** The mark set when a transaction starts and released at its commit. */
+	private const MARK = 'tfsp_calendly_txn';
+
 	/**
-	 * Starts a transaction.  While one is open, and while this request holds
-	 * a lease, wpdb does not reconnect.
+	 * Starts a transaction: autocommit off, and a mark (a savepoint) that
+	 * commit() releases first.  While one is open, and while this request
+	 * holds a lease, wpdb does not reconnect.
 	 *
-	 * When the server has gone away, wpdb connects again and runs the
-	 * statement once more on the new connection, where autocommit is on:
-	 * inside a transaction that would commit the rest of the work on its
-	 * own, without what came before (which the server rolled back), and the
-	 * request would answer as if all of it were stored.  A lease holder on a
-	 * new connection would look gone to a claimer on its server, which would
-	 * take the lease while the job still runs.  So a lost connection is not
-	 * repaired then: the statement fails and the request ends with
-	 * WordPress's database error (HTTP 500), which a webhook sender retries
-	 * as a whole and which a job's next run resumes from.
+	 * The mark: when the server rolls the transaction back by itself (a
+	 * deadlock, or on Galera a brute-force abort by another node's commit),
+	 * only the next statement gets the error; if some code took that error
+	 * for "no value" (WordPress's own functions do), the statements after it
+	 * would run without what came before.  With autocommit off they run in a
+	 * new transaction, which never commits: commit() finds the mark gone,
+	 * rolls back and the whole work is tried again.
+	 *
+	 * No reconnect: when the server has gone away, wpdb connects again and
+	 * runs the statement once more on the new connection, where autocommit
+	 * is on, so the rest of the work would be committed on its own, and a
+	 * lease holder on a new connection would look gone to a claimer on its
+	 * server, which would take the lease while the job still runs.  So a
+	 * lost connection is not repaired then: the statement fails and the
+	 * request ends with WordPress's database error (HTTP 500), which a
+	 * webhook sender retries as a whole and which a job's next run resumes
+	 * from.
 	 */
 	public function begin(): void {
 		$this->in_transaction = true;
 		$this->hold_reconnect();
 		try {
-			$this->checked( $this->db->query( 'START TRANSACTION' ) );
+			$this->checked( $this->db->query( 'SET autocommit = 0' ) );
+			$this->checked( $this->db->query( 'SAVEPOINT ' . self::MARK ) );
 		} catch ( \Throwable $e ) {
-			$this->in_transaction = false;
-			$this->hold_reconnect();
+			$this->rollback();
 			throw $e;
 		}
 	}
 
+	/**
+	 * Commits, once the mark shows that the transaction is the one begin()
+	 * started.
+	 *
+	 * @throws DatabaseError Retryable when the server had rolled the transaction back.
+	 */
 	public function commit(): void {
+		if ( false === $this->db->query( 'RELEASE SAVEPOINT ' . self::MARK ) || '' !== (string) $this->db->last_error ) {
+			throw new DatabaseError( 'the transaction was rolled back by the server before its commit: ' . $this->db->last_error, null, true );
+		}
 		$this->checked( $this->db->query( 'COMMIT' ) );
-		$this->in_transaction = false;
-		$this->hold_reconnect();
+		$this->end();
 	}
 
 	/** Never throws: it runs on error paths. */
 	public function rollback(): void {
 		$this->db->query( 'ROLLBACK' );
+		$this->end();
+	}
+
+	/**
+	 * Autocommit on again, as WordPress expects it.  Straight to the
+	 * connection, not through wpdb: after a commit, a connection lost
+	 * meanwhile must not end the request with a database error (a stored
+	 * delivery answered 500 would be counted again when it comes back); the
+	 * next statement through wpdb connects again, and a new connection has
+	 * autocommit on.
+	 */
+	private function end(): void {
 		$this->in_transaction = false;
 		$this->hold_reconnect();
+		$dbh = $this->db->dbh;
+		if ( $dbh instanceof \mysqli ) {
+			try {
+				@mysqli_autocommit( $dbh, true ); // phpcs:ignore WordPress.PHP.NoSilencedErrors -- a lost connection is handled by the next statement.
+			} catch ( \Throwable $e ) {
+				unset( $e ); // mysqli in exception mode, or closed: the same.
+			}
+		} else {
+			$this->db->query( 'SET autocommit = 1' );
+		}
 	}
 
 	/** wpdb reconnects only outside a transaction and when no lease is held here. */
