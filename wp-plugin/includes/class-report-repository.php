@@ -34,7 +34,7 @@ final class ReportRepository extends Repository {
 		'hand'        => "SUM(IFNULL(s.source = 'hand', 0))",
 	);
 
-	/** Sessions whose start is in a term a student may still book for: the at-risk probe's statuses. */
+	/** The statuses of a first session (booked, attended or a no-show: not canceled, not rescheduled away). */
 	private const FIRST_SESSION_STATUSES = "'scheduled','attended','no_show'";
 
 	public function table(): string {
