@@ -56,7 +56,7 @@ final class ProgressChart {
 		foreach ( $weeks as $week ) {
 			$max = max( $max, array_sum( $week['counts'] ) );
 		}
-		$max   = self::nice( $max );
+		$max   = max( 4, self::nice( $max ) ); // At least four steps, so that each grid line has its own whole number.
 		$n     = max( 1, count( $weeks ) );
 		$slot  = ( $width - $left - 10 ) / $n;
 		$bar_w = max( 4, $slot * 0.7 );
