@@ -442,6 +442,25 @@ final class ReportsTest extends CalendlyTestCase {
 		$this->assertSame( 0, self::sessionFigures( self::figures( self::page( array( 'from' => self::day( -2 ), 'to' => self::day( -2 ), 'coach' => self::$u['b']['id'] ) ) ) )['hand'], 'a removal leaves the day' );
 	}
 
+	/** What migration step 15 leaves for the job (an upgraded site with sessions and no summary yet). */
+	public function test_after_the_migration_the_job_counts_every_day(): void {
+		$this->world();
+		$args = array( 'term' => self::$term );
+		$want = self::sessionFigures( self::figures( self::page( $args ) ) );
+		$held = self::holdLock( self::env( 'DB_NAME' ), 'report_days' ); // No run of the stack's ticker meanwhile.
+		try {
+			self::exec( 'DELETE FROM ' . self::table( 'tfsp_report_days' ) );
+			self::putSetting( '_report_rebuild', '1' );
+			$this->assertSame( 0, self::sessionFigures( self::figures( self::page( $args ) ) )['booked'], 'no summary yet' );
+		} finally {
+			self::releaseLock( $held );
+		}
+		self::cron( 'tfsp_calendly_report_days' );
+		$this->assertSame( $want, self::sessionFigures( self::figures( self::page( $args ) ) ) );
+		$this->assertSame( array(), self::rows( 'SELECT setting_key FROM ' . self::table( 'tfsp_calendly_settings' ) . " WHERE setting_key = '_report_rebuild'" ) );
+		$this->assertSame( array(), self::rows( 'SELECT slot FROM ' . self::table( 'tfsp_report_dirty' ) ), 'every marked day was counted' );
+	}
+
 	public function test_hostile_filter_input_gets_notices_and_no_fatal(): void {
 		$this->world();
 		$page = self::page(

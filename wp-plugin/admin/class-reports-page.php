@@ -244,9 +244,14 @@ final class ReportsPage {
 		echo '<p class="description">' . esc_html( sprintf( __( 'At risk: below the requirement, nothing scheduled in the rest of the term, and at most %d days left in it (the setting "At-risk window (days)"). Joining is the account\'s registration, or for a hand-picked cohort the day the student joined it; the first session is the first booked, attended or no-show session since.', 'tfsp-calendly-sync' ), $s['window'] ) ) . '</p>';
 		if ( $s['at_risk'] ) {
 			echo '<h3>' . esc_html__( 'Students at risk', 'tfsp-calendly-sync' ) . '</h3><ul class="tfsp-calendly-at-risk">';
-			foreach ( array_slice( $s['at_risk'], 0, Reports::AT_RISK_LISTED ) as $row ) {
+			try {
+				$names = $this->reports->at_risk_names( $s['at_risk'], Reports::AT_RISK_LISTED );
+			} catch ( DatabaseError $e ) {
+				$names = array();
+			}
+			foreach ( $names as $row ) {
 				/* translators: 1: student name, 2: attended sessions, 3: required sessions */
-				echo '<li>' . esc_html( sprintf( __( '%1$s: %2$d of %3$d', 'tfsp-calendly-sync' ), (string) $row['display_name'], (int) $row['attended'], (int) $row['required'] ) ) . '</li>';
+				echo '<li>' . esc_html( sprintf( __( '%1$s: %2$d of %3$d', 'tfsp-calendly-sync' ), $row['name'], (int) $row['attended'], (int) $row['required'] ) ) . '</li>';
 			}
 			echo '</ul>';
 			if ( count( $s['at_risk'] ) > Reports::AT_RISK_LISTED ) {

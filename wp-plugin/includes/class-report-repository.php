@@ -141,7 +141,7 @@ final class ReportRepository extends Repository {
 		return $out;
 	}
 
-	// ----- Counted live: a cohort's sessions -----
+	// ----- Students, and a cohort's sessions counted live -----
 
 	/**
 	 * A cohort's students as SQL (a column sid and the instant each joined, joined), for the
@@ -161,21 +161,84 @@ final class ReportRepository extends Repository {
 	}
 
 	/**
-	 * The students of a filter as SQL (sid, joined): a cohort's (see cohort_students_sql()), or
-	 * the users with a session (a loose index scan of student_id); with a coach, those of
-	 * them with a session the coach hosts.
+	 * The students of a filter with the instant each joined: a cohort's (see cohort_students_sql()),
+	 * else the users with a session (a loose index scan of index student_id: one jump per
+	 * student); with a coach, only those with a session the coach hosts.
+	 *
+	 * @return array<int,string> Student => joined (UTC DATETIME).
 	 */
-	public function students_sql( ?array $cohort, ?int $coach ): string {
+	public function students( ?array $cohort, ?int $coach ): array {
 		$t = $this->table();
 		if ( null !== $cohort ) {
-			$from = '(' . $this->cohort_students_sql( $cohort ) . ')';
+			$sql = $this->cohort_students_sql( $cohort );
 		} else {
-			$from = "(SELECT x.student_id AS sid, u.user_registered AS joined FROM (SELECT student_id FROM {$t} WHERE type_ignored = 0 AND student_id IS NOT NULL GROUP BY student_id) x JOIN {$this->db->users} u ON u.ID = x.student_id)";
+			$sql = "SELECT u.ID AS sid, u.user_registered AS joined FROM (SELECT student_id FROM {$t} WHERE student_id IS NOT NULL GROUP BY student_id) x JOIN {$this->db->users} u ON u.ID = x.student_id";
 		}
-		if ( null === $coach ) {
-			return "SELECT p.sid, p.joined FROM {$from} p";
+		$out = array();
+		foreach ( (array) $this->checked( $this->db->get_results( $sql, ARRAY_A ) ) as $row ) { // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+			$out[ (int) $row['sid'] ] = (string) $row['joined'];
 		}
-		return (string) $this->db->prepare( "SELECT p.sid, p.joined FROM {$from} p WHERE EXISTS (SELECT 1 FROM {$t} h JOIN {$this->coaches_table()} hc ON hc.session_id = h.id AND hc.coach_id = %d WHERE h.student_id = p.sid AND h.type_ignored = 0)", $coach ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		if ( null !== $coach ) {
+			// The coach's sessions through the coaches table's (coach_id, session_id) key, one row read each.
+			$theirs = array_map( 'intval', (array) $this->checked( $this->db->get_col( $this->db->prepare( "SELECT DISTINCT s.student_id FROM {$this->coaches_table()} c JOIN {$t} s ON s.id = c.session_id WHERE c.coach_id = %d AND s.student_id IS NOT NULL AND s.type_ignored = 0", $coach ) ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			$out    = array_intersect_key( $out, array_flip( $theirs ) );
+		}
+		return $out;
+	}
+
+	/**
+	 * Each student's sessions that count toward progress and start between two instants (UTC;
+	 * null: all time): a range scan of index report_counted (step 16), from the index alone.
+	 *
+	 * @return array<int,int> Student => count (students without such a session left out).
+	 */
+	public function counted( ?string $from, ?string $to ): array {
+		$range = null === $from ? '' : (string) $this->db->prepare( ' AND start_at >= %s AND start_at < %s', $from, $to );
+		$out   = array();
+		foreach ( (array) $this->checked( $this->db->get_results( "SELECT student_id, COUNT(*) AS n FROM {$this->table()} FORCE INDEX (report_counted) WHERE counts_toward_progress = 1 AND type_ignored = 0{$range} AND student_id IS NOT NULL GROUP BY student_id", ARRAY_A ) ) as $row ) { // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			$out[ (int) $row['student_id'] ] = (int) $row['n'];
+		}
+		return $out;
+	}
+
+	/**
+	 * The students with a session scheduled between two instants (UTC; index status_start).
+	 *
+	 * @return array<int,true>
+	 */
+	public function scheduled_between( string $from, string $to ): array {
+		$ids = (array) $this->checked( $this->db->get_col( $this->db->prepare( "SELECT DISTINCT student_id FROM {$this->table()} WHERE status = 'scheduled' AND start_at >= %s AND start_at < %s AND type_ignored = 0 AND student_id IS NOT NULL", $from, $to ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		return array_fill_keys( array_map( 'intval', $ids ), true );
+	}
+
+	/** Whether any cohort applies to a term (else every student's requirement is the term's). */
+	public function has_cohorts_for( int $term_id ): bool {
+		return null !== $this->checked( $this->db->get_var( $this->db->prepare( "SELECT id FROM {$this->db->prefix}tfsp_cohorts WHERE term_id IS NULL OR term_id = %d LIMIT 1", $term_id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+	}
+
+	/**
+	 * The start of each student's first session since they joined (booked, attended or a
+	 * no-show): one probe of index student_status per student, in batches.
+	 *
+	 * @param array<int,string> $joined Student => joined (UTC DATETIME).
+	 * @return array<int,string> Student => first start (students without one left out).
+	 */
+	public function first_sessions( array $joined ): array {
+		$t   = $this->table();
+		$out = array();
+		foreach ( array_chunk( $joined, 500, true ) as $batch ) {
+			$probes = array();
+			foreach ( $batch as $sid => $at ) {
+				// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+				$probes[] = $this->db->prepare( "SELECT %d AS sid, (SELECT MIN(f.start_at) FROM {$t} f WHERE f.student_id = %d AND f.status IN (" . self::FIRST_SESSION_STATUSES . ') AND f.type_ignored = 0 AND f.start_at >= %s) AS first', $sid, $sid, $at );
+			}
+			foreach ( (array) $this->checked( $this->db->get_results( implode( ' UNION ALL ', $probes ), ARRAY_A ) ) as $row ) { // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- each probe prepared above.
+				if ( null !== $row['first'] ) {
+					$out[ (int) $row['sid'] ] = (string) $row['first'];
+				}
+			}
+		}
+		return $out;
 	}
 
 	/** The session filter of a cohort and coach (AND ...), alias s. */
@@ -205,60 +268,6 @@ final class ReportRepository extends Repository {
 			}
 		}
 		return $out;
-	}
-
-	// ----- Students -----
-
-	/**
-	 * How many of the filter's students met their requirement, and how many there are.
-	 *
-	 * @param array $rule Progress::rule()-like: required, term, from, to.
-	 * @return array{students:int,met:int}
-	 */
-	public function met( string $students, array $rule, string $required_sql ): array {
-		$t    = $this->table();
-		$term = null === $rule['term'] ? '' : (string) $this->db->prepare( ' AND a.start_at >= %s AND a.start_at < %s', $rule['from'], $rule['to'] );
-		// One probe of index student_status per student: its attended rows in the term that count.
-		$row = $this->checked( $this->db->get_row( "SELECT COUNT(*) AS students, IFNULL(SUM((SELECT COUNT(*) FROM {$t} a WHERE a.student_id = p.sid AND a.status = 'attended' AND a.counts_toward_progress = 1 AND a.type_ignored = 0{$term}) >= " . str_replace( '{sid}', 'p.sid', $required_sql ) . "), 0) AS met FROM ({$students}) p", ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared
-		return array(
-			'students' => (int) ( $row['students'] ?? 0 ),
-			'met'      => (int) ( $row['met'] ?? 0 ),
-		);
-	}
-
-	/**
-	 * The filter's students below their requirement in a term with nothing scheduled from now to
-	 * its end, by name.
-	 *
-	 * @return array<int,array{ID:string,display_name:string,user_email:string,attended:string,required:string}>
-	 */
-	public function at_risk( string $students, array $rule, string $required_sql, string $now, int $limit ): array {
-		$t   = $this->table();
-		$req = str_replace( '{sid}', 'p.sid', $required_sql );
-		// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared
-		$sql = $this->db->prepare(
-			"SELECT u.ID, u.display_name, u.user_email, r.attended, r.required FROM (SELECT p.sid, (SELECT COUNT(*) FROM {$t} a WHERE a.student_id = p.sid AND a.status = 'attended' AND a.counts_toward_progress = 1 AND a.type_ignored = 0 AND a.start_at >= %s AND a.start_at < %s) AS attended, {$req} AS required FROM ({$students}) p WHERE NOT EXISTS (SELECT 1 FROM {$t} b WHERE b.student_id = p.sid AND b.status = 'scheduled' AND b.type_ignored = 0 AND b.start_at >= %s AND b.start_at < %s)) r JOIN {$this->db->users} u ON u.ID = r.sid WHERE r.attended < r.required ORDER BY u.display_name, u.ID LIMIT %d",
-			$rule['from'],
-			$rule['to'],
-			$now,
-			$rule['to'],
-			$limit
-		);
-		return (array) $this->checked( $this->db->get_results( $sql, ARRAY_A ) );
-		// phpcs:enable
-	}
-
-	/**
-	 * The filter's students who joined between two instants (UTC), with the start of their first
-	 * session since (booked, attended or a no-show; null when none yet).
-	 *
-	 * @return array<int,array{sid:string,joined:string,first:?string}>
-	 */
-	public function first_sessions( string $students, string $from, string $to ): array {
-		$t = $this->table();
-		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared
-		$sql = $this->db->prepare( "SELECT p.sid, p.joined, (SELECT MIN(f.start_at) FROM {$t} f WHERE f.student_id = p.sid AND f.status IN (" . self::FIRST_SESSION_STATUSES . ") AND f.type_ignored = 0 AND f.start_at >= p.joined) AS first FROM ({$students}) p WHERE p.joined >= %s AND p.joined < %s", $from, $to );
-		return (array) $this->checked( $this->db->get_results( $sql, ARRAY_A ) );
 	}
 
 	// ----- The CSV -----

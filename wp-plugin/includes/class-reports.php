@@ -194,49 +194,83 @@ final class Reports {
 	 * @throws DatabaseError On a database error.
 	 */
 	public function students( array $filter ): array {
-		$rule = $this->rule( $filter );
-		if ( null === $rule['term'] ) {
-			$required_sql = (string) (int) $rule['required'];
-		} else {
-			$required_sql = $this->terms->requirement_sql( $rule['term'], 'p.sid' );
-		}
-		$students = $this->repository->students_sql( $filter['cohort'], $filter['coach'] );
-		$met      = $this->repository->met( $students, $rule, $required_sql );
+		$rule     = $this->rule( $filter );
+		$students = $this->repository->students( $filter['cohort'], $filter['coach'] );
+		$counted  = array_intersect_key( $this->repository->counted( $rule['from'], $rule['to'] ), $students );
 
 		$window  = $this->window();
 		$today   = Terms::today();
-		$at_risk = null;
 		$left    = null;
-		if ( null !== $rule['term'] && $today >= $rule['term']['first_day'] && $today <= $rule['term']['last_day'] ) {
+		$risky   = null;
+		$current = null !== $rule['term'] && $today >= $rule['term']['first_day'] && $today <= $rule['term']['last_day'];
+		if ( $current ) {
 			$left = self::days_between( $today, (string) $rule['term']['last_day'] ) - 1;
 			if ( $left <= $window ) {
-				$at_risk = $this->repository->at_risk( $students, $rule, $required_sql, gmdate( 'Y-m-d H:i:s' ), PHP_INT_MAX );
+				$risky = array_diff_key( $students, $this->repository->scheduled_between( gmdate( 'Y-m-d H:i:s' ), (string) $rule['to'] ) );
+			}
+		}
+		// Each student's requirement: the term's (or the setting's), unless a cohort of the term asks
+		// otherwise; asked only for the students it can decide about.
+		$asked = $counted + ( null === $risky ? array() : array_fill_keys( array_keys( $risky ), 0 ) );
+		$need  = array_fill_keys( array_keys( $asked ), (int) $rule['required'] );
+		if ( null !== $rule['term'] && $asked && $this->repository->has_cohorts_for( (int) $rule['term']['id'] ) ) {
+			foreach ( array_chunk( array_keys( $asked ), 1000 ) as $ids ) {
+				$need = $this->terms->requirements( $rule['term'], $ids ) + $need;
+			}
+		}
+		$met = 0;
+		foreach ( $counted as $sid => $n ) {
+			$met += $n >= $need[ $sid ] ? 1 : 0;
+		}
+		$at_risk = null;
+		if ( null !== $risky ) {
+			$at_risk = array();
+			foreach ( array_keys( $risky ) as $sid ) {
+				if ( ( $counted[ $sid ] ?? 0 ) < $need[ $sid ] ) {
+					$at_risk[ $sid ] = array(
+						'attended' => $counted[ $sid ] ?? 0,
+						'required' => $need[ $sid ],
+					);
+				}
 			}
 		}
 
 		[ $from, $to ] = self::range( $filter );
+		$joined        = array_filter( $students, static fn( string $at ): bool => $at >= $from && $at < $to );
 		$waits         = array();
-		$joined        = 0;
-		foreach ( $this->repository->first_sessions( $students, $from, $to ) as $row ) {
-			++$joined;
-			if ( null !== $row['first'] ) {
-				$waits[] = max( 0, ( strtotime( $row['first'] . ' UTC' ) - strtotime( $row['joined'] . ' UTC' ) ) / DAY_IN_SECONDS );
-			}
+		foreach ( $this->repository->first_sessions( $joined ) as $sid => $first ) {
+			$waits[] = max( 0, ( strtotime( $first . ' UTC' ) - strtotime( $joined[ $sid ] . ' UTC' ) ) / DAY_IN_SECONDS );
 		}
 		sort( $waits );
 		$n = count( $waits );
 		return array(
 			'rule'      => $rule,
-			'students'  => $met['students'],
-			'met'       => $met['met'],
+			'students'  => count( $students ),
+			'met'       => $met,
 			'window'    => $window,
 			'days_left' => $left,
 			'at_risk'   => $at_risk,
-			'joined'    => $joined,
+			'joined'    => count( $joined ),
 			'started'   => $n,
 			'median'    => $n ? ( $n % 2 ? $waits[ intdiv( $n, 2 ) ] : ( $waits[ $n / 2 - 1 ] + $waits[ $n / 2 ] ) / 2 ) : null,
 			'mean'      => $n ? array_sum( $waits ) / $n : null,
 		);
+	}
+
+	/**
+	 * The names of students at risk, by name, at most $limit.
+	 *
+	 * @param array<int,array{attended:int,required:int}> $at_risk From students().
+	 * @return array<int,array{name:string,attended:int,required:int}>
+	 */
+	public function at_risk_names( array $at_risk, int $limit ): array {
+		$users = $this->repository->users( array_keys( $at_risk ) );
+		$out   = array();
+		foreach ( $at_risk as $sid => $figures ) {
+			$out[] = array( 'name' => $users[ $sid ]['name'] ?? '#' . $sid ) + $figures;
+		}
+		usort( $out, static fn( array $a, array $b ): int => strcasecmp( $a['name'], $b['name'] ) );
+		return array_slice( $out, 0, $limit );
 	}
 
 	/** The at-risk window (days left in the term), the setting. */
