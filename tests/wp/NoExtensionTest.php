@@ -6,7 +6,7 @@
  * (`scripts/stack extension off`), and the in-process helpers run without it.
  *
  * Students are still served: the portal, the Progress page and its CSV, the
- * Sessions and Unmatched pages, the read-only REST routes and the privacy
+ * Sessions and Unmatched pages, the Reports page and its CSV (and the job that keeps its summary), the read-only REST routes and the privacy
  * exporter and eraser read the core's answers stored with each row.  What
  * needs a core decision refuses with the "no_extension" error (503 in REST,
  * a notice in wp-admin): the webhook (503 with Retry-After), marks, links,
@@ -293,6 +293,36 @@ final class NoExtensionTest extends CalendlyTestCase {
 		[ $code, $out, $err ] = self::php( 'run-cron.php', array( 'tfsp_calendly_retry' ) );
 		$this->assertSame( 0, $code, $out . $err );
 		$this->assertStringNotContainsString( 'data-hook="tfsp_calendly_retry"', self::adminPage( 'admin.php?page=tfsp-calendly-sync' )['body'] );
+	}
+
+	public function test_reports_read_without_the_extension(): void {
+		$tag     = 'NoExtReport' . bin2hex( random_bytes( 3 ) );
+		$student = self::createUser( self::email() );
+		$hours   = -24 * 777 + ( 12 - (int) gmdate( 'G' ) ); // Noon UTC, 777 days ago: a day of its own.
+		$day     = gmdate( 'Y-m-d', time() + $hours * 3600 );
+		$figure  = static function ( string $body, string $name ): int {
+			preg_match( '#<tr data-figure="' . $name . '"><th scope="row">[^<]*</th><td class="tfsp-figure">(\d+)</td>#', $body, $m );
+			return (int) ( $m[1] ?? -1 );
+		};
+		$before = self::adminPage( 'admin.php?page=tfsp-calendly-reports&from=' . $day . '&to=' . $day )['body'];
+		$this->seed( $student, 'canceled', $hours, $tag );
+
+		self::extensionOff();
+		// The one-minute job reads stored answers only: it runs without the core.
+		self::withoutCore( 'run-cron.php', array( 'tfsp_calendly_report_days' ) );
+		for ( $i = 0; $i < 50 && 503 !== self::adminRest( 'POST', 'tfsp-calendly/v1/sessions/999999999/mark', array( 'mark' => 'attended' ) )['status']; $i++ ) {
+			usleep( 200000 );
+		}
+		$page = self::adminPage( 'admin.php?page=tfsp-calendly-reports&from=' . $day . '&to=' . $day );
+		$this->assertSame( 200, $page['status'] );
+		$this->assertSame( $figure( $before, 'booked' ) + 1, $figure( $page['body'], 'booked' ), 'the report reads without the core' );
+		$this->assertSame( $figure( $before, 'canceled' ) + 1, $figure( $page['body'], 'canceled' ) );
+		$this->assertStringContainsString( '<svg class="tfsp-calendly-chart"', $page['body'] );
+		$this->assertSame( 1, preg_match( '#class="page-title-action tfsp-calendly-report-csv" href="([^"]+)"#', $page['body'], $m ) );
+		$url = html_entity_decode( $m[1], ENT_QUOTES );
+		$csv = self::adminPage( substr( $url, strpos( $url, 'admin-post.php' ) ) );
+		$this->assertSame( 200, $csv['status'] );
+		$this->assertStringContainsString( $tag, $csv['body'], 'and so does its CSV' );
 	}
 
 	public function test_a_coachs_sessions_list_stays_scoped_without_the_extension(): void {

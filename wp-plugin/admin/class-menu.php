@@ -25,6 +25,7 @@ final class Menu {
 	private ?SyncPage $sync           = null;
 	private ?UnmatchedPage $unmatched = null;
 	private ?TermsPage $terms         = null;
+	private ?ReportsPage $reports     = null;
 
 	public function __construct( Plugin $plugin ) {
 		$this->plugin = $plugin;
@@ -56,6 +57,7 @@ final class Menu {
 		foreach ( TermsPage::ACTIONS as $action ) {
 			add_action( 'admin_post_' . $action, fn() => $this->terms()->handle( $action ) );
 		}
+		add_action( 'admin_post_' . ReportsPage::EXPORT_ACTION, fn() => $this->reports()->export() );
 		( new OauthConnect( $this->plugin ) )->register();
 	}
 
@@ -74,6 +76,8 @@ final class Menu {
 		$sync      = add_submenu_page( self::PARENT, __( 'Calendly sync', 'tfsp-calendly-sync' ), __( 'Sync', 'tfsp-calendly-sync' ), Plugin::CAP_MANAGE, SyncPage::SLUG, fn() => $this->sync()->render() );
 		add_submenu_page( self::PARENT, __( 'Calendly settings', 'tfsp-calendly-sync' ), __( 'Settings', 'tfsp-calendly-sync' ), Plugin::CAP_MANAGE, SettingsPage::SLUG, fn() => $this->settings()->render() );
 		add_submenu_page( self::PARENT, __( 'Terms & cohorts', 'tfsp-calendly-sync' ), __( 'Terms & cohorts', 'tfsp-calendly-sync' ), Plugin::CAP_MANAGE, TermsPage::SLUG, fn() => $this->terms()->render() );
+		// Administrators (manage) and lead coaches (mark any session): the program's figures, every coach's.
+		add_submenu_page( self::PARENT, __( 'Reports', 'tfsp-calendly-sync' ), __( 'Reports', 'tfsp-calendly-sync' ), ReportsPage::capability(), ReportsPage::SLUG, fn() => $this->reports()->render() );
 
 		// List tables read their screen options and take their bulk actions before any output.
 		add_action( 'load-' . $sessions, fn() => $this->sessions()->load() );
@@ -90,7 +94,7 @@ final class Menu {
 	/** @param string $hook The admin page's hook suffix. */
 	public function enqueue( $hook ): void {
 		$page = isset( $_GET['page'] ) ? sanitize_key( wp_unslash( $_GET['page'] ) ) : ''; // phpcs:ignore WordPress.Security.NonceVerification.Recommended
-		if ( ! in_array( $page, array( self::PARENT, UnmatchedPage::SLUG, SyncPage::SLUG, SettingsPage::SLUG, TermsPage::SLUG ), true ) ) {
+		if ( ! in_array( $page, array( self::PARENT, UnmatchedPage::SLUG, SyncPage::SLUG, SettingsPage::SLUG, TermsPage::SLUG, ReportsPage::SLUG ), true ) ) {
 			return;
 		}
 		$url = plugins_url( 'admin/assets/', TFSP_CALENDLY_SYNC_FILE );
@@ -119,6 +123,10 @@ final class Menu {
 			return max( 1, min( 200, (int) $value ) );
 		}
 		return $status;
+	}
+
+	private function reports(): ReportsPage {
+		return $this->reports ??= new ReportsPage( $this->plugin->reports() );
 	}
 
 	private function terms(): TermsPage {

@@ -37,7 +37,7 @@ final class SettingsPage {
 	/** Settings edited on this page, by section. */
 	private const FIELDS = array(
 		'connection' => array( 'api_base', 'token', 'auth_base', 'oauth_client_id', 'oauth_client_secret' ),
-		'sync'       => array( 'required_sessions', 'scheduling_url', 'reminder_after_hours', 'signature_tolerance', 'webhook_rate_limit', 'retention_days', 'alert_email', 'alert_interval_minutes', 'two_way_no_show', 'coaches_enter_sessions', 'link_new_accounts', 'send_students_to_portal', 'delete_data_on_uninstall' ),
+		'sync'       => array( 'required_sessions', 'scheduling_url', 'reminder_after_hours', 'at_risk_days', 'signature_tolerance', 'webhook_rate_limit', 'retention_days', 'alert_email', 'alert_interval_minutes', 'two_way_no_show', 'coaches_enter_sessions', 'link_new_accounts', 'send_students_to_portal', 'delete_data_on_uninstall' ),
 		'mails'      => array( 'nudge_book_next', 'nudge_after_days', 'nudge_requirement_met' ),
 	);
 

@@ -14,6 +14,7 @@ namespace TFSP\CalendlySync;
 use TFSP\CalendlySync\Admin\ProfileTimeZone;
 use TFSP\CalendlySync\Admin\ProgressPage;
 use TFSP\CalendlySync\Cron\CoachReminders;
+use TFSP\CalendlySync\Cron\ReportDays;
 use TFSP\CalendlySync\Cron\StudentNudges;
 use TFSP\CalendlySync\Public\BookingShortcode;
 use TFSP\CalendlySync\Public\PortalShortcode;
@@ -47,6 +48,8 @@ final class Coaching {
 		add_action( StudentNudges::HOOK, fn() => $this->plugin->student_nudges()->run() );
 		add_action( 'tfsp_calendly_requirement_met', fn( $student, $term = null ) => $this->plugin->student_nudges()->requirement_met( $student, $term ), 10, 2 );
 		add_action( Progress::REFRESH_HOOK, array( $this, 'refresh_progress' ) );
+		// The Reports page's per-day summary: reads stored answers only, with or without the core.
+		add_action( ReportDays::HOOK, fn() => $this->plugin->report_days()->run() );
 		add_action( 'init', array( self::class, 'schedule' ) );
 		if ( is_admin() ) {
 			( new ProgressPage( $this->progress() ) )->register();
@@ -81,7 +84,7 @@ final class Coaching {
 		}
 	}
 
-	/** The daily reminder digest, the daily student nudges and the five-minute progress refresh, scheduled once. */
+	/** The daily reminder digest, the daily student nudges, the five-minute progress refresh and the one-minute report days, scheduled once. */
 	public static function schedule(): void {
 		if ( ! wp_next_scheduled( CoachReminders::HOOK ) ) {
 			wp_schedule_event( time() + HOUR_IN_SECONDS, 'daily', CoachReminders::HOOK );
@@ -92,11 +95,15 @@ final class Coaching {
 		if ( ! wp_next_scheduled( Progress::REFRESH_HOOK ) ) {
 			wp_schedule_event( time() + MINUTE_IN_SECONDS, Plugin::RETRY_SCHEDULE, Progress::REFRESH_HOOK );
 		}
+		if ( ! wp_next_scheduled( ReportDays::HOOK ) ) {
+			wp_schedule_event( time() + MINUTE_IN_SECONDS, ReportDays::SCHEDULE, ReportDays::HOOK );
+		}
 	}
 
 	public static function unschedule(): void {
 		wp_clear_scheduled_hook( CoachReminders::HOOK );
 		wp_clear_scheduled_hook( StudentNudges::HOOK );
 		wp_clear_scheduled_hook( Progress::REFRESH_HOOK );
+		wp_clear_scheduled_hook( ReportDays::HOOK );
 	}
 }

@@ -208,6 +208,20 @@ final class Plugin {
 		return $this->service( 'term_repository', fn() => new TermRepository( $this->db ) );
 	}
 
+	public function report_repository(): ReportRepository {
+		return $this->service( 'report_repository', fn() => new ReportRepository( $this->db ) );
+	}
+
+	/** The Reports page's figures. */
+	public function reports(): Reports {
+		return $this->service( 'reports', fn() => new Reports( $this->report_repository(), $this->term_repository(), $this->progress(), $this->settings(), $this->settings_repository() ) );
+	}
+
+	/** The job that keeps the Reports page's per-day summary. */
+	public function report_days(): Cron\ReportDays {
+		return $this->service( 'report_days', fn() => new Cron\ReportDays( $this->database(), $this->report_repository(), $this->session_writer(), $this->settings_repository() ) );
+	}
+
 	public function progress_repository(): ProgressRepository {
 		return $this->service( 'progress_repository', fn() => new ProgressRepository( $this->db, $this->term_repository() ) );
 	}
@@ -506,6 +520,10 @@ final class Plugin {
 		$schedules[ self::RETRY_SCHEDULE ] = array(
 			'interval' => 5 * MINUTE_IN_SECONDS,
 			'display'  => __( 'Every five minutes (Calendly Sync)', 'tfsp-calendly-sync' ),
+		);
+		$schedules[ Cron\ReportDays::SCHEDULE ] = array(
+			'interval' => MINUTE_IN_SECONDS,
+			'display'  => __( 'Every minute (Calendly Sync)', 'tfsp-calendly-sync' ),
 		);
 		$schedules[ HealthCheck::SCHEDULE ] = array(
 			'interval' => 15 * MINUTE_IN_SECONDS,

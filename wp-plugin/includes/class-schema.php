@@ -27,7 +27,7 @@ final class Schema {
 	 * every migration); each later schema change is a numbered step in
 	 * STEPS, run once, in order, and safe to run twice.
 	 */
-	public const VERSION = 14;
+	public const VERSION = 16;
 
 	/** @var array<int,string> Step number => method. */
 	private const STEPS = array(
@@ -41,6 +41,8 @@ final class Schema {
 		12 => 'step_12_legacy_dates',
 		13 => 'step_13_terms_cohorts',
 		14 => 'step_14_oauth_states',
+		15 => 'step_15_report_days',
+		16 => 'step_16_report_counted_index',
 	);
 
 	/**
@@ -98,7 +100,7 @@ final class Schema {
 	/** The plugin's own tables (not the portal's sessions table). */
 	public function own_tables(): array {
 		$p = $this->db->prefix;
-		return array( $p . 'tfsp_calendly_settings', $p . 'tfsp_calendly_events', $p . 'tfsp_session_audit', $p . 'tfsp_calendly_throttle', $p . 'tfsp_calendly_counters', $p . 'tfsp_calendly_backfills', $p . 'tfsp_calendly_seen_events', $p . 'tfsp_calendly_session_counts', $p . 'tfsp_session_coaches', $p . 'tfsp_calendly_leases', $p . 'tfsp_notifications', $p . 'tfsp_terms', $p . 'tfsp_cohorts', $p . 'tfsp_cohort_members', $p . 'tfsp_oauth_states' );
+		return array( $p . 'tfsp_calendly_settings', $p . 'tfsp_calendly_events', $p . 'tfsp_session_audit', $p . 'tfsp_calendly_throttle', $p . 'tfsp_calendly_counters', $p . 'tfsp_calendly_backfills', $p . 'tfsp_calendly_seen_events', $p . 'tfsp_calendly_session_counts', $p . 'tfsp_session_coaches', $p . 'tfsp_calendly_leases', $p . 'tfsp_notifications', $p . 'tfsp_terms', $p . 'tfsp_cohorts', $p . 'tfsp_cohort_members', $p . 'tfsp_oauth_states', $p . 'tfsp_report_days', $p . 'tfsp_report_dirty' );
 	}
 
 	/** The schema version the database is at (0: never migrated). */
@@ -426,6 +428,54 @@ KEY expires_at (expires_at)
 		);
 	}
 
+
+	/**
+	 * Step 15, the Reports page's per-day summary (see ReportDays): {prefix}tfsp_report_days holds,
+	 * per day in the site's time zone and coach (0: every session of the day, whoever hosts it),
+	 * the sessions that start that day by what the core answered; {prefix}tfsp_report_dirty the
+	 * quarter hours (UTC, since the epoch) whose sessions changed since, marked by SessionWriter in
+	 * the transaction of each write (INSERT IGNORE: a marked quarter is no row that every delivery
+	 * updates).  The one-minute job recounts the days of the marked quarters; on its first run it
+	 * marks every quarter that holds a session, so that a site that upgrades gets its reports.
+	 */
+	private function step_15_report_days(): void {
+		$collate = $this->db->get_charset_collate();
+		$this->run(
+			"CREATE TABLE IF NOT EXISTS {$this->writer->report_days_table()} (
+day date NOT NULL,
+coach_id bigint(20) unsigned NOT NULL,
+booked int(10) unsigned NOT NULL DEFAULT 0,
+scheduled int(10) unsigned NOT NULL DEFAULT 0,
+attended int(10) unsigned NOT NULL DEFAULT 0,
+no_show int(10) unsigned NOT NULL DEFAULT 0,
+canceled int(10) unsigned NOT NULL DEFAULT 0,
+rescheduled int(10) unsigned NOT NULL DEFAULT 0,
+hand int(10) unsigned NOT NULL DEFAULT 0,
+PRIMARY KEY (day,coach_id),
+KEY coach_day (coach_id,day)
+) ENGINE=InnoDB {$collate}"
+		);
+		$this->run(
+			"CREATE TABLE IF NOT EXISTS {$this->writer->report_dirty_table()} (
+slot bigint(20) NOT NULL,
+PRIMARY KEY (slot)
+) ENGINE=InnoDB {$collate}"
+		);
+		$this->settings->put( '_report_rebuild', '1' );
+		$this->writer->report_days_ready( true );
+	}
+
+	/**
+	 * Step 16, the index of the Reports page's student figures: each student's sessions that
+	 * count toward progress in a date range, read from the index alone
+	 * (counts_toward_progress, type_ignored, start_at, student_id): a range scan of the counted
+	 * sessions of a term instead of a row read each (ReportRepository::counted()).
+	 */
+	private function step_16_report_counted_index(): void {
+		if ( ! isset( $this->indexes( $this->sessions_table() )['report_counted'] ) ) {
+			$this->run( "ALTER TABLE {$this->sessions_table()} ADD KEY report_counted (counts_toward_progress,type_ignored,start_at,student_id)" );
+		}
+	}
 
 	/** @param array<string,string> $definitions Column => definition; adds those missing. */
 	private function add_session_columns( array $definitions ): void {

@@ -6,7 +6,9 @@
  * Every change of a session row goes through here: the core's answer to a
  * delivery, a back-fill or a coach's mark (its facts, its derived status,
  * conflict and whether it counts toward progress), the student and coach
- * links, the eraser's tombstone, retention, the ignored event types and the
+ * links (and the Reports page's dirty days: each write marks the quarter hours of
+ * the session's start before and after it in {prefix}tfsp_report_dirty, in its
+ * transaction, for ReportDays to recount), the eraser's tombstone, retention, the ignored event types and the
  * legacy status mapping.  Each write records its audit rows in the same
  * transaction as the row.  The callers own the transaction
  * (Database::transaction) and the row locks; this class decides nothing
@@ -69,6 +71,12 @@ final class SessionWriter extends Repository {
 	/** A migration's bulk change: no hook is fired (quietly()). */
 	private bool $quiet = false;
 
+	/** The dirty-days table exists (schema step 15); null: not asked yet in this request. */
+	private ?bool $report_days = null;
+
+	/** Seconds of one quarter of the dirty-days table: every time zone's offset is a multiple of it. */
+	public const REPORT_SLOT_SECONDS = 900;
+
 	public function __construct( \wpdb $db, SessionRepository $sessions, AuditRepository $audit, Database $database ) {
 		parent::__construct( $db );
 		$this->sessions = $sessions;
@@ -82,6 +90,21 @@ final class SessionWriter extends Repository {
 
 	public function counts_table(): string {
 		return $this->db->prefix . 'tfsp_calendly_session_counts';
+	}
+
+	/** {prefix}tfsp_report_days: the Reports page's per-day summary (ReportDays). */
+	public function report_days_table(): string {
+		return $this->db->prefix . 'tfsp_report_days';
+	}
+
+	/** {prefix}tfsp_report_dirty: the quarter hours whose sessions changed since their day was counted. */
+	public function report_dirty_table(): string {
+		return $this->db->prefix . 'tfsp_report_dirty';
+	}
+
+	/** Schema step 15 created the dirty-days table in this request: later writes mark their days. */
+	public function report_days_ready( bool $ready ): void {
+		$this->report_days = $ready;
 	}
 
 	/** {prefix}tfsp_session_coaches: every host of a session whose e-mail matches a user. */
@@ -151,8 +174,9 @@ final class SessionWriter extends Repository {
 		$this->audited( $this->answer_audit( $id, $created ? null : $row, $answer, $by, $columns, $more ) );
 		$this->update( $id, $columns );
 		if ( null !== $coaches ) {
-			$this->set_coaches( $id, $coaches, $by->as( 'sync', 'host e-mail match' ) );
+			$this->apply_coaches( $id, $coaches, $by->as( 'sync', 'host e-mail match' ) );
 		}
+		$this->mark_starts( array( $row['start_at'] ?? null, array_key_exists( 'start_at', $columns ) ? $columns['start_at'] : ( $row['start_at'] ?? null ) ) );
 		$this->count_change( $created ? null : $row, array_merge( $row, $columns ) );
 		$student = array_key_exists( 'student_id', $columns ) ? $columns['student_id'] : $row['student_id'];
 		if ( 1 === $columns['counts_toward_progress'] && ( $created || 1 !== (int) $row['counts_toward_progress'] || (int) $row['student_id'] !== (int) $student ) ) {
@@ -196,8 +220,9 @@ final class SessionWriter extends Repository {
 		$id = (int) $this->db->insert_id;
 		$this->audited( $this->answer_audit( $id, null, $answer, $by, $columns, $more ) );
 		if ( null !== $coaches ) {
-			$this->set_coaches( $id, $coaches, $by->as( 'sync', 'host e-mail match' ) );
+			$this->apply_coaches( $id, $coaches, $by->as( 'sync', 'host e-mail match' ) );
 		}
+		$this->mark_starts( array( $columns['start_at'] ?? null ) );
 		$this->count_change( null, $columns );
 		if ( 1 === $columns['counts_toward_progress'] ) {
 			$this->gained( isset( $columns['student_id'] ) ? (int) $columns['student_id'] : null );
@@ -317,7 +342,8 @@ final class SessionWriter extends Repository {
 			}
 		}
 		$this->audited( $this->answer_audit( $id, null, $answer, $by, $columns, $audit ) );
-		$this->set_coaches( $id, array( $coach_id ), $by );
+		$this->apply_coaches( $id, array( $coach_id ), $by );
+		$this->mark_starts( array( $columns['start_at'] ?? null ) );
 		$this->count_change( null, $columns );
 		if ( 1 === $columns['counts_toward_progress'] ) {
 			$this->gained( $student_id );
@@ -347,7 +373,7 @@ final class SessionWriter extends Repository {
 		}
 		$this->store_answer( $row, false, $answer, $by, $columns, $more );
 		if ( isset( $columns['coach_id'] ) ) {
-			$this->set_coaches( (int) $row['id'], array( $coach ), $by );
+			$this->apply_coaches( (int) $row['id'], array( $coach ), $by ); // Its day is marked by store_answer().
 		}
 	}
 
@@ -364,6 +390,7 @@ final class SessionWriter extends Repository {
 		$this->audited( array( $by->row( $id, 'deleted', (string) wp_json_encode( $last ), null ) ) );
 		$this->checked( $this->db->query( $this->db->prepare( "DELETE FROM {$this->coaches_table()} WHERE session_id = %d", $id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		$this->checked( $this->db->query( $this->db->prepare( "DELETE FROM {$this->table()} WHERE id = %d", $id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$this->mark_starts( array( $row['start_at'] ?? null ) );
 		$this->count_change( $row, null );
 	}
 
@@ -406,6 +433,7 @@ final class SessionWriter extends Repository {
 			}
 		}
 		$this->audited( $audit );
+		$this->mark_ids( array_map( static fn( array $c ): int => (int) $c['id'], array_filter( $changes, static fn( array $c ): bool => $c['from'] !== $c['to'] ) ) );
 		$this->count_coach_moves( $changes );
 		if ( $moved ) {
 			// A row that counted, moved to another student: it counts for that student now, if
@@ -432,12 +460,24 @@ final class SessionWriter extends Repository {
 	 * @param int[] $coach_ids User ids, in host order.
 	 */
 	public function set_coaches( int $id, array $coach_ids, AuditActor $by ): void {
+		if ( $this->apply_coaches( $id, $coach_ids, $by ) ) {
+			$this->mark_ids( array( $id ) );
+		}
+	}
+
+	/**
+	 * set_coaches() without marking the session's day (the callers that mark it themselves).
+	 *
+	 * @param int[] $coach_ids User ids, in host order.
+	 * @return bool The set changed.
+	 */
+	private function apply_coaches( int $id, array $coach_ids, AuditActor $by ): bool {
 		$want = array_values( array_unique( array_filter( array_map( 'intval', $coach_ids ) ) ) );
 		$have = $this->coaches_of( $id );
 		$gone = array_diff( $have, $want );
 		$new  = array_diff( $want, $have );
 		if ( ! $gone && ! $new ) {
-			return;
+			return false;
 		}
 		if ( $gone ) {
 			$this->checked( $this->db->query( $this->db->prepare( "DELETE FROM {$this->coaches_table()} WHERE session_id = %d AND coach_id IN (" . implode( ',', array_map( 'intval', $gone ) ) . ')', $id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
@@ -450,6 +490,7 @@ final class SessionWriter extends Repository {
 		$after = $want;
 		sort( $after );
 		$this->audited( array( $by->row( $id, 'coaches', $have ? implode( ',', $have ) : null, $after ? implode( ',', $after ) : null ) ) );
+		return true;
 	}
 
 	/**
@@ -546,13 +587,14 @@ final class SessionWriter extends Repository {
 
 	/** Sets or clears type_ignored of the row of an invitee; false when there is none. */
 	public function set_type_ignored( string $uri, bool $ignored ): bool {
-		$row = $this->checked( $this->db->get_row( $this->db->prepare( "SELECT id, status, coach_id, conflict, type_ignored FROM {$this->table()} WHERE calendly_uri = %s FOR UPDATE", $uri ), ARRAY_A ) );
+		$row = $this->checked( $this->db->get_row( $this->db->prepare( "SELECT id, status, coach_id, conflict, type_ignored, start_at FROM {$this->table()} WHERE calendly_uri = %s FOR UPDATE", $uri ), ARRAY_A ) );
 		if ( ! $row ) {
 			return false;
 		}
 		if ( (int) $row['type_ignored'] !== ( $ignored ? 1 : 0 ) ) {
 			$this->checked( $this->db->query( $this->db->prepare( "UPDATE {$this->table()} SET type_ignored = %d WHERE id = %d", $ignored ? 1 : 0, (int) $row['id'] ) ) );
 			$this->count_change( $row, array_merge( $row, array( 'type_ignored' => $ignored ? 1 : 0 ) ) );
+			$this->mark_starts( array( $row['start_at'] ) );
 		}
 		return true;
 	}
@@ -577,6 +619,7 @@ final class SessionWriter extends Repository {
 		$changed = (int) $this->db->rows_affected;
 		if ( $changed > 0 ) {
 			$this->rebuild_counts();
+			$this->mark_all_days();
 		}
 		return $changed;
 	}
@@ -604,6 +647,7 @@ final class SessionWriter extends Repository {
 			$audit[] = $by->row( $id, 'status', $legacy, $mapped );
 		}
 		$this->audited( $audit );
+		$this->mark_ids( $ids );
 		$this->restand_ids( $ids );
 		$this->rebuild_counts();
 	}
@@ -772,6 +816,62 @@ final class SessionWriter extends Repository {
 		$this->add_counts( array_filter( $delta ) );
 	}
 
+	/** Whether writes mark their days (schema step 15 done); asked once per request. */
+	private function marks_days(): bool {
+		if ( null === $this->report_days ) {
+			$this->report_days = (int) $this->checked( $this->db->get_var( $this->db->prepare( "SELECT setting_value FROM {$this->db->prefix}tfsp_calendly_settings WHERE setting_key = %s", '_schema_version' ) ) ) >= 15; // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		}
+		return $this->report_days;
+	}
+
+	/**
+	 * Marks the quarter hours of these starts dirty (one INSERT IGNORE; nothing for a row
+	 * without a start), for ReportDays to recount their days.
+	 *
+	 * @param array<int,int|string|null> $starts start_at values (UTC DATETIMEs, or microseconds).
+	 */
+	private function mark_starts( array $starts ): void {
+		$slots = array();
+		foreach ( $starts as $start ) {
+			if ( null === $start || '' === $start ) {
+				continue;
+			}
+			$us                 = is_int( $start ) ? $start : Clock::from_datetime( (string) $start );
+			$slot               = (int) floor( $us / ( self::REPORT_SLOT_SECONDS * 1000000 ) );
+			$slots[ $slot ]     = $slot;
+		}
+		if ( ! $slots || ! $this->marks_days() ) {
+			return;
+		}
+		$this->checked( $this->db->query( "INSERT IGNORE INTO {$this->report_dirty_table()} (slot) VALUES (" . implode( '), (', array_map( 'intval', $slots ) ) . ')' ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- integers.
+	}
+
+	/**
+	 * The quarter hour of a start_at column as SQL (the one form of mark_starts()'s slot).
+	 *
+	 * @param string $column A column of ours.
+	 */
+	public static function slot_sql( string $column ): string {
+		return 'FLOOR(TIMESTAMPDIFF(SECOND, \'1970-01-01 00:00:00\', ' . $column . ') / ' . self::REPORT_SLOT_SECONDS . ')';
+	}
+
+	/** @param int[] $ids Marks the days of these sessions' starts dirty (their start is unchanged). */
+	private function mark_ids( array $ids ): void {
+		$ids = array_values( array_unique( array_filter( array_map( 'intval', $ids ) ) ) );
+		if ( ! $ids || ! $this->marks_days() ) {
+			return;
+		}
+		$this->checked( $this->db->query( "INSERT IGNORE INTO {$this->report_dirty_table()} (slot) SELECT DISTINCT " . self::slot_sql( 'start_at' ) . " FROM {$this->table()} WHERE id IN (" . implode( ',', $ids ) . ') AND start_at IS NOT NULL' ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- integers.
+	}
+
+	/** Marks every quarter hour that holds a session dirty (a bulk change, a rebuild of the summary). */
+	public function mark_all_days(): void {
+		if ( ! $this->marks_days() ) {
+			return;
+		}
+		$this->checked( $this->db->query( "INSERT IGNORE INTO {$this->report_dirty_table()} (slot) SELECT DISTINCT " . self::slot_sql( 'start_at' ) . " FROM {$this->table()} WHERE start_at IS NOT NULL" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+	}
+
 	/** The standing of the chains of these rows, computed again. @param int[] $ids Session ids. */
 	private function restand_ids( array $ids ): void {
 		$in   = implode( ',', array_map( 'intval', $ids ) );
@@ -886,6 +986,7 @@ final class SessionWriter extends Repository {
 				$this->checked( $this->db->query( $this->db->prepare( "UPDATE {$this->table()} SET counts_toward_progress = %d WHERE id IN (" . implode( ',', $ids ) . ')', $value ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 			}
 		}
+		$this->mark_ids( array_merge( $set[0], $set[1] ) );
 		return count( $set[0] ) + count( $set[1] );
 	}
 

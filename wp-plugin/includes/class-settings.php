@@ -83,6 +83,7 @@ final class Settings {
 			'scheduling_url'           => array( 'type' => 'https_url_or_empty', 'default' => '', 'secret' => false, 'label' => __( 'Calendly scheduling link for students (https)', 'tfsp-calendly-sync' ) ),
 			'reminder_after_hours'     => array( 'type' => 'int', 'default' => 24, 'min' => 1, 'max' => 720, 'secret' => false, 'label' => __( 'Remind coaches of a missing attendance mark after (hours)', 'tfsp-calendly-sync' ) ),
 			// Student mails: on for a new install (the migration stores it), off for a site that upgrades.
+			'at_risk_days'             => array( 'type' => 'int', 'default' => 21, 'min' => 1, 'max' => 366, 'secret' => false, 'label' => __( 'At-risk window (days)', 'tfsp-calendly-sync' ) ),
 			'nudge_book_next'          => array( 'type' => 'bool', 'default' => false, 'secret' => false, 'label' => __( 'E-mail students to book their next session', 'tfsp-calendly-sync' ) ),
 			'nudge_after_days'         => array( 'type' => 'int', 'default' => 14, 'min' => 1, 'max' => 365, 'secret' => false, 'label' => __( 'Days after a student\'s latest session before the booking e-mail', 'tfsp-calendly-sync' ) ),
 			'nudge_requirement_met'    => array( 'type' => 'bool', 'default' => false, 'secret' => false, 'label' => __( 'E-mail students when they meet the requirement', 'tfsp-calendly-sync' ) ),
