@@ -499,7 +499,7 @@ final class SessionSync {
 		$candidates = array_values(
 			array_filter(
 				$candidates,
-				static fn( array $c ): bool => $c['alias'] || strtolower( (string) get_user_meta( $c['user_id'], UserEvents::UNCONFIRMED_META, true ) ) !== $normalized
+				fn( array $c ): bool => $c['alias'] || strtolower( $this->users->unconfirmed_email( (int) $c['user_id'] ) ) !== $normalized
 			)
 		);
 		if ( ! $candidates ) {

@@ -31,11 +31,23 @@ final class SettingsRepository extends Repository {
 		return $out;
 	}
 
-	/** One stored value, or null; null too when the table does not exist yet (before the first migration). */
+	/**
+	 * One stored value, or null; null too when the table does not exist yet (before the first
+	 * migration) or cannot be read.  A deadlock is never taken for "no value": on Galera the
+	 * statement after a brute-force abort of the transaction it runs in gets the 1213 (the
+	 * server rolled the transaction back meanwhile), and the statements after it would run
+	 * with autocommit, outside any transaction.  So it throws, and the transaction is retried.
+	 *
+	 * @throws DatabaseError On a deadlock or lock wait timeout.
+	 */
 	public function find_quietly( string $key ): ?string {
 		$suppressed = $this->db->suppress_errors( true );
 		$value      = $this->db->get_var( $this->db->prepare( "SELECT setting_value FROM {$this->table()} WHERE setting_key = %s", $key ) );
 		$this->db->suppress_errors( $suppressed );
+		$error = new DatabaseError( (string) $this->db->last_error );
+		if ( $error->is_retryable() ) {
+			throw $error;
+		}
 		return null === $value ? null : (string) $value;
 	}
 

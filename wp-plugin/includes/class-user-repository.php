@@ -35,6 +35,20 @@ final class UserRepository extends Repository {
 	}
 
 	/**
+	 * The address a user registered with and has not confirmed yet ('' when none), read
+	 * through WordPress's user meta.  It may run inside a delivery's transaction, so a failed
+	 * read throws (see SettingsRepository::find_quietly(): a deadlock taken for "no value"
+	 * would leave the rest of the transaction running with autocommit).
+	 *
+	 * @throws DatabaseError When the meta cannot be read.
+	 */
+	public function unconfirmed_email( int $user_id ): string {
+		$value = (string) get_user_meta( $user_id, UserEvents::UNCONFIRMED_META, true );
+		$this->checked( true );
+		return $value;
+	}
+
+	/**
 	 * A session's people in one statement (the webhook path asks for both):
 	 * the candidates for its invitee's address (as email_candidates()) and,
 	 * for each of its hosts' addresses, the user holding it (as id_by_email()).
