@@ -186,6 +186,15 @@ final class CoachScopeTest extends CalendlyTestCase {
 		$this->assertStringNotContainsString( '<code>' . $a['email'] . '</code>', $page['body'] );
 		$this->assertSame( 200, self::mark( $orphan, 'none', self::admin() )['status'] );
 		$this->assertSame( 'none', self::storedMark( $orphan ) );
+
+		// ---- a coachless panel whose hosts' e-mails run past the index's 191 characters: each is named whole
+		$panel = array_map( static fn( int $i ): string => self::email( "panel-host-{$i}-with-a-rather-long-local-part" ), range( 1, 6 ) );
+		$this->assertGreaterThan( 191, strlen( implode( "\n", $panel ) ) );
+		$this->book( 'panel', $panel );
+		$page = $this->sessionsPage( self::admin() )['body'];
+		foreach ( array_merge( $panel, array( $nobody ) ) as $email ) {
+			$this->assertStringContainsString( '<code>' . $email . '</code>', $page );
+		}
 	}
 
 	public function test_a_coachs_progress_page_and_csv_cover_the_students_of_their_sessions(): void {

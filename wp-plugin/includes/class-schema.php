@@ -27,7 +27,7 @@ final class Schema {
 	 * every migration); each later schema change is a numbered step in
 	 * STEPS, run once, in order, and safe to run twice.
 	 */
-	public const VERSION = 16;
+	public const VERSION = 17;
 
 	/** @var array<int,string> Step number => method. */
 	private const STEPS = array(
@@ -43,6 +43,7 @@ final class Schema {
 		14 => 'step_14_oauth_states',
 		15 => 'step_15_report_days',
 		16 => 'step_16_report_counted_index',
+		17 => 'step_17_coachless_hosts_index',
 	);
 
 	/**
@@ -74,6 +75,11 @@ final class Schema {
 			// The hand entry, a fact of the core: who entered the session and when.
 			'entered_by' => 'bigint(20) unsigned NULL DEFAULT NULL',
 			'entered_at' => 'datetime(6) NULL DEFAULT NULL',
+		),
+		17 => array(
+			// The hosts' e-mails as the index coachless_hosts holds them: computed by MariaDB
+			// from the facts (never written), so that it cannot drift from them.
+			'host_key' => 'varchar(191) AS (LEFT(COALESCE(host_emails, host_email), 191)) VIRTUAL',
 		),
 	);
 
@@ -474,6 +480,21 @@ PRIMARY KEY (slot)
 	private function step_16_report_counted_index(): void {
 		if ( ! isset( $this->indexes( $this->sessions_table() )['report_counted'] ) ) {
 			$this->run( "ALTER TABLE {$this->sessions_table()} ADD KEY report_counted (counts_toward_progress,type_ignored,start_at,student_id)" );
+		}
+	}
+
+	/**
+	 * Step 17, the index of the Sessions page's notice of host e-mails that match no user
+	 * (SessionCoachRepository::coachless_host_emails()): the distinct hosts of the sessions
+	 * without a coach read from the index (coach_id, type_ignored, host_key) alone, host_key
+	 * being a virtual column of the first 191 characters of the hosts' e-mails, instead of a
+	 * row read per coachless session (2.3 s on each Sessions page with 20,000 of them in a
+	 * million rows).
+	 */
+	private function step_17_coachless_hosts_index(): void {
+		$this->add_session_columns( self::STEP_COLUMNS[17] );
+		if ( ! isset( $this->indexes( $this->sessions_table() )['coachless_hosts'] ) ) {
+			$this->run( "ALTER TABLE {$this->sessions_table()} ADD KEY coachless_hosts (coach_id,type_ignored,host_key)" );
 		}
 	}
 

@@ -48,17 +48,28 @@ final class SessionCoachRepository extends Repository {
 	}
 
 	/**
-	 * The stored host e-mails of sessions with no matched coach (coach_id NULL, indexed), at
-	 * most $limit distinct values: each a host_emails fact (one address per line) or, for rows
-	 * stored before every host was kept, the first host's.
+	 * The stored host e-mails of sessions with no matched coach, at most $limit distinct
+	 * values: each a host_emails fact (one address per line) or, for rows stored before every
+	 * host was kept, the first host's.  Read from the index coachless_hosts (coach_id,
+	 * type_ignored, host_key) alone, host_key being the first 191 characters of that value
+	 * (schema step 17); only a value that long is read again from its rows, to have it whole.
+	 * A row read per coachless session cost 2.3 s with 20,000 of them in a million rows.
 	 *
 	 * @return string[]
 	 */
 	public function coachless_host_emails( int $limit = 100 ): array {
 		$sessions = $this->db->prefix . 'tfsp_coach_sessions';
-		return array_map(
-			'strval',
-			(array) $this->checked( $this->db->get_col( $this->db->prepare( "SELECT DISTINCT COALESCE(host_emails, host_email) FROM {$sessions} WHERE coach_id IS NULL AND type_ignored = 0 AND COALESCE(host_emails, host_email) IS NOT NULL LIMIT %d", $limit ) ) ) // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		);
+		$keys     = (array) $this->checked( $this->db->get_results( $this->db->prepare( "SELECT host_key, CHAR_LENGTH(host_key) >= 191 AS cut FROM {$sessions} WHERE coach_id IS NULL AND type_ignored = 0 AND host_key IS NOT NULL GROUP BY host_key LIMIT %d", $limit ), ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$out      = array();
+		foreach ( $keys as $key ) {
+			if ( ! (int) $key['cut'] ) {
+				$out[] = (string) $key['host_key'];
+				continue;
+			}
+			foreach ( (array) $this->checked( $this->db->get_col( $this->db->prepare( "SELECT DISTINCT COALESCE(host_emails, host_email) FROM {$sessions} WHERE coach_id IS NULL AND type_ignored = 0 AND host_key = %s LIMIT %d", (string) $key['host_key'], $limit ) ) ) as $whole ) { // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+				$out[] = (string) $whole;
+			}
+		}
+		return array_slice( $out, 0, $limit );
 	}
 }
