@@ -30,6 +30,7 @@ wp_clear_scheduled_hook( 'tfsp_calendly_student_nudges' );
 wp_clear_scheduled_hook( 'tfsp_calendly_progress' );
 delete_transient( 'tfsp_calendly_progress_totals' );
 delete_transient( 'tfsp_calendly_progress_weeks' );
+delete_transient( 'tfsp_calendly_coach_choices' );
 
 global $wpdb;
 $tfsp_calendly_pinned = defined( 'TFSP_CALENDLY_DELETE_DATA_ON_UNINSTALL' ) ? (bool) constant( 'TFSP_CALENDLY_DELETE_DATA_ON_UNINSTALL' ) : null;

@@ -179,8 +179,8 @@ final class ReportRepository extends Repository {
 			$out[ (int) $row['sid'] ] = (string) $row['joined'];
 		}
 		if ( null !== $coach ) {
-			// The coach's sessions through the coaches table's (coach_id, session_id) key, one row read each.
-			$theirs = array_map( 'intval', (array) $this->checked( $this->db->get_col( $this->db->prepare( "SELECT DISTINCT s.student_id FROM {$this->coaches_table()} c JOIN {$t} s ON s.id = c.session_id WHERE c.coach_id = %d AND s.student_id IS NOT NULL AND s.type_ignored = 0", $coach ) ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			// The coach's sessions through the coaches table's (coach_id, session_id) key, one probe of HOSTED_INDEX each.
+			$theirs = array_map( 'intval', (array) $this->checked( $this->db->get_col( $this->db->prepare( "SELECT DISTINCT s.student_id FROM {$this->coaches_table()} c JOIN {$t} s FORCE INDEX (" . self::HOSTED_INDEX . ') ON s.id = c.session_id WHERE c.coach_id = %d AND s.student_id IS NOT NULL AND s.type_ignored = 0', $coach ) ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 			$out    = array_intersect_key( $out, array_flip( $theirs ) );
 		}
 		return $out;

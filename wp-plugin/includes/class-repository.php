@@ -12,6 +12,12 @@ defined( 'ABSPATH' ) || exit;
 
 abstract class Repository {
 
+	/**
+	 * The sessions' index (id, type_ignored, start_at, status, end_at, student_id) of schema
+	 * step 18: a coach's sessions, found by id through the coaches table, read without their rows.
+	 */
+	public const HOSTED_INDEX = 'id_brief';
+
 	protected \wpdb $db;
 
 	public function __construct( \wpdb $db ) {
@@ -54,7 +60,9 @@ abstract class Repository {
 	 * The one SQL form of "a session this coach hosts": the session's row in
 	 * {prefix}tfsp_session_coaches (every host whose e-mail matches a user).
 	 * Every coach-scoped list, count, notice and reminder asks this method;
-	 * the coaches table's key (coach_id, session_id) serves it.
+	 * the coaches table's key (coach_id, session_id) serves it, and the sessions' probes by id
+	 * read HOSTED_INDEX when the query names it (MariaDB takes the primary key otherwise: a row
+	 * read per session).
 	 *
 	 * @param int    $coach The coach's user id.
 	 * @param string $alias Table alias and dot ("s."), or ''.

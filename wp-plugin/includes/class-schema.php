@@ -27,7 +27,7 @@ final class Schema {
 	 * every migration); each later schema change is a numbered step in
 	 * STEPS, run once, in order, and safe to run twice.
 	 */
-	public const VERSION = 17;
+	public const VERSION = 18;
 
 	/** @var array<int,string> Step number => method. */
 	private const STEPS = array(
@@ -44,6 +44,7 @@ final class Schema {
 		15 => 'step_15_report_days',
 		16 => 'step_16_report_counted_index',
 		17 => 'step_17_coachless_hosts_index',
+		18 => 'step_18_hosted_index',
 	);
 
 	/**
@@ -77,9 +78,10 @@ final class Schema {
 			'entered_at' => 'datetime(6) NULL DEFAULT NULL',
 		),
 		17 => array(
-			// The hosts' e-mails as the index coachless_hosts holds them: computed by MariaDB
-			// from the facts (never written), so that it cannot drift from them.
-			'host_key' => 'varchar(191) AS (LEFT(COALESCE(host_emails, host_email), 191)) VIRTUAL',
+			// The hosts' e-mails of a session without a coach, as the index coachless_hosts
+			// holds them (NULL for the others, so that the index stays small): computed by
+			// MariaDB from the facts (never written), so that it cannot drift from them.
+			'host_key' => 'varchar(191) AS (IF(coach_id IS NULL, LEFT(COALESCE(host_emails, host_email), 191), NULL)) VIRTUAL',
 		),
 	);
 
@@ -495,6 +497,19 @@ PRIMARY KEY (slot)
 		$this->add_session_columns( self::STEP_COLUMNS[17] );
 		if ( ! isset( $this->indexes( $this->sessions_table() )['coachless_hosts'] ) ) {
 			$this->run( "ALTER TABLE {$this->sessions_table()} ADD KEY coachless_hosts (coach_id,type_ignored,host_key)" );
+		}
+	}
+
+	/**
+	 * Step 18, the index of one coach's sessions (Repository::HOSTED_INDEX): the sessions a
+	 * coach hosts are found through the coaches table, one probe per session by id; this
+	 * index (id, type_ignored, start_at, status, end_at, student_id) answers the probe from
+	 * 52 MB at a million rows instead of the 560 MB of the rows themselves (a coach's Sessions
+	 * list took 5.9 s for 40,000 sessions, its count and its page each a row read per session).
+	 */
+	private function step_18_hosted_index(): void {
+		if ( ! isset( $this->indexes( $this->sessions_table() )[ Repository::HOSTED_INDEX ] ) ) {
+			$this->run( "ALTER TABLE {$this->sessions_table()} ADD KEY " . Repository::HOSTED_INDEX . ' (id,type_ignored,start_at,status,end_at,student_id)' );
 		}
 	}
 

@@ -45,20 +45,50 @@ final class SessionAccess {
 		return self::sees_all( $user_id ) || ( $user_id > 0 && $this->coaches->hosts( $session_id, $user_id ) );
 	}
 
+	/** The transient of coach_choices(). */
+	public const CHOICES_TRANSIENT = 'tfsp_calendly_coach_choices';
+
 	/**
-	 * The users a session's coach may be chosen from (the Sessions page's coach filter and
-	 * its Add-session form): coaches, lead coaches and administrators, by name, at most 200.
+	 * The users a session's coach may be chosen from (the Sessions page's coach filter, its
+	 * Add-session form and the Reports page): coaches, lead coaches and administrators, by
+	 * name, at most 200.  WordPress finds a role with a LIKE over every account's capabilities
+	 * (140 ms with 20,000 students), so the list is kept in a transient that every change of a
+	 * role, a name or an account forgets (forget_coach_choices(), see UserEvents), and that
+	 * expires after an hour for changes made around WordPress's functions.
 	 *
 	 * @return array<int,object{ID:string,display_name:string}>
 	 */
 	public static function coach_choices(): array {
-		return get_users(
-			array(
-				'role__in' => array( Plugin::COACH_ROLE, Plugin::LEAD_COACH_ROLE, 'administrator' ),
-				'orderby'  => 'display_name',
-				'number'   => 200,
-				'fields'   => array( 'ID', 'display_name' ),
-			)
-		);
+		$cached = get_transient( self::CHOICES_TRANSIENT );
+		if ( ! is_array( $cached ) ) {
+			$cached = array();
+			$users  = get_users(
+				array(
+					'role__in' => array( Plugin::COACH_ROLE, Plugin::LEAD_COACH_ROLE, 'administrator' ),
+					'orderby'  => 'display_name',
+					'number'   => 200,
+					'fields'   => array( 'ID', 'display_name' ),
+				)
+			);
+			foreach ( $users as $user ) {
+				$cached[] = array( (string) $user->ID, (string) $user->display_name );
+			}
+			set_transient( self::CHOICES_TRANSIENT, $cached, HOUR_IN_SECONDS );
+		}
+		$out = array();
+		foreach ( $cached as $entry ) {
+			if ( is_array( $entry ) && 2 === count( $entry ) ) {
+				$out[] = (object) array(
+					'ID'           => (string) $entry[0],
+					'display_name' => (string) $entry[1],
+				);
+			}
+		}
+		return $out;
+	}
+
+	/** coach_choices() are read again on their next use. */
+	public static function forget_coach_choices(): void {
+		delete_transient( self::CHOICES_TRANSIENT );
 	}
 }

@@ -69,8 +69,26 @@ final class SessionListRepository extends Repository {
 		}
 		$direction = $asc ? 'ASC' : 'DESC';
 		$order     = 'id' === $column ? "id {$direction}" : "{$column} {$direction}, id {$direction}";
-		$sql       = 'SELECT ' . $this->columns() . " FROM {$this->table()} WHERE " . implode( ' AND ', $where ) . " ORDER BY {$order} LIMIT " . max( 1, $limit );
-		$rows      = (array) $this->checked( $this->db->get_results( $sql, ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- every part prepared in where()/keyset_after().
+		$from      = $this->from( $filters );
+		$sql       = " FROM {$from} WHERE " . implode( ' AND ', $where ) . " ORDER BY {$order} LIMIT " . max( 1, $limit );
+		if ( $from === $this->table() ) {
+			$rows = (array) $this->checked( $this->db->get_results( 'SELECT ' . $this->columns() . $sql, ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- every part prepared in where()/keyset_after().
+		} else {
+			// A coach's list: the page's ids from the index alone, then their rows.
+			$ids  = array_map( 'intval', (array) $this->checked( $this->db->get_col( 'SELECT id' . $sql ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- every part prepared in where()/keyset_after().
+			$rows = array();
+			if ( $ids ) {
+				$by_id = array();
+				foreach ( (array) $this->checked( $this->db->get_results( 'SELECT ' . $this->columns() . " FROM {$this->table()} WHERE id IN (" . implode( ',', $ids ) . ')', ARRAY_A ) ) as $row ) { // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- integers.
+					$by_id[ (int) $row['id'] ] = $row;
+				}
+				foreach ( $ids as $id ) {
+					if ( isset( $by_id[ $id ] ) ) {
+						$rows[] = $by_id[ $id ];
+					}
+				}
+			}
+		}
 		return $reverse ? array_reverse( $rows ) : $rows;
 	}
 
@@ -79,8 +97,8 @@ final class SessionListRepository extends Repository {
 	 * rescheduled and conflicts views and one coach's list read the writer's
 	 * sharded counters (a sum of a few rows); every other filter counts over
 	 * its index.  A coach's own list (hosted_by) is a direct COUNT over the
-	 * coaches table's (coach_id, session_id) key joined to the sessions' primary
-	 * key: as many rows as the coach hosts, not a scan of the table.
+	 * coaches table's (coach_id, session_id) key joined to the sessions' index
+	 * HOSTED_INDEX: as many index entries as the coach hosts, no row read.
 	 *
 	 * @throws DatabaseError On a database error.
 	 */
@@ -90,8 +108,13 @@ final class SessionListRepository extends Repository {
 			$table = $this->db->prefix . 'tfsp_calendly_session_counts';
 			return (int) $this->checked( $this->db->get_var( $this->db->prepare( "SELECT COALESCE(SUM(n), 0) FROM {$table} WHERE counter_key = %s", $counter ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		}
-		$sql = "SELECT COUNT(*) FROM {$this->table()} WHERE " . implode( ' AND ', $this->where( $filters ) );
+		$sql = "SELECT COUNT(*) FROM {$this->from( $filters )} WHERE " . implode( ' AND ', $this->where( $filters ) );
 		return (int) $this->checked( $this->db->get_var( $sql ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- every part prepared in where().
+	}
+
+	/** The table as the filters' queries read it: a coach's list through Repository::HOSTED_INDEX. */
+	private function from( array $filters ): string {
+		return array_filter( (array) ( $filters['hosted_by'] ?? array() ) ) ? $this->table() . ' FORCE INDEX (' . self::HOSTED_INDEX . ')' : $this->table();
 	}
 
 	/** The counter (see SessionWriter::count_keys()) that holds the count of these filters, or null. */

@@ -37,6 +37,27 @@ final class UserEvents {
 		add_action( 'profile_update', array( $this, 'on_profile_update' ), 20, 2 );
 		add_action( 'wpmu_activate_user', array( $this, 'on_activate' ), 20, 1 );
 		add_action( 'deleted_user', array( $this, 'on_deleted' ), 20, 2 );
+		// The coach choices follow every account, name and role change (a role is the capabilities meta).
+		foreach ( array( 'user_register', 'profile_update', 'deleted_user' ) as $hook ) {
+			add_action( $hook, array( SessionAccess::class, 'forget_coach_choices' ), 10, 0 );
+		}
+		foreach ( array( 'added_user_meta', 'updated_user_meta', 'deleted_user_meta' ) as $hook ) {
+			add_action( $hook, array( $this, 'on_user_meta' ), 10, 3 );
+		}
+	}
+
+	/**
+	 * A user meta row changed: a role (the "{prefix}capabilities" meta, of this site or another
+	 * of the network: forgetting is harmless) forgets the coach choices.
+	 *
+	 * @param mixed      $meta_ids  The meta rows.
+	 * @param int|string $user_id   The account.
+	 * @param string     $meta_key  The meta key.
+	 */
+	public function on_user_meta( $meta_ids, $user_id, $meta_key ): void {
+		if ( str_ends_with( (string) $meta_key, 'capabilities' ) ) {
+			SessionAccess::forget_coach_choices();
+		}
 	}
 
 	/** @param int|string $user_id The new account. */
