@@ -187,6 +187,13 @@ final class CoachScopeTest extends CalendlyTestCase {
 		$this->assertSame( 200, self::mark( $orphan, 'none', self::admin() )['status'] );
 		$this->assertSame( 'none', self::storedMark( $orphan ) );
 
+		// ---- the writer keeps the hosts' key of the index; a row without one (written while the
+		// migration filled the column) is named too
+		$this->assertSame( $nobody, self::sessionRow( $orphan )['host_key'] );
+		$this->assertSame( $b['email'] . "\n" . $nobody . "\n" . $a['email'], self::sessionRow( $cohosted )['host_key'] );
+		self::exec( 'UPDATE ' . self::table( 'tfsp_coach_sessions' ) . ' SET host_key = NULL WHERE id = ?', array( $orphan ) );
+		$this->assertStringContainsString( '<code>' . $nobody . '</code>', $this->sessionsPage( self::admin() )['body'] );
+
 		// ---- a coachless panel whose hosts' e-mails run past the index's 191 characters: each is named whole
 		$panel = array_map( static fn( int $i ): string => self::email( "panel-host-{$i}-with-a-rather-long-local-part" ), range( 1, 6 ) );
 		$this->assertGreaterThan( 191, strlen( implode( "\n", $panel ) ) );

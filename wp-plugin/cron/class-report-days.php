@@ -77,7 +77,7 @@ final class ReportDays {
 		$zone    = wp_timezone()->getName();
 		if ( null !== $this->settings->find_quietly( '_report_rebuild' ) || $this->settings->find_quietly( '_report_zone' ) !== $zone ) {
 			$this->repository->clear_days();
-			$this->writer->report_days_ready( true );
+			$this->writer->schema_reached( 15 );
 			$this->writer->mark_all_days();
 			$this->settings->put( '_report_zone', $zone );
 			$this->settings->delete( '_report_rebuild' );

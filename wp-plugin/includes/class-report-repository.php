@@ -307,6 +307,34 @@ final class ReportRepository extends Repository {
 	}
 
 	/**
+	 * The first $limit of these users by display name (then id), with their names, sorted by
+	 * MariaDB so that only those rows come back (20,000 students at risk are one query of 200
+	 * rows, not 20,000 rows sorted in PHP).  Ids of deleted accounts follow as "#id" when the
+	 * list has room.
+	 *
+	 * @param int[] $ids User ids.
+	 * @return array<int,string> User id => name, in order.
+	 */
+	public function first_by_name( array $ids, int $limit ): array {
+		$ids = array_values( array_unique( array_filter( array_map( 'intval', $ids ) ) ) );
+		if ( ! $ids || $limit < 1 ) {
+			return array();
+		}
+		$out = array();
+		foreach ( (array) $this->checked( $this->db->get_results( $this->db->prepare( "SELECT ID, display_name FROM {$this->db->users} WHERE ID IN (" . implode( ',', $ids ) . ') ORDER BY display_name, ID LIMIT %d', $limit ), ARRAY_A ) ) as $row ) { // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- integers.
+			$out[ (int) $row['ID'] ] = (string) $row['display_name'];
+		}
+		if ( count( $out ) < $limit ) {
+			$gone = array_diff( $ids, array_keys( $out ) );
+			sort( $gone );
+			foreach ( array_slice( $gone, 0, $limit - count( $out ) ) as $id ) {
+				$out[ $id ] = '#' . $id;
+			}
+		}
+		return $out;
+	}
+
+	/**
 	 * Display names and e-mails of users.
 	 *
 	 * @param int[] $ids User ids.

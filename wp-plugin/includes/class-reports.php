@@ -264,13 +264,11 @@ final class Reports {
 	 * @return array<int,array{name:string,attended:int,required:int}>
 	 */
 	public function at_risk_names( array $at_risk, int $limit ): array {
-		$users = $this->repository->users( array_keys( $at_risk ) );
-		$out   = array();
-		foreach ( $at_risk as $sid => $figures ) {
-			$out[] = array( 'name' => $users[ $sid ]['name'] ?? '#' . $sid ) + $figures;
+		$out = array();
+		foreach ( $this->repository->first_by_name( array_keys( $at_risk ), $limit ) as $sid => $name ) {
+			$out[] = array( 'name' => $name ) + $at_risk[ $sid ];
 		}
-		usort( $out, static fn( array $a, array $b ): int => strcasecmp( $a['name'], $b['name'] ) );
-		return array_slice( $out, 0, $limit );
+		return $out;
 	}
 
 	/** The at-risk window (days left in the term), the setting. */

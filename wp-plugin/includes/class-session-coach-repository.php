@@ -52,24 +52,30 @@ final class SessionCoachRepository extends Repository {
 	 * values: each a host_emails fact (one address per line) or, for rows stored before every
 	 * host was kept, the first host's.  Read from the index coachless_hosts (coach_id,
 	 * type_ignored, host_key) alone, host_key being the first 191 characters of that value
-	 * (schema step 17); only a value that long is read again from its rows, to have it whole.
-	 * A row read per coachless session cost 2.3 s with 20,000 of them in a million rows.
+	 * (schema step 17); a value that long is read again from its rows, to have it whole, and so
+	 * are the rows without a host_key (written while the migration filled it, or by other code):
+	 * no row read per coachless session, which cost 2.3 s with 20,000 of them in a million rows.
 	 *
 	 * @return string[]
 	 */
 	public function coachless_host_emails( int $limit = 100 ): array {
 		$sessions = $this->db->prefix . 'tfsp_coach_sessions';
-		$keys     = (array) $this->checked( $this->db->get_results( $this->db->prepare( "SELECT host_key, CHAR_LENGTH(host_key) >= 191 AS cut FROM {$sessions} WHERE coach_id IS NULL AND type_ignored = 0 AND host_key IS NOT NULL GROUP BY host_key LIMIT %d", $limit ), ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$whole    = "COALESCE(NULLIF(host_emails, ''), NULLIF(host_email, ''))";
+		$where    = "coach_id IS NULL AND type_ignored = 0 AND {$whole} IS NOT NULL";
 		$out      = array();
+		$keys     = (array) $this->checked( $this->db->get_results( $this->db->prepare( "SELECT host_key, CHAR_LENGTH(host_key) >= %d AS cut FROM {$sessions} WHERE coach_id IS NULL AND type_ignored = 0 AND host_key IS NOT NULL GROUP BY host_key LIMIT %d", SessionWriter::HOST_KEY_LENGTH, $limit ), ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		foreach ( $keys as $key ) {
 			if ( ! (int) $key['cut'] ) {
 				$out[] = (string) $key['host_key'];
 				continue;
 			}
-			foreach ( (array) $this->checked( $this->db->get_col( $this->db->prepare( "SELECT DISTINCT COALESCE(host_emails, host_email) FROM {$sessions} WHERE coach_id IS NULL AND type_ignored = 0 AND host_key = %s LIMIT %d", (string) $key['host_key'], $limit ) ) ) as $whole ) { // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-				$out[] = (string) $whole;
+			foreach ( (array) $this->checked( $this->db->get_col( $this->db->prepare( "SELECT DISTINCT {$whole} FROM {$sessions} WHERE {$where} AND host_key = %s LIMIT %d", (string) $key['host_key'], $limit ) ) ) as $value ) { // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+				$out[] = (string) $value;
 			}
 		}
-		return array_slice( $out, 0, $limit );
+		foreach ( (array) $this->checked( $this->db->get_col( $this->db->prepare( "SELECT DISTINCT {$whole} FROM {$sessions} WHERE {$where} AND host_key IS NULL LIMIT %d", $limit ) ) ) as $value ) { // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			$out[] = (string) $value;
+		}
+		return array_slice( array_values( array_unique( $out ) ), 0, $limit );
 	}
 }

@@ -46,6 +46,9 @@ final class SessionWriter extends Repository {
 	/** Rows each counter is spread over. */
 	public const COUNT_SHARDS = 16;
 
+	/** Characters of the hosts' e-mails that host_key keeps (an index's varchar(191) column). */
+	public const HOST_KEY_LENGTH = 191;
+
 	/** Columns of a row that the chain standing reads. */
 	private const CHAIN_COLUMNS = 'id, calendly_uri, rescheduled_to_uri, rescheduled_from_uri, status, student_id, counts_toward_progress';
 
@@ -72,7 +75,8 @@ final class SessionWriter extends Repository {
 	private bool $quiet = false;
 
 	/** The dirty-days table exists (schema step 15); null: not asked yet in this request. */
-	private ?bool $report_days = null;
+	/** The schema version the database is at, read once per request (see schema_reached()). */
+	private ?int $schema = null;
 
 	/** Seconds of one quarter of the dirty-days table: every time zone's offset is a multiple of it. */
 	public const REPORT_SLOT_SECONDS = 900;
@@ -102,9 +106,12 @@ final class SessionWriter extends Repository {
 		return $this->db->prefix . 'tfsp_report_dirty';
 	}
 
-	/** Schema step 15 created the dirty-days table in this request: later writes mark their days. */
-	public function report_days_ready( bool $ready ): void {
-		$this->report_days = $ready;
+	/**
+	 * The migration reached this schema version in this request: later writes use what it made
+	 * (step 15: they mark their days; step 17: they keep host_key).
+	 */
+	public function schema_reached( int $version ): void {
+		$this->schema = max( $this->schema_version(), $version );
 	}
 
 	/** {prefix}tfsp_session_coaches: every host of a session whose e-mail matches a user. */
@@ -262,7 +269,7 @@ final class SessionWriter extends Repository {
 		if ( ! array_key_exists( 'updated_at', $columns ) ) {
 			$columns['updated_at'] = Clock::mysql_now();
 		}
-		return $columns;
+		return $columns + $this->host_key( $columns );
 	}
 
 	/**
@@ -816,12 +823,33 @@ final class SessionWriter extends Repository {
 		$this->add_counts( array_filter( $delta ) );
 	}
 
-	/** Whether writes mark their days (schema step 15 done); asked once per request. */
-	private function marks_days(): bool {
-		if ( null === $this->report_days ) {
-			$this->report_days = (int) $this->checked( $this->db->get_var( $this->db->prepare( "SELECT setting_value FROM {$this->db->prefix}tfsp_calendly_settings WHERE setting_key = %s", '_schema_version' ) ) ) >= 15; // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+	/** The schema version the database is at; asked once per request. */
+	private function schema_version(): int {
+		if ( null === $this->schema ) {
+			$this->schema = (int) $this->checked( $this->db->get_var( $this->db->prepare( "SELECT setting_value FROM {$this->db->prefix}tfsp_calendly_settings WHERE setting_key = %s", '_schema_version' ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		}
-		return $this->report_days;
+		return $this->schema;
+	}
+
+	/** Whether writes mark their days (schema step 15 done). */
+	private function marks_days(): bool {
+		return $this->schema_version() >= 15;
+	}
+
+	/**
+	 * The host_key column of a row's hosts (schema step 17; null before it): the first
+	 * HOST_KEY_LENGTH characters of the hosts' e-mails (host_emails, else host_email), which the
+	 * index coachless_hosts holds for the Sessions page's notice of hosts that match no user.
+	 *
+	 * @param array<string,int|string|null> $columns The row's columns being written, facts included.
+	 * @return array<string,string|null> ['host_key' => ...], or nothing.
+	 */
+	private function host_key( array $columns ): array {
+		if ( ! array_key_exists( 'host_email', $columns ) || ! array_key_exists( 'host_emails', $columns ) || $this->schema_version() < 17 ) {
+			return array();
+		}
+		$hosts = is_string( $columns['host_emails'] ) && '' !== $columns['host_emails'] ? $columns['host_emails'] : $columns['host_email'];
+		return array( 'host_key' => is_string( $hosts ) && '' !== $hosts ? mb_substr( $hosts, 0, self::HOST_KEY_LENGTH, 'UTF-8' ) : null );
 	}
 
 	/**
