@@ -497,9 +497,11 @@ PRIMARY KEY (slot)
 	private function step_17_coachless_hosts_index(): void {
 		$t = $this->sessions_table();
 		$this->add_session_columns( self::STEP_COLUMNS[17] );
-		$last = (int) $this->db->get_var( "SELECT MAX(id) FROM {$t}" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		for ( $from = 0; $from < $last; $from += 20000 ) {
-			$this->run( $this->db->prepare( "UPDATE {$t} SET host_key = LEFT(COALESCE(NULLIF(host_emails, ''), NULLIF(host_email, '')), %d) WHERE id > %d AND id <= %d AND host_key IS NULL AND COALESCE(NULLIF(host_emails, ''), NULLIF(host_email, '')) IS NOT NULL", SessionWriter::HOST_KEY_LENGTH, $from, $from + 20000 ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$last  = $this->db->get_var( "SELECT MAX(id) FROM {$t}" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$this->check( $last );
+		$hosts = SessionWriter::HOSTS_SQL;
+		for ( $from = 0; $from < (int) $last; $from += 20000 ) {
+			$this->run( $this->db->prepare( "UPDATE {$t} SET host_key = LEFT({$hosts}, %d) WHERE id > %d AND id <= %d AND host_key IS NULL AND {$hosts} IS NOT NULL", SessionWriter::HOST_KEY_LENGTH, $from, $from + 20000 ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		}
 		if ( ! isset( $this->indexes( $t )['coachless_hosts'] ) ) {
 			$this->run( "ALTER TABLE {$t} ADD KEY coachless_hosts (coach_id,type_ignored,host_key)" );

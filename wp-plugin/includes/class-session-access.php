@@ -16,6 +16,9 @@ defined( 'ABSPATH' ) || exit;
 
 final class SessionAccess {
 
+	/** The transient of coach_choices(). */
+	public const CHOICES_TRANSIENT = 'tfsp_calendly_coach_choices';
+
 	private SessionCoachRepository $coaches;
 
 	public function __construct( SessionCoachRepository $coaches ) {
@@ -44,9 +47,6 @@ final class SessionAccess {
 	public function may_mark( int $user_id, int $session_id ): bool {
 		return self::sees_all( $user_id ) || ( $user_id > 0 && $this->coaches->hosts( $session_id, $user_id ) );
 	}
-
-	/** The transient of coach_choices(). */
-	public const CHOICES_TRANSIENT = 'tfsp_calendly_coach_choices';
 
 	/**
 	 * The users a session's coach may be chosen from (the Sessions page's coach filter, its

@@ -59,11 +59,12 @@ final class SessionCoachRepository extends Repository {
 	 * @return string[]
 	 */
 	public function coachless_host_emails( int $limit = 100 ): array {
-		$sessions = $this->db->prefix . 'tfsp_coach_sessions';
-		$whole    = "COALESCE(NULLIF(host_emails, ''), NULLIF(host_email, ''))";
-		$where    = "coach_id IS NULL AND type_ignored = 0 AND {$whole} IS NOT NULL";
-		$out      = array();
-		$keys     = (array) $this->checked( $this->db->get_results( $this->db->prepare( "SELECT host_key, CHAR_LENGTH(host_key) >= %d AS cut FROM {$sessions} WHERE coach_id IS NULL AND type_ignored = 0 AND host_key IS NOT NULL GROUP BY host_key LIMIT %d", SessionWriter::HOST_KEY_LENGTH, $limit ), ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$sessions  = $this->db->prefix . 'tfsp_coach_sessions';
+		$whole     = SessionWriter::HOSTS_SQL;
+		$coachless = 'coach_id IS NULL AND type_ignored = 0';
+		$where     = "{$coachless} AND {$whole} IS NOT NULL";
+		$out       = array();
+		$keys      = (array) $this->checked( $this->db->get_results( $this->db->prepare( "SELECT host_key, CHAR_LENGTH(host_key) >= %d AS cut FROM {$sessions} WHERE {$coachless} AND host_key IS NOT NULL GROUP BY host_key LIMIT %d", SessionWriter::HOST_KEY_LENGTH, $limit ), ARRAY_A ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		foreach ( $keys as $key ) {
 			if ( ! (int) $key['cut'] ) {
 				$out[] = (string) $key['host_key'];

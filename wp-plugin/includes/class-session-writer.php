@@ -49,6 +49,9 @@ final class SessionWriter extends Repository {
 	/** Characters of the hosts' e-mails that host_key keeps (an index's varchar(191) column). */
 	public const HOST_KEY_LENGTH = 191;
 
+	/** The hosts' e-mails of a row in SQL, as host_key() reads them: host_emails, else host_email. */
+	public const HOSTS_SQL = "COALESCE(NULLIF(host_emails, ''), NULLIF(host_email, ''))";
+
 	/** Columns of a row that the chain standing reads. */
 	private const CHAIN_COLUMNS = 'id, calendly_uri, rescheduled_to_uri, rescheduled_from_uri, status, student_id, counts_toward_progress';
 
@@ -74,7 +77,6 @@ final class SessionWriter extends Repository {
 	/** A migration's bulk change: no hook is fired (quietly()). */
 	private bool $quiet = false;
 
-	/** The dirty-days table exists (schema step 15); null: not asked yet in this request. */
 	/** The schema version the database is at, read once per request (see schema_reached()). */
 	private ?int $schema = null;
 
