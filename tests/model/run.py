@@ -490,12 +490,16 @@ class PluginMachine:
                     p.append(f"redaction: processed ledger row {r['id']} ({r['event_name']} of {self.label(r['invitee_uri'])}) keeps the {', '.join(kept)}")
 
     def compare_counts(self) -> None:
-        """The Sessions list's sharded counters hold exactly what a COUNT over the rows finds."""
+        """The Sessions list's sharded counters (the hosts' too) hold exactly what a COUNT over the rows finds."""
         have = {r["counter_key"]: int(r["n"]) for r in STACK.rows(
             "SELECT counter_key, SUM(n) AS n FROM {p}tfsp_calendly_session_counts GROUP BY counter_key")}
         want = {}
         for r in STACK.rows("SELECT status, IFNULL(coach_id, 0) AS coach, conflict FROM {p}tfsp_coach_sessions WHERE type_ignored = 0"):
             for key in ("all", f"status:{r['status']}", f"coach:{int(r['coach'])}") + (("conflict",) if int(r["conflict"]) else ()):
+                want[key] = want.get(key, 0) + 1
+        if STACK.has_table("tfsp_session_coaches"):
+            for r in STACK.rows("SELECT h.coach_id FROM {p}tfsp_session_coaches h JOIN {p}tfsp_coach_sessions s ON s.id = h.session_id WHERE s.type_ignored = 0"):
+                key = f"host:{int(r['coach_id'])}"
                 want[key] = want.get(key, 0) + 1
         for key in sorted(set(have) | set(want)):
             if have.get(key, 0) != want.get(key, 0):

@@ -27,7 +27,7 @@ final class Schema {
 	 * every migration); each later schema change is a numbered step in
 	 * STEPS, run once, in order, and safe to run twice.
 	 */
-	public const VERSION = 18;
+	public const VERSION = 19;
 
 	/** @var array<int,string> Step number => method. */
 	private const STEPS = array(
@@ -45,6 +45,7 @@ final class Schema {
 		16 => 'step_16_report_counted_index',
 		17 => 'step_17_coachless_hosts_index',
 		18 => 'step_18_hosted_index',
+		19 => 'step_19_host_counts',
 	);
 
 	/**
@@ -519,6 +520,15 @@ PRIMARY KEY (slot)
 		if ( ! isset( $this->indexes( $this->sessions_table() )[ Repository::HOSTED_INDEX ] ) ) {
 			$this->run( "ALTER TABLE {$this->sessions_table()} ADD KEY " . Repository::HOSTED_INDEX . ' (id,type_ignored,start_at,status,end_at,student_id)' );
 		}
+	}
+
+	/**
+	 * Step 19, a coach's own list counted by the writer: the sharded counters
+	 * "host:<user id>" (every session the user hosts, through the coaches
+	 * table), counted once from the rows with every other counter.
+	 */
+	private function step_19_host_counts(): void {
+		$this->database->transaction( fn() => $this->writer->rebuild_counts() );
 	}
 
 	/** @param array<string,string> $definitions Column => definition; adds those missing. */

@@ -94,11 +94,12 @@ final class SessionListRepository extends Repository {
 
 	/**
 	 * Rows matching the filters, exactly.  The unfiltered list, the canceled,
-	 * rescheduled and conflicts views and one coach's list read the writer's
-	 * sharded counters (a sum of a few rows); every other filter counts over
-	 * its index.  A coach's own list (hosted_by) is a direct COUNT over the
-	 * coaches table's (coach_id, session_id) key joined to the sessions' index
-	 * HOSTED_INDEX: as many index entries as the coach hosts, no row read.
+	 * rescheduled and conflicts views, one coach's list (coach_id) and a coach's
+	 * own whole list (one host) read the writer's sharded counters (a sum of a
+	 * few rows); every other filter counts over its index.  A coach's own list
+	 * with a view is a direct COUNT over the coaches table's (coach_id,
+	 * session_id) key joined to the sessions' index HOSTED_INDEX: as many index
+	 * entries as the coach hosts, no row read.
 	 *
 	 * @throws DatabaseError On a database error.
 	 */
@@ -119,7 +120,7 @@ final class SessionListRepository extends Repository {
 
 	/** The counter (see SessionWriter::count_keys()) that holds the count of these filters, or null. */
 	private static function counter_of( array $filters ): ?string {
-		foreach ( array( 'session', 'status', 'student', 'from', 'to', 'hosted_by' ) as $key ) {
+		foreach ( array( 'session', 'status', 'student', 'from', 'to' ) as $key ) {
 			if ( ! empty( $filters[ $key ] ) ) {
 				return null;
 			}
@@ -129,6 +130,11 @@ final class SessionListRepository extends Repository {
 		}
 		$view  = $filters['view'] ?? 'all';
 		$coach = empty( $filters['coach'] ) ? null : (int) $filters['coach'];
+		$hosts = array_values( array_unique( array_filter( array_map( 'intval', (array) ( $filters['hosted_by'] ?? array() ) ) ) ) );
+		if ( $hosts ) {
+			// One host's whole list: their counter; two hosts or a view: a count over the index.
+			return 1 === count( $hosts ) && null === $coach && 'all' === $view ? 'host:' . $hosts[0] : null;
+		}
 		if ( null !== $coach ) {
 			return 'all' === $view ? 'coach:' . $coach : null;
 		}

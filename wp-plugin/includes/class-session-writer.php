@@ -20,8 +20,8 @@
  * answers for every row of it; the answers are stored in
  * counts_toward_progress, which every count reads.
  *
- * The Sessions list's totals (all rows, each status, conflicts, each coach)
- * are counters sharded over COUNT_SHARDS rows of
+ * The Sessions list's totals (all rows, each status, conflicts, each coach
+ * as coach_id, each host of the coaches table: a coach's own list) are counters sharded over COUNT_SHARDS rows of
  * {prefix}tfsp_calendly_session_counts: each write adds its change to one
  * shard drawn at random, in its own transaction, so that concurrent
  * deliveries seldom wait for one another (and on a Galera cluster seldom
@@ -182,11 +182,9 @@ final class SessionWriter extends Repository {
 		$columns = $this->answer_columns( $id, (string) ( $facts['invitee_uri'] ?? $row['calendly_uri'] ?? '' ), $answer, $columns, $row['student_id'] );
 		$this->audited( $this->answer_audit( $id, $created ? null : $row, $answer, $by, $columns, $more ) );
 		$this->update( $id, $columns );
-		if ( null !== $coaches ) {
-			$this->apply_coaches( $id, $coaches, $by->as( 'sync', 'host e-mail match' ) );
-		}
+		$sets = null === $coaches ? null : $this->apply_coaches( $id, $coaches, $by->as( 'sync', 'host e-mail match' ) );
 		$this->mark_starts( array( $row['start_at'] ?? null, array_key_exists( 'start_at', $columns ) ? $columns['start_at'] : ( $row['start_at'] ?? null ) ) );
-		$this->count_change( $created ? null : $row, array_merge( $row, $columns ) );
+		$this->count_change( $created ? null : $row, array_merge( $row, $columns ), $sets );
 		$student = array_key_exists( 'student_id', $columns ) ? $columns['student_id'] : $row['student_id'];
 		if ( 1 === $columns['counts_toward_progress'] && ( $created || 1 !== (int) $row['counts_toward_progress'] || (int) $row['student_id'] !== (int) $student ) ) {
 			$this->gained( null === $student ? null : (int) $student );
@@ -228,11 +226,9 @@ final class SessionWriter extends Repository {
 		}
 		$id = (int) $this->db->insert_id;
 		$this->audited( $this->answer_audit( $id, null, $answer, $by, $columns, $more ) );
-		if ( null !== $coaches ) {
-			$this->apply_coaches( $id, $coaches, $by->as( 'sync', 'host e-mail match' ) );
-		}
+		$sets = null === $coaches ? null : $this->apply_coaches( $id, $coaches, $by->as( 'sync', 'host e-mail match' ) );
 		$this->mark_starts( array( $columns['start_at'] ?? null ) );
-		$this->count_change( null, $columns );
+		$this->count_change( null, $columns, $sets );
 		if ( 1 === $columns['counts_toward_progress'] ) {
 			$this->gained( isset( $columns['student_id'] ) ? (int) $columns['student_id'] : null );
 		}
@@ -351,9 +347,9 @@ final class SessionWriter extends Repository {
 			}
 		}
 		$this->audited( $this->answer_audit( $id, null, $answer, $by, $columns, $audit ) );
-		$this->apply_coaches( $id, array( $coach_id ), $by );
+		$sets = $this->apply_coaches( $id, array( $coach_id ), $by );
 		$this->mark_starts( array( $columns['start_at'] ?? null ) );
-		$this->count_change( null, $columns );
+		$this->count_change( null, $columns, $sets );
 		if ( 1 === $columns['counts_toward_progress'] ) {
 			$this->gained( $student_id );
 		}
@@ -382,7 +378,8 @@ final class SessionWriter extends Repository {
 		}
 		$this->store_answer( $row, false, $answer, $by, $columns, $more );
 		if ( isset( $columns['coach_id'] ) ) {
-			$this->apply_coaches( (int) $row['id'], array( $coach ), $by ); // Its day is marked by store_answer().
+			// Its day is marked by store_answer().
+			$this->count_hosts( $this->apply_coaches( (int) $row['id'], array( $coach ), $by ), 0 === (int) ( $row['type_ignored'] ?? 0 ) );
 		}
 	}
 
@@ -395,12 +392,13 @@ final class SessionWriter extends Repository {
 		$id   = (int) $row['id'];
 		$last = $row;
 		unset( $last['webhook_data'] );
-		$last['coach_ids'] = $this->coaches_of( $id );
+		$coaches           = $this->coaches_of( $id );
+		$last['coach_ids'] = $coaches;
 		$this->audited( array( $by->row( $id, 'deleted', (string) wp_json_encode( $last ), null ) ) );
 		$this->checked( $this->db->query( $this->db->prepare( "DELETE FROM {$this->coaches_table()} WHERE session_id = %d", $id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		$this->checked( $this->db->query( $this->db->prepare( "DELETE FROM {$this->table()} WHERE id = %d", $id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		$this->mark_starts( array( $row['start_at'] ?? null ) );
-		$this->count_change( $row, null );
+		$this->count_change( $row, null, array( $coaches, array() ) );
 	}
 
 	/**
@@ -414,6 +412,7 @@ final class SessionWriter extends Repository {
 		$audit = array();
 		$now   = Clock::mysql_now();
 		$moved = array();
+		$hosts = array(); // Session => change of its hosts' counters (move_coach()).
 		foreach ( $changes as $change ) {
 			$id     = (int) $change['id'];
 			$column = (string) $change['column'];
@@ -429,7 +428,9 @@ final class SessionWriter extends Repository {
 			$args[] = $id;
 			$this->checked( $this->db->query( $this->prepare_nullable( "UPDATE {$this->table()} SET {$set} WHERE id = %d", $args ) ) );
 			if ( 'coach_id' === $column && $change['from'] !== $change['to'] ) {
-				$this->move_coach( $id, $change['from'], $change['to'] );
+				foreach ( $this->move_coach( $id, $change['from'], $change['to'] ) as $key => $n ) {
+					$hosts[ $id ][ $key ] = ( $hosts[ $id ][ $key ] ?? 0 ) + $n;
+				}
 			}
 			if ( $change['from'] !== $change['to'] ) {
 				$audit[] = $by->row( $id, $column, null === $change['from'] ? null : (string) $change['from'], null === $change['to'] ? null : (string) $change['to'] );
@@ -443,7 +444,7 @@ final class SessionWriter extends Repository {
 		}
 		$this->audited( $audit );
 		$this->mark_ids( array_map( static fn( array $c ): int => (int) $c['id'], array_filter( $changes, static fn( array $c ): bool => $c['from'] !== $c['to'] ) ) );
-		$this->count_coach_moves( $changes );
+		$this->count_coach_moves( $changes, $hosts );
 		if ( $moved ) {
 			// A row that counted, moved to another student: it counts for that student now, if
 			// it still counts once its chain is stood again (rows that begin to count then are
@@ -469,24 +470,27 @@ final class SessionWriter extends Repository {
 	 * @param int[] $coach_ids User ids, in host order.
 	 */
 	public function set_coaches( int $id, array $coach_ids, AuditActor $by ): void {
-		if ( $this->apply_coaches( $id, $coach_ids, $by ) ) {
+		$sets = $this->apply_coaches( $id, $coach_ids, $by );
+		if ( null !== $sets ) {
+			$ignored = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT type_ignored FROM {$this->table()} WHERE id = %d", $id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			$this->count_hosts( $sets, null !== $ignored && 0 === (int) $ignored );
 			$this->mark_ids( array( $id ) );
 		}
 	}
 
 	/**
-	 * set_coaches() without marking the session's day (the callers that mark it themselves).
+	 * set_coaches() without marking the session's day or counting its hosts (the callers do).
 	 *
 	 * @param int[] $coach_ids User ids, in host order.
-	 * @return bool The set changed.
+	 * @return array{0:int[],1:int[]}|null The coaches before and after, or null when the set stays.
 	 */
-	private function apply_coaches( int $id, array $coach_ids, AuditActor $by ): bool {
+	private function apply_coaches( int $id, array $coach_ids, AuditActor $by ): ?array {
 		$want = array_values( array_unique( array_filter( array_map( 'intval', $coach_ids ) ) ) );
 		$have = $this->coaches_of( $id );
 		$gone = array_diff( $have, $want );
 		$new  = array_diff( $want, $have );
 		if ( ! $gone && ! $new ) {
-			return false;
+			return null;
 		}
 		if ( $gone ) {
 			$this->checked( $this->db->query( $this->db->prepare( "DELETE FROM {$this->coaches_table()} WHERE session_id = %d AND coach_id IN (" . implode( ',', array_map( 'intval', $gone ) ) . ')', $id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
@@ -499,20 +503,48 @@ final class SessionWriter extends Repository {
 		$after = $want;
 		sort( $after );
 		$this->audited( array( $by->row( $id, 'coaches', $have ? implode( ',', $have ) : null, $after ? implode( ',', $after ) : null ) ) );
-		return true;
+		return array( $have, $after );
 	}
 
 	/**
 	 * Rows that the portal's own code wrote with a coach_id: that user becomes a coach of the
 	 * session in {prefix}tfsp_session_coaches, as the migration's back-fill did for the rows
-	 * before it (no audit row: the row's coach_id is the portal's word, unchanged).  A scan of the
-	 * coach_id index with one primary-key probe each, run by the five-minute progress refresh.
+	 * before it (no audit row: the row's coach_id is the portal's word, unchanged), and counted
+	 * in that coach's hosted sessions.  A scan of the coach_id index with one primary-key probe
+	 * each, run by the five-minute progress refresh.  Each batch locks its session rows (every
+	 * writer of the coaches table holds its session's row lock) and looks again under the lock,
+	 * so that a pair another request adds meanwhile is neither added nor counted twice.  Run it
+	 * in a transaction.
 	 *
 	 * @return int Rows added.
 	 */
 	public function adopt_portal_coaches(): int {
-		$this->checked( $this->db->query( "INSERT IGNORE INTO {$this->coaches_table()} (session_id, coach_id) SELECT s.id, s.coach_id FROM {$this->table()} s LEFT JOIN {$this->coaches_table()} c ON c.session_id = s.id AND c.coach_id = s.coach_id WHERE s.coach_id IS NOT NULL AND c.session_id IS NULL" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		return (int) $this->db->rows_affected;
+		$added = 0;
+		$after = 0;
+		do {
+			// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			$ids = array_map( 'intval', (array) $this->checked( $this->db->get_col( $this->db->prepare( "SELECT s.id FROM {$this->table()} s LEFT JOIN {$this->coaches_table()} c ON c.session_id = s.id AND c.coach_id = s.coach_id WHERE s.coach_id IS NOT NULL AND c.session_id IS NULL AND s.id > %d ORDER BY s.id LIMIT %d", $after, self::RESTAND_BATCH ) ) ) );
+			if ( ! $ids ) {
+				break;
+			}
+			$after = (int) end( $ids );
+			$in    = implode( ',', $ids );
+			$rows  = (array) $this->checked( $this->db->get_results( "SELECT s.id, s.coach_id, s.type_ignored FROM {$this->table()} s LEFT JOIN {$this->coaches_table()} c ON c.session_id = s.id AND c.coach_id = s.coach_id WHERE s.id IN ({$in}) AND s.coach_id IS NOT NULL AND c.session_id IS NULL FOR UPDATE", ARRAY_A ) );
+			// phpcs:enable
+			if ( $rows ) {
+				$values = implode( ', ', array_map( fn( array $r ): string => $this->db->prepare( '(%d, %d)', (int) $r['id'], (int) $r['coach_id'] ), $rows ) );
+				$this->checked( $this->db->query( "INSERT INTO {$this->coaches_table()} (session_id, coach_id) VALUES {$values}" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- each row prepared above.
+				$delta = array();
+				foreach ( $rows as $r ) {
+					if ( 0 === (int) $r['type_ignored'] ) {
+						$delta[ 'host:' . (int) $r['coach_id'] ] = ( $delta[ 'host:' . (int) $r['coach_id'] ] ?? 0 ) + 1;
+					}
+				}
+				$this->add_counts( $delta );
+				$added += count( $rows );
+			}
+		} while ( count( $ids ) === self::RESTAND_BATCH );
+		return $added;
 	}
 
 	/** One more coach of a session (a user whose account now holds one of its hosts' e-mails). */
@@ -525,14 +557,26 @@ final class SessionWriter extends Repository {
 		return array_map( 'intval', (array) $this->checked( $this->db->get_col( $this->db->prepare( "SELECT coach_id FROM {$this->coaches_table()} WHERE session_id = %d ORDER BY coach_id", $id ) ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 	}
 
-	/** coach_id moved from one user to another: the coaches table follows (set_links()). */
-	private function move_coach( int $id, ?int $from, ?int $to ): void {
+	/**
+	 * coach_id moved from one user to another: the coaches table follows (set_links()).
+	 *
+	 * @return array<string,int> The change of the hosts' counters, were the row counted.
+	 */
+	private function move_coach( int $id, ?int $from, ?int $to ): array {
+		$delta = array();
 		if ( null !== $from ) {
 			$this->checked( $this->db->query( $this->db->prepare( "DELETE FROM {$this->coaches_table()} WHERE session_id = %d AND coach_id = %d", $id, $from ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			if ( (int) $this->db->rows_affected > 0 ) {
+				$delta[ 'host:' . $from ] = -1;
+			}
 		}
 		if ( null !== $to ) {
 			$this->checked( $this->db->query( $this->db->prepare( "INSERT IGNORE INTO {$this->coaches_table()} (session_id, coach_id) VALUES (%d, %d)", $id, $to ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			if ( (int) $this->db->rows_affected > 0 ) {
+				$delta[ 'host:' . $to ] = ( $delta[ 'host:' . $to ] ?? 0 ) + 1;
+			}
 		}
+		return $delta;
 	}
 
 	/**
@@ -602,7 +646,7 @@ final class SessionWriter extends Repository {
 		}
 		if ( (int) $row['type_ignored'] !== ( $ignored ? 1 : 0 ) ) {
 			$this->checked( $this->db->query( $this->db->prepare( "UPDATE {$this->table()} SET type_ignored = %d WHERE id = %d", $ignored ? 1 : 0, (int) $row['id'] ) ) );
-			$this->count_change( $row, array_merge( $row, array( 'type_ignored' => $ignored ? 1 : 0 ) ) );
+			$this->count_change( $row, array_merge( $row, array( 'type_ignored' => $ignored ? 1 : 0 ) ) ); // Its hosts too (count_change()).
 			$this->mark_starts( array( $row['start_at'] ) );
 		}
 		return true;
@@ -760,6 +804,9 @@ final class SessionWriter extends Repository {
 		$this->checked( $this->db->query( "INSERT INTO {$c} (counter_key, shard, n) SELECT CONCAT('status:', status), 0, COUNT(*) FROM {$t} WHERE type_ignored = 0 GROUP BY status" ) );
 		$this->checked( $this->db->query( "INSERT INTO {$c} (counter_key, shard, n) SELECT CONCAT('coach:', IFNULL(coach_id, 0)), 0, COUNT(*) FROM {$t} WHERE type_ignored = 0 GROUP BY coach_id" ) );
 		$this->checked( $this->db->query( "INSERT INTO {$c} (counter_key, shard, n) SELECT 'conflict', 0, COUNT(*) FROM {$t} WHERE type_ignored = 0 AND conflict = 1" ) );
+		if ( $this->schema_version() >= 9 ) { // The coaches table is step 9's.
+			$this->checked( $this->db->query( "INSERT INTO {$c} (counter_key, shard, n) SELECT CONCAT('host:', h.coach_id), 0, COUNT(*) FROM {$this->coaches_table()} h JOIN {$t} s ON s.id = h.session_id WHERE s.type_ignored = 0 GROUP BY h.coach_id" ) );
+		}
 		// phpcs:enable
 	}
 
@@ -781,8 +828,16 @@ final class SessionWriter extends Repository {
 		return $keys;
 	}
 
-	/** Adds a row's change to the counters (one shard, one statement); nothing when the counts stay. */
-	private function count_change( ?array $before, ?array $after ): void {
+	/**
+	 * Adds a row's change to the counters (one shard, one statement); nothing when the counts stay.
+	 * Its hosts (the coaches table) are counted while the row is: with $sets when the set changed
+	 * in this write, else read again when the row leaves or joins the counts (an ignored type).
+	 *
+	 * @param array|null                   $before The row before (null: none).
+	 * @param array|null                   $after  The row after (null: deleted).
+	 * @param array{0:int[],1:int[]}|null $sets   The coaches before and after this write; null: unchanged.
+	 */
+	private function count_change( ?array $before, ?array $after, ?array $sets = null ): void {
 		$delta = array();
 		foreach ( self::count_keys( $before ) as $key ) {
 			$delta[ $key ] = ( $delta[ $key ] ?? 0 ) - 1;
@@ -790,7 +845,48 @@ final class SessionWriter extends Repository {
 		foreach ( self::count_keys( $after ) as $key ) {
 			$delta[ $key ] = ( $delta[ $key ] ?? 0 ) + 1;
 		}
+		$was = self::counted( $before );
+		$is  = self::counted( $after );
+		if ( null === $sets && null !== $before && null !== $after && $was !== $is ) {
+			$have = $this->coaches_of( (int) $before['id'] );
+			$sets = array( $have, $have );
+		}
+		foreach ( self::host_delta( $sets, $was, $is ) as $key => $n ) {
+			$delta[ $key ] = ( $delta[ $key ] ?? 0 ) + $n;
+		}
 		$this->add_counts( array_filter( $delta ) );
+	}
+
+	/** A row is in the counts while its event type is chosen. */
+	private static function counted( ?array $row ): bool {
+		return null !== $row && 0 === (int) ( $row['type_ignored'] ?? 0 );
+	}
+
+	/**
+	 * The change of the hosts' counters of one row.
+	 *
+	 * @param array{0:int[],1:int[]}|null $sets The coaches before and after; null: none changed.
+	 * @param bool                         $was  The row was counted before.
+	 * @param bool                         $is   The row is counted after.
+	 * @return array<string,int>
+	 */
+	private static function host_delta( ?array $sets, bool $was, bool $is ): array {
+		$delta = array();
+		if ( null === $sets ) {
+			return $delta;
+		}
+		foreach ( $was ? $sets[0] : array() as $coach ) {
+			$delta[ 'host:' . (int) $coach ] = ( $delta[ 'host:' . (int) $coach ] ?? 0 ) - 1;
+		}
+		foreach ( $is ? $sets[1] : array() as $coach ) {
+			$delta[ 'host:' . (int) $coach ] = ( $delta[ 'host:' . (int) $coach ] ?? 0 ) + 1;
+		}
+		return $delta;
+	}
+
+	/** Adds the change of a row's coaches to its hosts' counters (a write that counts nothing else). */
+	private function count_hosts( ?array $sets, bool $counted ): void {
+		$this->add_counts( array_filter( self::host_delta( $sets, $counted, $counted ) ) );
 	}
 
 	/** @param array<string,int> $delta Counter => change. */
@@ -806,8 +902,13 @@ final class SessionWriter extends Repository {
 		$this->checked( $this->db->query( "INSERT INTO {$this->counts_table()} (counter_key, shard, n) VALUES " . implode( ', ', $values ) . ' ON DUPLICATE KEY UPDATE n = n + VALUES(n)' ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- each row prepared above.
 	}
 
-	/** The coach counters of set_links() changes of coach_id. */
-	private function count_coach_moves( array $changes ): void {
+	/**
+	 * The coach counters of set_links() changes of coach_id, and their hosts' counters.
+	 *
+	 * @param array                         $changes set_links()'s changes.
+	 * @param array<int,array<string,int>> $hosts   Session => change of its hosts' counters.
+	 */
+	private function count_coach_moves( array $changes, array $hosts ): void {
 		$moves = array_filter( $changes, static fn( array $c ): bool => 'coach_id' === $c['column'] && $c['from'] !== $c['to'] );
 		if ( ! $moves ) {
 			return;
@@ -821,6 +922,14 @@ final class SessionWriter extends Repository {
 			}
 			$delta[ 'coach:' . (int) ( $c['from'] ?? 0 ) ] = ( $delta[ 'coach:' . (int) ( $c['from'] ?? 0 ) ] ?? 0 ) - 1;
 			$delta[ 'coach:' . (int) ( $c['to'] ?? 0 ) ]   = ( $delta[ 'coach:' . (int) ( $c['to'] ?? 0 ) ] ?? 0 ) + 1;
+		}
+		foreach ( $hosts as $id => $change ) {
+			if ( in_array( (int) $id, $ignored, true ) ) {
+				continue;
+			}
+			foreach ( $change as $key => $n ) {
+				$delta[ $key ] = ( $delta[ $key ] ?? 0 ) + $n;
+			}
 		}
 		$this->add_counts( array_filter( $delta ) );
 	}
