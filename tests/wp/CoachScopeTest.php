@@ -276,12 +276,16 @@ final class CoachScopeTest extends CalendlyTestCase {
 		$c  = self::loggedInUser( 'tfsp_coach' );
 		$id = $this->book( 'deleted', array( $a['email'], $c['email'] ) );
 		$this->assertSame( array( min( $a['id'], $c['id'] ), max( $a['id'], $c['id'] ) ), self::coachesOf( $id ) );
+		$this->assertSame( array( 1, 1 ), self::hostCount( $a['id'] ), 'each host\'s counter: the counter, then the rows' );
+		$this->assertSame( array( 1, 1 ), self::hostCount( $c['id'] ) );
 
 		// The co-host is deleted: they are no longer a coach of the session; coach_id stays.
 		[ $code, $out, $err ] = self::php( 'delete-user.php', array( (string) $c['id'] ) );
 		$this->assertSame( 0, $code, $err . $out );
 		$this->assertSame( array( $a['id'] ), self::coachesOf( $id ) );
 		$this->assertSame( (string) $a['id'], self::sessionRow( $id )['coach_id'] );
+		$this->assertSame( array( 0, 0 ), self::hostCount( $c['id'] ) );
+		$this->assertSame( array( 1, 1 ), self::hostCount( $a['id'] ) );
 
 		// The first host is deleted, their content given to the lead coach: the session moves.
 		$lead                 = self::loggedInUser( 'tfsp_lead_coach' );
@@ -289,8 +293,17 @@ final class CoachScopeTest extends CalendlyTestCase {
 		$this->assertSame( 0, $code, $err . $out );
 		$this->assertSame( array( $lead['id'] ), self::coachesOf( $id ) );
 		$this->assertSame( (string) $lead['id'], self::sessionRow( $id )['coach_id'] );
+		$this->assertSame( array( 0, 0 ), self::hostCount( $a['id'] ) );
+		$this->assertSame( array( 1, 1 ), self::hostCount( $lead['id'] ) );
 		$fields = array_column( self::audit( $id ), 'field' );
 		$this->assertContains( 'coaches', $fields, 'the coaches\' changes are in the audit trail' );
+	}
+
+	/** @return array{0:int,1:int} A user's hosted sessions: the writer's counter, and a COUNT over the rows. */
+	private static function hostCount( int $user ): array {
+		$counter = self::rows( 'SELECT COALESCE(SUM(n), 0) AS n FROM ' . self::table( 'tfsp_calendly_session_counts' ) . ' WHERE counter_key = ?', array( 'host:' . $user ) )[0]['n'];
+		$rows    = self::rows( 'SELECT COUNT(*) AS n FROM ' . self::table( 'tfsp_session_coaches' ) . ' c JOIN ' . self::table( 'tfsp_coach_sessions' ) . ' s ON s.id = c.session_id WHERE c.coach_id = ? AND s.type_ignored = 0', array( $user ) )[0]['n'];
+		return array( (int) $counter, (int) $rows );
 	}
 
 	private static function sessionRow( int $id ): array {
