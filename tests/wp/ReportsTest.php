@@ -506,4 +506,30 @@ final class ReportsTest extends CalendlyTestCase {
 		$no_nonce = preg_replace( '#&_wpnonce=[0-9a-f]+#', '', substr( $url, strpos( $url, 'admin-post.php' ) ) );
 		$this->assertSame( 403, self::adminPage( $no_nonce )['status'], 'the CSV without its nonce' );
 	}
+
+	public function test_a_coachs_students_include_those_of_sessions_they_co_host_as_a_later_host(): void {
+		$this->world();
+		$a     = self::$u['a'];
+		$cy    = self::person( 'tfsp_coach', 'Coach Cy ' . bin2hex( random_bytes( 3 ) ) );
+		$five  = self::person( 'subscriber', 'Student Five' );
+		$for   = static fn( array $coach ): array => array(
+			'coach' => $coach['id'],
+			'term'  => self::$term,
+		);
+		$ada   = (int) self::figures( self::page( $for( $a ) ) )['students'];
+		$this->assertSame( '0', self::figures( self::page( $for( $cy ) ) )['students'], 'a new coach has no students' );
+
+		// Student Five books an event that Ada hosts first and Cy second.
+		$p = self::shape( ( new Fixtures() )->load( 'invitee_created' ), $five, $a, self::local( 2, '10:00' ) );
+		$p['payload']['scheduled_event']['event_memberships'][1] = array(
+			'user'       => 'https://api.calendly.com/users/' . Fixtures::uuid(),
+			'user_email' => $cy['email'],
+			'user_name'  => $cy['name'],
+		);
+		$id = $this->send( $p );
+		$this->assertSame( array( min( $a['id'], $cy['id'] ), max( $a['id'], $cy['id'] ) ), array_map( 'intval', array_column( self::rows( 'SELECT coach_id FROM ' . self::table( 'tfsp_session_coaches' ) . ' WHERE session_id = ? ORDER BY coach_id', array( $id ) ), 'coach_id' ) ) );
+
+		$this->assertSame( (string) ( $ada + 1 ), self::figures( self::page( $for( $a ) ) )['students'], 'the first host\'s students (index coach_id)' );
+		$this->assertSame( '1', self::figures( self::page( $for( $cy ) ) )['students'], 'the later host\'s students (through the coaches table)' );
+	}
 }

@@ -196,7 +196,8 @@ final class Reports {
 	public function students( array $filter ): array {
 		$rule     = $this->rule( $filter );
 		$students = $this->repository->students( $filter['cohort'], $filter['coach'] );
-		$counted  = array_intersect_key( $this->repository->counted( $rule['from'], $rule['to'] ), $students );
+		$filtered = null !== $filter['cohort'] || null !== $filter['coach'];
+		$counted  = array_intersect_key( $this->repository->counted( $rule['from'], $rule['to'], $filtered ? array_keys( $students ) : null ), $students );
 
 		$window  = $this->window();
 		$today   = Terms::today();

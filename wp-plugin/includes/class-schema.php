@@ -27,7 +27,7 @@ final class Schema {
 	 * every migration); each later schema change is a numbered step in
 	 * STEPS, run once, in order, and safe to run twice.
 	 */
-	public const VERSION = 19;
+	public const VERSION = 20;
 
 	/** @var array<int,string> Step number => method. */
 	private const STEPS = array(
@@ -46,6 +46,7 @@ final class Schema {
 		17 => 'step_17_coachless_hosts_index',
 		18 => 'step_18_hosted_index',
 		19 => 'step_19_host_counts',
+		20 => 'step_20_coach_students_index',
 	);
 
 	/**
@@ -529,6 +530,19 @@ PRIMARY KEY (slot)
 	 */
 	private function step_19_host_counts(): void {
 		$this->database->transaction( fn() => $this->writer->rebuild_counts() );
+	}
+
+	/**
+	 * Step 20, index coach_id (coach_id) becomes (coach_id, type_ignored, student_id): the
+	 * Reports page finds the students of a coach's sessions in a range scan of the index
+	 * instead of one probe per session; every query of the one-column index reads its prefix.
+	 * Same name, so that the baseline's convergent upgrade finds it.
+	 */
+	private function step_20_coach_students_index(): void {
+		$index = $this->indexes( $this->sessions_table() )['coach_id']['columns'] ?? null;
+		if ( array( 'coach_id', 'type_ignored', 'student_id' ) !== $index ) {
+			$this->run( "ALTER TABLE {$this->sessions_table()} " . ( null === $index ? '' : 'DROP KEY coach_id, ' ) . 'ADD KEY coach_id (coach_id,type_ignored,student_id)' );
+		}
 	}
 
 	/** @param array<string,string> $definitions Column => definition; adds those missing. */
