@@ -9,7 +9,8 @@
  * once per HTTP request before the route (WordPress's bootstrap) is the ping
  * route's HTTP latency minus its dispatch time here.  wpdb's per-request
  * caches (column charsets) are cleared before each iteration, as a new
- * php-fpm request would start without them.
+ * php-fpm request would start without them.  Ends with the cost of one
+ * round trip of a statement that does no work, the floor under each query.
  *
  *   php -d extension=CALSYNC_EXTENSION bench/webhook/phases.php WP_PATH SIGNING_KEY [ITERATIONS]
  */
@@ -131,3 +132,10 @@ printf( "  webhook queries per delivery, by kind:\n" );
 foreach ( $webhook_q as $k => [ $n, $ms ] ) {
 	printf( "    %-44s %5.1f x  %6.3f ms\n", $k, $n, $ms );
 }
+
+// The floor under every statement: one round trip of a statement that does no work, through wpdb.
+$t0 = hrtime( true );
+for ( $i = 0; $i < $iterations; $i++ ) {
+	$wpdb->query( 'DO 0' );
+}
+printf( "  one round trip (DO 0 through wpdb): %.3f ms\n", ( hrtime( true ) - $t0 ) / 1e6 / $iterations );
