@@ -489,6 +489,11 @@ class PluginMachine:
                 if kept:
                     p.append(f"redaction: processed ledger row {r['id']} ({r['event_name']} of {self.label(r['invitee_uri'])}) keeps the {', '.join(kept)}")
 
+    @staticmethod
+    def schema_version() -> int:
+        rows = STACK.rows("SELECT setting_value FROM {p}tfsp_calendly_settings WHERE setting_key = '_schema_version'")
+        return int(rows[0]["setting_value"]) if rows else 0
+
     def compare_counts(self) -> None:
         """The Sessions list's sharded counters (the hosts' too) hold exactly what a COUNT over the rows finds."""
         have = {r["counter_key"]: int(r["n"]) for r in STACK.rows(
@@ -497,7 +502,7 @@ class PluginMachine:
         for r in STACK.rows("SELECT status, IFNULL(coach_id, 0) AS coach, conflict FROM {p}tfsp_coach_sessions WHERE type_ignored = 0"):
             for key in ("all", f"status:{r['status']}", f"coach:{int(r['coach'])}") + (("conflict",) if int(r["conflict"]) else ()):
                 want[key] = want.get(key, 0) + 1
-        if STACK.has_table("tfsp_session_coaches"):
+        if self.schema_version() >= 19:  # the hosts' counters (schema step 19)
             for r in STACK.rows("SELECT h.coach_id FROM {p}tfsp_session_coaches h JOIN {p}tfsp_coach_sessions s ON s.id = h.session_id WHERE s.type_ignored = 0"):
                 key = f"host:{int(r['coach_id'])}"
                 want[key] = want.get(key, 0) + 1

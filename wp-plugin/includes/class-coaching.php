@@ -71,7 +71,7 @@ final class Coaching {
 							$this->plugin->session_writer()->restand_stale();
 							$this->plugin->legacy_sessions()->adopt( false );
 						}
-						$this->plugin->database()->transaction( fn() => $this->plugin->session_writer()->adopt_portal_coaches() );
+						$this->plugin->session_writer()->adopt_portal_coaches();
 						$this->progress()->refresh();
 						$this->plugin->site_health()->record_cron_run();
 					} catch ( DatabaseError $e ) {

@@ -182,7 +182,7 @@ final class SessionWriter extends Repository {
 		$columns = $this->answer_columns( $id, (string) ( $facts['invitee_uri'] ?? $row['calendly_uri'] ?? '' ), $answer, $columns, $row['student_id'] );
 		$this->audited( $this->answer_audit( $id, $created ? null : $row, $answer, $by, $columns, $more ) );
 		$this->update( $id, $columns );
-		$sets = null === $coaches ? null : $this->apply_coaches( $id, $coaches, $by->as( 'sync', 'host e-mail match' ) );
+		$sets = null === $coaches ? null : $this->apply_coaches( $id, $coaches, $by->as( 'sync', 'host e-mail match' ), $created );
 		$this->mark_starts( array( $row['start_at'] ?? null, array_key_exists( 'start_at', $columns ) ? $columns['start_at'] : ( $row['start_at'] ?? null ) ) );
 		$this->count_change( $created ? null : $row, array_merge( $row, $columns ), $sets );
 		$student = array_key_exists( 'student_id', $columns ) ? $columns['student_id'] : $row['student_id'];
@@ -226,7 +226,7 @@ final class SessionWriter extends Repository {
 		}
 		$id = (int) $this->db->insert_id;
 		$this->audited( $this->answer_audit( $id, null, $answer, $by, $columns, $more ) );
-		$sets = null === $coaches ? null : $this->apply_coaches( $id, $coaches, $by->as( 'sync', 'host e-mail match' ) );
+		$sets = null === $coaches ? null : $this->apply_coaches( $id, $coaches, $by->as( 'sync', 'host e-mail match' ), true );
 		$this->mark_starts( array( $columns['start_at'] ?? null ) );
 		$this->count_change( null, $columns, $sets );
 		if ( 1 === $columns['counts_toward_progress'] ) {
@@ -347,7 +347,7 @@ final class SessionWriter extends Repository {
 			}
 		}
 		$this->audited( $this->answer_audit( $id, null, $answer, $by, $columns, $audit ) );
-		$sets = $this->apply_coaches( $id, array( $coach_id ), $by );
+		$sets = $this->apply_coaches( $id, array( $coach_id ), $by, true );
 		$this->mark_starts( array( $columns['start_at'] ?? null ) );
 		$this->count_change( null, $columns, $sets );
 		if ( 1 === $columns['counts_toward_progress'] ) {
@@ -472,7 +472,7 @@ final class SessionWriter extends Repository {
 	public function set_coaches( int $id, array $coach_ids, AuditActor $by ): void {
 		$sets = $this->apply_coaches( $id, $coach_ids, $by );
 		if ( null !== $sets ) {
-			$ignored = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT type_ignored FROM {$this->table()} WHERE id = %d", $id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			$ignored = $this->checked( $this->db->get_var( $this->db->prepare( "SELECT type_ignored FROM {$this->table()} WHERE id = %d FOR UPDATE", $id ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 			$this->count_hosts( $sets, null !== $ignored && 0 === (int) $ignored );
 			$this->mark_ids( array( $id ) );
 		}
@@ -482,11 +482,12 @@ final class SessionWriter extends Repository {
 	 * set_coaches() without marking the session's day or counting its hosts (the callers do).
 	 *
 	 * @param int[] $coach_ids User ids, in host order.
+	 * @param bool  $created   The session was created in this transaction: it has no coaches yet.
 	 * @return array{0:int[],1:int[]}|null The coaches before and after, or null when the set stays.
 	 */
-	private function apply_coaches( int $id, array $coach_ids, AuditActor $by ): ?array {
+	private function apply_coaches( int $id, array $coach_ids, AuditActor $by, bool $created = false ): ?array {
 		$want = array_values( array_unique( array_filter( array_map( 'intval', $coach_ids ) ) ) );
-		$have = $this->coaches_of( $id );
+		$have = $created ? array() : $this->coaches_of( $id );
 		$gone = array_diff( $have, $want );
 		$new  = array_diff( $want, $have );
 		if ( ! $gone && ! $new ) {
@@ -511,10 +512,10 @@ final class SessionWriter extends Repository {
 	 * session in {prefix}tfsp_session_coaches, as the migration's back-fill did for the rows
 	 * before it (no audit row: the row's coach_id is the portal's word, unchanged), and counted
 	 * in that coach's hosted sessions.  A scan of the coach_id index with one primary-key probe
-	 * each, run by the five-minute progress refresh.  Each batch locks its session rows (every
-	 * writer of the coaches table holds its session's row lock) and looks again under the lock,
-	 * so that a pair another request adds meanwhile is neither added nor counted twice.  Run it
-	 * in a transaction.
+	 * each, run by the five-minute progress refresh, outside any transaction; then each batch in
+	 * a transaction of its own: its session rows locked by id (every writer of the coaches table
+	 * holds its session's row lock) and, after the lock, its coaches read again, so that a pair
+	 * another request added meanwhile is neither added nor counted twice.
 	 *
 	 * @return int Rows added.
 	 */
@@ -522,29 +523,47 @@ final class SessionWriter extends Repository {
 		$added = 0;
 		$after = 0;
 		do {
-			// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-			$ids = array_map( 'intval', (array) $this->checked( $this->db->get_col( $this->db->prepare( "SELECT s.id FROM {$this->table()} s LEFT JOIN {$this->coaches_table()} c ON c.session_id = s.id AND c.coach_id = s.coach_id WHERE s.coach_id IS NOT NULL AND c.session_id IS NULL AND s.id > %d ORDER BY s.id LIMIT %d", $after, self::RESTAND_BATCH ) ) ) );
+			$ids = array_map( 'intval', (array) $this->checked( $this->db->get_col( $this->db->prepare( "SELECT s.id FROM {$this->table()} s LEFT JOIN {$this->coaches_table()} c ON c.session_id = s.id AND c.coach_id = s.coach_id WHERE s.coach_id IS NOT NULL AND c.session_id IS NULL AND s.id > %d ORDER BY s.id LIMIT %d", $after, self::RESTAND_BATCH ) ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 			if ( ! $ids ) {
 				break;
 			}
-			$after = (int) end( $ids );
-			$in    = implode( ',', $ids );
-			$rows  = (array) $this->checked( $this->db->get_results( "SELECT s.id, s.coach_id, s.type_ignored FROM {$this->table()} s LEFT JOIN {$this->coaches_table()} c ON c.session_id = s.id AND c.coach_id = s.coach_id WHERE s.id IN ({$in}) AND s.coach_id IS NOT NULL AND c.session_id IS NULL FOR UPDATE", ARRAY_A ) );
-			// phpcs:enable
-			if ( $rows ) {
-				$values = implode( ', ', array_map( fn( array $r ): string => $this->db->prepare( '(%d, %d)', (int) $r['id'], (int) $r['coach_id'] ), $rows ) );
-				$this->checked( $this->db->query( "INSERT INTO {$this->coaches_table()} (session_id, coach_id) VALUES {$values}" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- each row prepared above.
-				$delta = array();
-				foreach ( $rows as $r ) {
-					if ( 0 === (int) $r['type_ignored'] ) {
-						$delta[ 'host:' . (int) $r['coach_id'] ] = ( $delta[ 'host:' . (int) $r['coach_id'] ] ?? 0 ) + 1;
-					}
-				}
-				$this->add_counts( $delta );
-				$added += count( $rows );
-			}
+			$after  = (int) end( $ids );
+			$added += (int) $this->database->transaction( fn(): int => $this->adopt_batch( $ids ) );
 		} while ( count( $ids ) === self::RESTAND_BATCH );
 		return $added;
+	}
+
+	/**
+	 * One batch of adopt_portal_coaches(), in its transaction.
+	 *
+	 * @param int[] $ids Session ids.
+	 * @return int Rows added.
+	 */
+	private function adopt_batch( array $ids ): int {
+		$in = implode( ',', $ids );
+		// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- integers and our tables.
+		// The first read of the transaction is this locking one, so the plain read after it sees
+		// every commit made before the locks were granted.
+		$rows = (array) $this->checked( $this->db->get_results( "SELECT id, coach_id, type_ignored FROM {$this->table()} WHERE id IN ({$in}) AND coach_id IS NOT NULL FOR UPDATE", ARRAY_A ) );
+		$have = array();
+		foreach ( (array) $this->checked( $this->db->get_results( "SELECT session_id, coach_id FROM {$this->coaches_table()} WHERE session_id IN ({$in})", ARRAY_A ) ) as $pair ) {
+			$have[ (int) $pair['session_id'] . ':' . (int) $pair['coach_id'] ] = true;
+		}
+		// phpcs:enable
+		$rows = array_filter( $rows, static fn( array $r ): bool => ! isset( $have[ (int) $r['id'] . ':' . (int) $r['coach_id'] ] ) );
+		if ( ! $rows ) {
+			return 0;
+		}
+		$values = implode( ', ', array_map( fn( array $r ): string => $this->db->prepare( '(%d, %d)', (int) $r['id'], (int) $r['coach_id'] ), $rows ) );
+		$this->checked( $this->db->query( "INSERT INTO {$this->coaches_table()} (session_id, coach_id) VALUES {$values}" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- each row prepared above.
+		$delta = array();
+		foreach ( $rows as $r ) {
+			if ( 0 === (int) $r['type_ignored'] ) {
+				$delta[ 'host:' . (int) $r['coach_id'] ] = ( $delta[ 'host:' . (int) $r['coach_id'] ] ?? 0 ) + 1;
+			}
+		}
+		$this->add_counts( $delta );
+		return count( $rows );
 	}
 
 	/** One more coach of a session (a user whose account now holds one of its hosts' e-mails). */
@@ -552,9 +571,17 @@ final class SessionWriter extends Repository {
 		$this->set_coaches( $id, array_merge( $this->coaches_of( $id ), array( $user_id ) ), $by );
 	}
 
-	/** @return int[] The session's coaches, by id. */
+	/**
+	 * The coaches of a session that existed before this transaction, by id.  A locking read:
+	 * the caller holds the session's row lock, so no other writer changes them, but a plain
+	 * read would see the transaction's snapshot, which an earlier read (the delivery's
+	 * look-up of its users) may have taken before another writer committed them; the audit
+	 * row and the hosts' counters need them as they are.
+	 *
+	 * @return int[]
+	 */
 	private function coaches_of( int $id ): array {
-		return array_map( 'intval', (array) $this->checked( $this->db->get_col( $this->db->prepare( "SELECT coach_id FROM {$this->coaches_table()} WHERE session_id = %d ORDER BY coach_id", $id ) ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		return array_map( 'intval', (array) $this->checked( $this->db->get_col( $this->db->prepare( "SELECT coach_id FROM {$this->coaches_table()} WHERE session_id = %d ORDER BY coach_id FOR UPDATE", $id ) ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 	}
 
 	/**
@@ -914,7 +941,7 @@ final class SessionWriter extends Repository {
 			return;
 		}
 		$in      = implode( ',', array_map( static fn( array $c ): int => (int) $c['id'], $moves ) );
-		$ignored = array_map( 'intval', (array) $this->checked( $this->db->get_col( "SELECT id FROM {$this->table()} WHERE id IN ({$in}) AND type_ignored = 1" ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$ignored = array_map( 'intval', (array) $this->checked( $this->db->get_col( "SELECT id FROM {$this->table()} WHERE id IN ({$in}) AND type_ignored = 1 FOR UPDATE" ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- as they are, not the snapshot's (see coaches_of()).
 		$delta   = array();
 		foreach ( $moves as $c ) {
 			if ( in_array( (int) $c['id'], $ignored, true ) ) {
