@@ -195,7 +195,11 @@ final class ReportRepository extends Repository {
 	 * agree: the coach co-hosts no session as a later host), a range scan of index coach_id
 	 * (coach_id, type_ignored, student_id) of schema step 20 answers, no row read (12 ms for
 	 * 40,000 sessions); else the coach's sessions through the coaches table's (coach_id,
-	 * session_id) key, one probe of HOSTED_INDEX each (75 ms).
+	 * session_id) key, one probe of HOSTED_INDEX each (75 ms).  Like every counter, these count
+	 * the writer's changes: a coach_id that the portal's own code moves from one coach to another
+	 * leaves the old coach a host in the coaches table and their counters agreeing, so that
+	 * session's student is left out of the old coach's figures until the counters are counted
+	 * again (a migration step, a change of the chosen event types).
 	 *
 	 * @return int[]
 	 */
