@@ -71,6 +71,10 @@ export async function snap(page, name) {
 
 export async function login(page, user, password) {
   await page.goto(env.WP_URL + '/wp-login.php', { waitUntil: 'load' });
+  // wp-login.php focuses a field 200 ms after it loads, and empties the password field first when
+  // it already knows the user: fill the form after that (at most 5 s: an error page focuses nothing).
+  await page.waitForFunction(() => ['user_login', 'user_pass'].includes(document.activeElement && document.activeElement.id), null, { timeout: 5000 })
+    .catch(() => {});
   await page.fill('#user_login', user);
   await page.fill('#user_pass', password);
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#wp-submit')]);

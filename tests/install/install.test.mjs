@@ -80,8 +80,18 @@ function hoursFromNow(hours) {
   d.setUTCMinutes(0, 0, 0);
   return d.toISOString().replace(/\.\d+Z$/, 'Z');
 }
+/**
+ * wp-login.php focuses a field 200 ms after it loads, and empties the password field first
+ * when it already knows the user: a form filled before that lost its password once.  Waits for
+ * that focus (at most 5 s: a login page with an error message focuses nothing).
+ */
+async function loginFocused(p) {
+  await p.waitForFunction(() => ['user_login', 'user_pass'].includes(document.activeElement && document.activeElement.id), null, { timeout: 5000 })
+    .catch(() => {});
+}
 async function login(p, user, password, name) {
   await visit(p, '/wp-login.php', name + '-form');
+  await loginFocused(p);
   await p.fill('#user_login', user);
   await p.fill('#user_pass', password);
   await submit(p, '#wp-submit');
