@@ -428,8 +428,9 @@ final class SessionWriter extends Repository {
 			$args[] = $id;
 			$this->checked( $this->db->query( $this->prepare_nullable( "UPDATE {$this->table()} SET {$set} WHERE id = %d", $args ) ) );
 			if ( 'coach_id' === $column && $change['from'] !== $change['to'] ) {
+				$hosts[ $id ] ??= array();
 				foreach ( $this->move_coach( $id, $change['from'], $change['to'] ) as $key => $n ) {
-					$hosts[ $id ][ $key ] = ( $hosts[ $id ][ $key ] ?? 0 ) + $n;
+					self::tally( $hosts[ $id ], $key, $n );
 				}
 			}
 			if ( $change['from'] !== $change['to'] ) {
@@ -559,7 +560,7 @@ final class SessionWriter extends Repository {
 		$delta = array();
 		foreach ( $rows as $r ) {
 			if ( 0 === (int) $r['type_ignored'] ) {
-				$delta[ 'host:' . (int) $r['coach_id'] ] = ( $delta[ 'host:' . (int) $r['coach_id'] ] ?? 0 ) + 1;
+				self::tally( $delta, 'host:' . (int) $r['coach_id'], 1 );
 			}
 		}
 		$this->add_counts( $delta );
@@ -600,7 +601,7 @@ final class SessionWriter extends Repository {
 		if ( null !== $to ) {
 			$this->checked( $this->db->query( $this->db->prepare( "INSERT IGNORE INTO {$this->coaches_table()} (session_id, coach_id) VALUES (%d, %d)", $id, $to ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 			if ( (int) $this->db->rows_affected > 0 ) {
-				$delta[ 'host:' . $to ] = ( $delta[ 'host:' . $to ] ?? 0 ) + 1;
+				self::tally( $delta, 'host:' . $to, 1 );
 			}
 		}
 		return $delta;
@@ -867,10 +868,10 @@ final class SessionWriter extends Repository {
 	private function count_change( ?array $before, ?array $after, ?array $sets = null ): void {
 		$delta = array();
 		foreach ( self::count_keys( $before ) as $key ) {
-			$delta[ $key ] = ( $delta[ $key ] ?? 0 ) - 1;
+			self::tally( $delta, $key, -1 );
 		}
 		foreach ( self::count_keys( $after ) as $key ) {
-			$delta[ $key ] = ( $delta[ $key ] ?? 0 ) + 1;
+			self::tally( $delta, $key, 1 );
 		}
 		$was = self::counted( $before );
 		$is  = self::counted( $after );
@@ -879,7 +880,7 @@ final class SessionWriter extends Repository {
 			$sets = array( $have, $have );
 		}
 		foreach ( self::host_delta( $sets, $was, $is ) as $key => $n ) {
-			$delta[ $key ] = ( $delta[ $key ] ?? 0 ) + $n;
+			self::tally( $delta, $key, $n );
 		}
 		$this->add_counts( array_filter( $delta ) );
 	}
@@ -903,10 +904,10 @@ final class SessionWriter extends Repository {
 			return $delta;
 		}
 		foreach ( $was ? $sets[0] : array() as $coach ) {
-			$delta[ 'host:' . (int) $coach ] = ( $delta[ 'host:' . (int) $coach ] ?? 0 ) - 1;
+			self::tally( $delta, 'host:' . (int) $coach, -1 );
 		}
 		foreach ( $is ? $sets[1] : array() as $coach ) {
-			$delta[ 'host:' . (int) $coach ] = ( $delta[ 'host:' . (int) $coach ] ?? 0 ) + 1;
+			self::tally( $delta, 'host:' . (int) $coach, 1 );
 		}
 		return $delta;
 	}
@@ -914,6 +915,11 @@ final class SessionWriter extends Repository {
 	/** Adds the change of a row's coaches to its hosts' counters (a write that counts nothing else). */
 	private function count_hosts( ?array $sets, bool $counted ): void {
 		$this->add_counts( array_filter( self::host_delta( $sets, $counted, $counted ) ) );
+	}
+
+	/** Adds $n to one counter's change in $delta. */
+	private static function tally( array &$delta, string $key, int $n ): void {
+		$delta[ $key ] = ( $delta[ $key ] ?? 0 ) + $n;
 	}
 
 	/** @param array<string,int> $delta Counter => change. */
@@ -947,15 +953,15 @@ final class SessionWriter extends Repository {
 			if ( in_array( (int) $c['id'], $ignored, true ) ) {
 				continue;
 			}
-			$delta[ 'coach:' . (int) ( $c['from'] ?? 0 ) ] = ( $delta[ 'coach:' . (int) ( $c['from'] ?? 0 ) ] ?? 0 ) - 1;
-			$delta[ 'coach:' . (int) ( $c['to'] ?? 0 ) ]   = ( $delta[ 'coach:' . (int) ( $c['to'] ?? 0 ) ] ?? 0 ) + 1;
+			self::tally( $delta, 'coach:' . (int) ( $c['from'] ?? 0 ), -1 );
+			self::tally( $delta, 'coach:' . (int) ( $c['to'] ?? 0 ), 1 );
 		}
 		foreach ( $hosts as $id => $change ) {
 			if ( in_array( (int) $id, $ignored, true ) ) {
 				continue;
 			}
 			foreach ( $change as $key => $n ) {
-				$delta[ $key ] = ( $delta[ $key ] ?? 0 ) + $n;
+				self::tally( $delta, $key, $n );
 			}
 		}
 		$this->add_counts( array_filter( $delta ) );
